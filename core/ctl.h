@@ -1,0 +1,137 @@
+/*
+ * The control language shared by hoststatectl and the simulator: command
+ * words (with unique prefixes), the rows a show command returns, monitor
+ * events, and the one renderer that prints them.
+ */
+#ifndef HS_CTL_H
+#define HS_CTL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/config.h"
+
+enum ctl_action {
+	CTL_NONE = 0,
+	CTL_SHOW_SUMMARY,
+	CTL_SHOW_HOSTS,
+	CTL_SHOW_TABLES,
+	CTL_SHOW_SERVICES,
+	CTL_SHOW_RELAYS,
+	CTL_SHOW_SESSIONS,
+	CTL_HOST_DISABLE,
+	CTL_HOST_ENABLE,
+	CTL_TABLE_DISABLE,
+	CTL_TABLE_ENABLE,
+	CTL_SERVICE_DISABLE,
+	CTL_SERVICE_ENABLE,
+	CTL_RELOAD,
+	CTL_POLL,
+	CTL_MONITOR,
+	CTL_LOG_BRIEF,
+	CTL_LOG_VERBOSE,
+	CTL_STOP,
+	CTL_ACTION_MAX
+};
+
+struct ctl_request {
+	enum ctl_action		 action;
+	bool			 by_id;		/* target was a number */
+	uint32_t		 id;
+	char			 target[HS_HOSTNAME_MAX];	/* name, or path for reload */
+};
+
+/*
+ * Parse command words ("show su", "table disable webhosts:80") into a
+ * request.  On error returns -1 and writes one line to err, e.g.
+ * "ambiguous argument: s" or "unknown argument: foo".
+ */
+int		 ctl_parse(int argc, char *const argv[], struct ctl_request *,
+		    struct buf *err);
+/* True for actions that change state (need write permission). */
+bool		 ctl_action_modifies(enum ctl_action);
+
+enum ctl_obj {
+	OBJ_SERVICE = 0,
+	OBJ_TABLE,
+	OBJ_HOST,
+	OBJ_RELAY,
+};
+
+/* Status of a row, from which the seed's status words are derived. */
+enum ctl_status {
+	ST_UNKNOWN = 0,		/* host */
+	ST_UP,			/* host */
+	ST_DOWN,		/* host, service */
+	ST_DISABLED,		/* any */
+	ST_ACTIVE,		/* service, relay */
+	ST_ACTIVE_BACKUP,	/* service using its backup table */
+	ST_TABLE_ACTIVE,	/* table: "active (N hosts up)" */
+	ST_EMPTY,		/* table */
+};
+
+struct ctl_row {
+	uint8_t			 type;		/* enum ctl_obj */
+	uint8_t			 status;	/* enum ctl_status */
+	uint32_t		 id;
+	uint32_t		 parent_id;	/* host: its table; table: service/relay */
+	char			 name[HS_HOSTNAME_MAX];
+	uint32_t		 up;		/* table: hosts up */
+	uint32_t		 check_cnt;	/* host */
+	uint32_t		 up_cnt;
+	uint32_t		 retry_cnt;	/* failures still tolerated */
+	uint8_t			 error;		/* enum check_error of the last check */
+	uint32_t		 rtt_ms;
+	int32_t			 detail;
+	char			 check[32];	/* table: check method name */
+};
+
+enum ctl_event_kind {
+	EV_HOST_STATUS = 0,	/* every check result */
+	EV_HOST_DISABLE,
+	EV_HOST_ENABLE,
+	EV_TABLE_DISABLE,
+	EV_TABLE_ENABLE,
+	EV_SERVICE_DISABLE,
+	EV_SERVICE_ENABLE,
+	EV_TABLE_CHANGED,	/* a layer-3 table was replaced */
+	EV_RULES_ADDED,
+	EV_RULES_REMOVED,
+	EV_DEMOTE,
+	EV_RELOAD,
+};
+
+struct ctl_event {
+	uint8_t			 kind;		/* enum ctl_event_kind */
+	uint32_t		 id;
+	char			 name[HS_HOSTNAME_MAX];
+	uint8_t			 old_state;	/* host events: enum host_state */
+	uint8_t			 new_state;
+	uint8_t			 error;
+	uint32_t		 rtt_ms;
+	uint32_t		 check_cnt;
+	uint32_t		 up_cnt;
+	int32_t			 value;		/* demote delta, hosts up, ... */
+	uint64_t		 time_ms;	/* engine clock */
+};
+
+/* The status word of a row: "active (2 hosts up)", "up", ... */
+const char	*ctl_status_str(const struct ctl_row *, char *, size_t);
+/* "100.00%", or "" when the host has no counted check. */
+const char	*ctl_avail_str(uint32_t up_cnt, uint32_t check_cnt, char *,
+		    size_t);
+
+/*
+ * Render the rows of a show command as hoststatectl prints it (the
+ * seed's tab-separated table), or as JSON.
+ */
+void		 ctl_render(enum ctl_action, const struct ctl_row *, size_t,
+		    struct buf *);
+void		 ctl_render_json(enum ctl_action, const struct ctl_row *,
+		    size_t, struct buf *);
+/* One monitor line per event. */
+void		 ctl_render_event(const struct ctl_event *, struct buf *);
+void		 ctl_render_event_json(const struct ctl_event *, struct buf *);
+
+#endif /* HS_CTL_H */

@@ -1,0 +1,53 @@
+/*
+ * The host check engine: schedules checks per table (interval, timeout),
+ * spreads them so a large table is not checked in one burst, bounds the
+ * checks in flight, applies retry, keeps availability counters, and
+ * tells the PFE every result (MSG_HOST_STATUS).
+ */
+#ifndef HS_HCE_H
+#define HS_HCE_H
+
+#include <stdint.h>
+
+#include "core/check.h"
+#include "core/config.h"
+#include "core/engine.h"
+#include "core/msg.h"
+
+#define HCE_INFLIGHT_DEFAULT	1024
+
+struct hce_io {
+	void	*arg;
+	/* Start a check; the backend reports it with hce_check_done later. */
+	void	(*check_start)(void *arg, const struct check_request *);
+	/* Forget a started check; no result is expected for it any more. */
+	void	(*check_cancel)(void *arg, uint32_t host_id, uint64_t seq);
+	send_fn	 send;
+	log_fn	 log;
+};
+
+struct hce;
+
+struct hce	*hce_new(const struct config *, const struct hce_io *,
+		    uint32_t max_inflight, uint64_t now_ms);
+void		 hce_free(struct hce *);
+/* When hce_run must next be called; HS_TIME_NEVER if nothing is pending. */
+uint64_t	 hce_next_deadline(const struct hce *);
+/* Start the checks that are due, within the in-flight bound. */
+void		 hce_run(struct hce *, uint64_t now_ms);
+/* A backend's result; stale or unknown results are ignored. */
+void		 hce_check_done(struct hce *, const struct check_result *,
+		    uint64_t now_ms);
+/* Messages from the PFE (enable/disable, poll); -1 if unexpected. */
+int		 hce_dispatch(struct hce *, enum hs_peer, const struct msg *,
+		    uint64_t now_ms);
+/*
+ * Switch to a new configuration: checks in flight are cancelled; hosts
+ * present in both (same table name, same host) keep state and counters.
+ * The hce does not own either configuration.
+ */
+void		 hce_reload(struct hce *, const struct config *, uint64_t now_ms);
+/* Checks started and not yet reported (for invariants and tests). */
+uint32_t	 hce_inflight(const struct hce *);
+
+#endif /* HS_HCE_H */

@@ -1,0 +1,138 @@
+/*
+ * Typed messages between the engines (parent, HCE, PFE, relays, control).
+ * In the daemon they cross socketpairs; in the simulator an in-memory
+ * queue.  Both go through msg_encode/msg_decode, so every simulation
+ * exercises the wire format.  Decoding trusts nothing: every length and
+ * enum is checked and a bad message is rejected whole.
+ *
+ * Wire format (all integers big-endian):
+ *   u16 type, u16 reserved (0), u32 length of the whole message
+ *   (header included), u32 peerid, then the payload of that type.
+ */
+#ifndef HS_MSG_H
+#define HS_MSG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/check.h"
+#include "core/config.h"
+#include "core/ctl.h"
+
+#define MSG_HDR_LEN	12
+#define MSG_MAX_LEN	16384	/* header included */
+#define MSG_TEXT_MAX	(MSG_MAX_LEN - MSG_HDR_LEN - 8)
+
+enum msg_type {
+	MSG_NONE = 0,
+	/* hce -> pfe after every check; pfe -> relays on change */
+	MSG_HOST_STATUS,
+	/* pfe -> hce (and relays): operator commands */
+	MSG_HOST_ENABLE,
+	MSG_HOST_DISABLE,
+	MSG_TABLE_ENABLE,
+	MSG_TABLE_DISABLE,
+	MSG_POLL,		/* pfe -> hce: check every host now */
+	MSG_DEMOTE,		/* pfe -> parent: carp group +1 / -1 */
+	MSG_SCRIPT_RUN,		/* hce -> parent */
+	MSG_SCRIPT_DONE,	/* parent -> hce */
+	/* control socket (hoststatectl <-> pfe, pfe <-> parent) */
+	MSG_CTL_REQUEST,	/* ctl -> control */
+	MSG_CTL_ROW,		/* control -> ctl: one object for show */
+	MSG_CTL_END,		/* end of a list */
+	MSG_CTL_OK,		/* command succeeded */
+	MSG_CTL_FAIL,		/* command failed: text says why */
+	MSG_CTL_EVENT,		/* control -> monitor clients */
+	MSG_CTL_VERBOSE,	/* log brief|verbose: level */
+	MSG_RELOAD,		/* control -> parent: text = file or "" */
+	MSG_RELOAD_RESULT,	/* parent -> control: ok flag + errors text */
+	/* configuration push, parent -> children */
+	MSG_CFG_TEXT,		/* a chunk of canonical configuration text */
+	MSG_CFG_DONE,		/* end of configuration; children ack with it */
+	MSG_CFG_START,		/* all children acked: start */
+	MSG_SHUTDOWN,
+	MSG_TYPE_MAX
+};
+
+/* Host states; the values are stable on the wire. */
+enum host_state {
+	HOST_UNKNOWN = 0,
+	HOST_UP = 1,
+	HOST_DOWN = 2,
+};
+
+struct msg_host_status {
+	uint32_t		host_id;
+	uint8_t			state;		/* enum host_state */
+	uint8_t			error;		/* enum check_error */
+	uint32_t		retry_cnt;	/* failures still tolerated */
+	uint32_t		check_cnt;
+	uint32_t		up_cnt;
+	uint32_t		rtt_ms;
+	int32_t			detail;
+};
+
+struct msg_id {
+	uint32_t		id;
+};
+
+struct msg_demote {
+	char			group[HS_IFNAME_MAX];
+	int32_t			delta;		/* +1 or -1 */
+};
+
+struct msg_script_run {
+	uint32_t		host_id;
+	uint64_t		seq;
+	uint32_t		timeout_ms;
+	char			path[HS_PATH_MAX];
+	char			arg[HS_HOSTNAME_MAX];	/* the host, as written */
+};
+
+struct msg_script_done {
+	uint32_t		host_id;
+	uint64_t		seq;
+	int32_t			status;		/* exit status, -1 if it could not run */
+	uint8_t			timed_out;	/* killed at the timeout */
+	uint32_t		rtt_ms;
+};
+
+/* Text payloads: reload path, errors, failure reasons, config chunks. */
+struct msg_text {
+	uint8_t			ok;		/* MSG_RELOAD_RESULT only */
+	uint32_t		len;
+	char			text[MSG_TEXT_MAX + 1];	/* NUL-terminated after decode */
+};
+
+struct msg {
+	enum msg_type		type;
+	uint32_t		peerid;		/* control client, or 0 */
+	union {
+		struct msg_host_status	host_status;
+		struct msg_id		id;	/* *_ENABLE/DISABLE, CTL_VERBOSE */
+		struct msg_demote	demote;
+		struct msg_script_run	script_run;
+		struct msg_script_done	script_done;
+		struct ctl_request	ctl_request;
+		struct ctl_row		ctl_row;
+		struct ctl_event	ctl_event;
+		struct msg_text		text;
+	} u;
+};
+
+/*
+ * Encode m into out (at most outlen bytes); returns the length written
+ * or -1 if it does not fit or m is invalid.
+ */
+int		 msg_encode(const struct msg *m, uint8_t *out, size_t outlen);
+/*
+ * Length of the message at the start of in once its header is complete:
+ * 0 if more bytes are needed, -1 if the header is invalid.
+ */
+int		 msg_frame_len(const uint8_t *in, size_t len);
+/* Decode exactly one message of len bytes; 0 or -1 if malformed. */
+int		 msg_decode(const uint8_t *in, size_t len, struct msg *m);
+const char	*msg_type_name(enum msg_type);
+const char	*host_state_name(enum host_state);
+
+#endif /* HS_MSG_H */

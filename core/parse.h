@@ -1,0 +1,51 @@
+/*
+ * The configuration language: one grammar, one place (core/parse.c with
+ * its lexer core/lex.c).  The parser never resolves names or reads files
+ * other than the configuration and its includes; name resolution is a
+ * callback the caller provides.
+ */
+#ifndef HS_PARSE_H
+#define HS_PARSE_H
+
+#include <stddef.h>
+
+#include "core/buf.h"
+#include "core/config.h"
+
+#define PARSE_LINE_MAX		4096	/* longer lines are an error */
+#define PARSE_INCLUDE_DEPTH	16
+#define PARSE_MACROS_MAX	1024
+#define PARSE_ERRORS_MAX	100	/* stop collecting after this many */
+
+/* Resolve a host name to up to max addresses; returns how many, 0 if none. */
+typedef size_t	(*resolve_fn)(void *arg, const char *name,
+		    struct hs_addr *out, size_t max);
+
+struct parse_opts {
+	resolve_fn	 resolve;	/* NULL: only numeric addresses */
+	void		*resolve_arg;
+	/* -D name=value: persistent macros the file cannot override. */
+	const char	*const *defines;
+	size_t		 ndefines;
+};
+
+/*
+ * Parse FILE into a validated model.  On any error returns NULL and
+ * appends one "FILE:LINE: message\n" per error to errors (a message
+ * without a line, such as a file that cannot be opened, is "FILE: message").
+ * Notes for -n -v (unused tables, unused macros) go to notes if not NULL.
+ */
+struct config	*config_parse(const char *file, const struct parse_opts *,
+		    struct buf *errors, struct buf *notes);
+/* The same from a string in memory, named name in messages. */
+struct config	*config_parse_string(const char *name, const char *text,
+		    size_t len, const struct parse_opts *, struct buf *errors,
+		    struct buf *notes);
+
+/*
+ * The canonical form of a model: parsing it again gives the same model.
+ * Declared tables are printed, not their per-port copies.
+ */
+void		 config_print(const struct config *, struct buf *);
+
+#endif /* HS_PARSE_H */
