@@ -7,6 +7,7 @@
 #ifndef HS_HCE_H
 #define HS_HCE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/check.h"
@@ -49,5 +50,11 @@ int		 hce_dispatch(struct hce *, enum hs_peer, const struct msg *,
 void		 hce_reload(struct hce *, const struct config *, uint64_t now_ms);
 /* Checks started and not yet reported (for invariants and tests). */
 uint32_t	 hce_inflight(const struct hce *);
+/* Read-only views for the simulator, invariants and tests. */
+uint32_t	 hce_queued(const struct hce *);
+bool		 hce_host_inflight(const struct hce *, uint32_t host_id);
+enum host_state	 hce_host_state(const struct hce *, uint32_t host_id);
+/* When the host is next due, HS_TIME_NEVER if it is not scheduled. */
+uint64_t	 hce_host_next_check(const struct hce *, uint32_t host_id);
 
 #endif /* HS_HCE_H */

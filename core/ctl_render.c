@@ -1,0 +1,294 @@
+/*
+ * The one renderer of hoststatectl's output, shared by the control tool
+ * and the simulator: the seed's tab-separated table, JSON, and monitor
+ * event lines.
+ */
+#include <stdio.h>
+
+#include "core/check.h"
+#include "core/ctl.h"
+#include "core/msg.h"
+
+#define STATUS_MAX	64
+#define AVAIL_MAX	16
+
+static const char *const obj_names[] = {
+	[OBJ_SERVICE] = "service",
+	[OBJ_TABLE] = "table",
+	[OBJ_HOST] = "host",
+	[OBJ_RELAY] = "relay",
+};
+
+static const char *
+obj_name(uint8_t type)
+{
+	if (type > OBJ_RELAY)
+		return "unknown";
+	return obj_names[type];
+}
+
+const char *
+ctl_status_str(const struct ctl_row *row, char *buf, size_t len)
+{
+	const char	*s;
+
+	switch (row->status) {
+	case ST_UNKNOWN:
+		s = "unknown";
+		break;
+	case ST_UP:
+		s = "up";
+		break;
+	case ST_DOWN:
+		s = "down";
+		break;
+	case ST_DISABLED:
+		s = "disabled";
+		break;
+	case ST_ACTIVE:
+		s = "active";
+		break;
+	case ST_ACTIVE_BACKUP:
+		s = "active (using backup table)";
+		break;
+	case ST_TABLE_ACTIVE:
+		(void)snprintf(buf, len, "active (%u hosts up)", row->up);
+		return buf;
+	case ST_EMPTY:
+		s = "empty";
+		break;
+	default:
+		s = "invalid";
+		break;
+	}
+	(void)snprintf(buf, len, "%s", s);
+	return buf;
+}
+
+const char *
+ctl_avail_str(uint32_t up_cnt, uint32_t check_cnt, char *buf, size_t len)
+{
+	if (check_cnt == 0 || up_cnt > check_cnt)
+		(void)snprintf(buf, len, "%s", "");
+	else
+		(void)snprintf(buf, len, "%.2f%%",
+		    (double)up_cnt * 100.0 / (double)check_cnt);
+	return buf;
+}
+
+static void
+render_host_detail(const struct ctl_row *r, struct buf *out)
+{
+	if (r->check_cnt == 0)
+		return;
+	(void)buf_printf(out, "\t%4s\ttotal: %u/%u checks", "", r->up_cnt,
+	    r->check_cnt);
+	if (r->retry_cnt > 0)
+		(void)buf_printf(out, ", %u retries", r->retry_cnt);
+	if (r->status == ST_DOWN && r->error != HCE_NONE)
+		(void)buf_printf(out, ", error: %s",
+		    check_error_str((enum check_error)r->error));
+	(void)buf_puts(out, "\n");
+}
+
+void
+ctl_render(enum ctl_action action, const struct ctl_row *rows, size_t n,
+    struct buf *out)
+{
+	char	status[STATUS_MAX], avail[AVAIL_MAX];
+	size_t	i;
+
+	(void)buf_printf(out, "%s\t%4s\t%-24s\t%-7s\t%s\n", "Type", "Id",
+	    "Name", "Avlblty", "Status");
+	for (i = 0; i < n; i++) {
+		const struct ctl_row *r = &rows[i];
+
+		avail[0] = '\0';
+		if (r->type == OBJ_HOST)
+			ctl_avail_str(r->up_cnt, r->check_cnt, avail,
+			    sizeof(avail));
+		(void)buf_printf(out, "%s\t%4u\t%-24s\t%-7s\t%s\n",
+		    obj_name(r->type), r->id, r->name, avail,
+		    ctl_status_str(r, status, sizeof(status)));
+		if (action == CTL_SHOW_HOSTS && r->type == OBJ_HOST)
+			render_host_detail(r, out);
+	}
+}
+
+/* A JSON string with the escapes RFC 8259 requires. */
+static void
+json_str(struct buf *out, const char *s)
+{
+	(void)buf_puts(out, "\"");
+	for (; *s != '\0'; s++) {
+		unsigned char	c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			(void)buf_printf(out, "\\%c", c);
+		else if (c < 0x20)
+			(void)buf_printf(out, "\\u%04x", c);
+		else
+			(void)buf_add(out, &c, 1);
+	}
+	(void)buf_puts(out, "\"");
+}
+
+static void
+json_avail(struct buf *out, uint32_t up_cnt, uint32_t check_cnt)
+{
+	if (check_cnt == 0 || up_cnt > check_cnt)
+		(void)buf_puts(out, "null");
+	else
+		(void)buf_printf(out, "%.2f",
+		    (double)up_cnt * 100.0 / (double)check_cnt);
+}
+
+static void
+render_row_json(const struct ctl_row *r, struct buf *out)
+{
+	char	status[STATUS_MAX];
+
+	(void)buf_puts(out, "{\"type\":");
+	json_str(out, obj_name(r->type));
+	(void)buf_printf(out, ",\"id\":%u,\"name\":", r->id);
+	json_str(out, r->name);
+	(void)buf_puts(out, ",\"availability\":");
+	if (r->type == OBJ_HOST)
+		json_avail(out, r->up_cnt, r->check_cnt);
+	else
+		(void)buf_puts(out, "null");
+	(void)buf_puts(out, ",\"status\":");
+	json_str(out, ctl_status_str(r, status, sizeof(status)));
+	if (r->type == OBJ_TABLE)
+		(void)buf_printf(out, ",\"hosts_up\":%u", r->up);
+	if (r->type == OBJ_HOST) {
+		(void)buf_printf(out, ",\"table_id\":%u,\"check_cnt\":%u,"
+		    "\"up_cnt\":%u,\"retry_cnt\":%u,\"error\":", r->parent_id,
+		    r->check_cnt, r->up_cnt, r->retry_cnt);
+		if (r->error == HCE_NONE)
+			(void)buf_puts(out, "null");
+		else
+			json_str(out,
+			    check_error_str((enum check_error)r->error));
+	}
+	(void)buf_puts(out, "}");
+}
+
+void
+ctl_render_json(enum ctl_action action, const struct ctl_row *rows,
+    size_t n, struct buf *out)
+{
+	size_t	i;
+
+	(void)buf_puts(out, "[");
+	for (i = 0; i < n; i++) {
+		(void)buf_puts(out, i > 0 ? ",\n " : "");
+		render_row_json(&rows[i], out);
+	}
+	(void)buf_puts(out, "]\n");
+}
+
+static const char *
+state_name(uint8_t s)
+{
+	return host_state_name((enum host_state)s);
+}
+
+static void
+render_host_event(const struct ctl_event *e, struct buf *out)
+{
+	char	avail[AVAIL_MAX];
+
+	(void)buf_printf(out, "host %s (id %u): ", e->name, e->id);
+	if (e->old_state != e->new_state)
+		(void)buf_printf(out, "%s -> ", state_name(e->old_state));
+	(void)buf_printf(out, "%s, %s, %ums", state_name(e->new_state),
+	    check_error_str((enum check_error)e->error), e->rtt_ms);
+	if (e->check_cnt > 0)
+		(void)buf_printf(out, ", availability %s",
+		    ctl_avail_str(e->up_cnt, e->check_cnt, avail,
+		    sizeof(avail)));
+}
+
+void
+ctl_render_event(const struct ctl_event *e, struct buf *out)
+{
+	switch (e->kind) {
+	case EV_HOST_STATUS:
+		render_host_event(e, out);
+		break;
+	case EV_HOST_DISABLE:
+	case EV_HOST_ENABLE:
+		(void)buf_printf(out, "host %s (id %u): %s", e->name, e->id,
+		    e->kind == EV_HOST_DISABLE ? "disabled" : "enabled");
+		break;
+	case EV_TABLE_DISABLE:
+	case EV_TABLE_ENABLE:
+		(void)buf_printf(out, "table %s (id %u): %s", e->name, e->id,
+		    e->kind == EV_TABLE_DISABLE ? "disabled" : "enabled");
+		break;
+	case EV_SERVICE_DISABLE:
+	case EV_SERVICE_ENABLE:
+		(void)buf_printf(out, "service %s (id %u): %s", e->name, e->id,
+		    e->kind == EV_SERVICE_DISABLE ? "disabled" : "enabled");
+		break;
+	case EV_TABLE_CHANGED:
+		(void)buf_printf(out, "service %s (id %u): table replaced, "
+		    "%d hosts", e->name, e->id, e->value);
+		break;
+	case EV_RULES_ADDED:
+	case EV_RULES_REMOVED:
+		(void)buf_printf(out, "service %s (id %u): rules %s", e->name,
+		    e->id, e->kind == EV_RULES_ADDED ? "added" : "removed");
+		break;
+	case EV_DEMOTE:
+		(void)buf_printf(out, "demote %s: %+d", e->name, e->value);
+		break;
+	case EV_RELOAD:
+		(void)buf_printf(out, "reload: %s", e->name[0] != '\0' ?
+		    e->name : "configuration reloaded");
+		break;
+	default:
+		(void)buf_printf(out, "event %u", e->kind);
+		break;
+	}
+	(void)buf_puts(out, "\n");
+}
+
+static const char *const event_names[] = {
+	[EV_HOST_STATUS] = "host_status",
+	[EV_HOST_DISABLE] = "host_disable",
+	[EV_HOST_ENABLE] = "host_enable",
+	[EV_TABLE_DISABLE] = "table_disable",
+	[EV_TABLE_ENABLE] = "table_enable",
+	[EV_SERVICE_DISABLE] = "service_disable",
+	[EV_SERVICE_ENABLE] = "service_enable",
+	[EV_TABLE_CHANGED] = "table_changed",
+	[EV_RULES_ADDED] = "rules_added",
+	[EV_RULES_REMOVED] = "rules_removed",
+	[EV_DEMOTE] = "demote",
+	[EV_RELOAD] = "reload",
+};
+
+void
+ctl_render_event_json(const struct ctl_event *e, struct buf *out)
+{
+	(void)buf_puts(out, "{\"event\":");
+	json_str(out, e->kind <= EV_RELOAD ? event_names[e->kind] :
+	    "unknown");
+	(void)buf_printf(out, ",\"time_ms\":%llu,\"id\":%u,\"name\":",
+	    (unsigned long long)e->time_ms, e->id);
+	json_str(out, e->name);
+	if (e->kind == EV_HOST_STATUS) {
+		(void)buf_printf(out, ",\"old_state\":\"%s\","
+		    "\"new_state\":\"%s\",\"error\":", state_name(e->old_state),
+		    state_name(e->new_state));
+		json_str(out, check_error_str((enum check_error)e->error));
+		(void)buf_printf(out, ",\"rtt_ms\":%u,\"check_cnt\":%u,"
+		    "\"up_cnt\":%u,\"availability\":", e->rtt_ms, e->check_cnt,
+		    e->up_cnt);
+		json_avail(out, e->up_cnt, e->check_cnt);
+	} else
+		(void)buf_printf(out, ",\"value\":%d", e->value);
+	(void)buf_puts(out, "}\n");
+}

@@ -1,0 +1,718 @@
+/*
+ * The host check engine.  Each checked host has a slot on a grid:
+ * start + its phase offset + k * interval.  Due hosts wait in a FIFO
+ * queue until a slot in flight is free.  The due times live in a binary
+ * heap so that a run costs O(log n) per check, whatever the host count.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/ctl.h"
+#include "core/hce.h"
+#include "core/host_state.h"
+
+#define HEAP_NONE	UINT32_MAX
+#define LOG_LINE_MAX	512
+
+struct hce_host {
+	struct host_status	 st;
+	uint32_t		 rtt_ms;
+	int32_t			 detail;
+	bool			 disabled;	/* by the operator */
+	bool			 inflight;
+	bool			 queued;
+	uint64_t		 seq;		/* of the check in flight */
+	uint64_t		 started_ms;
+	uint64_t		 base_ms;	/* first slot of the grid */
+	uint64_t		 due_ms;
+	uint32_t		 heap_pos;
+};
+
+struct hce {
+	const struct config	*cfg;
+	struct hce_io		 io;
+	uint32_t		 max_inflight;
+	uint32_t		 inflight;
+	uint64_t		 next_seq;
+	struct hce_host		*hosts;
+	size_t			 nhosts;
+	bool			*table_disabled;
+	size_t			 ntables;
+	uint32_t		*heap;		/* host ids, by (due, id) */
+	size_t			 nheap;
+	uint32_t		*queue;		/* ring of host ids */
+	size_t			 qhead;
+	size_t			 qlen;
+};
+
+static const struct table_conf *
+host_table(const struct hce *hce, uint32_t id)
+{
+	return &hce->cfg->tables[hce->cfg->hosts[id].table_id];
+}
+
+static uint64_t
+table_interval_ms(const struct hce *hce, const struct table_conf *t)
+{
+	uint32_t	s = t->interval_s ? t->interval_s : hce->cfg->interval_s;
+
+	return (uint64_t)(s ? s : HS_INTERVAL_DEFAULT) * 1000;
+}
+
+static uint32_t
+table_timeout_ms(const struct hce *hce, const struct table_conf *t)
+{
+	uint32_t	ms = t->timeout_ms ? t->timeout_ms : hce->cfg->timeout_ms;
+
+	return ms ? ms : HS_TIMEOUT_DEFAULT;
+}
+
+/* A host the configuration asks us to check, enabled or not. */
+static bool
+host_checkable(const struct hce *hce, uint32_t id)
+{
+	const struct host_conf	*hc = &hce->cfg->hosts[id];
+	const struct table_conf	*t;
+
+	if (hc->table_id >= hce->cfg->ntables)
+		return false;
+	t = &hce->cfg->tables[hc->table_id];
+	return config_table_live(t) && t->check.type != CHECK_NONE;
+}
+
+static bool
+host_enabled(const struct hce *hce, uint32_t id)
+{
+	return host_checkable(hce, id) && !hce->hosts[id].disabled &&
+	    !hce->table_disabled[hce->cfg->hosts[id].table_id];
+}
+
+/* Heap of due times, ordered by (due, id) so that ties start in id order. */
+static bool
+heap_less(const struct hce *hce, uint32_t a, uint32_t b)
+{
+	const struct hce_host	*ha = &hce->hosts[a], *hb = &hce->hosts[b];
+
+	if (ha->due_ms != hb->due_ms)
+		return ha->due_ms < hb->due_ms;
+	return a < b;
+}
+
+static void
+heap_set(struct hce *hce, size_t pos, uint32_t id)
+{
+	hce->heap[pos] = id;
+	hce->hosts[id].heap_pos = (uint32_t)pos;
+}
+
+static void
+heap_up(struct hce *hce, size_t pos)
+{
+	uint32_t	id = hce->heap[pos];
+
+	while (pos > 0 && heap_less(hce, id, hce->heap[(pos - 1) / 2])) {
+		heap_set(hce, pos, hce->heap[(pos - 1) / 2]);
+		pos = (pos - 1) / 2;
+	}
+	heap_set(hce, pos, id);
+}
+
+static void
+heap_down(struct hce *hce, size_t pos)
+{
+	uint32_t	id = hce->heap[pos];
+	size_t		child;
+
+	while ((child = 2 * pos + 1) < hce->nheap) {
+		if (child + 1 < hce->nheap &&
+		    heap_less(hce, hce->heap[child + 1], hce->heap[child]))
+			child++;
+		if (!heap_less(hce, hce->heap[child], id))
+			break;
+		heap_set(hce, pos, hce->heap[child]);
+		pos = child;
+	}
+	heap_set(hce, pos, id);
+}
+
+static void
+heap_remove(struct hce *hce, uint32_t id)
+{
+	size_t	pos = hce->hosts[id].heap_pos;
+	uint32_t last;
+
+	if (pos == HEAP_NONE)
+		return;
+	hce->hosts[id].heap_pos = HEAP_NONE;
+	last = hce->heap[--hce->nheap];
+	if (pos == hce->nheap)
+		return;
+	heap_set(hce, pos, last);
+	heap_up(hce, pos);
+	heap_down(hce, hce->hosts[last].heap_pos);
+}
+
+/* Schedule (or move) a host's next check. */
+static void
+heap_schedule(struct hce *hce, uint32_t id, uint64_t due_ms)
+{
+	struct hce_host	*h = &hce->hosts[id];
+
+	h->due_ms = due_ms;
+	if (h->heap_pos == HEAP_NONE) {
+		h->heap_pos = (uint32_t)hce->nheap++;
+		hce->heap[h->heap_pos] = id;
+	}
+	heap_up(hce, h->heap_pos);
+	heap_down(hce, h->heap_pos);
+}
+
+static void
+queue_push(struct hce *hce, uint32_t id)
+{
+	struct hce_host	*h = &hce->hosts[id];
+
+	if (h->queued)
+		return;
+	h->queued = true;
+	hce->queue[(hce->qhead + hce->qlen++) % hce->nhosts] = id;
+}
+
+static uint32_t
+queue_pop(struct hce *hce)
+{
+	uint32_t	id = hce->queue[hce->qhead];
+
+	hce->qhead = (hce->qhead + 1) % hce->nhosts;
+	hce->qlen--;
+	hce->hosts[id].queued = false;
+	return id;
+}
+
+/* Rare (disable, reload): a linear pass is fine. */
+static void
+queue_remove(struct hce *hce, uint32_t id)
+{
+	size_t	i, kept = 0, n = hce->qlen;
+
+	if (!hce->hosts[id].queued)
+		return;
+	for (i = 0; i < n; i++) {
+		uint32_t other = hce->queue[(hce->qhead + i) % hce->nhosts];
+
+		if (other != id)
+			hce->queue[(hce->qhead + kept++) % hce->nhosts] = other;
+	}
+	hce->qlen = kept;
+	hce->hosts[id].queued = false;
+}
+
+/* The first slot of the host's grid at or after now. */
+static uint64_t
+next_slot(const struct hce *hce, uint32_t id, uint64_t now_ms)
+{
+	const struct hce_host	*h = &hce->hosts[id];
+	uint64_t		 iv = table_interval_ms(hce, host_table(hce, id));
+
+	if (now_ms <= h->base_ms)
+		return h->base_ms;
+	return h->base_ms + (now_ms - h->base_ms + iv - 1) / iv * iv;
+}
+
+static void
+hce_log(struct hce *hce, int level, const char *line)
+{
+	if (hce->io.log != NULL)
+		hce->io.log(hce->io.arg, level, line);
+}
+
+/* relayd's line: host H, check M (Nms,ERROR[,CODE]), state A -> B, ... */
+static void
+log_result(struct hce *hce, uint32_t id, enum host_state old,
+    enum check_error error)
+{
+	const struct hce_host	*h = &hce->hosts[id];
+	const struct table_conf	*t = host_table(hce, id);
+	char			 line[LOG_LINE_MAX], code[16] = "", avail[16];
+	int			 level;
+
+	if (old != h->st.state)
+		level = 0;
+	else
+		level = hce->cfg->log == LOG_ALL ? 0 : 1;
+	if (h->detail >= 0 && (error == HCE_HTTP_CODE_FAIL ||
+	    error == HCE_SCRIPT_FAIL))
+		(void)snprintf(code, sizeof(code), ",%d", h->detail);
+	(void)snprintf(line, sizeof(line), "host %s, check %s (%ums,%s%s), "
+	    "state %s -> %s, availability %s", hce->cfg->hosts[id].name,
+	    check_type_name(t->check.type, t->check.tls), h->rtt_ms,
+	    check_error_str(error), code, host_state_name(old),
+	    host_state_name(h->st.state),
+	    ctl_avail_str(h->st.up_cnt, h->st.check_cnt, avail, sizeof(avail)));
+	hce_log(hce, level, line);
+}
+
+static void
+send_status(struct hce *hce, uint32_t id, enum check_error error)
+{
+	const struct hce_host	*h = &hce->hosts[id];
+	struct msg		 m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_HOST_STATUS;
+	m.u.host_status.host_id = id;
+	m.u.host_status.state = (uint8_t)h->st.state;
+	m.u.host_status.error = (uint8_t)error;
+	m.u.host_status.retry_cnt = h->st.retry_cnt;
+	m.u.host_status.check_cnt = h->st.check_cnt;
+	m.u.host_status.up_cnt = h->st.up_cnt;
+	m.u.host_status.rtt_ms = h->rtt_ms;
+	m.u.host_status.detail = h->detail;
+	if (hce->io.send != NULL)
+		hce->io.send(hce->io.arg, PEER_PFE, &m);
+}
+
+static void
+record_result(struct hce *hce, uint32_t id, bool up, enum check_error error,
+    uint32_t rtt_ms, int32_t detail)
+{
+	struct hce_host	*h = &hce->hosts[id];
+	enum host_state	 old;
+
+	if ((unsigned)error >= HCE_ERROR_MAX)
+		error = up ? HCE_NONE : HCE_ABORTED;
+	h->rtt_ms = rtt_ms;
+	h->detail = detail;
+	old = host_state_apply(&h->st, hce->cfg->hosts[id].retry, up, error);
+	log_result(hce, id, old, error);
+	send_status(hce, id, error);
+}
+
+static void
+start_check(struct hce *hce, uint32_t id, uint64_t now_ms)
+{
+	struct hce_host		*h = &hce->hosts[id];
+	struct check_request	 req;
+
+	h->inflight = true;
+	h->seq = ++hce->next_seq;
+	h->started_ms = now_ms;
+	hce->inflight++;
+	memset(&req, 0, sizeof(req));
+	req.host_id = id;
+	req.seq = h->seq;
+	req.host = &hce->cfg->hosts[id];
+	req.table = host_table(hce, id);
+	req.timeout_ms = table_timeout_ms(hce, req.table);
+	hce->io.check_start(hce->io.arg, &req);
+}
+
+/* Stop whatever the host has going: check in flight, queue, schedule. */
+static void
+host_stop(struct hce *hce, uint32_t id)
+{
+	struct hce_host	*h = &hce->hosts[id];
+
+	if (h->inflight) {
+		h->inflight = false;
+		hce->inflight--;
+		if (hce->io.check_cancel != NULL)
+			hce->io.check_cancel(hce->io.arg, id, h->seq);
+	}
+	queue_remove(hce, id);
+	heap_remove(hce, id);
+}
+
+static void
+drain(struct hce *hce, uint64_t now_ms)
+{
+	uint32_t	id;
+
+	while (hce->inflight < hce->max_inflight && hce->qlen > 0) {
+		id = queue_pop(hce);
+		if (host_enabled(hce, id) && !hce->hosts[id].inflight)
+			start_check(hce, id, now_ms);
+	}
+}
+
+/* A host's slot came: a check still running there has overrun it. */
+static void
+host_due(struct hce *hce, uint32_t id, uint64_t now_ms)
+{
+	struct hce_host	*h = &hce->hosts[id];
+
+	if (h->inflight) {
+		h->inflight = false;
+		hce->inflight--;
+		if (hce->io.check_cancel != NULL)
+			hce->io.check_cancel(hce->io.arg, id, h->seq);
+		record_result(hce, id, false, HCE_INTERVAL_TIMEOUT,
+		    (uint32_t)(now_ms - h->started_ms), -1);
+	}
+	queue_push(hce, id);
+}
+
+void
+hce_run(struct hce *hce, uint64_t now_ms)
+{
+	uint32_t	 id;
+	uint64_t	 iv, due;
+
+	while (hce->nheap > 0 && hce->hosts[hce->heap[0]].due_ms <= now_ms) {
+		id = hce->heap[0];
+		iv = table_interval_ms(hce, host_table(hce, id));
+		due = hce->hosts[id].due_ms + iv;
+		if (due <= now_ms)	/* called late: skip missed slots */
+			due = next_slot(hce, id, now_ms + 1);
+		heap_schedule(hce, id, due);
+		host_due(hce, id, now_ms);
+	}
+	drain(hce, now_ms);
+}
+
+uint64_t
+hce_next_deadline(const struct hce *hce)
+{
+	if (hce->qlen > 0 && hce->inflight < hce->max_inflight)
+		return 0;
+	if (hce->nheap == 0)
+		return HS_TIME_NEVER;
+	return hce->hosts[hce->heap[0]].due_ms;
+}
+
+void
+hce_check_done(struct hce *hce, const struct check_result *res,
+    uint64_t now_ms)
+{
+	struct hce_host	*h;
+
+	if (res->host_id >= hce->nhosts)
+		return;
+	h = &hce->hosts[res->host_id];
+	if (!h->inflight || h->seq != res->seq)
+		return;		/* stale: cancelled, disabled or reloaded */
+	h->inflight = false;
+	hce->inflight--;
+	record_result(hce, res->host_id, res->up, res->error, res->rtt_ms,
+	    res->detail);
+	drain(hce, now_ms);
+}
+
+uint32_t
+hce_inflight(const struct hce *hce)
+{
+	return hce->inflight;
+}
+
+uint32_t
+hce_queued(const struct hce *hce)
+{
+	return (uint32_t)hce->qlen;
+}
+
+bool
+hce_host_inflight(const struct hce *hce, uint32_t id)
+{
+	return id < hce->nhosts && hce->hosts[id].inflight;
+}
+
+enum host_state
+hce_host_state(const struct hce *hce, uint32_t id)
+{
+	return id < hce->nhosts ? hce->hosts[id].st.state : HOST_UNKNOWN;
+}
+
+uint64_t
+hce_host_next_check(const struct hce *hce, uint32_t id)
+{
+	if (id >= hce->nhosts || hce->hosts[id].heap_pos == HEAP_NONE)
+		return HS_TIME_NEVER;
+	return hce->hosts[id].due_ms;
+}
+
+static void
+hce_arrays_free(struct hce *hce)
+{
+	free(hce->hosts);
+	free(hce->table_disabled);
+	free(hce->heap);
+	free(hce->queue);
+	hce->hosts = NULL;
+	hce->table_disabled = NULL;
+	hce->heap = NULL;
+	hce->queue = NULL;
+}
+
+static int
+hce_arrays_alloc(struct hce *hce, const struct config *cfg)
+{
+	size_t	n = cfg->nhosts ? cfg->nhosts : 1;
+
+	hce->hosts = calloc(n, sizeof(*hce->hosts));
+	hce->table_disabled = calloc(cfg->ntables ? cfg->ntables : 1,
+	    sizeof(*hce->table_disabled));
+	hce->heap = calloc(n, sizeof(*hce->heap));
+	hce->queue = calloc(n, sizeof(*hce->queue));
+	if (hce->hosts == NULL || hce->table_disabled == NULL ||
+	    hce->heap == NULL || hce->queue == NULL) {
+		hce_arrays_free(hce);
+		return -1;
+	}
+	hce->cfg = cfg;
+	hce->nhosts = cfg->nhosts;
+	hce->ntables = cfg->ntables;
+	hce->nheap = hce->qhead = hce->qlen = 0;
+	hce->inflight = 0;
+	return 0;
+}
+
+/*
+ * Spread the first checks: host k of the n checked hosts starts at
+ * k * w / n ms, w = min(interval / 2, n ms), then every interval.
+ */
+static void
+hce_schedule_all(struct hce *hce, uint64_t now_ms)
+{
+	uint64_t	n = 0, k = 0, w, iv;
+	size_t		i;
+
+	for (i = 0; i < hce->nhosts; i++) {
+		hce->hosts[i].heap_pos = HEAP_NONE;
+		if (host_checkable(hce, (uint32_t)i))
+			n++;
+	}
+	for (i = 0; i < hce->nhosts; i++) {
+		struct hce_host	*h = &hce->hosts[i];
+
+		if (!host_checkable(hce, (uint32_t)i))
+			continue;
+		iv = table_interval_ms(hce, host_table(hce, (uint32_t)i));
+		w = iv / 2 < n ? iv / 2 : n;
+		h->base_ms = now_ms + k++ * w / n;
+		if (host_enabled(hce, (uint32_t)i))
+			heap_schedule(hce, (uint32_t)i, h->base_ms);
+	}
+}
+
+static void
+hce_init_hosts(struct hce *hce)
+{
+	size_t	i;
+
+	for (i = 0; i < hce->ntables; i++)
+		hce->table_disabled[i] = hce->cfg->tables[i].disabled;
+	for (i = 0; i < hce->nhosts; i++) {
+		host_state_reset(&hce->hosts[i].st);
+		hce->hosts[i].detail = -1;
+	}
+}
+
+struct hce *
+hce_new(const struct config *cfg, const struct hce_io *io,
+    uint32_t max_inflight, uint64_t now_ms)
+{
+	struct hce	*hce;
+
+	if ((hce = calloc(1, sizeof(*hce))) == NULL)
+		return NULL;
+	hce->io = *io;
+	hce->max_inflight = max_inflight ? max_inflight : HCE_INFLIGHT_DEFAULT;
+	if (hce_arrays_alloc(hce, cfg) == -1) {
+		free(hce);
+		return NULL;
+	}
+	hce_init_hosts(hce);
+	hce_schedule_all(hce, now_ms);
+	return hce;
+}
+
+void
+hce_free(struct hce *hce)
+{
+	if (hce == NULL)
+		return;
+	hce_arrays_free(hce);
+	free(hce);
+}
+
+static void
+host_disable(struct hce *hce, uint32_t id)
+{
+	host_stop(hce, id);
+	host_state_reset(&hce->hosts[id].st);
+	hce->hosts[id].rtt_ms = 0;
+	hce->hosts[id].detail = -1;
+}
+
+/* Unknown again, checked from its next slot on. */
+static void
+host_enable(struct hce *hce, uint32_t id, uint64_t now_ms)
+{
+	host_stop(hce, id);
+	host_state_reset(&hce->hosts[id].st);
+	if (host_enabled(hce, id))
+		heap_schedule(hce, id, next_slot(hce, id, now_ms));
+}
+
+static void
+table_set(struct hce *hce, uint32_t tid, bool disable, uint64_t now_ms)
+{
+	const struct table_conf	*t = &hce->cfg->tables[tid];
+	size_t			 i;
+
+	hce->table_disabled[tid] = disable;
+	for (i = 0; i < t->nhosts; i++) {
+		uint32_t id = t->host_ids[i];
+
+		if (id >= hce->nhosts)
+			continue;
+		if (disable)
+			host_disable(hce, id);
+		else
+			host_enable(hce, id, now_ms);
+	}
+}
+
+/* Check every enabled host now (within the bound); the grid restarts. */
+static void
+hce_poll(struct hce *hce, uint64_t now_ms)
+{
+	size_t	i;
+
+	for (i = 0; i < hce->nhosts; i++) {
+		struct hce_host	*h = &hce->hosts[i];
+
+		if (!host_enabled(hce, (uint32_t)i) || h->inflight ||
+		    h->queued)
+			continue;
+		h->base_ms = now_ms;
+		heap_schedule(hce, (uint32_t)i, now_ms);
+	}
+	hce_run(hce, now_ms);
+}
+
+/* A script check run by the parent: exit status 0 means up. */
+static void
+script_done(struct hce *hce, const struct msg_script_done *sd,
+    uint64_t now_ms)
+{
+	struct check_result	res;
+
+	memset(&res, 0, sizeof(res));
+	res.host_id = sd->host_id;
+	res.seq = sd->seq;
+	res.rtt_ms = sd->rtt_ms;
+	res.detail = sd->status;
+	res.up = sd->status == 0 && !sd->timed_out;
+	if (sd->timed_out)
+		res.error = HCE_SCRIPT_TIMEOUT;
+	else
+		res.error = res.up ? HCE_SCRIPT_OK : HCE_SCRIPT_FAIL;
+	hce_check_done(hce, &res, now_ms);
+}
+
+static int
+dispatch_id(struct hce *hce, const struct msg *m, uint64_t now_ms)
+{
+	uint32_t	id = m->u.id.id;
+
+	switch (m->type) {
+	case MSG_HOST_DISABLE:
+	case MSG_HOST_ENABLE:
+		if (id >= hce->nhosts || !host_checkable(hce, id))
+			return -1;
+		hce->hosts[id].disabled = m->type == MSG_HOST_DISABLE;
+		if (m->type == MSG_HOST_DISABLE)
+			host_disable(hce, id);
+		else
+			host_enable(hce, id, now_ms);
+		break;
+	case MSG_TABLE_DISABLE:
+	case MSG_TABLE_ENABLE:
+		if (id >= hce->ntables ||
+		    !config_table_live(&hce->cfg->tables[id]))
+			return -1;
+		table_set(hce, id, m->type == MSG_TABLE_DISABLE, now_ms);
+		break;
+	default:
+		return -1;
+	}
+	hce_run(hce, now_ms);
+	return 0;
+}
+
+int
+hce_dispatch(struct hce *hce, enum hs_peer peer, const struct msg *m,
+    uint64_t now_ms)
+{
+	switch (m->type) {
+	case MSG_HOST_DISABLE:
+	case MSG_HOST_ENABLE:
+	case MSG_TABLE_DISABLE:
+	case MSG_TABLE_ENABLE:
+		if (peer != PEER_PFE)
+			return -1;
+		return dispatch_id(hce, m, now_ms);
+	case MSG_POLL:
+		if (peer != PEER_PFE)
+			return -1;
+		hce_poll(hce, now_ms);
+		return 0;
+	case MSG_SCRIPT_DONE:
+		if (peer != PEER_PARENT)
+			return -1;
+		script_done(hce, &m->u.script_done, now_ms);
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* Carry state and counters of hosts present in both configurations. */
+static void
+hce_carry(struct hce *hce, const struct hce_host *old, size_t nold,
+    const uint32_t *map)
+{
+	size_t	i;
+
+	for (i = 0; i < hce->nhosts && map != NULL; i++) {
+		if (map[i] == HS_ID_NONE || map[i] >= nold)
+			continue;
+		hce->hosts[i].st = old[map[i]].st;
+		hce->hosts[i].rtt_ms = old[map[i]].rtt_ms;
+		hce->hosts[i].detail = old[map[i]].detail;
+	}
+}
+
+void
+hce_reload(struct hce *hce, const struct config *cfg, uint64_t now_ms)
+{
+	struct hce	 old = *hce;
+	uint32_t	*map;
+	size_t		 i;
+
+	for (i = 0; i < old.nhosts; i++)
+		if (old.hosts[i].inflight && hce->io.check_cancel != NULL)
+			hce->io.check_cancel(hce->io.arg, (uint32_t)i,
+			    old.hosts[i].seq);
+	map = config_host_map(old.cfg, cfg);
+	if (hce_arrays_alloc(hce, cfg) == -1) {
+		/* Keep running the old configuration, checks restarted. */
+		*hce = old;
+		hce_log(hce, 0, "hce: reload failed: out of memory");
+		for (i = 0; i < hce->nhosts; i++)
+			hce->hosts[i].inflight = hce->hosts[i].queued = false;
+		hce->qlen = hce->inflight = 0;
+		hce->nheap = 0;
+		hce_schedule_all(hce, now_ms);
+		free(map);
+		return;
+	}
+	hce_init_hosts(hce);
+	hce_carry(hce, old.hosts, old.nhosts, map);
+	free(map);
+	hce_arrays_free(&old);
+	hce_schedule_all(hce, now_ms);
+}

@@ -1,0 +1,617 @@
+/*
+ * The wire format of the messages between engines: big-endian, field by
+ * field, strings as a 16-bit length and their bytes.  The decoder checks
+ * every length and enum and rejects a message whole.
+ */
+#include <string.h>
+
+#include "core/msg.h"
+
+struct wr {
+	uint8_t	*p;
+	size_t	 len;
+	size_t	 off;
+	int	 bad;
+};
+
+struct rd {
+	const uint8_t	*p;
+	size_t		 len;
+	size_t		 off;
+	int		 bad;
+};
+
+static void
+put(struct wr *w, const void *src, size_t n)
+{
+	if (w->bad || n > w->len - w->off) {
+		w->bad = 1;
+		return;
+	}
+	memcpy(w->p + w->off, src, n);
+	w->off += n;
+}
+
+static void
+put_u8(struct wr *w, uint8_t v)
+{
+	put(w, &v, 1);
+}
+
+static void
+put_u16(struct wr *w, uint16_t v)
+{
+	uint8_t	b[2] = { v >> 8, v & 0xff };
+
+	put(w, b, sizeof(b));
+}
+
+static void
+put_u32(struct wr *w, uint32_t v)
+{
+	uint8_t	b[4] = { v >> 24, (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff };
+
+	put(w, b, sizeof(b));
+}
+
+static void
+put_u64(struct wr *w, uint64_t v)
+{
+	put_u32(w, (uint32_t)(v >> 32));
+	put_u32(w, (uint32_t)v);
+}
+
+/* A string field of size bytes: must be NUL-terminated within it. */
+static void
+put_str(struct wr *w, const char *s, size_t size)
+{
+	size_t	n = strnlen(s, size);
+
+	if (n == size) {
+		w->bad = 1;
+		return;
+	}
+	put_u16(w, (uint16_t)n);
+	put(w, s, n);
+}
+
+static const uint8_t *
+get(struct rd *r, size_t n)
+{
+	const uint8_t	*p;
+
+	if (r->bad || n > r->len - r->off) {
+		r->bad = 1;
+		return NULL;
+	}
+	p = r->p + r->off;
+	r->off += n;
+	return p;
+}
+
+static uint8_t
+get_u8(struct rd *r)
+{
+	const uint8_t	*p = get(r, 1);
+
+	return p ? p[0] : 0;
+}
+
+static uint16_t
+get_u16(struct rd *r)
+{
+	const uint8_t	*p = get(r, 2);
+
+	return p ? (uint16_t)(p[0] << 8 | p[1]) : 0;
+}
+
+static uint32_t
+get_u32(struct rd *r)
+{
+	const uint8_t	*p = get(r, 4);
+
+	if (p == NULL)
+		return 0;
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint64_t
+get_u64(struct rd *r)
+{
+	uint64_t	hi = get_u32(r);
+
+	return hi << 32 | get_u32(r);
+}
+
+/* Rejects a string that does not fit its field or holds a NUL. */
+static void
+get_str(struct rd *r, char *dst, size_t size)
+{
+	size_t		 n = get_u16(r);
+	const uint8_t	*p;
+
+	dst[0] = '\0';
+	if (r->bad)
+		return;
+	if (n >= size) {
+		r->bad = 1;
+		return;
+	}
+	if ((p = get(r, n)) == NULL)
+		return;
+	if (memchr(p, '\0', n) != NULL) {
+		r->bad = 1;
+		return;
+	}
+	memcpy(dst, p, n);
+	dst[n] = '\0';
+}
+
+/* An enum or flag read as one byte, checked against its bound. */
+static uint8_t
+get_enum(struct rd *r, unsigned max)
+{
+	uint8_t	v = get_u8(r);
+
+	if (v >= max)
+		r->bad = 1;
+	return v;
+}
+
+static int
+enum_ok(unsigned v, unsigned max)
+{
+	return v < max;
+}
+
+static void
+put_host_status(struct wr *w, const struct msg_host_status *h)
+{
+	if (!enum_ok(h->state, HOST_DOWN + 1) ||
+	    !enum_ok(h->error, HCE_ERROR_MAX))
+		w->bad = 1;
+	put_u32(w, h->host_id);
+	put_u8(w, h->state);
+	put_u8(w, h->error);
+	put_u32(w, h->retry_cnt);
+	put_u32(w, h->check_cnt);
+	put_u32(w, h->up_cnt);
+	put_u32(w, h->rtt_ms);
+	put_u32(w, (uint32_t)h->detail);
+}
+
+static void
+get_host_status(struct rd *r, struct msg_host_status *h)
+{
+	h->host_id = get_u32(r);
+	h->state = get_enum(r, HOST_DOWN + 1);
+	h->error = get_enum(r, HCE_ERROR_MAX);
+	h->retry_cnt = get_u32(r);
+	h->check_cnt = get_u32(r);
+	h->up_cnt = get_u32(r);
+	h->rtt_ms = get_u32(r);
+	h->detail = (int32_t)get_u32(r);
+	if (h->up_cnt > h->check_cnt)
+		r->bad = 1;
+}
+
+static void
+put_demote(struct wr *w, const struct msg_demote *d)
+{
+	if ((d->delta != 1 && d->delta != -1) || d->group[0] == '\0')
+		w->bad = 1;
+	put_str(w, d->group, sizeof(d->group));
+	put_u32(w, (uint32_t)d->delta);
+}
+
+static void
+get_demote(struct rd *r, struct msg_demote *d)
+{
+	get_str(r, d->group, sizeof(d->group));
+	d->delta = (int32_t)get_u32(r);
+	if ((d->delta != 1 && d->delta != -1) || d->group[0] == '\0')
+		r->bad = 1;
+}
+
+static void
+put_script_run(struct wr *w, const struct msg_script_run *s)
+{
+	put_u32(w, s->host_id);
+	put_u64(w, s->seq);
+	put_u32(w, s->timeout_ms);
+	put_str(w, s->path, sizeof(s->path));
+	put_str(w, s->arg, sizeof(s->arg));
+}
+
+static void
+get_script_run(struct rd *r, struct msg_script_run *s)
+{
+	s->host_id = get_u32(r);
+	s->seq = get_u64(r);
+	s->timeout_ms = get_u32(r);
+	get_str(r, s->path, sizeof(s->path));
+	get_str(r, s->arg, sizeof(s->arg));
+}
+
+static void
+put_script_done(struct wr *w, const struct msg_script_done *s)
+{
+	if (s->timed_out > 1)
+		w->bad = 1;
+	put_u32(w, s->host_id);
+	put_u64(w, s->seq);
+	put_u32(w, (uint32_t)s->status);
+	put_u8(w, s->timed_out);
+	put_u32(w, s->rtt_ms);
+}
+
+static void
+get_script_done(struct rd *r, struct msg_script_done *s)
+{
+	s->host_id = get_u32(r);
+	s->seq = get_u64(r);
+	s->status = (int32_t)get_u32(r);
+	s->timed_out = get_enum(r, 2);
+	s->rtt_ms = get_u32(r);
+}
+
+static void
+put_ctl_request(struct wr *w, const struct ctl_request *q)
+{
+	if (!enum_ok(q->action, CTL_ACTION_MAX))
+		w->bad = 1;
+	put_u8(w, (uint8_t)q->action);
+	put_u8(w, q->by_id ? 1 : 0);
+	put_u32(w, q->id);
+	put_str(w, q->target, sizeof(q->target));
+}
+
+static void
+get_ctl_request(struct rd *r, struct ctl_request *q)
+{
+	q->action = (enum ctl_action)get_enum(r, CTL_ACTION_MAX);
+	q->by_id = get_enum(r, 2) != 0;
+	q->id = get_u32(r);
+	get_str(r, q->target, sizeof(q->target));
+}
+
+static void
+put_ctl_row(struct wr *w, const struct ctl_row *c)
+{
+	if (!enum_ok(c->type, OBJ_RELAY + 1) ||
+	    !enum_ok(c->status, ST_EMPTY + 1) ||
+	    !enum_ok(c->error, HCE_ERROR_MAX))
+		w->bad = 1;
+	put_u8(w, c->type);
+	put_u8(w, c->status);
+	put_u32(w, c->id);
+	put_u32(w, c->parent_id);
+	put_str(w, c->name, sizeof(c->name));
+	put_u32(w, c->up);
+	put_u32(w, c->check_cnt);
+	put_u32(w, c->up_cnt);
+	put_u32(w, c->retry_cnt);
+	put_u8(w, c->error);
+	put_u32(w, c->rtt_ms);
+	put_u32(w, (uint32_t)c->detail);
+	put_str(w, c->check, sizeof(c->check));
+}
+
+static void
+get_ctl_row(struct rd *r, struct ctl_row *c)
+{
+	c->type = get_enum(r, OBJ_RELAY + 1);
+	c->status = get_enum(r, ST_EMPTY + 1);
+	c->id = get_u32(r);
+	c->parent_id = get_u32(r);
+	get_str(r, c->name, sizeof(c->name));
+	c->up = get_u32(r);
+	c->check_cnt = get_u32(r);
+	c->up_cnt = get_u32(r);
+	c->retry_cnt = get_u32(r);
+	c->error = get_enum(r, HCE_ERROR_MAX);
+	c->rtt_ms = get_u32(r);
+	c->detail = (int32_t)get_u32(r);
+	get_str(r, c->check, sizeof(c->check));
+	if (c->up_cnt > c->check_cnt)
+		r->bad = 1;
+}
+
+static void
+put_ctl_event(struct wr *w, const struct ctl_event *e)
+{
+	if (!enum_ok(e->kind, EV_RELOAD + 1) ||
+	    !enum_ok(e->old_state, HOST_DOWN + 1) ||
+	    !enum_ok(e->new_state, HOST_DOWN + 1) ||
+	    !enum_ok(e->error, HCE_ERROR_MAX))
+		w->bad = 1;
+	put_u8(w, e->kind);
+	put_u32(w, e->id);
+	put_str(w, e->name, sizeof(e->name));
+	put_u8(w, e->old_state);
+	put_u8(w, e->new_state);
+	put_u8(w, e->error);
+	put_u32(w, e->rtt_ms);
+	put_u32(w, e->check_cnt);
+	put_u32(w, e->up_cnt);
+	put_u32(w, (uint32_t)e->value);
+	put_u64(w, e->time_ms);
+}
+
+static void
+get_ctl_event(struct rd *r, struct ctl_event *e)
+{
+	e->kind = get_enum(r, EV_RELOAD + 1);
+	e->id = get_u32(r);
+	get_str(r, e->name, sizeof(e->name));
+	e->old_state = get_enum(r, HOST_DOWN + 1);
+	e->new_state = get_enum(r, HOST_DOWN + 1);
+	e->error = get_enum(r, HCE_ERROR_MAX);
+	e->rtt_ms = get_u32(r);
+	e->check_cnt = get_u32(r);
+	e->up_cnt = get_u32(r);
+	e->value = (int32_t)get_u32(r);
+	e->time_ms = get_u64(r);
+	if (e->up_cnt > e->check_cnt)
+		r->bad = 1;
+}
+
+static void
+put_text(struct wr *w, const struct msg_text *t)
+{
+	if (t->ok > 1 || t->len > MSG_TEXT_MAX ||
+	    memchr(t->text, '\0', t->len) != NULL)
+		w->bad = 1;
+	if (w->bad)
+		return;
+	put_u8(w, t->ok);
+	put_u32(w, t->len);
+	put(w, t->text, t->len);
+}
+
+static void
+get_text(struct rd *r, struct msg_text *t)
+{
+	const uint8_t	*p;
+
+	t->ok = get_enum(r, 2);
+	t->len = get_u32(r);
+	t->text[0] = '\0';
+	if (r->bad || t->len > MSG_TEXT_MAX) {
+		r->bad = 1;
+		return;
+	}
+	if ((p = get(r, t->len)) == NULL)
+		return;
+	if (memchr(p, '\0', t->len) != NULL) {
+		r->bad = 1;
+		return;
+	}
+	memcpy(t->text, p, t->len);
+	t->text[t->len] = '\0';
+}
+
+/* The payload kind of each type. */
+enum payload {
+	PL_NONE,
+	PL_HOST_STATUS,
+	PL_ID,
+	PL_DEMOTE,
+	PL_SCRIPT_RUN,
+	PL_SCRIPT_DONE,
+	PL_CTL_REQUEST,
+	PL_CTL_ROW,
+	PL_CTL_EVENT,
+	PL_TEXT,
+};
+
+static const enum payload payloads[MSG_TYPE_MAX] = {
+	[MSG_HOST_STATUS] = PL_HOST_STATUS,
+	[MSG_HOST_ENABLE] = PL_ID,
+	[MSG_HOST_DISABLE] = PL_ID,
+	[MSG_TABLE_ENABLE] = PL_ID,
+	[MSG_TABLE_DISABLE] = PL_ID,
+	[MSG_POLL] = PL_NONE,
+	[MSG_DEMOTE] = PL_DEMOTE,
+	[MSG_SCRIPT_RUN] = PL_SCRIPT_RUN,
+	[MSG_SCRIPT_DONE] = PL_SCRIPT_DONE,
+	[MSG_CTL_REQUEST] = PL_CTL_REQUEST,
+	[MSG_CTL_ROW] = PL_CTL_ROW,
+	[MSG_CTL_END] = PL_NONE,
+	[MSG_CTL_OK] = PL_NONE,
+	[MSG_CTL_FAIL] = PL_TEXT,
+	[MSG_CTL_EVENT] = PL_CTL_EVENT,
+	[MSG_CTL_VERBOSE] = PL_ID,
+	[MSG_RELOAD] = PL_TEXT,
+	[MSG_RELOAD_RESULT] = PL_TEXT,
+	[MSG_CFG_TEXT] = PL_TEXT,
+	[MSG_CFG_DONE] = PL_NONE,
+	[MSG_CFG_START] = PL_NONE,
+	[MSG_SHUTDOWN] = PL_NONE,
+};
+
+static int
+type_ok(unsigned type)
+{
+	return type > MSG_NONE && type < MSG_TYPE_MAX;
+}
+
+static void
+put_payload(struct wr *w, const struct msg *m)
+{
+	switch (payloads[m->type]) {
+	case PL_NONE:
+		break;
+	case PL_HOST_STATUS:
+		put_host_status(w, &m->u.host_status);
+		break;
+	case PL_ID:
+		put_u32(w, m->u.id.id);
+		break;
+	case PL_DEMOTE:
+		put_demote(w, &m->u.demote);
+		break;
+	case PL_SCRIPT_RUN:
+		put_script_run(w, &m->u.script_run);
+		break;
+	case PL_SCRIPT_DONE:
+		put_script_done(w, &m->u.script_done);
+		break;
+	case PL_CTL_REQUEST:
+		put_ctl_request(w, &m->u.ctl_request);
+		break;
+	case PL_CTL_ROW:
+		put_ctl_row(w, &m->u.ctl_row);
+		break;
+	case PL_CTL_EVENT:
+		put_ctl_event(w, &m->u.ctl_event);
+		break;
+	case PL_TEXT:
+		put_text(w, &m->u.text);
+		break;
+	}
+}
+
+static void
+get_payload(struct rd *r, struct msg *m)
+{
+	switch (payloads[m->type]) {
+	case PL_NONE:
+		break;
+	case PL_HOST_STATUS:
+		get_host_status(r, &m->u.host_status);
+		break;
+	case PL_ID:
+		m->u.id.id = get_u32(r);
+		break;
+	case PL_DEMOTE:
+		get_demote(r, &m->u.demote);
+		break;
+	case PL_SCRIPT_RUN:
+		get_script_run(r, &m->u.script_run);
+		break;
+	case PL_SCRIPT_DONE:
+		get_script_done(r, &m->u.script_done);
+		break;
+	case PL_CTL_REQUEST:
+		get_ctl_request(r, &m->u.ctl_request);
+		break;
+	case PL_CTL_ROW:
+		get_ctl_row(r, &m->u.ctl_row);
+		break;
+	case PL_CTL_EVENT:
+		get_ctl_event(r, &m->u.ctl_event);
+		break;
+	case PL_TEXT:
+		get_text(r, &m->u.text);
+		break;
+	}
+}
+
+int
+msg_encode(const struct msg *m, uint8_t *out, size_t outlen)
+{
+	struct wr	w = { out, outlen < MSG_MAX_LEN ? outlen : MSG_MAX_LEN,
+			    0, 0 };
+
+	if (!type_ok(m->type))
+		return -1;
+	put_u16(&w, (uint16_t)m->type);
+	put_u16(&w, 0);
+	put_u32(&w, 0);		/* length, patched below */
+	put_u32(&w, m->peerid);
+	put_payload(&w, m);
+	if (w.bad)
+		return -1;
+	out[4] = (uint8_t)(w.off >> 24);
+	out[5] = (uint8_t)(w.off >> 16);
+	out[6] = (uint8_t)(w.off >> 8);
+	out[7] = (uint8_t)w.off;
+	return (int)w.off;
+}
+
+int
+msg_frame_len(const uint8_t *in, size_t len)
+{
+	struct rd	r = { in, len, 0, 0 };
+	uint16_t	type, reserved;
+	uint32_t	flen;
+
+	if (len < MSG_HDR_LEN)
+		return 0;
+	type = get_u16(&r);
+	reserved = get_u16(&r);
+	flen = get_u32(&r);
+	if (!type_ok(type) || reserved != 0 || flen < MSG_HDR_LEN ||
+	    flen > MSG_MAX_LEN)
+		return -1;
+	return (int)flen;
+}
+
+int
+msg_decode(const uint8_t *in, size_t len, struct msg *m)
+{
+	struct rd	r = { in, len, 0, 0 };
+	int		flen;
+
+	if ((flen = msg_frame_len(in, len)) <= 0 || (size_t)flen != len)
+		return -1;
+	memset(m, 0, offsetof(struct msg, u));
+	m->type = (enum msg_type)get_u16(&r);
+	(void)get_u16(&r);
+	(void)get_u32(&r);
+	m->peerid = get_u32(&r);
+	get_payload(&r, m);
+	if (r.bad || r.off != len)
+		return -1;
+	return 0;
+}
+
+static const char *const msg_type_names[MSG_TYPE_MAX] = {
+	[MSG_NONE] = "none",
+	[MSG_HOST_STATUS] = "host_status",
+	[MSG_HOST_ENABLE] = "host_enable",
+	[MSG_HOST_DISABLE] = "host_disable",
+	[MSG_TABLE_ENABLE] = "table_enable",
+	[MSG_TABLE_DISABLE] = "table_disable",
+	[MSG_POLL] = "poll",
+	[MSG_DEMOTE] = "demote",
+	[MSG_SCRIPT_RUN] = "script_run",
+	[MSG_SCRIPT_DONE] = "script_done",
+	[MSG_CTL_REQUEST] = "ctl_request",
+	[MSG_CTL_ROW] = "ctl_row",
+	[MSG_CTL_END] = "ctl_end",
+	[MSG_CTL_OK] = "ctl_ok",
+	[MSG_CTL_FAIL] = "ctl_fail",
+	[MSG_CTL_EVENT] = "ctl_event",
+	[MSG_CTL_VERBOSE] = "ctl_verbose",
+	[MSG_RELOAD] = "reload",
+	[MSG_RELOAD_RESULT] = "reload_result",
+	[MSG_CFG_TEXT] = "cfg_text",
+	[MSG_CFG_DONE] = "cfg_done",
+	[MSG_CFG_START] = "cfg_start",
+	[MSG_SHUTDOWN] = "shutdown",
+};
+
+const char *
+msg_type_name(enum msg_type t)
+{
+	if ((unsigned)t >= MSG_TYPE_MAX)
+		return "invalid";
+	return msg_type_names[t];
+}
+
+const char *
+host_state_name(enum host_state s)
+{
+	switch (s) {
+	case HOST_UNKNOWN:
+		return "unknown";
+	case HOST_UP:
+		return "up";
+	case HOST_DOWN:
+		return "down";
+	}
+	return "invalid";
+}
