@@ -1,0 +1,103 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "backends/sim/clock.h"
+
+void
+clock_init(struct sim_clock *c)
+{
+	memset(c, 0, sizeof(*c));
+}
+
+void
+clock_free(struct sim_clock *c)
+{
+	free(c->heap);
+	memset(c, 0, sizeof(*c));
+}
+
+static inline bool
+event_before(const struct sim_event *x, const struct sim_event *y)
+{
+	if (x->time_ms != y->time_ms)
+		return x->time_ms < y->time_ms;
+	return x->order < y->order;
+}
+
+static int
+clock_grow(struct sim_clock *c)
+{
+	struct sim_event	*h;
+	size_t			 cap;
+
+	if (c->cap >= SIM_EVENTS_MAX)
+		return -1;
+	cap = c->cap == 0 ? 256 : c->cap * 2;
+	if (cap > SIM_EVENTS_MAX)
+		cap = SIM_EVENTS_MAX;
+	if ((h = realloc(c->heap, cap * sizeof(*h))) == NULL)
+		return -1;
+	c->heap = h;
+	c->cap = cap;
+	return 0;
+}
+
+int
+clock_schedule(struct sim_clock *c, const struct sim_event *ev)
+{
+	struct sim_event	 e = *ev;
+	size_t			 i, parent;
+
+	if (c->len == c->cap && clock_grow(c) == -1)
+		return -1;
+	e.order = c->next_order++;
+	/* Sift up: move parents down until e's slot is found. */
+	for (i = c->len++; i > 0; i = parent) {
+		parent = (i - 1) / 2;
+		if (!event_before(&e, &c->heap[parent]))
+			break;
+		c->heap[i] = c->heap[parent];
+	}
+	c->heap[i] = e;
+	return 0;
+}
+
+uint64_t
+clock_next(const struct sim_clock *c)
+{
+	return c->len == 0 ? UINT64_MAX : c->heap[0].time_ms;
+}
+
+size_t
+clock_pending(const struct sim_clock *c)
+{
+	return c->len;
+}
+
+bool
+clock_pop(struct sim_clock *c, struct sim_event *ev)
+{
+	struct sim_event	 last;
+	size_t			 i, child, n;
+
+	if (c->len == 0)
+		return false;
+	*ev = c->heap[0];
+	if (ev->time_ms > c->now_ms)
+		c->now_ms = ev->time_ms;
+	n = --c->len;
+	if (n == 0)
+		return true;
+	last = c->heap[n];
+	/* Sift down the last element from the root. */
+	for (i = 0; (child = 2 * i + 1) < n; i = child) {
+		if (child + 1 < n && event_before(&c->heap[child + 1],
+		    &c->heap[child]))
+			child++;
+		if (!event_before(&c->heap[child], &last))
+			break;
+		c->heap[i] = c->heap[child];
+	}
+	c->heap[i] = last;
+	return true;
+}

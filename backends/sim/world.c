@@ -1,0 +1,740 @@
+/*
+ * The simulated world's wiring and event loop.  See world.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backends/sim/world_priv.h"
+#include "core/ctl.h"
+#include "core/demote.h"
+#include "core/hce.h"
+#include "core/pfe.h"
+
+enum world_event {
+	WEV_CHECK = 1,		/* a virtual host's answer is due */
+	WEV_SCRIPT,		/* a script run by the parent finished */
+};
+
+void
+world_fail(struct world *w, const char *what)
+{
+	if (w->error)
+		return;
+	w->error = 1;
+	(void)snprintf(w->errstr, sizeof(w->errstr), "%s", what);
+}
+
+void
+world_print(struct world *w, int level, const char *line)
+{
+	if (w->opts.quiet || w->opts.line == NULL)
+		return;
+	if (level > 0 && !w->verbose)
+		return;
+	w->opts.line(w->opts.line_arg, w->clock.now_ms, level, line);
+}
+
+/* Print the world's scratch line buffer and reset it. */
+static void
+world_print_line(struct world *w, int level)
+{
+	if (w->line.truncated)
+		world_fail(w, "timeline line too long");
+	world_print(w, level, buf_str(&w->line));
+	buf_reset(&w->line);
+}
+
+static void
+io_log(void *arg, int level, const char *line)
+{
+	world_print(arg, level, line);
+}
+
+static void
+io_send(struct world *w, enum hs_peer to, enum hs_peer from,
+    const struct msg *m)
+{
+	if (fifo_push(&w->fifo, to, from, m) == -1)
+		world_fail(w, "message does not encode or the queue is full");
+}
+
+static void
+hce_send(void *arg, enum hs_peer to, const struct msg *m)
+{
+	io_send(arg, to, PEER_HCE, m);
+}
+
+static void
+pfe_send(void *arg, enum hs_peer to, const struct msg *m)
+{
+	io_send(arg, to, PEER_PFE, m);
+}
+
+/* Pack a result into an event: it is due at start + rtt. */
+static void
+schedule_result(struct world *w, uint32_t kind, const struct check_result *r)
+{
+	struct sim_event	ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.time_ms = w->clock.now_ms + r->rtt_ms;
+	ev.kind = kind;
+	ev.a = r->host_id;
+	ev.b = r->seq;
+	ev.tag = (uint16_t)w->epoch;
+	ev.c = (uint64_t)r->error | (uint64_t)(r->up ? 1 : 0) << 8 |
+	    (uint64_t)(r->rtt_ms & 0x7fffff) << 9 |
+	    (uint64_t)(uint32_t)r->detail << 32;
+	if (clock_schedule(&w->clock, &ev) == -1)
+		world_fail(w, "event queue full");
+}
+
+static void
+unpack_result(const struct sim_event *ev, struct check_result *r)
+{
+	r->host_id = ev->a;
+	r->seq = ev->b;
+	r->error = (enum check_error)(ev->c & 0xff);
+	r->up = (ev->c >> 8) & 1;
+	r->rtt_ms = (uint32_t)((ev->c >> 9) & 0x7fffff);
+	r->detail = (int32_t)(uint32_t)(ev->c >> 32);
+}
+
+static void
+hce_check_start(void *arg, const struct check_request *req)
+{
+	struct world		*w = arg;
+	struct world_host	*h;
+	struct check_result	 r;
+
+	if (req->host_id >= w->nhosts) {
+		world_fail(w, "check started for an unknown host");
+		return;
+	}
+	h = &w->hosts[req->host_id];
+	vhost_check(&w->vhosts[h->vhost], req, w->clock.now_ms, &r);
+	h->inflight_seq = req->seq;
+	schedule_result(w, WEV_CHECK, &r);
+}
+
+static void
+hce_check_cancel(void *arg, uint32_t host_id, uint64_t seq)
+{
+	struct world	*w = arg;
+
+	if (host_id < w->nhosts && w->hosts[host_id].inflight_seq == seq)
+		w->hosts[host_id].inflight_seq = 0;
+}
+
+/* What the world knows of a completed check, for the invariants. */
+static void
+host_result(struct world *w, const struct check_result *r)
+{
+	struct world_host	*h = &w->hosts[r->host_id];
+
+	h->inflight_seq = 0;
+	h->last_up = r->up;
+	h->fails = r->up ? 0 : h->fails + 1;
+	h->results++;
+	w->nchecks++;
+}
+
+static void
+world_check_done(struct world *w, const struct sim_event *ev)
+{
+	struct check_result	r;
+
+	if (ev->tag != (uint16_t)w->epoch || ev->a >= w->nhosts ||
+	    w->hosts[ev->a].inflight_seq != ev->b)
+		return;		/* cancelled, or from before a reload */
+	unpack_result(ev, &r);
+	host_result(w, &r);
+	hce_check_done(w->hce, &r, w->clock.now_ms);
+}
+
+/* The parent runs a script check: a virtual host answers it. */
+static void
+parent_script_run(struct world *w, const struct msg_script_run *sr)
+{
+	struct check_request	 req;
+	struct check_result	 r;
+	const struct host_conf	*hc;
+	struct world_host	*h;
+
+	if ((hc = config_host(w->conf, sr->host_id)) == NULL ||
+	    sr->host_id >= w->nhosts) {
+		world_fail(w, "script run for an unknown host");
+		return;
+	}
+	memset(&req, 0, sizeof(req));
+	req.host_id = sr->host_id;
+	req.seq = sr->seq;
+	req.host = hc;
+	req.table = config_table(w->conf, hc->table_id);
+	req.timeout_ms = sr->timeout_ms;
+	if (req.table == NULL) {
+		world_fail(w, "script run for a host without table");
+		return;
+	}
+	h = &w->hosts[sr->host_id];
+	vhost_check(&w->vhosts[h->vhost], &req, w->clock.now_ms, &r);
+	h->inflight_seq = sr->seq;
+	schedule_result(w, WEV_SCRIPT, &r);
+}
+
+static void
+world_script_done(struct world *w, const struct sim_event *ev)
+{
+	struct check_result	r;
+	struct msg		m;
+
+	if (ev->tag != (uint16_t)w->epoch || ev->a >= w->nhosts ||
+	    w->hosts[ev->a].inflight_seq != ev->b)
+		return;
+	unpack_result(ev, &r);
+	host_result(w, &r);
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_SCRIPT_DONE;
+	m.u.script_done.host_id = r.host_id;
+	m.u.script_done.seq = r.seq;
+	m.u.script_done.rtt_ms = r.rtt_ms;
+	m.u.script_done.timed_out = r.error == HCE_SCRIPT_TIMEOUT;
+	m.u.script_done.status = r.error == HCE_SCRIPT_TIMEOUT ? -1 :
+	    r.detail;
+	io_send(w, PEER_HCE, PEER_PARENT, &m);
+}
+
+static void
+parent_dispatch(struct world *w, enum hs_peer from, const struct msg *m)
+{
+	switch (m->type) {
+	case MSG_DEMOTE:
+		if (demote_dispatch(w->demote, from, m) == -1) {
+			buf_printf(&w->line, "carp: demote %s %+d refused",
+			    m->u.demote.group, m->u.demote.delta);
+			world_print_line(w, 0);
+		}
+		break;
+	case MSG_SCRIPT_RUN:
+		parent_script_run(w, &m->u.script_run);
+		break;
+	default:
+		buf_printf(&w->line, "parent: unexpected %s message",
+		    msg_type_name(m->type));
+		world_print_line(w, 0);
+		world_fail(w, "unexpected message to the parent");
+		break;
+	}
+}
+
+/* Deliver every queued message, including those sent while delivering. */
+void
+world_drain(struct world *w)
+{
+	enum hs_peer	to, from;
+	uint64_t	n = 0;
+	int		rv;
+
+	while ((rv = fifo_pop(&w->fifo, &to, &from, &w->msg)) != 0) {
+		if (rv == -1) {
+			world_fail(w, "a queued message does not decode");
+			continue;
+		}
+		if (++n > WORLD_DISPATCH_MAX) {
+			world_fail(w, "engines keep messaging each other");
+			return;
+		}
+		w->nmsgs++;
+		switch (to) {
+		case PEER_PFE:
+			rv = pfe_dispatch(w->pfe, from, &w->msg,
+			    w->clock.now_ms);
+			break;
+		case PEER_HCE:
+			rv = hce_dispatch(w->hce, from, &w->msg,
+			    w->clock.now_ms);
+			break;
+		case PEER_PARENT:
+			parent_dispatch(w, from, &w->msg);
+			rv = 0;
+			break;
+		default:
+			rv = 0;	/* no relay processes are simulated */
+			break;
+		}
+		if (rv == -1) {
+			buf_printf(&w->line, "%s rejected %s message",
+			    to == PEER_PFE ? "pfe" : "hce",
+			    msg_type_name(w->msg.type));
+			world_print_line(w, 0);
+			world_fail(w, "an engine rejected a message");
+		}
+	}
+}
+
+static bool
+addrs_contain(const struct hs_addr *a, size_t n, const struct hs_addr *x)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (addr_equal(&a[i], x))
+			return true;
+	return false;
+}
+
+/* The injected fault: is this replace one that removes an address? */
+static bool
+replace_removes(const struct world *w, const char *service,
+    const struct hs_addr *addrs, size_t n)
+{
+	const struct rec_service	*s;
+	size_t				 i;
+
+	if ((s = recorder_service(&w->rec, service)) == NULL)
+		return false;
+	for (i = 0; i < s->naddrs; i++)
+		if (!addrs_contain(addrs, n, &s->addrs[i]))
+			return true;
+	return false;
+}
+
+static void
+pfe_table_replace(void *arg, const struct service_conf *svc,
+    const struct table_conf *active, const struct hs_addr *addrs, size_t n)
+{
+	struct world	*w = arg;
+	struct buf	*line = w->opts.quiet ? NULL : &w->line;
+
+	if ((w->opts.inject & WORLD_INJECT_DROP_TABLE_REMOVE) &&
+	    replace_removes(w, svc->name, addrs, n)) {
+		buf_printf(&w->line, "pf: table %s replace dropped (injected "
+		    "fault)", svc->name);
+		world_print_line(w, 1);
+		return;
+	}
+	if (recorder_table_replace(&w->rec, svc->name, active->name, addrs, n,
+	    line) == -1)
+		world_fail(w, "recorder: table replace failed");
+	if (line != NULL)
+		world_print_line(w, 0);
+}
+
+static void
+pfe_rules(struct world *w, const struct service_conf *svc, bool add)
+{
+	struct buf	*line = w->opts.quiet ? NULL : &w->line;
+
+	if (recorder_rules(&w->rec, svc->name, add, line) == -1)
+		world_fail(w, "recorder: rules change failed");
+	if (line != NULL)
+		world_print_line(w, 0);
+}
+
+static void
+pfe_rules_add(void *arg, const struct service_conf *svc)
+{
+	pfe_rules(arg, svc, true);
+}
+
+static void
+pfe_rules_remove(void *arg, const struct service_conf *svc)
+{
+	pfe_rules(arg, svc, false);
+}
+
+static void
+pfe_event(void *arg, const struct ctl_event *ev)
+{
+	struct world	*w = arg;
+
+	if (!w->monitor || w->opts.quiet)
+		return;
+	ctl_render_event(ev, &w->line);
+	/* The renderer ends lines with newlines: print them one by one. */
+	world_print_text(w, buf_str(&w->line));
+	buf_reset(&w->line);
+}
+
+static int
+demote_apply_cb(void *arg, const char *group, int delta)
+{
+	struct world	*w = arg;
+	struct buf	*line = w->opts.quiet ? NULL : &w->line;
+
+	if (recorder_demote(&w->rec, group, delta, line) == -1)
+		return -1;
+	if (line != NULL)
+		world_print_line(w, 0);
+	return 0;
+}
+
+/* Print text line by line (renderer output ends lines with '\n'). */
+void
+world_print_text(struct world *w, const char *text)
+{
+	const char	*nl;
+	char		 line[WORLD_LINE_MAX];
+	size_t		 n;
+
+	while (*text != '\0') {
+		nl = strchr(text, '\n');
+		n = nl != NULL ? (size_t)(nl - text) : strlen(text);
+		if (n >= sizeof(line))
+			n = sizeof(line) - 1;
+		memcpy(line, text, n);
+		line[n] = '\0';
+		world_print(w, 0, line);
+		text += n;
+		if (*text == '\n')
+			text++;
+	}
+}
+
+static int
+host_name_cmp(const struct config *c, uint32_t a, uint32_t b)
+{
+	return strcmp(c->hosts[a].name, c->hosts[b].name);
+}
+
+/* Sort host ids by name without qsort_r: a simple merge sort. */
+static void
+sort_hosts(uint32_t *ids, uint32_t *tmp, size_t n, const struct config *c)
+{
+	size_t	mid, i, j, k;
+
+	if (n < 2)
+		return;
+	mid = n / 2;
+	sort_hosts(ids, tmp, mid, c);
+	sort_hosts(ids + mid, tmp, n - mid, c);
+	for (i = 0, j = mid, k = 0; i < mid || j < n; k++) {
+		if (j == n || (i < mid && host_name_cmp(c, ids[i], ids[j]) <= 0))
+			tmp[k] = ids[i++];
+		else
+			tmp[k] = ids[j++];
+	}
+	memcpy(ids, tmp, n * sizeof(*ids));
+}
+
+struct vhost *
+world_vhost(struct world *w, const char *name)
+{
+	size_t	lo = 0, hi = w->nvhosts, mid;
+	int	c;
+
+	/* vhost_names is sorted: binary search. */
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		c = strcmp(name, w->vhost_names[mid]);
+		if (c == 0)
+			return &w->vhosts[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+static int
+vhost_index(const struct world *w, const char *name, size_t *idx)
+{
+	size_t	lo = 0, hi = w->nvhosts, mid;
+	int	c;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		c = strcmp(name, w->vhost_names[mid]);
+		if (c == 0) {
+			*idx = mid;
+			return 0;
+		}
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	*idx = lo;
+	return -1;
+}
+
+/* Add a virtual host for name at sorted position idx. */
+static int
+vhost_insert(struct world *w, size_t idx, const char *name)
+{
+	struct vhost	*v;
+	char		**names, *copy;
+	size_t		 i;
+
+	if ((copy = strdup(name)) == NULL)
+		return -1;
+	v = realloc(w->vhosts, (w->nvhosts + 1) * sizeof(*v));
+	if (v != NULL)
+		w->vhosts = v;
+	names = realloc(w->vhost_names, (w->nvhosts + 1) * sizeof(*names));
+	if (names != NULL)
+		w->vhost_names = names;
+	if (v == NULL || names == NULL) {
+		free(copy);
+		return -1;
+	}
+	memmove(&w->vhosts[idx + 1], &w->vhosts[idx],
+	    (w->nvhosts - idx) * sizeof(*v));
+	memmove(&w->vhost_names[idx + 1], &w->vhost_names[idx],
+	    (w->nvhosts - idx) * sizeof(*names));
+	vhost_init(&w->vhosts[idx]);
+	w->vhost_names[idx] = copy;
+	w->nvhosts++;
+	/* Indices after idx moved up by one (none when appending). */
+	for (i = 0; idx + 1 < w->nvhosts && i < w->nhosts; i++)
+		if (w->hosts[i].vhost >= idx && w->hosts[i].vhost != UINT32_MAX)
+			w->hosts[i].vhost++;
+	return 0;
+}
+
+/*
+ * Give every configured host its virtual host, creating those not seen
+ * before (new ones are healthy).  Bulk creation at start: sort by name.
+ */
+int
+world_map_hosts(struct world *w)
+{
+	uint32_t	*ids, *tmp;
+	size_t		 i, idx;
+	const char	*name;
+
+	for (i = 0; i < w->nhosts; i++)
+		w->hosts[i].vhost = UINT32_MAX;
+	ids = calloc(w->nhosts + 1, sizeof(*ids));
+	tmp = calloc(w->nhosts + 1, sizeof(*tmp));
+	if (ids == NULL || tmp == NULL) {
+		free(ids);
+		free(tmp);
+		return -1;
+	}
+	for (i = 0; i < w->nhosts; i++)
+		ids[i] = (uint32_t)i;
+	sort_hosts(ids, tmp, w->nhosts, w->conf);
+	free(tmp);
+	for (i = 0; i < w->nhosts; i++) {
+		name = w->conf->hosts[ids[i]].name;
+		if (vhost_index(w, name, &idx) == -1 &&
+		    vhost_insert(w, idx, name) == -1) {
+			free(ids);
+			return -1;
+		}
+		w->hosts[ids[i]].vhost = (uint32_t)idx;
+	}
+	free(ids);
+	return 0;
+}
+
+int
+world_hosts_alloc(struct world *w, size_t n)
+{
+	struct world_host	*h;
+	size_t			 i;
+
+	if ((h = calloc(n + 1, sizeof(*h))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		h[i].fail_since = HS_TIME_NEVER;
+	free(w->hosts);
+	w->hosts = h;
+	w->nhosts = n;
+	return 0;
+}
+
+static int
+world_engines(struct world *w, struct buf *err)
+{
+	struct hce_io		hio;
+	struct pfe_io		pio;
+	struct demote_io	dio;
+
+	memset(&hio, 0, sizeof(hio));
+	hio.arg = w;
+	hio.check_start = hce_check_start;
+	hio.check_cancel = hce_check_cancel;
+	hio.send = hce_send;
+	hio.log = io_log;
+	memset(&pio, 0, sizeof(pio));
+	pio.arg = w;
+	pio.table_replace = pfe_table_replace;
+	pio.rules_add = pfe_rules_add;
+	pio.rules_remove = pfe_rules_remove;
+	pio.event = pfe_event;
+	pio.send = pfe_send;
+	pio.log = io_log;
+	memset(&dio, 0, sizeof(dio));
+	dio.arg = w;
+	dio.apply = demote_apply_cb;
+	dio.log = io_log;
+	w->hce = hce_new(w->conf, &hio, w->opts.max_inflight != 0 ?
+	    w->opts.max_inflight : HCE_INFLIGHT_DEFAULT, w->clock.now_ms);
+	w->pfe = pfe_new(w->conf, &pio, w->clock.now_ms);
+	w->demote = demote_new(&dio);
+	if (w->hce == NULL || w->pfe == NULL || w->demote == NULL) {
+		buf_puts(err, "cannot create the engines: out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+struct world *
+world_new(struct config *conf, const struct world_opts *opts,
+    struct buf *err)
+{
+	struct world	*w;
+
+	if ((w = calloc(1, sizeof(*w))) == NULL) {
+		config_free(conf);
+		buf_puts(err, "out of memory");
+		return NULL;
+	}
+	w->opts = *opts;
+	w->conf = conf;
+	clock_init(&w->clock);
+	prng_seed(&w->prng, opts->seed);
+	recorder_init(&w->rec);
+	fifo_init(&w->fifo, WORLD_FIFO_MAX);
+	buf_init(&w->line, WORLD_LINE_MAX);
+	if (world_hosts_alloc(w, conf->nhosts) == -1 ||
+	    world_map_hosts(w) == -1) {
+		buf_puts(err, "out of memory");
+		world_free(w);
+		return NULL;
+	}
+	if (world_engines(w, err) == -1) {
+		world_free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void
+world_free(struct world *w)
+{
+	size_t	i;
+
+	if (w == NULL)
+		return;
+	if (w->hce != NULL)
+		hce_free(w->hce);
+	if (w->pfe != NULL)
+		pfe_free(w->pfe);
+	demote_free(w->demote);
+	for (i = 0; i < w->nvhosts; i++) {
+		vhost_free(&w->vhosts[i]);
+		free(w->vhost_names[i]);
+	}
+	free(w->vhosts);
+	free(w->vhost_names);
+	free(w->hosts);
+	config_free(w->conf);
+	clock_free(&w->clock);
+	recorder_free(&w->rec);
+	fifo_free(&w->fifo);
+	buf_free(&w->line);
+	free(w);
+}
+
+uint64_t
+world_now(const struct world *w)
+{
+	return w->clock.now_ms;
+}
+
+int
+world_start(struct world *w)
+{
+	pfe_start(w->pfe, w->clock.now_ms);
+	world_drain(w);
+	return w->error ? -1 : 0;
+}
+
+static void
+world_event(struct world *w, const struct sim_event *ev)
+{
+	switch (ev->kind) {
+	case WEV_CHECK:
+		world_check_done(w, ev);
+		break;
+	case WEV_SCRIPT:
+		world_script_done(w, ev);
+		break;
+	default:
+		world_fail(w, "unknown event");
+		break;
+	}
+}
+
+int
+world_run_before(struct world *w, uint64_t t)
+{
+	struct sim_event	ev;
+	uint64_t		qn, hn;
+
+	while (!w->error && !w->stopped) {
+		qn = clock_next(&w->clock);
+		hn = hce_next_deadline(w->hce);
+		if (hn != HS_TIME_NEVER && hn < w->clock.now_ms)
+			hn = w->clock.now_ms;
+		if ((qn == UINT64_MAX || qn >= t) &&
+		    (hn == HS_TIME_NEVER || hn >= t))
+			break;
+		/* Answers due at an instant come before new checks. */
+		if (qn != UINT64_MAX && (hn == HS_TIME_NEVER || qn <= hn)) {
+			(void)clock_pop(&w->clock, &ev);
+			world_event(w, &ev);
+		} else {
+			w->clock.now_ms = hn;
+			hce_run(w->hce, hn);
+		}
+		world_drain(w);
+		w->nevents++;
+		if (w->after_event != NULL)
+			w->after_event(w->after_arg, w);
+	}
+	if (t != UINT64_MAX && t > w->clock.now_ms)
+		w->clock.now_ms = t;
+	return w->error ? -1 : 0;
+}
+
+/*
+ * After a fault statement: the time since which each host of this
+ * virtual host fails its checks, as a fresh check would see it.
+ */
+void
+world_vhost_changed(struct world *w, struct vhost *vh)
+{
+	struct check_request	 req;
+	struct check_result	 r;
+	struct world_host	*h;
+	const struct host_conf	*hc;
+	uint64_t		 now = w->clock.now_ms;
+	size_t			 i;
+
+	for (i = 0; i < w->nhosts; i++) {
+		h = &w->hosts[i];
+		if (&w->vhosts[h->vhost] != vh)
+			continue;
+		hc = &w->conf->hosts[i];
+		memset(&req, 0, sizeof(req));
+		req.host_id = (uint32_t)i;
+		req.host = hc;
+		req.table = config_table(w->conf, hc->table_id);
+		if (req.table == NULL)
+			continue;
+		req.timeout_ms = req.table->timeout_ms;
+		vhost_check(vh, &req, now, &r);
+		if (vh->reach == VH_FLAP)
+			h->fail_since = now;	/* a flap starts down */
+		else if (!r.up && h->fail_since == HS_TIME_NEVER)
+			h->fail_since = now;
+		else if (r.up)
+			h->fail_since = HS_TIME_NEVER;
+	}
+}
