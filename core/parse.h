@@ -7,6 +7,7 @@
 #ifndef HS_PARSE_H
 #define HS_PARSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/buf.h"
@@ -27,6 +28,15 @@ struct parse_opts {
 	/* -D name=value: persistent macros the file cannot override. */
 	const char	*const *defines;
 	size_t		 ndefines;
+	/*
+	 * Added: a relay TLS listener's certificate and key must be
+	 * readable; returns 0 if path is.  NULL: not checked (core itself
+	 * touches no file but the configuration).
+	 */
+	int		(*readable)(void *arg, const char *path);
+	void		*readable_arg;
+	/* Added: refuse "include" (text from untrusted memory, fuzzing). */
+	bool		 noinclude;
 };
 
 /*

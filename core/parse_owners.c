@@ -1,0 +1,127 @@
+/*
+ * The checks of services, relays and protocols once the whole text is
+ * read: what they must have, and the names they reference.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/parse_priv.h"
+
+static void
+check_service(struct parser *p, uint32_t id)
+{
+	const struct service_conf  *s = &p->cfg->services[id];
+	const struct service_extra *x = &p->sx[id];
+
+	if (s->nvirts == 0)
+		p_error_at(p, &x->at, "service %s has no virtual host",
+		    s->name);
+	if (!x->table.set)
+		p_error_at(p, &x->at, "service %s has no table", s->name);
+	else if (x->backup.set && strcmp(x->table.name, x->backup.name) == 0)
+		p_error_at(p, &x->backup.at, "service %s: backup table is the "
+		    "main table", s->name);
+}
+
+static uint32_t
+find_protocol(struct parser *p, const struct ref *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < p->cfg->nprotocols; i++)
+		if (strcmp(p->cfg->protocols[i].name, r->name) == 0)
+			return (uint32_t)i;
+	p_error_at(p, &r->at, "protocol '%s' not defined", r->name);
+	return HS_ID_NONE;
+}
+
+static uint32_t
+find_service(struct parser *p, const struct ref *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < p->cfg->nservices; i++)
+		if (strcmp(p->cfg->services[i].name, r->name) == 0)
+			return (uint32_t)i;
+	p_error_at(p, &r->at, "service '%s' not defined", r->name);
+	return HS_ID_NONE;
+}
+
+/* A TLS listener needs a certificate and a key the daemon can read. */
+static void
+check_certs(struct parser *p, const struct relay_conf *r,
+    const struct relay_extra *x)
+{
+	char		 cert[HS_PATH_MAX + 64], key[HS_PATH_MAX + 64];
+	char		 addr[HS_ADDRSTR_MAX];
+	size_t		 i;
+
+	for (i = 0; i < r->nlistens && p->opts->readable != NULL; i++) {
+		if (!r->listens[i].ssl)
+			continue;
+		(void)addr_fmt(&r->listens[i].addr, addr, sizeof(addr));
+		if (r->ssl_cert[0] != '\0')
+			(void)snprintf(cert, sizeof(cert), "%s", r->ssl_cert);
+		else
+			(void)snprintf(cert, sizeof(cert), "/etc/ssl/%s.crt",
+			    addr);
+		if (r->ssl_key[0] != '\0')
+			(void)snprintf(key, sizeof(key), "%s", r->ssl_key);
+		else
+			(void)snprintf(key, sizeof(key),
+			    "/etc/ssl/private/%s.key", addr);
+		if (p->opts->readable(p->opts->readable_arg, cert) != 0)
+			p_error_at(p, &x->listen_at[i], "relay %s: cannot "
+			    "read certificate %s", r->name, cert);
+		if (p->opts->readable(p->opts->readable_arg, key) != 0)
+			p_error_at(p, &x->listen_at[i], "relay %s: cannot "
+			    "read key %s", r->name, key);
+	}
+}
+
+static void
+check_relay(struct parser *p, uint32_t id)
+{
+	struct relay_conf	 *r = &p->cfg->relays[id];
+	const struct relay_extra *x = &p->rx[id];
+
+	if (r->nlistens == 0)
+		p_error_at(p, &x->at, "relay %s has no listener", r->name);
+	if (x->ntargets == 0)
+		p_error_at(p, &x->at, "relay %s has no target (forward to, "
+		    "table or service)", r->name);
+	if (x->backup.set && !x->table.set)
+		p_error_at(p, &x->backup.at, "relay %s: backup table without "
+		    "a table", r->name);
+	else if (x->backup.set && strcmp(x->table.name, x->backup.name) == 0)
+		p_error_at(p, &x->backup.at, "relay %s: backup table is the "
+		    "main table", r->name);
+	if (x->protocol.set)
+		r->protocol_id = find_protocol(p, &x->protocol);
+	if (x->service.set)
+		r->service_id = find_service(p, &x->service);
+	check_certs(p, r, x);
+}
+
+static void
+check_protocol(struct parser *p, uint32_t id)
+{
+	const struct protocol_conf *pr = &p->cfg->protocols[id];
+
+	if (pr->nactions > 0 && pr->type != PROTO_HTTP)
+		p_error_at(p, &p->px[id], "protocol %s: header, cookie, url "
+		    "and path actions need protocol http", pr->name);
+}
+
+void
+parse_validate_owners(struct parser *p)
+{
+	size_t	 i;
+
+	for (i = 0; i < p->cfg->nservices; i++)
+		check_service(p, (uint32_t)i);
+	for (i = 0; i < p->cfg->nrelays; i++)
+		check_relay(p, (uint32_t)i);
+	for (i = 0; i < p->cfg->nprotocols; i++)
+		check_protocol(p, (uint32_t)i);
+}

@@ -1,0 +1,333 @@
+/* protocol NAME { ... }: the type, HTTP actions, TCP and SSL options. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/parse_priv.h"
+
+#define TCP_BACKLOG_MAX		512
+#define TCP_BUFSIZE_MAX		(16 * 1024 * 1024)
+#define SSL_CACHE_MAX		1000000
+
+static const struct {
+	enum keyword	 kw;
+	enum action_entity entity;
+} entities[] = {
+	{ KW_HEADER,	ENTITY_HEADER },
+	{ KW_COOKIE,	ENTITY_COOKIE },
+	{ KW_URL,	ENTITY_URL },
+	{ KW_PATH,	ENTITY_PATH },
+};
+
+static int
+action_add(struct parser *p, struct protocol_conf *pr,
+    const struct action_conf *a)
+{
+	struct action_conf	*n;
+	size_t			 cnt = pr->nactions;
+
+	if (cnt >= HS_ACTIONS_MAX) {
+		p_error(p, "protocol %s: too many actions (max %d)", pr->name,
+		    HS_ACTIONS_MAX);
+		return -1;
+	}
+	if (cnt == 0 || (cnt & (cnt - 1)) == 0) {
+		if ((n = realloc(pr->actions, (cnt < 2 ? 4 : cnt * 2) *
+		    sizeof(*n))) == NULL) {
+			p_error(p, "out of memory");
+			return -1;
+		}
+		pr->actions = n;
+	}
+	pr->actions[pr->nactions++] = *a;
+	return 0;
+}
+
+/* "A" SEP "B": a into first, b into second */
+static int
+action_pair(struct parser *p, enum keyword sep, char *first, char *second)
+{
+	if (p_string(p, first, HS_STR_MAX, "string") == -1 ||
+	    p_expect(p, sep) == -1 ||
+	    p_string(p, second, HS_STR_MAX, "string") == -1)
+		return -1;
+	return 0;
+}
+
+/* The operation of an action, after its entity. */
+static int
+action_op(struct parser *p, struct action_conf *a)
+{
+	enum keyword	 kw = TOK(p)->type == TOK_WORD ? TOK(p)->kw : KW_NONE;
+
+	p_next(p);
+	a->has_value = kw == KW_APPEND || kw == KW_CHANGE || kw == KW_FILTER;
+	switch (kw) {
+	case KW_APPEND:
+		a->op = ACTION_APPEND;
+		return action_pair(p, KW_TO, a->value, a->key);
+	case KW_CHANGE:
+		a->op = ACTION_CHANGE;
+		return action_pair(p, KW_TO, a->key, a->value);
+	case KW_FILTER:
+		a->op = ACTION_FILTER;
+		return action_pair(p, KW_FROM, a->value, a->key);
+	case KW_EXPECT:
+		/* expect "KEY" | expect "VALUE" from "KEY" */
+		a->op = ACTION_EXPECT;
+		if (p_string(p, a->key, HS_STR_MAX, "string") == -1)
+			return -1;
+		if (!p_accept(p, KW_FROM))
+			return 0;
+		memcpy(a->value, a->key, sizeof(a->value));
+		a->has_value = true;
+		return p_string(p, a->key, HS_STR_MAX, "string");
+	case KW_REMOVE:
+	case KW_HASH:
+	case KW_LOG:
+		a->op = kw == KW_REMOVE ? ACTION_REMOVE : kw == KW_HASH ?
+		    ACTION_HASH : ACTION_LOG;
+		return p_string(p, a->key, HS_STR_MAX, "string");
+	default:
+		p_error(p, "syntax error: append, change, remove, expect, "
+		    "filter, hash or log expected");
+		return -1;
+	}
+}
+
+/* [request|response] header|cookie|url|path ACTION */
+static int
+protocol_action(struct parser *p, struct protocol_conf *pr)
+{
+	struct action_conf a;
+	size_t		   i;
+
+	memset(&a, 0, sizeof(a));
+	a.dir = DIR_REQUEST;
+	if (p_accept(p, KW_RESPONSE))
+		a.dir = DIR_RESPONSE;
+	else
+		(void)p_accept(p, KW_REQUEST);
+	for (i = 0; i < sizeof(entities) / sizeof(entities[0]); i++)
+		if (p_accept(p, entities[i].kw))
+			break;
+	if (i == sizeof(entities) / sizeof(entities[0])) {
+		p_error(p, "syntax error: header, cookie, url or path expected");
+		return -1;
+	}
+	a.entity = entities[i].entity;
+	if (action_op(p, &a) == -1)
+		return -1;
+	return action_add(p, pr, &a);
+}
+
+static int
+tcp_flag(struct parser *p, struct tcp_opts *o, bool on)
+{
+	uint32_t	 flag;
+
+	if (p_accept(p, KW_NODELAY))
+		flag = TCPOPT_NODELAY;
+	else if (p_accept(p, KW_SACK))
+		flag = TCPOPT_SACK;
+	else if (p_accept(p, KW_SPLICE))
+		flag = TCPOPT_SPLICE;
+	else {
+		p_error(p, "syntax error: nodelay, sack or splice expected");
+		return -1;
+	}
+	o->set |= flag;
+	if (on)
+		o->on |= flag;
+	else
+		o->on &= ~flag;
+	return 0;
+}
+
+static int
+tcp_opt(struct parser *p, void *ctx)
+{
+	struct tcp_opts	*o = ctx;
+
+	if (p_accept(p, KW_BACKLOG)) {
+		o->set |= TCPOPT_BACKLOG;
+		return p_number(p, 1, TCP_BACKLOG_MAX, "backlog", &o->backlog);
+	}
+	if (p_accept(p, KW_SOCKET)) {
+		o->set |= TCPOPT_BUFSIZE;
+		if (p_expect(p, KW_BUFFER) == -1)
+			return -1;
+		return p_number(p, 1, TCP_BUFSIZE_MAX, "socket buffer",
+		    &o->bufsize);
+	}
+	if (p_accept(p, KW_IP)) {
+		if (p_accept(p, KW_TTL)) {
+			o->set |= TCPOPT_TTL;
+			return p_number(p, 1, 255, "ip ttl", &o->ttl);
+		}
+		if (p_expect(p, KW_MINTTL) == -1)
+			return -1;
+		o->set |= TCPOPT_MINTTL;
+		return p_number(p, 1, 255, "ip minttl", &o->minttl);
+	}
+	if (p_accept(p, KW_NO))
+		return tcp_flag(p, o, false);
+	if (p_is_kw(p, KW_NODELAY) || p_is_kw(p, KW_SACK) ||
+	    p_is_kw(p, KW_SPLICE))
+		return tcp_flag(p, o, true);
+	return p_unknown(p);
+}
+
+static int
+ssl_version(struct parser *p, struct ssl_opts *o, bool on)
+{
+	static const struct {
+		enum keyword	 kw;
+		uint32_t	 flag;
+	} v[] = {
+		{ KW_SSLV2, SSLOPT_SSLV2 }, { KW_SSLV3, SSLOPT_SSLV3 },
+		{ KW_TLSV1, SSLOPT_TLSV1 }, { KW_TLSV1_2, SSLOPT_TLSV1_2 },
+		{ KW_TLSV1_3, SSLOPT_TLSV1_3 },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		if (p_accept(p, v[i].kw)) {
+			o->set |= v[i].flag;
+			if (on)
+				o->on |= v[i].flag;
+			else
+				o->on &= ~v[i].flag;
+			return 0;
+		}
+	if (!on) {
+		p_error(p, "syntax error: sslv2, sslv3, tlsv1, tlsv1.2 or "
+		    "tlsv1.3 expected");
+		return -1;
+	}
+	return p_unknown(p);
+}
+
+static int
+ssl_opt(struct parser *p, void *ctx)
+{
+	struct ssl_opts	*o = ctx;
+	uint32_t	 n;
+
+	if (p_accept(p, KW_CIPHERS))
+		return p_string(p, o->ciphers, sizeof(o->ciphers), "ciphers");
+	if (p_accept(p, KW_SESSION)) {
+		if (p_expect(p, KW_CACHE) == -1)
+			return -1;
+		if (p_accept(p, KW_DISABLE)) {
+			o->session_cache = SSL_CACHE_DISABLED;
+			return 0;
+		}
+		if (p_number(p, 0, SSL_CACHE_MAX, "session cache", &n) == -1)
+			return -1;
+		o->session_cache = (int)n;
+		return 0;
+	}
+	if (p_accept(p, KW_NO))
+		return ssl_version(p, o, false);
+	return ssl_version(p, o, true);
+}
+
+/* tcp { ... } | tcp OPT, and the same for ssl */
+static int
+protocol_group(struct parser *p, int (*opt)(struct parser *, void *),
+    void *ctx)
+{
+	if (TOK(p)->type == TOK_LBRACE)
+		return p_block(p, opt, ctx);
+	return opt(p, ctx);
+}
+
+static int
+protocol_stmt(struct parser *p, void *ctx)
+{
+	struct protocol_conf *pr = &p->cfg->protocols[*(uint32_t *)ctx];
+
+	if (p_accept(p, KW_PROTOCOL)) {
+		if (p_accept(p, KW_HTTP))
+			pr->type = PROTO_HTTP;
+		else if (p_accept(p, KW_TCP))
+			pr->type = PROTO_TCP;
+		else if (p_accept(p, KW_DNS))
+			pr->type = PROTO_DNS;
+		else {
+			p_error(p, "invalid protocol type %s (http, tcp or "
+			    "dns)", p_tokdesc(p));
+			return -1;
+		}
+		return 0;
+	}
+	if (p_accept(p, KW_TCP))
+		return protocol_group(p, tcp_opt, &pr->tcp);
+	if (p_accept(p, KW_SSL))
+		return protocol_group(p, ssl_opt, &pr->ssl);
+	if (p_is_kw(p, KW_REQUEST) || p_is_kw(p, KW_RESPONSE) ||
+	    p_is_kw(p, KW_HEADER) || p_is_kw(p, KW_COOKIE) ||
+	    p_is_kw(p, KW_URL) || p_is_kw(p, KW_PATH))
+		return protocol_action(p, pr);
+	return p_unknown(p);
+}
+
+static int
+protocol_new(struct parser *p, const char *name, const struct pos *at)
+{
+	struct config	     *c = p->cfg;
+	struct protocol_conf *pr;
+	struct pos	     *x;
+	size_t		      cap = p->pcap;
+
+	if (c->nprotocols >= HS_PROTOCOLS_MAX) {
+		p_error_at(p, at, "too many protocols (max %d)",
+		    HS_PROTOCOLS_MAX);
+		return -1;
+	}
+	if ((pr = p_grow(c->protocols, &cap, c->nprotocols,
+	    sizeof(*pr))) == NULL)
+		goto nomem;
+	c->protocols = pr;
+	if ((x = p_grow(p->px, &p->pcap, c->nprotocols, sizeof(*x))) == NULL)
+		goto nomem;
+	p->px = x;
+	pr = &c->protocols[c->nprotocols];
+	memset(pr, 0, sizeof(*pr));
+	pr->id = (uint32_t)c->nprotocols;
+	(void)snprintf(pr->name, sizeof(pr->name), "%s", name);
+	pr->type = PROTO_TCP;
+	pr->tcp.backlog = 10;
+	(void)snprintf(pr->ssl.ciphers, sizeof(pr->ssl.ciphers), "%s",
+	    SSL_CIPHERS_DEFAULT);
+	pr->ssl.session_cache = SSL_CACHE_DEFAULT;
+	x[c->nprotocols] = *at;
+	c->nprotocols++;
+	return 0;
+nomem:
+	p_error_at(p, at, "out of memory");
+	return -1;
+}
+
+/* protocol NAME { ... }, after "protocol" */
+int
+parse_protocol(struct parser *p)
+{
+	char		 name[HS_NAME_MAX];
+	struct pos	 at = p_pos(p);
+	uint32_t	 id;
+	size_t		 i;
+
+	if (p_name(p, name, sizeof(name), "protocol name") == -1)
+		return -1;
+	for (i = 0; i < p->cfg->nprotocols; i++)
+		if (strcmp(p->cfg->protocols[i].name, name) == 0) {
+			p_error_at(p, &at, "protocol %s defined twice", name);
+			return -1;
+		}
+	if (protocol_new(p, name, &at) == -1)
+		return -1;
+	id = (uint32_t)p->cfg->nprotocols - 1;
+	return p_block(p, protocol_stmt, &id);
+}

@@ -1,0 +1,206 @@
+/* relay NAME { ... }: layer 7 listeners and where they forward to. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/parse_priv.h"
+
+#define RELAY_TIMEOUT_MAX	2147483647U
+
+static const struct {
+	enum keyword	 kw;
+	enum lb_mode	 mode;
+} modes[] = {
+	{ KW_ROUNDROBIN,	LB_ROUNDROBIN },
+	{ KW_LOADBALANCE,	LB_LOADBALANCE },
+	{ KW_HASH,		LB_HASH },
+	{ KW_SOURCE_HASH,	LB_SOURCE_HASH },
+	{ KW_RANDOM,		LB_RANDOM },
+	{ KW_LEAST_STATES,	LB_LEAST_STATES },
+};
+
+/* listen on ADDR port PORT [ssl] */
+static int
+relay_listen(struct parser *p, struct relay_conf *r, struct relay_extra *x,
+    const struct pos *at)
+{
+	struct listen_conf *l;
+
+	if (p_expect(p, KW_ON) == -1)
+		return -1;
+	if (r->nlistens >= HS_LISTEN_MAX) {
+		p_error_at(p, at, "relay %s: too many listeners (max %d)",
+		    r->name, HS_LISTEN_MAX);
+		return -1;
+	}
+	l = &r->listens[r->nlistens];
+	memset(l, 0, sizeof(*l));
+	if (p_address(p, l->name, sizeof(l->name), &l->addr) == -1 ||
+	    p_expect(p, KW_PORT) == -1 || p_port(p, &l->port) == -1)
+		return -1;
+	l->ssl = p_accept(p, KW_SSL);
+	x->listen_at[r->nlistens++] = *at;
+	return 0;
+}
+
+/* forward to ADDR port PORT [retry N] */
+static int
+relay_forward(struct parser *p, struct relay_conf *r)
+{
+	struct forward_conf *f = &r->forward;
+
+	if (p_expect(p, KW_TO) == -1 ||
+	    p_address(p, f->name, sizeof(f->name), &f->addr) == -1 ||
+	    p_expect(p, KW_PORT) == -1 || p_port(p, &f->port) == -1)
+		return -1;
+	if (p_accept(p, KW_RETRY) &&
+	    p_number(p, 0, HS_RETRY_MAX, "retry", &f->retry) == -1)
+		return -1;
+	r->has_forward = true;
+	return 0;
+}
+
+/* table NAME [port PORT] [MODE], after "table" */
+static int
+relay_table(struct parser *p, struct relay_conf *r, struct relay_extra *x,
+    const char *owner)
+{
+	size_t	 i;
+
+	if (parse_ref(p, &x->table, owner, "table") == -1)
+		return -1;
+	if (p_accept(p, KW_PORT) && p_port(p, &x->table_port) == -1)
+		return -1;
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (p_accept(p, modes[i].kw)) {
+			r->mode = modes[i].mode;
+			break;
+		}
+	return parse_table_use(p, true, false, r->id);
+}
+
+/* ssl certificate "PATH" | ssl key "PATH" */
+static int
+relay_ssl(struct parser *p, struct relay_conf *r)
+{
+	if (p_accept(p, KW_CERTIFICATE))
+		return p_string(p, r->ssl_cert, sizeof(r->ssl_cert),
+		    "certificate path");
+	if (p_accept(p, KW_KEY))
+		return p_string(p, r->ssl_key, sizeof(r->ssl_key), "key path");
+	p_error(p, "syntax error: ssl certificate \"PATH\" or ssl key "
+	    "\"PATH\" expected");
+	return -1;
+}
+
+/* forward, table and service are the targets: one per relay */
+static int
+relay_target(struct parser *p, struct relay_conf *r, struct relay_extra *x)
+{
+	if (++x->ntargets > 1) {
+		p_error(p, "relay %s: more than one target (forward to, "
+		    "table or service)", r->name);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+relay_stmt(struct parser *p, void *ctx)
+{
+	uint32_t	    id = *(uint32_t *)ctx;
+	struct relay_conf  *r = &p->cfg->relays[id];
+	struct relay_extra *x = &p->rx[id];
+	struct pos	    at = p_pos(p);
+	char		    owner[HS_NAME_MAX + 16];
+
+	(void)snprintf(owner, sizeof(owner), "relay %s", r->name);
+	if (p_accept(p, KW_LISTEN))
+		return relay_listen(p, r, x, &at);
+	if (p_accept(p, KW_PROTOCOL))
+		return parse_ref(p, &x->protocol, owner, "protocol");
+	if (p_is_kw(p, KW_FORWARD) || p_is_kw(p, KW_TABLE) ||
+	    p_is_kw(p, KW_SERVICE))
+		if (relay_target(p, r, x) == -1)
+			return -1;
+	if (p_accept(p, KW_FORWARD))
+		return relay_forward(p, r);
+	if (p_accept(p, KW_TABLE))
+		return relay_table(p, r, x, owner);
+	if (p_accept(p, KW_SERVICE))
+		return parse_ref(p, &x->service, owner, "service");
+	if (p_accept(p, KW_BACKUP)) {
+		if (p_expect(p, KW_TABLE) == -1 ||
+		    parse_ref(p, &x->backup, owner, "backup table") == -1)
+			return -1;
+		return parse_table_use(p, true, true, id);
+	}
+	if (p_accept(p, KW_TIMEOUT))
+		return p_number(p, 1, RELAY_TIMEOUT_MAX, "timeout",
+		    &r->timeout_s);
+	if (p_accept(p, KW_DISABLE)) {
+		r->disabled = true;
+		return 0;
+	}
+	if (p_accept(p, KW_SSL))
+		return relay_ssl(p, r);
+	return p_unknown(p);
+}
+
+static int
+relay_new(struct parser *p, const char *name, const struct pos *at)
+{
+	struct config	   *c = p->cfg;
+	struct relay_conf  *r;
+	struct relay_extra *x;
+	size_t		    cap = p->rcap;
+
+	if (c->nrelays >= HS_RELAYS_MAX) {
+		p_error_at(p, at, "too many relays (max %d)", HS_RELAYS_MAX);
+		return -1;
+	}
+	if ((r = p_grow(c->relays, &cap, c->nrelays, sizeof(*r))) == NULL)
+		goto nomem;
+	c->relays = r;
+	if ((x = p_grow(p->rx, &p->rcap, c->nrelays, sizeof(*x))) == NULL)
+		goto nomem;
+	p->rx = x;
+	r = &c->relays[c->nrelays];
+	memset(r, 0, sizeof(*r));
+	r->id = (uint32_t)c->nrelays;
+	(void)snprintf(r->name, sizeof(r->name), "%s", name);
+	r->protocol_id = HS_ID_NONE;
+	r->table_id = HS_ID_NONE;
+	r->backup_id = HS_ID_NONE;
+	r->service_id = HS_ID_NONE;
+	r->mode = LB_LOADBALANCE;
+	r->timeout_s = HS_RELAY_TIMEOUT_DEFAULT;
+	memset(&x[c->nrelays], 0, sizeof(*x));
+	x[c->nrelays].at = *at;
+	c->nrelays++;
+	return 0;
+nomem:
+	p_error_at(p, at, "out of memory");
+	return -1;
+}
+
+/* relay NAME { ... }, after "relay" */
+int
+parse_relay(struct parser *p)
+{
+	char		 name[HS_NAME_MAX];
+	struct pos	 at = p_pos(p);
+	uint32_t	 id;
+	size_t		 i;
+
+	if (p_name(p, name, sizeof(name), "relay name") == -1)
+		return -1;
+	for (i = 0; i < p->cfg->nrelays; i++)
+		if (strcmp(p->cfg->relays[i].name, name) == 0) {
+			p_error_at(p, &at, "relay %s defined twice", name);
+			return -1;
+		}
+	if (relay_new(p, name, &at) == -1)
+		return -1;
+	id = (uint32_t)p->cfg->nrelays - 1;
+	return p_block(p, relay_stmt, &id);
+}
