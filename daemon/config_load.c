@@ -1,0 +1,86 @@
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netdb.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/parse.h"
+#include "daemon/config_load.h"
+
+/* resolve_fn for the parser: every address of name, at most max. */
+static size_t
+resolve_host(void *arg, const char *name, struct hs_addr *out, size_t max)
+{
+	struct addrinfo	 hints, *res, *ai;
+	size_t		 n = 0;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(name, NULL, &hints, &res) != 0)
+		return 0;
+	for (ai = res; ai != NULL && n < max; ai = ai->ai_next) {
+		memset(&out[n], 0, sizeof(out[n]));
+		if (ai->ai_family == AF_INET) {
+			out[n].family = HS_AF_INET;
+			memcpy(out[n].bytes, &((struct sockaddr_in *)
+			    (void *)ai->ai_addr)->sin_addr, 4);
+			n++;
+		} else if (ai->ai_family == AF_INET6) {
+			out[n].family = HS_AF_INET6;
+			memcpy(out[n].bytes, &((struct sockaddr_in6 *)
+			    (void *)ai->ai_addr)->sin6_addr, 16);
+			n++;
+		}
+	}
+	freeaddrinfo(res);
+	return n;
+}
+
+static int
+file_readable(void *arg, const char *path)
+{
+	return access(path, R_OK) == 0 ? 0 : -1;
+}
+
+struct config *
+config_load(const char *file, const char *const *defines, size_t ndefines,
+    struct buf *errors, struct buf *notes)
+{
+	struct parse_opts opts;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.resolve = resolve_host;
+	opts.defines = defines;
+	opts.ndefines = ndefines;
+	opts.readable = file_readable;
+	return config_parse(file, &opts, errors, notes);
+}
+
+int
+config_check(const char *file, const char *const *defines, size_t ndefines,
+    bool verbose, FILE *out, FILE *err)
+{
+	struct buf	 errors, notes, text;
+	struct config	*cfg;
+
+	buf_init(&errors, CONFIG_ERRORS_MAX);
+	buf_init(&notes, CONFIG_ERRORS_MAX);
+	buf_init(&text, 64 * 1024 * 1024);
+	cfg = config_load(file, defines, ndefines, &errors, &notes);
+	fputs(buf_str(&errors), err);
+	if (cfg != NULL && verbose) {
+		config_print(cfg, &text);
+		fputs(buf_str(&text), out);
+		fputs(buf_str(&notes), err);
+	}
+	if (cfg != NULL)
+		fputs("configuration OK\n", out);
+	config_free(cfg);
+	buf_free(&errors);
+	buf_free(&notes);
+	buf_free(&text);
+	return cfg != NULL ? 0 : 1;
+}

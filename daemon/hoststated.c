@@ -1,0 +1,84 @@
+/*
+ * hoststated: the load-balancing and host-monitoring daemon.  For now
+ * only -n (check the configuration) runs.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "core/config.h"
+#include "daemon/config_load.h"
+
+#define DEFINES_MAX	64
+
+struct options {
+	bool		 debug;		/* -d: foreground, log to stderr */
+	int		 verbose;	/* -v, repeatable */
+	bool		 noaction;	/* -n: check the configuration only */
+	const char	*file;		/* -f */
+	const char	*socket;	/* -s */
+	const char	*defines[DEFINES_MAX];	/* -D name=value */
+	size_t		 ndefines;
+};
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr, "usage: hoststated [-dnv] [-D macro=value] "
+	    "[-f file] [-s socket]\n");
+	exit(1);
+}
+
+static void
+parse_options(int argc, char *argv[], struct options *o)
+{
+	int	 ch;
+
+	o->file = HS_CONFIG_DEFAULT;
+	o->socket = HS_SOCKET_DEFAULT;
+	while ((ch = getopt(argc, argv, "dD:f:ns:v")) != -1) {
+		switch (ch) {
+		case 'd':
+			o->debug = true;
+			break;
+		case 'D':
+			if (o->ndefines >= DEFINES_MAX) {
+				fprintf(stderr, "hoststated: too many -D "
+				    "(max %d)\n", DEFINES_MAX);
+				exit(1);
+			}
+			o->defines[o->ndefines++] = optarg;
+			break;
+		case 'f':
+			o->file = optarg;
+			break;
+		case 'n':
+			o->noaction = true;
+			break;
+		case 's':
+			o->socket = optarg;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct options	 opts = { 0 };
+
+	parse_options(argc, argv, &opts);
+	if (opts.noaction)
+		return config_check(opts.file, opts.defines, opts.ndefines,
+		    opts.verbose > 0, stdout, stderr);
+	fprintf(stderr, "hoststated: daemon mode not built yet\n");
+	return 1;
+}
