@@ -1,0 +1,51 @@
+/*
+ * The control socket: created by the parent (control_listen), served
+ * by the PFE (control_new).  Each client is a framed channel; who it is
+ * comes from SO_PEERCRED when it connects.
+ */
+#ifndef HS_DAEMON_CONTROL_H
+#define HS_DAEMON_CONTROL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <event2/event.h>
+
+#include "core/ctl.h"
+#include "core/msg.h"
+
+#define CONTROL_CLIENTS_MAX	128
+#define CONTROL_BACKLOG		16
+
+struct control;
+
+/*
+ * A client's request.  may_modify: the client is root or in the
+ * socket's group.  The handler answers with control_send.
+ */
+typedef void	(*control_request_fn)(void *arg, uint32_t client,
+		    bool may_modify, const struct ctl_request *);
+
+/*
+ * Bind the socket at path, mode 0660, owned by root and group gid
+ * ((gid_t)-1: unchanged).  Refuses if a daemon answers there already;
+ * removes a stale socket.  Returns the listening descriptor or -1.
+ */
+int		 control_listen(const char *path, gid_t gid);
+/* Remove the socket at path (shutdown); errors are logged. */
+void		 control_unlink(const char *path);
+
+struct control	*control_new(struct event_base *, int listenfd,
+		    control_request_fn, void *arg);
+void		 control_free(struct control *);
+/* To one client; 0, or -1 if it is gone or too slow (then dropped). */
+int		 control_send(struct control *, uint32_t client,
+		    const struct msg *);
+/* An answer that ends with a failure line. */
+int		 control_fail(struct control *, uint32_t client, const char *);
+/* Make the client a monitor: it gets every event from now on. */
+void		 control_monitor(struct control *, uint32_t client);
+void		 control_event(struct control *, const struct ctl_event *);
+
+#endif /* HS_DAEMON_CONTROL_H */

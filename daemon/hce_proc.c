@@ -1,0 +1,310 @@
+/*
+ * The HCE process.  It opens its ICMP sockets while still privileged,
+ * then chroots and drops to the unprivileged user, and from then on
+ * only checks hosts: results go to the PFE, scripts to the parent.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "backends/net/net_check.h"
+#include "core/hce.h"
+#include "daemon/channel.h"
+#include "daemon/config_xfer.h"
+#include "daemon/hce_proc.h"
+#include "daemon/log.h"
+
+struct hce_proc {
+	struct event_base	*base;
+	struct config		*conf;
+	struct config		*newconf;	/* parsed, waiting for start */
+	struct config_xfer	 xfer;
+	struct hce		*hce;
+	struct net_checker	*checker;
+	struct channel		*parent;
+	struct channel		*pfe;
+	struct event		*timer;
+	struct event		*ev_term;
+	bool			 started;
+};
+
+static void
+hce_proc_schedule(struct hce_proc *hp)
+{
+	uint64_t	 now, next;
+	struct timeval	 tv;
+
+	if (!hp->started)
+		return;
+	next = hce_next_deadline(hp->hce);
+	if (next == HS_TIME_NEVER) {
+		evtimer_del(hp->timer);
+		return;
+	}
+	now = proc_now_ms();
+	next = next > now ? next - now : 0;
+	tv.tv_sec = next / 1000;
+	tv.tv_usec = (next % 1000) * 1000;
+	evtimer_add(hp->timer, &tv);
+}
+
+static void
+hce_proc_timer(evutil_socket_t fd, short ev, void *arg)
+{
+	struct hce_proc	*hp = arg;
+
+	hce_run(hp->hce, proc_now_ms());
+	hce_proc_schedule(hp);
+}
+
+static void
+hce_proc_result(void *arg, const struct check_result *res)
+{
+	struct hce_proc	*hp = arg;
+
+	hce_check_done(hp->hce, res, proc_now_ms());
+	hce_proc_schedule(hp);
+}
+
+static void
+hce_io_check_start(void *arg, const struct check_request *req)
+{
+	struct hce_proc	*hp = arg;
+
+	net_check_start(hp->checker, req);
+}
+
+static void
+hce_io_check_cancel(void *arg, uint32_t host_id, uint64_t seq)
+{
+	struct hce_proc	*hp = arg;
+
+	net_check_cancel(hp->checker, host_id, seq);
+}
+
+static void
+hce_io_send(void *arg, enum hs_peer peer, const struct msg *m)
+{
+	struct hce_proc	*hp = arg;
+	struct channel	*ch;
+
+	switch (peer) {
+	case PEER_PFE:
+		ch = hp->pfe;
+		break;
+	case PEER_PARENT:
+		ch = hp->parent;
+		break;
+	default:
+		return;		/* no relay processes in this version */
+	}
+	if (ch == NULL)
+		return;		/* lost: the parent is shutting us down */
+	if (channel_send(ch, m) == -1)
+		fatalx("cannot send %s to %s", msg_type_name(m->type),
+		    channel_name(ch));
+}
+
+static void
+hce_io_log(void *arg, int level, const char *line)
+{
+	if (level == 0)
+		log_info("%s", line);
+	else
+		log_debug("%s", line);
+}
+
+static void
+hce_proc_script(void *arg, const struct msg_script_run *run)
+{
+	struct hce_proc	*hp = arg;
+	struct msg	 m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_SCRIPT_RUN;
+	m.u.script_run = *run;
+	hce_io_send(hp, PEER_PARENT, &m);
+}
+
+static void
+hce_proc_start(struct hce_proc *hp)
+{
+	struct msg	 m;
+	uint64_t	 now = proc_now_ms();
+
+	if (hp->newconf != NULL) {
+		/* Cancels the checks in flight before the old model goes. */
+		hce_reload(hp->hce, hp->newconf, now);
+		config_free(hp->conf);
+		hp->conf = hp->newconf;
+		hp->newconf = NULL;
+		log_debug("configuration reloaded");
+	} else if (hp->started)
+		fatalx("protocol error from parent: start without "
+		    "configuration");
+	hp->started = true;
+	/*
+	 * The PFE switches when this reaches it: every result sent before
+	 * still has the old ids and arrives first.
+	 */
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_CFG_START;
+	hce_io_send(hp, PEER_PFE, &m);
+	hce_run(hp->hce, now);
+	hce_proc_schedule(hp);
+}
+
+static void
+hce_proc_cfg_done(struct hce_proc *hp)
+{
+	struct buf	 errors;
+	struct msg	 m;
+
+	buf_init(&errors, 64 * 1024);
+	config_free(hp->newconf);
+	if ((hp->newconf = config_xfer_parse(&hp->xfer, &errors)) == NULL)
+		fatalx("configuration from parent does not parse: %s",
+		    buf_str(&errors));
+	buf_free(&errors);
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_CFG_DONE;
+	hce_io_send(hp, PEER_PARENT, &m);
+}
+
+static int
+hce_proc_dispatch_parent(void *arg, struct channel *ch, const struct msg *m)
+{
+	struct hce_proc	*hp = arg;
+
+	switch (m->type) {
+	case MSG_CFG_TEXT:
+		if (config_xfer_add(&hp->xfer, m) == -1)
+			fatalx("configuration from parent too big");
+		break;
+	case MSG_CFG_DONE:
+		hce_proc_cfg_done(hp);
+		break;
+	case MSG_CFG_START:
+		hce_proc_start(hp);
+		break;
+	case MSG_SCRIPT_DONE:
+		/* -1: a stale answer for a cancelled check, harmless. */
+		net_checker_script_done(hp->checker, &m->u.script_done);
+		break;
+	case MSG_CTL_VERBOSE:
+		log_setverbose(m->u.id.id);
+		break;
+	case MSG_SHUTDOWN:
+		exit(0);
+	default:
+		fatalx("protocol error from parent: unexpected %s",
+		    msg_type_name(m->type));
+	}
+	return 0;
+}
+
+static int
+hce_proc_dispatch_pfe(void *arg, struct channel *ch, const struct msg *m)
+{
+	struct hce_proc	*hp = arg;
+
+	if (m->type == MSG_CTL_VERBOSE) {
+		log_setverbose(m->u.id.id);
+		return 0;
+	}
+	if (!hp->started)
+		fatalx("protocol error from pfe: %s before start",
+		    msg_type_name(m->type));
+	if (hce_dispatch(hp->hce, PEER_PFE, m, proc_now_ms()) == -1)
+		log_warnx("pfe: %s for id %u ignored", msg_type_name(m->type),
+		    m->u.id.id);
+	hce_proc_schedule(hp);
+	return 0;
+}
+
+static void
+hce_proc_lost(void *arg, struct channel *ch, const char *why)
+{
+	struct hce_proc	*hp = arg;
+
+	if (ch == hp->parent)
+		/* Without the parent there is nobody to report to. */
+		fatalx("parent: %s", why != NULL ? why : "closed");
+	/* Losing the PFE: the parent sees it too and shuts us down. */
+	log_warnx("pfe: %s", why != NULL ? why : "closed");
+	channel_free(hp->pfe);
+	hp->pfe = NULL;
+	hp->started = false;
+	evtimer_del(hp->timer);
+}
+
+static void
+hce_proc_sigterm(evutil_socket_t sig, short ev, void *arg)
+{
+	exit(0);
+}
+
+static int
+hce_proc_icmp_open(struct net_checker_opts *o)
+{
+	/* Raw sockets need root: open them before dropping it. */
+	o->icmp4_fd = icmp_socket_open(HS_AF_INET, false);
+	o->icmp6_fd = icmp_socket_open(HS_AF_INET6, false);
+	if (o->icmp4_fd == -1 && o->icmp6_fd == -1)
+		log_debug("no ICMP socket: icmp checks will fail");
+	return 0;
+}
+
+void
+hce_proc_main(void *argp, const struct proc_pipes *pp)
+{
+	struct hce_proc_args	*args = argp;
+	struct net_checker_opts	 o;
+	struct hce_proc		 hp;
+	struct hce_io		 io;
+
+	memset(&hp, 0, sizeof(hp));
+	signal(SIGINT, SIG_IGN);	/* the parent decides when to stop */
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	if ((hp.base = event_base_new()) == NULL)
+		fatalx("event_base_new");
+	net_checker_opts_init(&o);
+	hce_proc_icmp_open(&o);
+	o.result = hce_proc_result;
+	o.result_arg = &hp;
+	o.script_forward = hce_proc_script;
+	o.script_arg = &hp;
+	if ((hp.checker = net_checker_new(hp.base, &o)) == NULL)
+		fatalx("cannot create the check engine");
+	if (args->drop != NULL && privdrop_apply(args->drop, "hce") == -1)
+		exit(1);
+	privdrop_pledge("hce", "stdio inet dns");
+	hp.conf = args->conf;
+	config_xfer_init(&hp.xfer);
+	hp.parent = channel_new(hp.base, pp->fd[PROC_HCE][PROC_PARENT],
+	    "parent", 0, hce_proc_dispatch_parent, hce_proc_lost, &hp);
+	hp.pfe = channel_new(hp.base, pp->fd[PROC_HCE][PROC_PFE], "pfe", 0,
+	    hce_proc_dispatch_pfe, hce_proc_lost, &hp);
+	hp.timer = evtimer_new(hp.base, hce_proc_timer, &hp);
+	hp.ev_term = evsignal_new(hp.base, SIGTERM, hce_proc_sigterm, &hp);
+	if (hp.parent == NULL || hp.pfe == NULL || hp.timer == NULL ||
+	    hp.ev_term == NULL || evsignal_add(hp.ev_term, NULL) == -1)
+		fatalx("cannot set up the event loop");
+	memset(&io, 0, sizeof(io));
+	io.arg = &hp;
+	io.check_start = hce_io_check_start;
+	io.check_cancel = hce_io_check_cancel;
+	io.send = hce_io_send;
+	io.log = hce_io_log;
+	hp.hce = hce_new(hp.conf, &io, HCE_INFLIGHT_DEFAULT, proc_now_ms());
+	if (hp.hce == NULL)
+		fatalx("cannot create the host check engine");
+	log_debug("started");
+	event_base_dispatch(hp.base);
+	fatalx("event loop ended");
+}

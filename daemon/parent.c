@@ -1,0 +1,677 @@
+/*
+ * The parent process.  It stays root: it parses the configuration
+ * (resolving host names), creates the control socket, runs check
+ * scripts as the unprivileged user, and applies carp demotion.  It
+ * never talks to the network or to hoststatectl itself.
+ */
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "backends/net/net_check.h"
+#include "core/demote.h"
+#include "core/parse.h"
+#include "daemon/channel.h"
+#include "daemon/config_xfer.h"
+#include "daemon/control.h"
+#include "daemon/hce_proc.h"
+#include "daemon/log.h"
+#include "daemon/parent.h"
+#include "daemon/pfe_proc.h"
+#include "daemon/privdrop.h"
+#include "daemon/proc.h"
+
+#define PARENT_ERRORS_MAX	(256 * 1024)
+#define PARENT_CHILD_WAIT_MS	3000	/* for a child to finish at exit */
+
+struct child {
+	pid_t			 pid;		/* -1 once reaped */
+	struct channel		*ch;
+};
+
+struct parent {
+	const struct parent_opts *opts;
+	struct event_base	*base;
+	struct config		*conf;
+	struct resolved		 resolved;
+	char			 sockpath[HS_PATH_MAX];
+	struct privdrop		 drop;
+	bool			 root;
+	struct child		 child[PROC_MAX];
+	struct proc_pipes	 pipes;		/* the parent's ends */
+	struct script_runner	*scripts;
+	struct demote		*demote;
+	struct event		*ev_sig[4];
+	struct event		*ev_exit_timer;
+	/* A reload between parse and the children's acks. */
+	struct config		*newconf;
+	struct resolved		 newresolved;
+	unsigned		 acks;
+	uint32_t		 reload_client;
+	bool			 exiting;
+	int			 exit_code;
+};
+
+static void	 parent_exit(struct parent *, int code);
+
+static int
+parent_readable(void *arg, const char *path)
+{
+	return access(path, R_OK);
+}
+
+/* Parse file with the daemon's -D macros and the recording resolver. */
+static struct config *
+parent_parse(struct parent *p, const char *file, struct resolved *r,
+    struct buf *errors)
+{
+	struct parse_opts	 opts;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.resolve = resolve_record;
+	opts.resolve_arg = r;
+	opts.defines = p->opts->defines;
+	opts.ndefines = p->opts->ndefines;
+	opts.readable = parent_readable;
+	return config_parse(file, &opts, errors, NULL);
+}
+
+/* Without root there is no layer 3: refuse what needs it. */
+static int
+parent_check_root(struct parent *p, const struct config *conf,
+    struct buf *errors)
+{
+	if (p->root || conf->nservices == 0)
+		return 0;
+	buf_printf(errors, "service %s: layer-3 services need root\n",
+	    conf->services[0].name);
+	return -1;
+}
+
+static void
+parent_log_lines(const char *prefix, const char *text)
+{
+	const char	*nl;
+
+	while (*text != '\0') {
+		nl = strchr(text, '\n');
+		if (nl == NULL)
+			nl = text + strlen(text);
+		log_warnx("%s%.*s", prefix, (int)(nl - text), text);
+		text = *nl == '\n' ? nl + 1 : nl;
+	}
+}
+
+static void
+parent_send(struct parent *p, enum proc_id id, const struct msg *m)
+{
+	struct channel	*ch = p->child[id].ch;
+
+	if (ch == NULL)
+		return;
+	if (channel_send(ch, m) == -1)
+		log_warnx("cannot send %s to %s", msg_type_name(m->type),
+		    proc_name(id));
+}
+
+static void
+parent_send_type(struct parent *p, enum proc_id id, enum msg_type type)
+{
+	struct msg	 m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = type;
+	parent_send(p, id, &m);
+}
+
+static void
+parent_reload_result(struct parent *p, uint32_t client, bool ok,
+    const char *text)
+{
+	struct msg	 m;
+	size_t		 len = strlen(text);
+	const char	*nl;
+
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_RELOAD_RESULT;
+	m.peerid = client;
+	m.u.text.ok = ok;
+	if (len > MSG_TEXT_MAX) {
+		/* Keep whole lines: cut after the last one that fits. */
+		len = MSG_TEXT_MAX;
+		for (nl = text + len; nl > text && nl[-1] != '\n'; nl--)
+			;
+		if (nl > text)
+			len = nl - text;
+	}
+	memcpy(m.u.text.text, text, len);
+	m.u.text.len = len;
+	parent_send(p, PROC_PFE, &m);
+}
+
+static void
+parent_reload(struct parent *p, const char *file, uint32_t client)
+{
+	struct buf	 errors;
+	const char	*path = file != NULL && *file != '\0' ? file :
+			    p->opts->conffile;
+
+	if (p->exiting)
+		return;
+	if (p->newconf != NULL) {
+		parent_reload_result(p, client, false,
+		    "reload already in progress");
+		return;
+	}
+	log_info("reloading configuration from %s", path);
+	buf_init(&errors, PARENT_ERRORS_MAX);
+	memset(&p->newresolved, 0, sizeof(p->newresolved));
+	p->newconf = parent_parse(p, path, &p->newresolved, &errors);
+	if (p->newconf != NULL &&
+	    parent_check_root(p, p->newconf, &errors) == -1) {
+		config_free(p->newconf);
+		p->newconf = NULL;
+	}
+	if (p->newconf == NULL) {
+		if (errors.len == 0)
+			buf_printf(&errors, "%s: cannot load\n", path);
+		parent_log_lines("reload failed: ", buf_str(&errors));
+		parent_reload_result(p, client, false, buf_str(&errors));
+		resolved_free(&p->newresolved);
+		buf_free(&errors);
+		return;
+	}
+	buf_free(&errors);
+	p->acks = 0;
+	p->reload_client = client;
+	if (config_xfer_send(p->child[PROC_HCE].ch, p->newconf,
+	    &p->newresolved) == -1 ||
+	    config_xfer_send(p->child[PROC_PFE].ch, p->newconf,
+	    &p->newresolved) == -1)
+		fatalx("reload: cannot reach the children");
+}
+
+/* Both children have the new model: switch. */
+static void
+parent_reload_ack(struct parent *p, enum proc_id id)
+{
+	if (p->newconf == NULL)
+		fatalx("protocol error from %s: unexpected configuration "
+		    "ack", proc_name(id));
+	p->acks |= 1U << id;
+	if (p->acks != ((1U << PROC_HCE) | (1U << PROC_PFE)))
+		return;
+	if (strcmp(p->newconf->socket, p->conf->socket) != 0 ||
+	    strcmp(p->newconf->user, p->conf->user) != 0 ||
+	    strcmp(p->newconf->chroot, p->conf->chroot) != 0)
+		log_warnx("reload: socket, user and chroot changes take "
+		    "effect at restart");
+	/* The HCE switches first and passes the start on to the PFE. */
+	parent_send_type(p, PROC_HCE, MSG_CFG_START);
+	config_free(p->conf);
+	resolved_free(&p->resolved);
+	p->conf = p->newconf;
+	p->resolved = p->newresolved;
+	p->newconf = NULL;
+	memset(&p->newresolved, 0, sizeof(p->newresolved));
+	parent_reload_result(p, p->reload_client, true, "");
+	log_info("configuration reloaded");
+}
+
+/* A script request must be the configured script of that very host. */
+static bool
+parent_script_allowed(struct parent *p, const struct msg_script_run *run)
+{
+	const struct host_conf	*h;
+	const struct table_conf	*t;
+
+	if ((h = config_host(p->conf, run->host_id)) == NULL ||
+	    (t = config_table(p->conf, h->table_id)) == NULL)
+		return false;
+	return t->check.type == CHECK_SCRIPT &&
+	    strcmp(t->check.path, run->path) == 0 &&
+	    strcmp(h->name, run->arg) == 0;
+}
+
+static void
+parent_script_done(void *arg, const struct msg_script_done *done)
+{
+	struct parent	*p = arg;
+	struct msg	 m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_SCRIPT_DONE;
+	m.u.script_done = *done;
+	parent_send(p, PROC_HCE, &m);
+}
+
+static void
+parent_script_run(struct parent *p, const struct msg_script_run *run)
+{
+	struct msg_script_done	 done;
+
+	if (!parent_script_allowed(p, run)) {
+		/* Stale after a reload, or a confused HCE: never run it. */
+		log_debug("script %s for host %u refused: not configured",
+		    run->path, run->host_id);
+		memset(&done, 0, sizeof(done));
+		done.host_id = run->host_id;
+		done.seq = run->seq;
+		done.status = -1;
+		parent_script_done(p, &done);
+		return;
+	}
+	script_runner_run(p->scripts, run);
+}
+
+static int
+parent_demote_apply(void *arg, const char *group, int delta)
+{
+	/* No carp backend in this version: the change is only logged. */
+	log_info("carp group %s: demote counter %+d", group, delta);
+	return 0;
+}
+
+static void
+parent_engine_log(void *arg, int level, const char *line)
+{
+	if (level == 0)
+		log_info("%s", line);
+	else
+		log_debug("%s", line);
+}
+
+static int
+parent_dispatch_hce(void *arg, struct channel *ch, const struct msg *m)
+{
+	struct parent	*p = arg;
+
+	switch (m->type) {
+	case MSG_SCRIPT_RUN:
+		parent_script_run(p, &m->u.script_run);
+		break;
+	case MSG_CFG_DONE:
+		parent_reload_ack(p, PROC_HCE);
+		break;
+	default:
+		fatalx("protocol error from hce: unexpected %s",
+		    msg_type_name(m->type));
+	}
+	return 0;
+}
+
+static int
+parent_dispatch_pfe(void *arg, struct channel *ch, const struct msg *m)
+{
+	struct parent	*p = arg;
+
+	switch (m->type) {
+	case MSG_DEMOTE:
+		if (demote_dispatch(p->demote, PEER_PFE, m) == -1)
+			log_warnx("carp group %s: demote %+d refused",
+			    m->u.demote.group, (int)m->u.demote.delta);
+		break;
+	case MSG_RELOAD:
+		parent_reload(p, m->u.text.text, m->peerid);
+		break;
+	case MSG_CFG_DONE:
+		parent_reload_ack(p, PROC_PFE);
+		break;
+	case MSG_CTL_VERBOSE:
+		log_setverbose(m->u.id.id);
+		break;
+	case MSG_SHUTDOWN:
+		log_info("shutting down on request");
+		parent_exit(p, 0);
+		break;
+	default:
+		fatalx("protocol error from pfe: unexpected %s",
+		    msg_type_name(m->type));
+	}
+	return 0;
+}
+
+static void
+parent_status_str(int status, char *buf, size_t len)
+{
+	if (WIFEXITED(status))
+		snprintf(buf, len, "exited with status %d",
+		    WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(buf, len, "terminated by signal %d (%s)",
+		    WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else
+		snprintf(buf, len, "ended with wait status %#x", status);
+}
+
+static bool
+parent_children_gone(struct parent *p)
+{
+	return p->child[PROC_HCE].pid == -1 && p->child[PROC_PFE].pid == -1;
+}
+
+static void
+parent_finish(struct parent *p)
+{
+	demote_shutdown(p->demote);
+	control_unlink(p->sockpath);
+	event_base_loopbreak(p->base);
+}
+
+/* A child ended: reaped here, whether expected or not. */
+static void
+parent_reaped(struct parent *p, enum proc_id id, int status)
+{
+	char	 how[128];
+
+	parent_status_str(status, how, sizeof(how));
+	p->child[id].pid = -1;
+	if (p->child[id].ch != NULL) {
+		channel_free(p->child[id].ch);
+		p->child[id].ch = NULL;
+	}
+	if (p->exiting) {
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			log_debug("%s %s", proc_name(id), how);
+		else
+			log_warnx("%s %s", proc_name(id), how);
+	} else {
+		log_warnx("lost child: %s %s", proc_name(id), how);
+		parent_exit(p, 1);
+	}
+	if (parent_children_gone(p))
+		parent_finish(p);
+}
+
+static void
+parent_sigchld(struct parent *p)
+{
+	int	 id, status;
+	pid_t	 pid;
+
+	for (id = PROC_HCE; id < PROC_MAX; id++) {
+		if (p->child[id].pid == -1)
+			continue;
+		pid = waitpid(p->child[id].pid, &status, WNOHANG);
+		if (pid == p->child[id].pid)
+			parent_reaped(p, id, status);
+	}
+}
+
+/* A child's channel closed: it is ending; wait for it a little. */
+static void
+parent_child_lost(void *arg, struct channel *ch, const char *why)
+{
+	struct parent	*p = arg;
+	int		 id, status, waited;
+	pid_t		 pid;
+
+	for (id = PROC_HCE; id < PROC_MAX; id++)
+		if (p->child[id].ch == ch)
+			break;
+	if (id == PROC_MAX)
+		fatalx("channel of no child lost");
+	if (why != NULL && strncmp(why, "protocol error", 14) == 0)
+		log_warnx("%s: %s", proc_name(id), why);
+	channel_free(ch);
+	p->child[id].ch = NULL;
+	for (waited = 0; waited < PARENT_CHILD_WAIT_MS; waited += 10) {
+		pid = waitpid(p->child[id].pid, &status, WNOHANG);
+		if (pid == p->child[id].pid) {
+			parent_reaped(p, id, status);
+			return;
+		}
+		usleep(10 * 1000);
+	}
+	log_warnx("%s: closed its channel but did not exit, killing it",
+	    proc_name(id));
+	kill(p->child[id].pid, SIGKILL);
+	if (waitpid(p->child[id].pid, &status, 0) == p->child[id].pid)
+		parent_reaped(p, id, status);
+}
+
+static void
+parent_exit_timeout(evutil_socket_t fd, short ev, void *arg)
+{
+	struct parent	*p = arg;
+	int		 id;
+
+	for (id = PROC_HCE; id < PROC_MAX; id++)
+		if (p->child[id].pid != -1) {
+			log_warnx("%s did not stop, killing it",
+			    proc_name(id));
+			kill(p->child[id].pid, SIGKILL);
+		}
+}
+
+/*
+ * Stop the children: the PFE removes its layer-3 state and releases
+ * its demotions (which reach us before it exits); the parent finishes
+ * once both are reaped.
+ */
+static void
+parent_exit(struct parent *p, int code)
+{
+	struct timeval	 tv = { PARENT_CHILD_WAIT_MS / 1000, 0 };
+
+	if (p->exiting) {
+		if (code > p->exit_code)
+			p->exit_code = code;
+		return;
+	}
+	p->exiting = true;
+	p->exit_code = code;
+	parent_send_type(p, PROC_PFE, MSG_SHUTDOWN);
+	parent_send_type(p, PROC_HCE, MSG_SHUTDOWN);
+	evtimer_add(p->ev_exit_timer, &tv);
+	if (parent_children_gone(p))
+		parent_finish(p);
+}
+
+static void
+parent_signal(evutil_socket_t sig, short ev, void *arg)
+{
+	struct parent	*p = arg;
+
+	switch (sig) {
+	case SIGHUP:
+		parent_reload(p, NULL, 0);
+		break;
+	case SIGTERM:
+	case SIGINT:
+		log_info("received %s, shutting down", strsignal(sig));
+		parent_exit(p, 0);
+		break;
+	case SIGCHLD:
+		parent_sigchld(p);
+		break;
+	}
+}
+
+static int
+parent_load(struct parent *p)
+{
+	struct buf	 errors;
+
+	buf_init(&errors, PARENT_ERRORS_MAX);
+	p->conf = parent_parse(p, p->opts->conffile, &p->resolved, &errors);
+	if (p->conf != NULL && parent_check_root(p, p->conf, &errors) == -1) {
+		config_free(p->conf);
+		p->conf = NULL;
+	}
+	if (p->conf == NULL) {
+		if (errors.len == 0)
+			buf_printf(&errors, "%s: cannot load\n",
+			    p->opts->conffile);
+		/* Printed as the parser wrote them: FILE:LINE: message. */
+		fputs(buf_str(&errors), stderr);
+		buf_free(&errors);
+		return -1;
+	}
+	buf_free(&errors);
+	return 0;
+}
+
+static int
+parent_paths(struct parent *p)
+{
+	const char	*sock, *user, *dir;
+	int		 n;
+
+	sock = p->opts->sockpath != NULL ? p->opts->sockpath :
+	    p->conf->socket[0] != '\0' ? p->conf->socket : HS_SOCKET_DEFAULT;
+	n = snprintf(p->sockpath, sizeof(p->sockpath), "%s", sock);
+	if (n < 0 || (size_t)n >= sizeof(p->sockpath)) {
+		log_warnx("control socket path too long: %s", sock);
+		return -1;
+	}
+	if (!p->root) {
+		log_warnx("not running as root: no chroot, no privilege drop");
+		return 0;
+	}
+	user = p->conf->user[0] != '\0' ? p->conf->user : HS_USER_DEFAULT;
+	dir = p->conf->chroot[0] != '\0' ? p->conf->chroot : HS_CHROOT_DEFAULT;
+	return privdrop_lookup(&p->drop, user, dir);
+}
+
+static int
+parent_fork(struct parent *p, int control_fd)
+{
+	static struct hce_proc_args	 hargs;
+	static struct pfe_proc_args	 pargs;
+	struct proc_pipes		*pp = &p->pipes;
+	const int			 hce_close[] = { control_fd, -1 };
+
+	if (proc_pipes_open(pp) == -1)
+		return -1;
+	hargs.conf = p->conf;
+	hargs.drop = p->root ? &p->drop : NULL;
+	pargs.conf = p->conf;
+	pargs.drop = hargs.drop;
+	pargs.control_fd = control_fd;
+	p->child[PROC_HCE].pid = proc_fork(pp, PROC_HCE, hce_close,
+	    hce_proc_main, &hargs);
+	if (p->child[PROC_HCE].pid == -1)
+		return -1;
+	p->child[PROC_PFE].pid = proc_fork(pp, PROC_PFE, NULL,
+	    pfe_proc_main, &pargs);
+	if (p->child[PROC_PFE].pid == -1) {
+		kill(p->child[PROC_HCE].pid, SIGTERM);
+		return -1;
+	}
+	/* The PFE owns the control socket now; we only remove its path. */
+	close(control_fd);
+	proc_pipes_parent(pp);
+	return 0;
+}
+
+static int
+parent_fork_channels(struct parent *p)
+{
+	const int	*fd = p->pipes.fd[PROC_PARENT];
+
+	p->child[PROC_HCE].ch = channel_new(p->base, fd[PROC_HCE], "hce", 0,
+	    parent_dispatch_hce, parent_child_lost, p);
+	p->child[PROC_PFE].ch = channel_new(p->base, fd[PROC_PFE], "pfe", 0,
+	    parent_dispatch_pfe, parent_child_lost, p);
+	if (p->child[PROC_HCE].ch == NULL || p->child[PROC_PFE].ch == NULL)
+		return -1;
+	return 0;
+}
+
+static int
+parent_events(struct parent *p)
+{
+	const int		 sigs[4] = { SIGHUP, SIGTERM, SIGINT, SIGCHLD };
+	struct demote_io	 dio;
+	int			 i;
+
+	for (i = 0; i < 4; i++) {
+		p->ev_sig[i] = evsignal_new(p->base, sigs[i], parent_signal, p);
+		if (p->ev_sig[i] == NULL || evsignal_add(p->ev_sig[i],
+		    NULL) == -1)
+			return -1;
+	}
+	if ((p->ev_exit_timer = evtimer_new(p->base, parent_exit_timeout,
+	    p)) == NULL)
+		return -1;
+	p->scripts = script_runner_new(p->base,
+	    p->root ? p->drop.uid : (uid_t)-1,
+	    p->root ? p->drop.gid : (gid_t)-1, parent_script_done, p);
+	memset(&dio, 0, sizeof(dio));
+	dio.arg = p;
+	dio.apply = parent_demote_apply;
+	dio.log = parent_engine_log;
+	p->demote = demote_new(&dio);
+	return p->scripts != NULL && p->demote != NULL ? 0 : -1;
+}
+
+static void
+parent_free(struct parent *p)
+{
+	int	 i;
+
+	for (i = 0; i < 4; i++)
+		if (p->ev_sig[i] != NULL)
+			event_free(p->ev_sig[i]);
+	if (p->ev_exit_timer != NULL)
+		event_free(p->ev_exit_timer);
+	for (i = PROC_HCE; i < PROC_MAX; i++)
+		channel_free(p->child[i].ch);
+	script_runner_free(p->scripts);
+	demote_free(p->demote);
+	config_free(p->newconf);
+	config_free(p->conf);
+	resolved_free(&p->resolved);
+	resolved_free(&p->newresolved);
+	event_base_free(p->base);
+}
+
+int
+parent_main(const struct parent_opts *opts)
+{
+	struct parent	 p;
+	int		 fd;
+
+	memset(&p, 0, sizeof(p));
+	p.opts = opts;
+	p.root = geteuid() == 0;
+	p.child[PROC_HCE].pid = p.child[PROC_PFE].pid = -1;
+	log_init(1, opts->verbose);	/* stderr until detached */
+	if (parent_load(&p) == -1 || parent_paths(&p) == -1)
+		return 1;
+	if ((fd = control_listen(p.sockpath, p.root ? 0 : (gid_t)-1)) == -1)
+		return 1;
+	if (!opts->foreground) {
+		if (daemon(0, 0) == -1) {
+			log_warn("daemon");
+			control_unlink(p.sockpath);
+			return 1;
+		}
+		log_init(0, opts->verbose);
+	}
+	signal(SIGPIPE, SIG_IGN);
+	/* Children set their own; the parent's come through libevent. */
+	if (parent_fork(&p, fd) == -1) {
+		control_unlink(p.sockpath);
+		return 1;
+	}
+	if ((p.base = event_base_new()) == NULL)
+		fatalx("event_base_new");
+	if (parent_fork_channels(&p) == -1 || parent_events(&p) == -1)
+		fatalx("cannot set up the event loop");
+	log_info("startup: %zu hosts, %zu tables, %zu services, socket %s",
+	    p.conf->nhosts, p.conf->ntables, p.conf->nservices, p.sockpath);
+	parent_send_type(&p, PROC_HCE, MSG_CFG_START);
+	event_base_dispatch(p.base);
+	parent_free(&p);
+	return p.exit_code;
+}

@@ -1,0 +1,40 @@
+/*
+ * The privilege-separated processes: one socketpair per pair of them,
+ * forked children that keep only their own ends, one libevent loop each.
+ */
+#ifndef HS_DAEMON_PROC_H
+#define HS_DAEMON_PROC_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+enum proc_id {
+	PROC_PARENT = 0,
+	PROC_HCE,
+	PROC_PFE,
+	PROC_MAX
+};
+
+/* fd[a][b]: process a's end of the socketpair between a and b. */
+struct proc_pipes {
+	int	 fd[PROC_MAX][PROC_MAX];
+};
+
+const char	*proc_name(enum proc_id);
+/* Create every socketpair; -1 with a log line. */
+int		 proc_pipes_open(struct proc_pipes *);
+/*
+ * Fork the child id.  In the child: close every end that is not its
+ * own and the descriptors in closefds (ending with -1), then run
+ * child_main, which never returns.  In the parent: return the pid, or
+ * -1 with a log line.
+ */
+pid_t		 proc_fork(struct proc_pipes *, enum proc_id, const int *closefds,
+		    void (*child_main)(void *arg, const struct proc_pipes *),
+		    void *arg);
+/* In the parent after forking: close the children's ends. */
+void		 proc_pipes_parent(struct proc_pipes *);
+/* Monotonic milliseconds: the clock the engines are driven by. */
+uint64_t	 proc_now_ms(void);
+
+#endif /* HS_DAEMON_PROC_H */
