@@ -1,0 +1,319 @@
+/*
+ * hoststatectl: the operator's control tool.  It parses the command
+ * words with the core's ctl_parse, sends one request over the control
+ * socket, and prints the answer with the core's renderer, the same one
+ * the simulator uses.
+ */
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/config.h"
+#include "core/ctl.h"
+#include "core/msg.h"
+
+#define CTL_ROWS_MAX		(HS_HOSTS_MAX + HS_TABLES_MAX + \
+				    HS_SERVICES_MAX + HS_RELAYS_MAX)
+#define CTL_ANSWER_TIMEOUT	60	/* seconds, except for monitor */
+#define CTL_OUT_MAX		(256 * 1024 * 1024)
+
+/* The frame reader: the reply stream from the daemon. */
+struct reader {
+	int	 fd;
+	uint8_t	 buf[4 * MSG_MAX_LEN];
+	size_t	 len;
+};
+
+static const char	*sockpath = HS_SOCKET_DEFAULT;
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr, "usage: hoststatectl [-j] [-s socket] command "
+	    "[argument ...]\n");
+	exit(1);
+}
+
+static void __attribute__((noreturn))
+die(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	fputs("hoststatectl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+/* One failure answer: every line of it, each prefixed. */
+static void __attribute__((noreturn))
+die_text(const char *text)
+{
+	const char	*nl;
+
+	if (*text == '\0')
+		die("command failed");
+	while (*text != '\0') {
+		nl = strchr(text, '\n');
+		if (nl == NULL)
+			nl = text + strlen(text);
+		fprintf(stderr, "hoststatectl: %.*s\n", (int)(nl - text),
+		    text);
+		text = *nl == '\n' ? nl + 1 : nl;
+	}
+	exit(1);
+}
+
+static int
+ctl_connect(const char *path)
+{
+	struct sockaddr_un	 sun;
+	int			 fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path))
+		die("socket path too long: %s", path);
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		die("socket: %s", strerror(errno));
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1)
+		die("cannot connect to %s: %s", path, strerror(errno));
+	return fd;
+}
+
+static void
+ctl_send(int fd, const struct ctl_request *req)
+{
+	struct msg	 m;
+	uint8_t		 frame[MSG_MAX_LEN];
+	ssize_t		 n;
+	size_t		 off = 0;
+	int		 len;
+
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_CTL_REQUEST;
+	m.u.ctl_request = *req;
+	if ((len = msg_encode(&m, frame, sizeof(frame))) <= 0)
+		die("cannot encode the request");
+	while (off < (size_t)len) {
+		n = write(fd, frame + off, len - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			die("cannot send to %s: %s", sockpath,
+			    n == 0 ? "closed" : strerror(errno));
+		off += n;
+	}
+}
+
+/* The next message; exits on a closed connection or a bad frame. */
+static void
+ctl_read(struct reader *r, struct msg *m)
+{
+	ssize_t	 n;
+	int	 len;
+
+	for (;;) {
+		len = r->len >= MSG_HDR_LEN ? msg_frame_len(r->buf, r->len) : 0;
+		if (len < 0)
+			die("protocol error: bad frame from hoststated");
+		if (len > 0 && r->len >= (size_t)len) {
+			if (msg_decode(r->buf, len, m) == -1)
+				die("protocol error: malformed message from "
+				    "hoststated");
+			memmove(r->buf, r->buf + len, r->len - len);
+			r->len -= len;
+			return;
+		}
+		n = read(r->fd, r->buf + r->len, sizeof(r->buf) - r->len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			die("no answer from hoststated within %d seconds",
+			    CTL_ANSWER_TIMEOUT);
+		if (n == -1)
+			die("read: %s", strerror(errno));
+		if (n == 0)
+			die("connection closed by hoststated");
+		r->len += n;
+	}
+}
+
+static void
+print_buf(struct buf *out)
+{
+	if (out->truncated)
+		die("output too large");
+	fputs(buf_str(out), stdout);
+	if (fflush(stdout) == EOF)
+		exit(1);
+}
+
+static void
+ctl_show(struct reader *r, struct msg *m, enum ctl_action action, int json)
+{
+	struct ctl_row	*rows = NULL, *nrows;
+	size_t		 n = 0, cap = 0;
+	struct buf	 out;
+
+	for (;;) {
+		ctl_read(r, m);
+		if (m->type == MSG_CTL_END)
+			break;
+		if (m->type == MSG_CTL_FAIL)
+			die_text(m->u.text.text);
+		if (m->type != MSG_CTL_ROW)
+			die("protocol error: unexpected %s",
+			    msg_type_name(m->type));
+		if (n == CTL_ROWS_MAX)
+			die("protocol error: too many rows");
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			if ((nrows = reallocarray(rows, cap,
+			    sizeof(*rows))) == NULL)
+				die("out of memory");
+			rows = nrows;
+		}
+		rows[n++] = m->u.ctl_row;
+	}
+	buf_init(&out, CTL_OUT_MAX);
+	if (json)
+		ctl_render_json(action, rows, n, &out);
+	else
+		ctl_render(action, rows, n, &out);
+	print_buf(&out);
+	buf_free(&out);
+	free(rows);
+}
+
+static void __attribute__((noreturn))
+ctl_monitor(struct reader *r, struct msg *m, int json)
+{
+	struct buf	 out;
+	struct timespec	 ts;
+	struct tm	 tm;
+	char		 when[64];
+
+	buf_init(&out, 64 * 1024);
+	for (;;) {
+		ctl_read(r, m);
+		if (m->type == MSG_CTL_FAIL)
+			die_text(m->u.text.text);
+		if (m->type != MSG_CTL_EVENT)
+			die("protocol error: unexpected %s",
+			    msg_type_name(m->type));
+		clock_gettime(CLOCK_REALTIME, &ts);
+		localtime_r(&ts.tv_sec, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+		buf_reset(&out);
+		if (json) {
+			buf_printf(&out, "{\"time\":\"%s.%03ld\",\"data\":",
+			    when, ts.tv_nsec / 1000000);
+			ctl_render_event_json(&m->u.ctl_event, &out);
+			/* The renderer ends its object with a newline. */
+			if (out.len > 0 && out.data[out.len - 1] == '\n')
+				out.len--;
+			buf_puts(&out, "}\n");
+		} else {
+			buf_printf(&out, "%s.%03ld ", when,
+			    ts.tv_nsec / 1000000);
+			ctl_render_event(&m->u.ctl_event, &out);
+		}
+		print_buf(&out);
+	}
+}
+
+static void
+ctl_result(struct reader *r, struct msg *m, int json)
+{
+	ctl_read(r, m);
+	if (m->type == MSG_CTL_FAIL)
+		die_text(m->u.text.text);
+	if (m->type != MSG_CTL_OK)
+		die("protocol error: unexpected %s", msg_type_name(m->type));
+	if (json)
+		printf("{\"result\":\"command succeeded\"}\n");
+	else
+		printf("command succeeded\n");
+}
+
+/* The daemon may run elsewhere (/ after detaching): send full paths. */
+static void
+ctl_absolute(struct ctl_request *req)
+{
+	char	 path[PATH_MAX];
+	int	 n;
+
+	if (req->target[0] == '\0' || req->target[0] == '/')
+		return;
+	if (realpath(req->target, path) == NULL)
+		die("%s: %s", req->target, strerror(errno));
+	n = snprintf(req->target, sizeof(req->target), "%s", path);
+	if (n < 0 || (size_t)n >= sizeof(req->target))
+		die("path too long: %s", path);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct ctl_request	 req;
+	struct timeval		 tv = { CTL_ANSWER_TIMEOUT, 0 };
+	static struct reader	 r;
+	static struct msg	 m;
+	struct buf		 err;
+	int			 ch, json = 0;
+
+	while ((ch = getopt(argc, argv, "+js:")) != -1) {
+		switch (ch) {
+		case 'j':
+			json = 1;
+			break;
+		case 's':
+			sockpath = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	buf_init(&err, 4096);
+	if (ctl_parse(argc, argv, &req, &err) == -1)
+		die("%s", buf_str(&err));
+	if (req.action == CTL_RELOAD)
+		ctl_absolute(&req);
+	r.fd = ctl_connect(sockpath);
+	if (req.action != CTL_MONITOR)
+		setsockopt(r.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	ctl_send(r.fd, &req);
+	switch (req.action) {
+	case CTL_SHOW_SUMMARY:
+	case CTL_SHOW_HOSTS:
+	case CTL_SHOW_TABLES:
+	case CTL_SHOW_SERVICES:
+	case CTL_SHOW_RELAYS:
+	case CTL_SHOW_SESSIONS:
+		ctl_show(&r, &m, req.action, json);
+		break;
+	case CTL_MONITOR:
+		ctl_monitor(&r, &m, json);
+	default:
+		ctl_result(&r, &m, json);
+		break;
+	}
+	close(r.fd);
+	return 0;
+}
