@@ -1,14 +1,17 @@
 /*
- * hoststated: the load-balancing and host-monitoring daemon.  For now
- * only -n (check the configuration) runs.
+ * hoststated: the load-balancing and host-monitoring daemon.  main only
+ * reads the flags: -n checks the configuration, anything else runs the
+ * privilege-separated daemon (parent.c).
  */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "core/config.h"
 #include "daemon/config_load.h"
+#include "daemon/parent.h"
 
 #define DEFINES_MAX	64
 
@@ -17,7 +20,7 @@ struct options {
 	int		 verbose;	/* -v, repeatable */
 	bool		 noaction;	/* -n: check the configuration only */
 	const char	*file;		/* -f */
-	const char	*socket;	/* -s */
+	const char	*socket;	/* -s; NULL: the config's, or the default */
 	const char	*defines[DEFINES_MAX];	/* -D name=value */
 	size_t		 ndefines;
 };
@@ -36,7 +39,6 @@ parse_options(int argc, char *argv[], struct options *o)
 	int	 ch;
 
 	o->file = HS_CONFIG_DEFAULT;
-	o->socket = HS_SOCKET_DEFAULT;
 	while ((ch = getopt(argc, argv, "dD:f:ns:v")) != -1) {
 		switch (ch) {
 		case 'd':
@@ -73,12 +75,19 @@ parse_options(int argc, char *argv[], struct options *o)
 int
 main(int argc, char *argv[])
 {
-	struct options	 opts = { 0 };
+	struct options		 opts = { 0 };
+	struct parent_opts	 popts;
 
 	parse_options(argc, argv, &opts);
 	if (opts.noaction)
 		return config_check(opts.file, opts.defines, opts.ndefines,
 		    opts.verbose > 0, stdout, stderr);
-	fprintf(stderr, "hoststated: daemon mode not built yet\n");
-	return 1;
+	memset(&popts, 0, sizeof(popts));
+	popts.conffile = opts.file;
+	popts.defines = opts.defines;
+	popts.ndefines = opts.ndefines;
+	popts.sockpath = opts.socket;
+	popts.foreground = opts.debug;
+	popts.verbose = opts.verbose;
+	return parent_main(&popts);
 }
