@@ -678,7 +678,8 @@ hce_carry(struct hce *hce, const struct hce_host *old, size_t nold,
 	size_t	i;
 
 	for (i = 0; i < hce->nhosts && map != NULL; i++) {
-		if (map[i] == HS_ID_NONE || map[i] >= nold)
+		if (map[i] == HS_ID_NONE || map[i] >= nold ||
+		    !host_enabled(hce, (uint32_t)i))
 			continue;
 		hce->hosts[i].st = old[map[i]].st;
 		hce->hosts[i].rtt_ms = old[map[i]].rtt_ms;

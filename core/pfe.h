@@ -7,6 +7,7 @@
 #ifndef HS_PFE_H
 #define HS_PFE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -67,5 +68,9 @@ uint32_t	 pfe_table_up(const struct pfe *, uint32_t table_id);
 bool		 pfe_service_disabled(const struct pfe *, uint32_t service_id);
 /* The table a service uses now, or HS_ID_NONE when down or disabled. */
 uint32_t	 pfe_service_active(const struct pfe *, uint32_t service_id);
+/* The table asked for a carp demotion that it has not released yet. */
+bool		 pfe_table_demoted(const struct pfe *, uint32_t table_id);
+/* The service's redirection rules are in place. */
+bool		 pfe_service_installed(const struct pfe *, uint32_t service_id);
 
 #endif /* HS_PFE_H */

@@ -1,0 +1,613 @@
+/*
+ * The PF engine: mirrors host states from the HCE, derives table and
+ * service state, and after every event compares what each service
+ * should have in layer 3 with what it has, issuing only the difference.
+ * Carp demotion follows the same pattern per table.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/pfe_priv.h"
+
+#define LOG_LINE_MAX	512
+#define GEN_UNKNOWN	UINT64_MAX
+
+bool
+pfe_table_ok(const struct pfe *p, uint32_t id)
+{
+	return id < p->cfg->ntables && config_table_live(&p->cfg->tables[id]);
+}
+
+bool
+pfe_host_ok(const struct pfe *p, uint32_t id)
+{
+	return id < p->cfg->nhosts &&
+	    pfe_table_ok(p, p->cfg->hosts[id].table_id);
+}
+
+void
+pfe_log(struct pfe *p, int level, const char *fmt, ...)
+{
+	char	line[LOG_LINE_MAX];
+	va_list	ap;
+
+	if (p->io.log == NULL)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	p->io.log(p->io.arg, level, line);
+}
+
+void
+pfe_emit(struct pfe *p, enum ctl_event_kind kind, uint32_t id,
+    const char *name, int32_t value)
+{
+	struct ctl_event	ev;
+
+	if (p->io.event == NULL)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = (uint8_t)kind;
+	ev.id = id;
+	(void)snprintf(ev.name, sizeof(ev.name), "%s", name);
+	ev.value = value;
+	ev.time_ms = p->now_ms;
+	p->io.event(p->io.arg, &ev);
+}
+
+void
+pfe_send(struct pfe *p, enum hs_peer peer, enum msg_type type, uint32_t id)
+{
+	struct msg	m;
+
+	if (p->io.send == NULL)
+		return;
+	memset(&m, 0, sizeof(m));
+	m.type = type;
+	m.u.id.id = id;
+	p->io.send(p->io.arg, peer, &m);
+}
+
+/* Hosts of an unchecked (relay) table count as up. */
+enum host_state
+pfe_initial_state(const struct pfe *p, uint32_t id)
+{
+	const struct table_conf	*t = &p->cfg->tables[p->cfg->hosts[id].table_id];
+
+	if (t->check.type == CHECK_NONE && !p->tables[t->id].disabled &&
+	    !p->hosts[id].disabled)
+		return HOST_UP;
+	return HOST_UNKNOWN;
+}
+
+/* The only place a host's state changes: keeps its table's counts. */
+void
+pfe_set_state(struct pfe *p, uint32_t id, enum host_state state)
+{
+	struct pfe_host		*h = &p->hosts[id];
+	struct pfe_table	*t = &p->tables[p->cfg->hosts[id].table_id];
+
+	if (h->st.state == state)
+		return;
+	if (h->st.state == HOST_UP) {
+		t->up--;
+		t->gen++;
+	} else if (h->st.state == HOST_DOWN)
+		t->down--;
+	if (state == HOST_UP) {
+		t->up++;
+		t->gen++;
+	} else if (state == HOST_DOWN)
+		t->down++;
+	h->st.state = state;
+}
+
+static uint32_t
+table_up(const struct pfe *p, uint32_t id)
+{
+	if (!pfe_table_ok(p, id) || p->tables[id].disabled)
+		return 0;
+	return p->tables[id].up;
+}
+
+/* Enabled, no host up, but not every host unknown yet: really empty. */
+static bool
+table_settled_empty(const struct pfe *p, uint32_t id)
+{
+	return pfe_table_ok(p, id) && !p->tables[id].disabled &&
+	    p->tables[id].up == 0 && p->tables[id].down > 0;
+}
+
+/* Enabled with hosts whose first results have not come yet. */
+static bool
+table_pending(const struct pfe *p, uint32_t id)
+{
+	const struct table_conf	*t;
+	size_t			 i;
+
+	if (!pfe_table_ok(p, id) || p->tables[id].disabled ||
+	    p->tables[id].up > 0 || p->tables[id].down > 0)
+		return false;
+	t = &p->cfg->tables[id];
+	for (i = 0; i < t->nhosts; i++)
+		if (t->host_ids[i] < p->cfg->nhosts &&
+		    !p->hosts[t->host_ids[i]].disabled)
+			return true;
+	return false;
+}
+
+uint32_t
+pfe_service_active(const struct pfe *p, uint32_t id)
+{
+	const struct service_conf	*s;
+
+	if (id >= p->cfg->nservices || p->services[id].disabled)
+		return HS_ID_NONE;
+	s = &p->cfg->services[id];
+	if (table_up(p, s->table_id) > 0)
+		return s->table_id;
+	if (s->backup_id != HS_ID_NONE && table_up(p, s->backup_id) > 0)
+		return s->backup_id;
+	return HS_ID_NONE;
+}
+
+static bool
+addrs_equal(const struct hs_addr *a, size_t na, const struct hs_addr *b,
+    size_t nb)
+{
+	size_t	i;
+
+	if (na != nb)
+		return false;
+	for (i = 0; i < na; i++)
+		if (!addr_equal(&a[i], &b[i]))
+			return false;
+	return true;
+}
+
+/* Replace the service's pf table with the up hosts of table tid. */
+static void
+sync_table(struct pfe *p, uint32_t sid, uint32_t tid)
+{
+	struct pfe_service	*ps = &p->services[sid];
+	const struct table_conf	*t = &p->cfg->tables[tid];
+	struct hs_addr		*addrs;
+	size_t			 i, n = 0;
+
+	if ((addrs = calloc(t->nhosts ? t->nhosts : 1, sizeof(*addrs))) ==
+	    NULL) {
+		pfe_log(p, 0, "service %s: out of memory",
+		    p->cfg->services[sid].name);
+		return;
+	}
+	for (i = 0; tid != HS_ID_NONE && i < t->nhosts; i++) {
+		uint32_t hid = t->host_ids[i];
+
+		if (hid < p->cfg->nhosts && p->hosts[hid].st.state == HOST_UP)
+			addrs[n++] = p->cfg->hosts[hid].addr;
+	}
+	if (ps->inst_table == tid &&
+	    addrs_equal(addrs, n, ps->inst_addrs, ps->inst_n)) {
+		free(addrs);
+		ps->inst_gen = p->tables[tid].gen;
+		return;
+	}
+	free(ps->inst_addrs);
+	ps->inst_addrs = addrs;
+	ps->inst_n = n;
+	ps->inst_table = tid;
+	ps->inst_gen = p->tables[tid].gen;
+	p->io.table_replace(p->io.arg, &p->cfg->services[sid], t, addrs, n);
+	pfe_log(p, 1, "service %s: table %s, %zu hosts",
+	    p->cfg->services[sid].name, t->name, n);
+	pfe_emit(p, EV_TABLE_CHANGED, sid, p->cfg->services[sid].name,
+	    (int32_t)n);
+}
+
+static void
+rules_remove(struct pfe *p, uint32_t sid)
+{
+	struct pfe_service	*ps = &p->services[sid];
+
+	p->io.rules_remove(p->io.arg, &p->cfg->services[sid]);
+	ps->installed = false;
+	ps->inst_table = HS_ID_NONE;
+	ps->inst_gen = GEN_UNKNOWN;
+	free(ps->inst_addrs);
+	ps->inst_addrs = NULL;
+	ps->inst_n = 0;
+	pfe_log(p, 0, "service %s: rules removed", p->cfg->services[sid].name);
+	pfe_emit(p, EV_RULES_REMOVED, sid, p->cfg->services[sid].name, 0);
+}
+
+static void
+rules_add(struct pfe *p, uint32_t sid)
+{
+	p->io.rules_add(p->io.arg, &p->cfg->services[sid]);
+	p->services[sid].installed = true;
+	pfe_log(p, 0, "service %s: rules added", p->cfg->services[sid].name);
+	pfe_emit(p, EV_RULES_ADDED, sid, p->cfg->services[sid].name, 0);
+}
+
+static void
+sync_service(struct pfe *p, uint32_t sid)
+{
+	const struct service_conf	*s = &p->cfg->services[sid];
+	struct pfe_service		*ps = &p->services[sid];
+	uint32_t			 act = pfe_service_active(p, sid);
+	bool				 pending;
+
+	if (act != HS_ID_NONE) {
+		if (ps->inst_table != act || ps->inst_gen != p->tables[act].gen)
+			sync_table(p, sid, act);
+		if (!ps->installed)
+			rules_add(p, sid);
+		return;
+	}
+	if (!ps->installed)
+		return;
+	/* A table still waiting for its first results keeps the rules. */
+	pending = !ps->disabled && (table_pending(p, s->table_id) ||
+	    (s->backup_id != HS_ID_NONE && table_pending(p, s->backup_id)));
+	if (!pending)
+		rules_remove(p, sid);
+	else if (ps->inst_n > 0 && pfe_table_ok(p, s->table_id))
+		sync_table(p, sid, s->table_id);	/* no host up: empty it */
+}
+
+static void
+demote_send(struct pfe *p, uint32_t tid, int delta)
+{
+	const struct table_conf	*t = &p->cfg->tables[tid];
+	struct msg		 m;
+
+	p->tables[tid].demoted = delta > 0;
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_DEMOTE;
+	(void)snprintf(m.u.demote.group, sizeof(m.u.demote.group), "%s",
+	    t->demote);
+	m.u.demote.delta = delta;
+	if (p->io.send != NULL)
+		p->io.send(p->io.arg, PEER_PARENT, &m);
+	pfe_log(p, 0, "table %s: demote %s %+d", t->name, t->demote, delta);
+	pfe_emit(p, EV_DEMOTE, tid, t->demote, delta);
+}
+
+/*
+ * A demoting table demotes its group while it is settled empty: no host
+ * up and at least one checked down.  A table whose hosts are all still
+ * unknown (start, enable, reload) has not failed yet.
+ */
+static void
+sync_demote(struct pfe *p)
+{
+	size_t	i;
+
+	for (i = 0; i < p->cfg->ntables; i++) {
+		const struct table_conf	*t = &p->cfg->tables[i];
+		bool			 want;
+
+		if (t->demote[0] == '\0' || !config_table_live(t))
+			continue;
+		want = table_settled_empty(p, (uint32_t)i);
+		if (want && !p->tables[i].demoted)
+			demote_send(p, (uint32_t)i, 1);
+		else if (!want && p->tables[i].demoted)
+			demote_send(p, (uint32_t)i, -1);
+	}
+}
+
+void
+pfe_sync(struct pfe *p)
+{
+	size_t	i;
+
+	for (i = 0; i < p->cfg->nservices; i++)
+		sync_service(p, (uint32_t)i);
+	sync_demote(p);
+}
+
+static void
+pfe_arrays_free(struct pfe *p)
+{
+	size_t	i;
+
+	for (i = 0; p->services != NULL && i < p->cfg->nservices; i++)
+		free(p->services[i].inst_addrs);
+	free(p->hosts);
+	free(p->tables);
+	free(p->services);
+	p->hosts = NULL;
+	p->tables = NULL;
+	p->services = NULL;
+}
+
+/* Fresh state for cfg: everything unknown, disabled as configured. */
+static int
+pfe_arrays_alloc(struct pfe *p, const struct config *cfg)
+{
+	size_t	i;
+
+	p->hosts = calloc(cfg->nhosts ? cfg->nhosts : 1, sizeof(*p->hosts));
+	p->tables = calloc(cfg->ntables ? cfg->ntables : 1,
+	    sizeof(*p->tables));
+	p->services = calloc(cfg->nservices ? cfg->nservices : 1,
+	    sizeof(*p->services));
+	p->cfg = cfg;
+	if (p->hosts == NULL || p->tables == NULL || p->services == NULL) {
+		pfe_arrays_free(p);
+		return -1;
+	}
+	for (i = 0; i < cfg->nhosts; i++) {
+		host_state_reset(&p->hosts[i].st);
+		p->hosts[i].detail = -1;
+	}
+	for (i = 0; i < cfg->ntables; i++)
+		p->tables[i].disabled = cfg->tables[i].disabled;
+	for (i = 0; i < cfg->nservices; i++) {
+		p->services[i].disabled = cfg->services[i].disabled;
+		p->services[i].inst_table = HS_ID_NONE;
+		p->services[i].inst_gen = GEN_UNKNOWN;
+	}
+	return 0;
+}
+
+static void
+pfe_init_unchecked(struct pfe *p)
+{
+	size_t	i;
+
+	for (i = 0; i < p->cfg->nhosts; i++)
+		if (pfe_host_ok(p, (uint32_t)i))
+			pfe_set_state(p, (uint32_t)i,
+			    pfe_initial_state(p, (uint32_t)i));
+}
+
+struct pfe *
+pfe_new(const struct config *cfg, const struct pfe_io *io, uint64_t now_ms)
+{
+	struct pfe	*p;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return NULL;
+	p->io = *io;
+	p->now_ms = now_ms;
+	if (pfe_arrays_alloc(p, cfg) == -1) {
+		free(p);
+		return NULL;
+	}
+	pfe_init_unchecked(p);
+	return p;
+}
+
+void
+pfe_free(struct pfe *p)
+{
+	if (p == NULL)
+		return;
+	pfe_arrays_free(p);
+	free(p);
+}
+
+static int
+host_status(struct pfe *p, const struct msg_host_status *hs)
+{
+	struct pfe_host		*h;
+	struct ctl_event	 ev;
+	enum host_state		 old;
+
+	if (!pfe_host_ok(p, hs->host_id) || hs->state > HOST_DOWN ||
+	    hs->error >= HCE_ERROR_MAX)
+		return -1;
+	h = &p->hosts[hs->host_id];
+	if (h->disabled || p->tables[p->cfg->hosts[hs->host_id].table_id].disabled)
+		return 0;	/* a late result for a disabled host */
+	old = h->st.state;
+	pfe_set_state(p, hs->host_id, (enum host_state)hs->state);
+	h->st.retry_cnt = hs->retry_cnt;
+	h->st.check_cnt = hs->check_cnt;
+	h->st.up_cnt = hs->up_cnt;
+	if (check_error_failed((enum check_error)hs->error))
+		h->st.error = (enum check_error)hs->error;
+	h->rtt_ms = hs->rtt_ms;
+	h->detail = hs->detail;
+	if (p->io.event != NULL) {
+		memset(&ev, 0, sizeof(ev));
+		ev.kind = EV_HOST_STATUS;
+		ev.id = hs->host_id;
+		(void)snprintf(ev.name, sizeof(ev.name), "%s",
+		    p->cfg->hosts[hs->host_id].name);
+		ev.old_state = (uint8_t)old;
+		ev.new_state = hs->state;
+		ev.error = hs->error;
+		ev.rtt_ms = hs->rtt_ms;
+		ev.check_cnt = hs->check_cnt;
+		ev.up_cnt = hs->up_cnt;
+		ev.value = hs->detail;
+		ev.time_ms = p->now_ms;
+		p->io.event(p->io.arg, &ev);
+	}
+	if (old != h->st.state)
+		pfe_sync(p);
+	return 0;
+}
+
+int
+pfe_dispatch(struct pfe *p, enum hs_peer peer, const struct msg *m,
+    uint64_t now_ms)
+{
+	p->now_ms = now_ms;
+	if (peer != PEER_HCE || m->type != MSG_HOST_STATUS)
+		return -1;
+	return host_status(p, &m->u.host_status);
+}
+
+void
+pfe_start(struct pfe *p, uint64_t now_ms)
+{
+	size_t	i;
+
+	p->now_ms = now_ms;
+	for (i = 0; i < p->cfg->nservices; i++)
+		if (!p->services[i].disabled && !p->services[i].installed)
+			rules_add(p, (uint32_t)i);
+}
+
+void
+pfe_shutdown(struct pfe *p, uint64_t now_ms)
+{
+	size_t	i;
+
+	p->now_ms = now_ms;
+	for (i = 0; i < p->cfg->nservices; i++)
+		if (p->services[i].installed)
+			rules_remove(p, (uint32_t)i);
+	for (i = 0; i < p->cfg->ntables; i++)
+		if (p->tables[i].demoted)
+			demote_send(p, (uint32_t)i, -1);
+}
+
+/* Release what the old configuration had and the new one drops. */
+static void
+reload_release(struct pfe *p, const struct config *cfg)
+{
+	const struct config	*old = p->cfg;
+	const struct table_conf	*nt;
+	size_t			 i;
+
+	for (i = 0; i < old->nservices; i++)
+		if (p->services[i].installed &&
+		    config_service_by_name(cfg, old->services[i].name) == NULL)
+			rules_remove(p, (uint32_t)i);
+	for (i = 0; i < old->ntables; i++) {
+		if (!p->tables[i].demoted)
+			continue;
+		nt = config_table_by_name(cfg, old->tables[i].name);
+		if (nt == NULL || !config_table_live(nt) ||
+		    strcmp(nt->demote, old->tables[i].demote) != 0)
+			demote_send(p, (uint32_t)i, -1);
+	}
+}
+
+static void
+reload_carry_hosts(struct pfe *p, const struct pfe *old, const uint32_t *map)
+{
+	size_t	i;
+
+	for (i = 0; map != NULL && i < p->cfg->nhosts; i++) {
+		const struct pfe_host	*oh;
+
+		if (map[i] == HS_ID_NONE || map[i] >= old->cfg->nhosts ||
+		    !pfe_host_ok(p, (uint32_t)i) ||
+		    p->tables[p->cfg->hosts[i].table_id].disabled)
+			continue;
+		oh = &old->hosts[map[i]];
+		if (oh->disabled)
+			continue;
+		pfe_set_state(p, (uint32_t)i, oh->st.state);
+		p->hosts[i].st = oh->st;
+		p->hosts[i].rtt_ms = oh->rtt_ms;
+		p->hosts[i].detail = oh->detail;
+	}
+}
+
+static void
+reload_carry_objects(struct pfe *p, struct pfe *old)
+{
+	const struct table_conf		*t;
+	const struct service_conf	*s;
+	size_t				 i;
+
+	for (i = 0; i < old->cfg->ntables; i++) {
+		if (!old->tables[i].demoted ||
+		    (t = config_table_by_name(p->cfg,
+		    old->cfg->tables[i].name)) == NULL)
+			continue;
+		p->tables[t->id].demoted = true;
+	}
+	for (i = 0; i < old->cfg->nservices; i++) {
+		struct pfe_service	*os = &old->services[i], *ns;
+
+		if (!os->installed || (s = config_service_by_name(p->cfg,
+		    old->cfg->services[i].name)) == NULL)
+			continue;
+		ns = &p->services[s->id];
+		ns->installed = true;
+		ns->inst_addrs = os->inst_addrs;
+		ns->inst_n = os->inst_n;
+		os->inst_addrs = NULL;
+		if (os->inst_table != HS_ID_NONE && (t = config_table_by_name(
+		    p->cfg, old->cfg->tables[os->inst_table].name)) != NULL)
+			ns->inst_table = t->id;
+	}
+}
+
+void
+pfe_reload(struct pfe *p, const struct config *cfg, uint64_t now_ms)
+{
+	struct pfe	 old;
+	uint32_t	*map;
+
+	p->now_ms = now_ms;
+	map = config_host_map(p->cfg, cfg);
+	reload_release(p, cfg);
+	old = *p;
+	if (pfe_arrays_alloc(p, cfg) == -1) {
+		*p = old;
+		pfe_log(p, 0, "pfe: reload failed: out of memory");
+		free(map);
+		return;
+	}
+	pfe_init_unchecked(p);
+	reload_carry_hosts(p, &old, map);
+	reload_carry_objects(p, &old);
+	free(map);
+	pfe_arrays_free(&old);
+	pfe_emit(p, EV_RELOAD, 0, "", 0);
+	pfe_sync(p);
+}
+
+enum host_state
+pfe_host_state(const struct pfe *p, uint32_t id)
+{
+	return id < p->cfg->nhosts ? p->hosts[id].st.state : HOST_UNKNOWN;
+}
+
+bool
+pfe_host_disabled(const struct pfe *p, uint32_t id)
+{
+	return id < p->cfg->nhosts && p->hosts[id].disabled;
+}
+
+bool
+pfe_table_disabled(const struct pfe *p, uint32_t id)
+{
+	return id < p->cfg->ntables && p->tables[id].disabled;
+}
+
+uint32_t
+pfe_table_up(const struct pfe *p, uint32_t id)
+{
+	return table_up(p, id);
+}
+
+bool
+pfe_table_demoted(const struct pfe *p, uint32_t id)
+{
+	return id < p->cfg->ntables && p->tables[id].demoted;
+}
+
+bool
+pfe_service_disabled(const struct pfe *p, uint32_t id)
+{
+	return id < p->cfg->nservices && p->services[id].disabled;
+}
+
+bool
+pfe_service_installed(const struct pfe *p, uint32_t id)
+{
+	return id < p->cfg->nservices && p->services[id].installed;
+}

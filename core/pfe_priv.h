@@ -1,0 +1,53 @@
+/* The PF engine's state, shared by pfe.c, pfe_command.c and pfe_rows.c. */
+#ifndef HS_PFE_PRIV_H
+#define HS_PFE_PRIV_H
+
+#include "core/host_state.h"
+#include "core/pfe.h"
+
+struct pfe_host {
+	struct host_status	 st;
+	uint32_t		 rtt_ms;
+	int32_t			 detail;
+	bool			 disabled;	/* by the operator */
+};
+
+struct pfe_table {
+	bool			 disabled;
+	bool			 demoted;	/* we asked for +1 */
+	uint32_t		 up;		/* hosts up */
+	uint32_t		 down;		/* hosts down */
+	uint64_t		 gen;		/* bumped when the up set changes */
+};
+
+struct pfe_service {
+	bool			 disabled;
+	bool			 installed;	/* rules in place */
+	uint32_t		 inst_table;	/* table last replaced into pf */
+	uint64_t		 inst_gen;
+	struct hs_addr		*inst_addrs;	/* what the pf table holds */
+	size_t			 inst_n;
+};
+
+struct pfe {
+	const struct config	*cfg;
+	struct pfe_io		 io;
+	struct pfe_host		*hosts;
+	struct pfe_table	*tables;
+	struct pfe_service	*services;
+	uint64_t		 now_ms;
+};
+
+/* pfe.c */
+bool		 pfe_table_ok(const struct pfe *, uint32_t);
+bool		 pfe_host_ok(const struct pfe *, uint32_t);
+void		 pfe_set_state(struct pfe *, uint32_t host_id, enum host_state);
+enum host_state	 pfe_initial_state(const struct pfe *, uint32_t host_id);
+void		 pfe_sync(struct pfe *);
+void		 pfe_emit(struct pfe *, enum ctl_event_kind, uint32_t id,
+		    const char *name, int32_t value);
+void		 pfe_send(struct pfe *, enum hs_peer, enum msg_type, uint32_t);
+void		 pfe_log(struct pfe *, int level, const char *fmt, ...)
+		    __attribute__((format(printf, 3, 4)));
+
+#endif /* HS_PFE_PRIV_H */

@@ -1,0 +1,212 @@
+/*
+ * The rows of hoststatectl's show commands, in the seed's order: each
+ * service with its main table and hosts (newest first), its backup table
+ * and hosts; each relay likewise; then the tables no one uses.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/pfe_priv.h"
+
+struct rows {
+	struct ctl_row	*v;
+	size_t		 n;
+	size_t		 cap;
+	bool		 failed;
+};
+
+static struct ctl_row *
+row_add(struct rows *r, enum ctl_obj type, uint32_t id, const char *name)
+{
+	struct ctl_row	*v;
+	size_t		 cap;
+
+	if (r->failed)
+		return NULL;
+	if (r->n == r->cap) {
+		cap = r->cap ? r->cap * 2 : 16;
+		if ((v = reallocarray(r->v, cap, sizeof(*v))) == NULL) {
+			r->failed = true;
+			return NULL;
+		}
+		r->v = v;
+		r->cap = cap;
+	}
+	v = &r->v[r->n++];
+	memset(v, 0, sizeof(*v));
+	v->type = (uint8_t)type;
+	v->id = id;
+	v->parent_id = HS_ID_NONE;
+	v->detail = -1;
+	(void)snprintf(v->name, sizeof(v->name), "%s", name);
+	return v;
+}
+
+static void
+host_row(const struct pfe *p, struct rows *r, uint32_t hid)
+{
+	const struct pfe_host	*h = &p->hosts[hid];
+	struct ctl_row		*v;
+
+	if ((v = row_add(r, OBJ_HOST, hid, p->cfg->hosts[hid].name)) == NULL)
+		return;
+	v->parent_id = p->cfg->hosts[hid].table_id;
+	if (h->disabled)
+		v->status = ST_DISABLED;
+	else if (h->st.state == HOST_UP)
+		v->status = ST_UP;
+	else if (h->st.state == HOST_DOWN)
+		v->status = ST_DOWN;
+	else
+		v->status = ST_UNKNOWN;
+	v->check_cnt = h->st.check_cnt;
+	v->up_cnt = h->st.up_cnt;
+	v->retry_cnt = h->st.retry_cnt;
+	v->error = (uint8_t)h->st.error;
+	v->rtt_ms = h->rtt_ms;
+	v->detail = h->detail;
+}
+
+static void
+table_row(const struct pfe *p, struct rows *r, uint32_t tid, uint32_t parent)
+{
+	const struct table_conf	*t = &p->cfg->tables[tid];
+	struct ctl_row		*v;
+
+	if ((v = row_add(r, OBJ_TABLE, tid, t->name)) == NULL)
+		return;
+	v->parent_id = parent;
+	v->up = pfe_table_up(p, tid);
+	if (p->tables[tid].disabled)
+		v->status = ST_DISABLED;
+	else
+		v->status = v->up > 0 ? ST_TABLE_ACTIVE : ST_EMPTY;
+	(void)snprintf(v->check, sizeof(v->check), "%s",
+	    check_type_name(t->check.type, t->check.tls));
+}
+
+/* A table and, unless it is disabled, its hosts newest first. */
+static void
+table_rows(const struct pfe *p, struct rows *r, uint32_t tid, uint32_t parent,
+    bool *shown)
+{
+	const struct table_conf	*t;
+	size_t			 i;
+
+	if (!pfe_table_ok(p, tid))
+		return;
+	shown[tid] = true;
+	table_row(p, r, tid, parent);
+	if (p->tables[tid].disabled)
+		return;
+	t = &p->cfg->tables[tid];
+	for (i = t->nhosts; i > 0; i--)
+		if (t->host_ids[i - 1] < p->cfg->nhosts)
+			host_row(p, r, t->host_ids[i - 1]);
+}
+
+static void
+service_row(const struct pfe *p, struct rows *r, uint32_t sid)
+{
+	const struct service_conf	*s = &p->cfg->services[sid];
+	struct ctl_row			*v;
+	uint32_t			 act;
+
+	if ((v = row_add(r, OBJ_SERVICE, sid, s->name)) == NULL)
+		return;
+	act = pfe_service_active(p, sid);
+	if (p->services[sid].disabled)
+		v->status = ST_DISABLED;
+	else if (act == HS_ID_NONE)
+		v->status = ST_DOWN;
+	else
+		v->status = act == s->table_id ? ST_ACTIVE : ST_ACTIVE_BACKUP;
+}
+
+static void
+relay_row(const struct pfe *p, struct rows *r, uint32_t rid)
+{
+	const struct relay_conf	*rc = &p->cfg->relays[rid];
+	struct ctl_row		*v;
+
+	if ((v = row_add(r, OBJ_RELAY, rid, rc->name)) == NULL)
+		return;
+	v->status = rc->disabled ? ST_DISABLED : ST_ACTIVE;
+}
+
+static void
+rows_summary(const struct pfe *p, struct rows *r, bool *shown)
+{
+	const struct config	*cfg = p->cfg;
+	size_t			 i;
+
+	for (i = 0; i < cfg->nservices; i++) {
+		service_row(p, r, (uint32_t)i);
+		if (p->services[i].disabled)
+			continue;
+		table_rows(p, r, cfg->services[i].table_id, (uint32_t)i, shown);
+		if (cfg->services[i].backup_id != HS_ID_NONE)
+			table_rows(p, r, cfg->services[i].backup_id,
+			    (uint32_t)i, shown);
+	}
+	for (i = 0; i < cfg->nrelays; i++) {
+		relay_row(p, r, (uint32_t)i);
+		if (cfg->relays[i].table_id != HS_ID_NONE)
+			table_rows(p, r, cfg->relays[i].table_id, (uint32_t)i,
+			    shown);
+		if (cfg->relays[i].backup_id != HS_ID_NONE)
+			table_rows(p, r, cfg->relays[i].backup_id,
+			    (uint32_t)i, shown);
+	}
+	for (i = 0; i < cfg->ntables; i++)
+		if (!shown[i])
+			table_rows(p, r, (uint32_t)i, HS_ID_NONE, shown);
+}
+
+static void
+rows_of_kind(const struct pfe *p, struct rows *r, enum ctl_action action)
+{
+	size_t	i;
+
+	switch (action) {
+	case CTL_SHOW_TABLES:
+		for (i = 0; i < p->cfg->ntables; i++)
+			if (pfe_table_ok(p, (uint32_t)i))
+				table_row(p, r, (uint32_t)i, HS_ID_NONE);
+		break;
+	case CTL_SHOW_SERVICES:
+		for (i = 0; i < p->cfg->nservices; i++)
+			service_row(p, r, (uint32_t)i);
+		break;
+	case CTL_SHOW_RELAYS:
+		for (i = 0; i < p->cfg->nrelays; i++)
+			relay_row(p, r, (uint32_t)i);
+		break;
+	default:
+		break;
+	}
+}
+
+int
+pfe_rows(const struct pfe *p, enum ctl_action action, struct ctl_row **out)
+{
+	struct rows	 r = { NULL, 0, 0, false };
+	bool		*shown;
+
+	*out = NULL;
+	if (action == CTL_SHOW_SUMMARY || action == CTL_SHOW_HOSTS) {
+		if ((shown = calloc(p->cfg->ntables ? p->cfg->ntables : 1,
+		    sizeof(*shown))) == NULL)
+			return -1;
+		rows_summary(p, &r, shown);
+		free(shown);
+	} else
+		rows_of_kind(p, &r, action);
+	if (r.failed) {
+		free(r.v);
+		return -1;
+	}
+	*out = r.v;
+	return (int)r.n;
+}
