@@ -1,0 +1,297 @@
+/*
+ * The checker object: keeps the checks in flight (found by host id and
+ * sequence for cancel), dispatches a request to its method, owns the
+ * deadline of every check and reports exactly one result per check
+ * after releasing everything the check held, so the callback may start
+ * the next check at once.
+ */
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "backends/net/net_internal.h"
+
+uint64_t
+net_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+void
+net_checker_opts_init(struct net_checker_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->icmp4_fd = -1;
+	o->icmp6_fd = -1;
+}
+
+struct net_checker *
+net_checker_new(struct event_base *base, const struct net_checker_opts *o)
+{
+	struct net_checker	*nc;
+	size_t			 i;
+
+	if (base == NULL || o == NULL || o->result == NULL)
+		return NULL;
+	if ((nc = calloc(1, sizeof(*nc))) == NULL)
+		return NULL;
+	nc->base = base;
+	nc->opts = *o;
+	for (i = 0; i < NET_BUCKETS; i++)
+		LIST_INIT(&nc->buckets[i]);
+	nc->icmp4.nc = nc;
+	nc->icmp4.family = HS_AF_INET;
+	nc->icmp4.fd = o->icmp4_fd;
+	nc->icmp6.nc = nc;
+	nc->icmp6.family = HS_AF_INET6;
+	nc->icmp6.fd = o->icmp6_fd;
+	/* An echo id per checker so two daemons on one host do not mix. */
+	nc->echo_id = (uint16_t)(getpid() ^ (net_now_ms() << 4));
+	if ((nc->ssl_ctx = tls_ctx_new()) == NULL) {
+		net_checker_free(nc);
+		return NULL;
+	}
+	return nc;
+}
+
+/* Release what a check holds; it is no longer in flight afterwards. */
+static void
+check_release(struct net_check *chk)
+{
+	struct net_checker	*nc = chk->nc;
+
+	LIST_REMOVE(chk, entry);
+	nc->inflight--;
+	if (chk->ev != NULL)
+		event_free(chk->ev);
+	if (chk->ssl != NULL)
+		SSL_free(chk->ssl);
+	if (chk->fd != -1) {
+		/* Reset instead of FIN: no TIME_WAIT pile-up at scale. */
+		struct linger	 l = { 1, 0 };
+
+		(void)setsockopt(chk->fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+		close(chk->fd);
+	}
+	if (chk->md != NULL)
+		EVP_MD_CTX_free(chk->md);
+	icmp_release(chk);
+	free(chk->wbuf);
+	free(chk->rbuf);
+	free(chk);
+}
+
+void
+net_checker_free(struct net_checker *nc)
+{
+	size_t	 i;
+
+	if (nc == NULL)
+		return;
+	for (i = 0; i < NET_BUCKETS; i++)
+		while (!LIST_EMPTY(&nc->buckets[i]))
+			check_release(LIST_FIRST(&nc->buckets[i]));
+	icmp_close(nc);
+	free(nc->icmp_slots);
+	SSL_CTX_free(nc->ssl_ctx);
+	free(nc);
+}
+
+uint32_t
+net_checker_inflight(const struct net_checker *nc)
+{
+	return nc->inflight;
+}
+
+void
+net_finish(struct net_check *chk, bool up, enum check_error error,
+    int32_t detail)
+{
+	struct net_checker	*nc = chk->nc;
+	struct check_result	 r;
+	uint64_t		 now = net_now_ms();
+
+	memset(&r, 0, sizeof(r));
+	r.host_id = chk->host_id;
+	r.seq = chk->seq;
+	r.up = up;
+	r.error = error;
+	r.detail = detail;
+	r.rtt_ms = now > chk->start_ms ? (uint32_t)(now - chk->start_ms) : 0;
+	check_release(chk);
+	nc->opts.result(nc->opts.result_arg, &r);
+}
+
+void
+net_wait(struct net_check *chk, int fd, short what)
+{
+	struct timeval	 tv;
+	uint64_t	 now = net_now_ms(), left;
+
+	left = chk->deadline_ms > now ? chk->deadline_ms - now : 0;
+	tv.tv_sec = (time_t)(left / 1000);
+	tv.tv_usec = (suseconds_t)((left % 1000) * 1000);
+	event_del(chk->ev);
+	event_assign(chk->ev, chk->nc->base, fd, what, net_check_io, chk);
+	event_add(chk->ev, &tv);
+}
+
+/* A result known while starting is reported from the loop, as promised. */
+void
+net_defer(struct net_check *chk, bool up, enum check_error error,
+    int32_t detail)
+{
+	chk->phase = PHASE_DEFERRED;
+	chk->pending_up = up;
+	chk->pending_error = error;
+	chk->pending_detail = detail;
+	event_del(chk->ev);
+	event_assign(chk->ev, chk->nc->base, -1, 0, net_check_io, chk);
+	event_active(chk->ev, EV_TIMEOUT, 0);
+}
+
+void
+net_check_io(int fd, short what, void *arg)
+{
+	struct net_check	*chk = arg;
+
+	switch (chk->phase) {
+	case PHASE_DEFERRED:
+		net_finish(chk, chk->pending_up, chk->pending_error,
+		    chk->pending_detail);
+		break;
+	case PHASE_CONNECT:
+		tcp_connected(chk, what);
+		break;
+	case PHASE_TLS:
+		tls_step(chk, what);
+		break;
+	case PHASE_WRITE:
+	case PHASE_READ:
+		stream_step(chk, what);
+		break;
+	case PHASE_ICMP:
+		net_finish(chk, false, HCE_ICMP_READ_TIMEOUT, -1);
+		break;
+	case PHASE_SCRIPT:
+		net_finish(chk, false, HCE_SCRIPT_TIMEOUT, -1);
+		break;
+	}
+}
+
+static const struct check_method *
+method_of(const struct check_conf *c)
+{
+	switch (c->type) {
+	case CHECK_TCP:
+		return &tcp_method;
+	case CHECK_TLS:
+		return &tls_method;
+	case CHECK_HTTP_CODE:
+		return &http_code_method;
+	case CHECK_HTTP_DIGEST:
+		return &http_digest_method;
+	case CHECK_SEND_EXPECT:
+		return &send_expect_method;
+	default:
+		return NULL;
+	}
+}
+
+static void
+check_dispatch(struct net_check *chk)
+{
+	const struct check_conf	*c = &chk->table->check;
+
+	switch (c->type) {
+	case CHECK_NONE:
+		/* An unchecked table's hosts count as up. */
+		net_defer(chk, true, HCE_NONE, -1);
+		break;
+	case CHECK_ICMP:
+		icmp_start(chk);
+		break;
+	case CHECK_SCRIPT:
+		script_start(chk);
+		break;
+	default:
+		chk->method = method_of(c);
+		if (chk->method == NULL)
+			net_defer(chk, false, HCE_TCP_SOCKET_ERROR, -1);
+		else
+			tcp_start(chk);
+		break;
+	}
+}
+
+void
+net_check_start(struct net_checker *nc, const struct check_request *req)
+{
+	struct net_check	*chk;
+
+	if ((chk = calloc(1, sizeof(*chk))) == NULL ||
+	    (chk->ev = event_new(nc->base, -1, 0, net_check_io, chk)) == NULL) {
+		/*
+		 * Out of memory: nothing to report with.  The HCE's own
+		 * interval timeout ends such a check.
+		 */
+		free(chk);
+		return;
+	}
+	chk->nc = nc;
+	chk->host_id = req->host_id;
+	chk->seq = req->seq;
+	chk->host = req->host;
+	chk->table = req->table;
+	chk->fd = -1;
+	chk->icmp_slot = -1;
+	chk->start_ms = net_now_ms();
+	chk->deadline_ms = chk->start_ms + req->timeout_ms;
+	LIST_INSERT_HEAD(&nc->buckets[req->host_id % NET_BUCKETS], chk, entry);
+	nc->inflight++;
+	check_dispatch(chk);
+}
+
+static struct net_check *
+check_find(struct net_checker *nc, uint32_t host_id, uint64_t seq)
+{
+	struct net_check	*chk;
+
+	LIST_FOREACH(chk, &nc->buckets[host_id % NET_BUCKETS], entry)
+		if (chk->host_id == host_id && chk->seq == seq)
+			return chk;
+	return NULL;
+}
+
+void
+net_check_cancel(struct net_checker *nc, uint32_t host_id, uint64_t seq)
+{
+	struct net_check	*chk;
+
+	if ((chk = check_find(nc, host_id, seq)) != NULL)
+		check_release(chk);
+}
+
+int
+net_checker_script_done(struct net_checker *nc,
+    const struct msg_script_done *m)
+{
+	struct net_check	*chk;
+	struct check_result	 r;
+
+	chk = check_find(nc, m->host_id, m->seq);
+	if (chk == NULL || chk->phase != PHASE_SCRIPT)
+		return -1;
+	script_result(m, &r);
+	net_finish(chk, r.up, r.error, r.detail);
+	return 0;
+}

@@ -1,0 +1,34 @@
+# check icmp: echo over a raw socket and over an unprivileged datagram
+# socket, many checks over one socket, and a host that ignores echo
+# requests in a network namespace made here.
+. "$(dirname "$0")/lib.sh"
+needs_root
+
+expect_check "icmp 127.0.0.1 up (raw socket)" "up=1 error=HCE_ICMP_OK" \
+    "$CHECKRUN" icmp 127.0.0.1
+expect_check "icmp ::1 up (raw socket)" "up=1 error=HCE_ICMP_OK" \
+    "$CHECKRUN" icmp ::1
+expect_check "500 concurrent echoes over one socket" \
+    "checks=500 up=500" "$CHECKRUN" -n 500 -c 500 icmp 127.0.0.1
+
+netns_pair
+expect_check "icmp through a veth up" "up=1 error=HCE_ICMP_OK" \
+    ip netns exec "$CNS" "$CHECKRUN" icmp 198.18.0.2
+# Datagram sockets where ping_group_range allows them (per namespace).
+ip netns exec "$CNS" sysctl -qw net.ipv4.ping_group_range="0 2147483647"
+expect_check "icmp up over a datagram socket" "up=1 error=HCE_ICMP_OK" \
+    ip netns exec "$CNS" "$CHECKRUN" -D icmp 198.18.0.2
+expect_check "200 echoes over one datagram socket" "checks=200 up=200" \
+    ip netns exec "$CNS" "$CHECKRUN" -D -n 200 -c 200 icmp 198.18.0.2
+expect_check "icmp ::1 up over a datagram socket" "up=1 error=HCE_ICMP_OK" \
+    ip netns exec "$CNS" "$CHECKRUN" -D icmp ::1
+
+ip netns exec "$SNS" sysctl -qw net.ipv4.icmp_echo_ignore_all=1
+expect_check "host ignoring echo requests" \
+    "up=0 error=HCE_ICMP_READ_TIMEOUT" \
+    ip netns exec "$CNS" "$CHECKRUN" -t 300 icmp 198.18.0.2
+expect_check "host ignoring echo requests (datagram socket)" \
+    "up=0 error=HCE_ICMP_READ_TIMEOUT" \
+    ip netns exec "$CNS" "$CHECKRUN" -D -t 300 icmp 198.18.0.2
+
+finish

@@ -1,0 +1,48 @@
+# check script PATH: run by the parent's script runner with the host as
+# argument; exit 0 is up, anything else down, a hanging script (and its
+# own children) is killed at the timeout.
+. "$(dirname "$0")/lib.sh"
+
+cat >"$TMP/up.sh" <<SH
+#!/bin/sh
+echo "\$1" >"$TMP/arg"
+ls /proc/self/fd >"$TMP/fds"
+exit 0
+SH
+cat >"$TMP/down.sh" <<SH
+#!/bin/sh
+exit 1
+SH
+cat >"$TMP/hang.sh" <<SH
+#!/bin/sh
+sleep 60 &
+echo \$! >"$TMP/child.pid"
+echo \$\$ >"$TMP/hang.pid"
+sleep 60
+SH
+chmod +x "$TMP/up.sh" "$TMP/down.sh" "$TMP/hang.sh"
+
+expect_check "script exiting 0 is up" "up=1 error=HCE_SCRIPT_OK detail=0" \
+    "$CHECKRUN" -P "$TMP/up.sh" script web1.example.test
+expect_true "script got the host as its argument" \
+    grep -qx "web1.example.test" "$TMP/arg"
+expect_true "script inherits no descriptor above 2" \
+    [ "$(grep -cvx '[0-2]' "$TMP/fds")" -le 1 ]
+expect_check "script exiting 1 is down" \
+    "up=0 error=HCE_SCRIPT_FAIL detail=1" \
+    "$CHECKRUN" -P "$TMP/down.sh" script 10.0.0.1
+expect_check "script that cannot run is down" "up=0 error=HCE_SCRIPT_FAIL" \
+    "$CHECKRUN" -P "$TMP/missing.sh" script 10.0.0.1
+expect_check "hanging script is killed at the timeout" \
+    "up=0 error=HCE_SCRIPT_TIMEOUT" \
+    "$CHECKRUN" -t 500 -P "$TMP/hang.sh" script 10.0.0.1
+sleep 0.2
+# Dead: no such process, or a zombie left to an init that does not reap.
+dead() {
+	st=$(ps -o stat= -p "$1")
+	[ -z "$st" ] || [ "${st#Z}" != "$st" ]
+}
+expect_true "the hanging script is gone" dead "$(cat "$TMP/hang.pid")"
+expect_true "its own child is gone too" dead "$(cat "$TMP/child.pid")"
+
+finish
