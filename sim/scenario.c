@@ -1,0 +1,896 @@
+/*
+ * The scenario parser.  One statement per line; words are separated by
+ * blanks, "double quotes" group words (with \" \\ \n \t escapes) and '#'
+ * starts a comment outside quotes.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backends/sim/world.h"
+#include "core/addr.h"
+#include "sim/scenario.h"
+
+struct words {
+	char	*w[SCEN_WORDS_MAX];
+	bool	 quoted[SCEN_WORDS_MAX];
+	int	 n;
+	char	 store[SCEN_LINE_MAX * 2];
+};
+
+struct pstate {
+	const char		*name;
+	int			 line;
+	struct scenario		*sc;
+	struct buf		*err;
+	int			 nerr;
+	/* Inline configuration being collected. */
+	bool			 in_config;
+	int			 depth;
+	struct buf		 config;
+};
+
+static void
+perr(struct pstate *ps, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+perr(struct pstate *ps, const char *fmt, ...)
+{
+	va_list	ap;
+
+	(void)buf_printf(ps->err, "%s:%d: ", ps->name, ps->line);
+	va_start(ap, fmt);
+	(void)buf_vprintf(ps->err, fmt, ap);
+	va_end(ap);
+	(void)buf_puts(ps->err, "\n");
+	ps->nerr++;
+}
+
+int
+scenario_time(const char *s, uint64_t *ms)
+{
+	uint64_t	 whole = 0, frac = 0, scale = 1, unit;
+	const char	*p = s;
+	int		 ndig = 0;
+
+	if (!isdigit((unsigned char)*p))
+		return -1;
+	for (; isdigit((unsigned char)*p); p++) {
+		if (whole > UINT64_MAX / 10 / 3600000)
+			return -1;
+		whole = whole * 10 + (uint64_t)(*p - '0');
+	}
+	if (*p == '.') {
+		for (p++; isdigit((unsigned char)*p); p++, ndig++) {
+			if (ndig >= 9)
+				return -1;
+			frac = frac * 10 + (uint64_t)(*p - '0');
+			scale *= 10;
+		}
+		if (ndig == 0)
+			return -1;
+	}
+	if (strcmp(p, "ms") == 0)
+		unit = 1;
+	else if (strcmp(p, "s") == 0)
+		unit = 1000;
+	else if (strcmp(p, "m") == 0)
+		unit = 60000;
+	else if (strcmp(p, "h") == 0)
+		unit = 3600000;
+	else
+		return -1;
+	/* No time finer than a millisecond. */
+	if ((frac * unit) % scale != 0)
+		return -1;
+	*ms = whole * unit + frac * unit / scale;
+	return 0;
+}
+
+static int
+unescape(char c)
+{
+	switch (c) {
+	case 'n':
+		return '\n';
+	case 't':
+		return '\t';
+	case 'r':
+		return '\r';
+	case '"':
+	case '\\':
+		return c;
+	default:
+		return -1;
+	}
+}
+
+/* Split a line into words; -1 with a message on a syntax error. */
+static int
+split_words(struct pstate *ps, const char *line, struct words *wd)
+{
+	const char	*p = line;
+	char		*o = wd->store, *end = wd->store + sizeof(wd->store);
+	int		 c;
+
+	wd->n = 0;
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\r')
+			p++;
+		if (*p == '\0' || *p == '#')
+			return 0;
+		if (wd->n == SCEN_WORDS_MAX) {
+			perr(ps, "too many words (at most %d)", SCEN_WORDS_MAX);
+			return -1;
+		}
+		wd->w[wd->n] = o;
+		wd->quoted[wd->n] = *p == '"';
+		if (*p == '"') {
+			for (p++; *p != '"'; p++) {
+				if (*p == '\0') {
+					perr(ps, "unterminated quoted string");
+					return -1;
+				}
+				c = *p;
+				if (c == '\\' && (c = unescape(*++p)) == -1) {
+					perr(ps, "unknown escape \\%c in string",
+					    *p != '\0' ? *p : ' ');
+					return -1;
+				}
+				if (o + 1 >= end)
+					goto toolong;
+				*o++ = (char)c;
+			}
+			p++;
+		} else {
+			while (*p != '\0' && *p != ' ' && *p != '\t' &&
+			    *p != '\r' && *p != '#') {
+				if (o + 1 >= end)
+					goto toolong;
+				*o++ = *p++;
+			}
+		}
+		*o++ = '\0';
+		wd->n++;
+	}
+toolong:
+	perr(ps, "line too long");
+	return -1;
+}
+
+static struct scen_stmt *
+stmt_new(struct pstate *ps, uint64_t t, enum scen_kind kind)
+{
+	struct scenario		*sc = ps->sc;
+	struct scen_stmt	*s;
+
+	if (sc->nstmts >= SCEN_STMTS_MAX) {
+		perr(ps, "too many statements (at most %d)", SCEN_STMTS_MAX);
+		return NULL;
+	}
+	s = realloc(sc->stmts, (sc->nstmts + 1) * sizeof(*s));
+	if (s == NULL) {
+		perr(ps, "out of memory");
+		return NULL;
+	}
+	sc->stmts = s;
+	s = &sc->stmts[sc->nstmts++];
+	memset(s, 0, sizeof(*s));
+	s->time_ms = t;
+	s->line = ps->line;
+	s->kind = kind;
+	return s;
+}
+
+/* strdup that counts a failure as a parse error. */
+static char *
+pdup(struct pstate *ps, const char *s)
+{
+	char	*d;
+
+	if ((d = strdup(s)) == NULL)
+		perr(ps, "out of memory");
+	return d;
+}
+
+/* Rebuild "words..." from index i for the timeline echo. */
+static char *
+join_words(struct pstate *ps, const struct words *wd, int i)
+{
+	struct buf	b;
+	char		*s;
+	const char	*p;
+
+	buf_init(&b, SCEN_LINE_MAX * 2);
+	for (; i < wd->n; i++) {
+		if (b.len > 0)
+			buf_puts(&b, " ");
+		if (!wd->quoted[i]) {
+			buf_puts(&b, wd->w[i]);
+			continue;
+		}
+		buf_puts(&b, "\"");
+		for (p = wd->w[i]; *p != '\0'; p++) {
+			if (*p == '"' || *p == '\\')
+				buf_printf(&b, "\\%c", *p);
+			else if (*p == '\n')
+				buf_puts(&b, "\\n");
+			else if (*p == '\t')
+				buf_puts(&b, "\\t");
+			else
+				buf_printf(&b, "%c", *p);
+		}
+		buf_puts(&b, "\"");
+	}
+	s = pdup(ps, buf_str(&b));
+	buf_free(&b);
+	return s;
+}
+
+static int
+parse_number(const char *s, uint64_t max, uint64_t *out)
+{
+	char			*end;
+	unsigned long long	 v;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+parse_fault(struct pstate *ps, uint64_t t, const struct words *wd)
+{
+	struct scen_stmt	*s;
+	const char		*f;
+	uint64_t		 v = 0;
+
+	if (wd->n < 5) {
+		perr(ps, "usage: at TIME host ADDRESS down|refuse|up|"
+		    "latency TIME|http-code N|body TEXT|flap TIME");
+		return -1;
+	}
+	f = wd->w[4];
+	if ((s = stmt_new(ps, t, SC_FAULT)) == NULL)
+		return -1;
+	s->target = pdup(ps, wd->w[3]);
+	if (strcmp(f, "down") == 0 || strcmp(f, "refuse") == 0 ||
+	    strcmp(f, "up") == 0) {
+		s->fault = f[0] == 'd' ? FAULT_DOWN : f[0] == 'r' ?
+		    FAULT_REFUSE : FAULT_UP;
+		if (wd->n != 5) {
+			perr(ps, "superfluous argument: %s", wd->w[5]);
+			return -1;
+		}
+		return 0;
+	}
+	if (wd->n != 6) {
+		perr(ps, wd->n < 6 ? "%s needs a value" :
+		    "%s takes one value", f);
+		return -1;
+	}
+	if (strcmp(f, "latency") == 0 || strcmp(f, "flap") == 0) {
+		s->fault = f[0] == 'l' ? FAULT_LATENCY : FAULT_FLAP;
+		if (scenario_time(wd->w[5], &v) == -1 || v > UINT32_MAX ||
+		    (s->fault == FAULT_FLAP && v == 0)) {
+			perr(ps, "invalid %s time: %s", f, wd->w[5]);
+			return -1;
+		}
+	} else if (strcmp(f, "http-code") == 0) {
+		s->fault = FAULT_HTTP_CODE;
+		if (parse_number(wd->w[5], 999, &v) == -1 || v < 100) {
+			perr(ps, "invalid http code: %s (100 to 999)",
+			    wd->w[5]);
+			return -1;
+		}
+	} else if (strcmp(f, "body") == 0) {
+		s->fault = FAULT_BODY;
+		s->text = pdup(ps, wd->w[5]);
+	} else {
+		perr(ps, "unknown host fault: %s", f);
+		return -1;
+	}
+	s->value = v;
+	return 0;
+}
+
+static bool
+status_valid(enum scen_kind k, const char *st)
+{
+	unsigned int	n;
+	char		tail[8];
+
+	switch (k) {
+	case SC_EXPECT_HOST:
+		return strcmp(st, "up") == 0 || strcmp(st, "down") == 0 ||
+		    strcmp(st, "unknown") == 0 || strcmp(st, "disabled") == 0;
+	case SC_EXPECT_TABLE:
+		if (strcmp(st, "empty") == 0 || strcmp(st, "disabled") == 0)
+			return true;
+		return sscanf(st, "active (%u hosts up%7s", &n, tail) == 2 &&
+		    strcmp(tail, ")") == 0;
+	case SC_EXPECT_SERVICE:
+		return strcmp(st, "active") == 0 || strcmp(st, "down") == 0 ||
+		    strcmp(st, "disabled") == 0 ||
+		    strcmp(st, "active (using backup table)") == 0;
+	default:
+		return strcmp(st, "active") == 0 ||
+		    strcmp(st, "disabled") == 0 || strcmp(st, "down") == 0;
+	}
+}
+
+/* "10.1.1.2 10.1.1.1" in a canonical form: sorted, one blank apart. */
+static char *
+canonical_addrs(struct pstate *ps, const char *list)
+{
+	struct hs_addr	 a[256];
+	char		 word[HS_ADDRSTR_MAX * 2], txt[HS_ADDRSTR_MAX];
+	size_t		 n = 0, i, j, len;
+	struct buf	 b;
+	char		*s;
+
+	while (*list != '\0') {
+		while (*list == ' ' || *list == ',')
+			list++;
+		len = strcspn(list, " ,");
+		if (len == 0)
+			break;
+		if (len >= sizeof(word) || n == 256) {
+			perr(ps, "address list too long");
+			return NULL;
+		}
+		memcpy(word, list, len);
+		word[len] = '\0';
+		list += len;
+		if (addr_parse(word, &a[n]) == -1) {
+			perr(ps, "not an address: %s", word);
+			return NULL;
+		}
+		/* Insertion sort: lists are short. */
+		for (i = n++; i > 0 && addr_cmp(&a[i - 1], &a[i]) > 0; i--) {
+			struct hs_addr t = a[i];
+			a[i] = a[i - 1];
+			a[i - 1] = t;
+		}
+	}
+	buf_init(&b, sizeof(a) / sizeof(a[0]) * HS_ADDRSTR_MAX);
+	for (j = 0; j < n; j++)
+		buf_printf(&b, "%s%s", j > 0 ? " " : "",
+		    addr_fmt(&a[j], txt, sizeof(txt)));
+	s = pdup(ps, buf_str(&b));
+	buf_free(&b);
+	return s;
+}
+
+static int
+parse_expect_object(struct pstate *ps, struct scen_stmt *s,
+    const struct words *wd)
+{
+	if (wd->n != 6) {
+		perr(ps, "usage: at TIME expect %s NAME STATUS", wd->w[3]);
+		return -1;
+	}
+	if (!status_valid(s->kind, wd->w[5])) {
+		perr(ps, "not a %s status: \"%s\"", wd->w[3], wd->w[5]);
+		return -1;
+	}
+	s->target = pdup(ps, wd->w[4]);
+	s->text = pdup(ps, wd->w[5]);
+	return 0;
+}
+
+static int
+parse_expect_other(struct pstate *ps, struct scen_stmt *s,
+    const struct words *wd)
+{
+	const char	*what = wd->w[3];
+
+	if (s->kind == SC_EXPECT_LOG) {
+		if (wd->n != 5) {
+			perr(ps, "usage: at TIME expect log \"PATTERN\"");
+			return -1;
+		}
+		s->text = pdup(ps, wd->w[4]);
+		ps->sc->has_log_expect = true;
+		return 0;
+	}
+	if (wd->n != 6) {
+		perr(ps, "usage: at TIME expect %s NAME VALUE", what);
+		return -1;
+	}
+	s->target = pdup(ps, wd->w[4]);
+	switch (s->kind) {
+	case SC_EXPECT_DEMOTE:
+		if (parse_number(wd->w[5], INT32_MAX, &s->value) == -1) {
+			perr(ps, "invalid demotion counter: %s", wd->w[5]);
+			return -1;
+		}
+		return 0;
+	case SC_EXPECT_LAYER3:
+		s->text = canonical_addrs(ps, wd->w[5]);
+		return s->text == NULL ? -1 : 0;
+	case SC_EXPECT_RULES:
+		if (strcmp(wd->w[5], "loaded") != 0 &&
+		    strcmp(wd->w[5], "removed") != 0) {
+			perr(ps, "rules are loaded or removed, not %s",
+			    wd->w[5]);
+			return -1;
+		}
+		s->value = wd->w[5][0] == 'l';
+		return 0;
+	default:
+		s->text = pdup(ps, wd->w[5]);
+		return 0;
+	}
+}
+
+static int
+parse_expect(struct pstate *ps, uint64_t t, const struct words *wd)
+{
+	static const struct {
+		const char	*word;
+		enum scen_kind	 kind;
+	} kinds[] = {
+		{ "host", SC_EXPECT_HOST },
+		{ "table", SC_EXPECT_TABLE },
+		{ "service", SC_EXPECT_SERVICE },
+		{ "relay", SC_EXPECT_RELAY },
+		{ "demote", SC_EXPECT_DEMOTE },
+		{ "layer3", SC_EXPECT_LAYER3 },
+		{ "rules", SC_EXPECT_RULES },
+		{ "availability", SC_EXPECT_AVAIL },
+		{ "log", SC_EXPECT_LOG },
+	};
+	struct scen_stmt	*s;
+	size_t			 i;
+
+	if (wd->n < 4) {
+		perr(ps, "usage: at TIME expect host|table|service|relay|"
+		    "demote|layer3|rules|availability|log ...");
+		return -1;
+	}
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(wd->w[3], kinds[i].word) == 0)
+			break;
+	if (i == sizeof(kinds) / sizeof(kinds[0])) {
+		perr(ps, "unknown expectation: %s", wd->w[3]);
+		return -1;
+	}
+	if ((s = stmt_new(ps, t, kinds[i].kind)) == NULL)
+		return -1;
+	if (s->kind <= SC_EXPECT_RELAY && s->kind >= SC_EXPECT_HOST)
+		return parse_expect_object(ps, s, wd);
+	return parse_expect_other(ps, s, wd);
+}
+
+static int
+parse_ctl(struct pstate *ps, uint64_t t, const struct words *wd, int first)
+{
+	struct scen_stmt	*s;
+	int			 i;
+
+	if (wd->n <= first) {
+		perr(ps, "usage: at TIME ctl COMMAND [ARGUMENT ...]");
+		return -1;
+	}
+	if ((s = stmt_new(ps, t, SC_CTL)) == NULL)
+		return -1;
+	if ((s->argv = calloc((size_t)(wd->n + 1), sizeof(char *))) == NULL) {
+		perr(ps, "out of memory");
+		return -1;
+	}
+	for (i = first; i < wd->n; i++)
+		if ((s->argv[s->argc++] = pdup(ps, wd->w[i])) == NULL)
+			return -1;
+	return 0;
+}
+
+static int
+parse_at(struct pstate *ps, const struct words *wd)
+{
+	struct scen_stmt	*s;
+	uint64_t		 t;
+	const char		*what;
+	size_t			 before = ps->sc->nstmts;
+	int			 rv;
+
+	if (wd->n < 3) {
+		perr(ps, "usage: at TIME host|ctl|show|reload|expect ...");
+		return -1;
+	}
+	if (scenario_time(wd->w[1], &t) == -1) {
+		perr(ps, "invalid time: %s (e.g. 30s, 12.5s, 300ms, 2m, 1h)",
+		    wd->w[1]);
+		return -1;
+	}
+	what = wd->w[2];
+	if (strcmp(what, "host") == 0)
+		rv = parse_fault(ps, t, wd);
+	else if (strcmp(what, "ctl") == 0)
+		rv = parse_ctl(ps, t, wd, 3);
+	else if (strcmp(what, "show") == 0)
+		rv = parse_ctl(ps, t, wd, 2);
+	else if (strcmp(what, "expect") == 0)
+		rv = parse_expect(ps, t, wd);
+	else if (strcmp(what, "reload") == 0) {
+		if (wd->n > 4) {
+			perr(ps, "usage: at TIME reload [\"FILE\"]");
+			return -1;
+		}
+		if ((s = stmt_new(ps, t, SC_RELOAD)) == NULL)
+			return -1;
+		if (wd->n == 4 && (s->target = pdup(ps, wd->w[3])) == NULL)
+			return -1;
+		rv = 0;
+	} else {
+		perr(ps, "unknown statement: at %s %s", wd->w[1], what);
+		return -1;
+	}
+	if (rv == 0 && ps->sc->nstmts > before) {
+		s = &ps->sc->stmts[ps->sc->nstmts - 1];
+		if ((s->src = join_words(ps, wd, 2)) == NULL)
+			return -1;
+	}
+	return rv;
+}
+
+static int
+parse_define(struct pstate *ps, const struct words *wd)
+{
+	struct scenario	*sc = ps->sc;
+	char		**d;
+	size_t		 len;
+	const char	*p;
+
+	if (wd->n != 3) {
+		perr(ps, "usage: define NAME VALUE");
+		return -1;
+	}
+	for (p = wd->w[1]; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_')
+			break;
+	if (*p != '\0' || wd->w[1][0] == '\0' ||
+	    isdigit((unsigned char)wd->w[1][0])) {
+		perr(ps, "invalid macro name: %s", wd->w[1]);
+		return -1;
+	}
+	if (sc->ndefines >= SCEN_DEFINES_MAX) {
+		perr(ps, "too many defines (at most %d)", SCEN_DEFINES_MAX);
+		return -1;
+	}
+	if ((d = realloc(sc->defines, (sc->ndefines + 1) * sizeof(*d))) ==
+	    NULL) {
+		perr(ps, "out of memory");
+		return -1;
+	}
+	sc->defines = d;
+	len = strlen(wd->w[1]) + strlen(wd->w[2]) + 2;
+	if ((d[sc->ndefines] = malloc(len)) == NULL) {
+		perr(ps, "out of memory");
+		return -1;
+	}
+	(void)snprintf(d[sc->ndefines++], len, "%s=%s", wd->w[1], wd->w[2]);
+	return 0;
+}
+
+static int
+parse_config(struct pstate *ps, const struct words *wd)
+{
+	struct scenario	*sc = ps->sc;
+	int		 i;
+
+	if (sc->config_path != NULL || ps->config.len > 0 ||
+	    sc->config_text != NULL) {
+		perr(ps, "config given twice");
+		return -1;
+	}
+	if (wd->n == 2 && wd->quoted[1]) {
+		if ((sc->config_path = scenario_path(sc, wd->w[1])) == NULL) {
+			perr(ps, "out of memory");
+			return -1;
+		}
+		return 0;
+	}
+	if (wd->n != 2 || strcmp(wd->w[1], "{") != 0) {
+		perr(ps, "usage: config \"FILE\" or config { ... }");
+		return -1;
+	}
+	/* Pad so the parser's line numbers are the scenario's. */
+	for (i = 0; i < ps->line; i++)
+		buf_puts(&ps->config, "\n");
+	sc->config_line = ps->line;
+	ps->in_config = true;
+	ps->depth = 1;
+	return 0;
+}
+
+static int
+parse_scalar(struct pstate *ps, const struct words *wd)
+{
+	struct scenario	*sc = ps->sc;
+	const char	*kw = wd->w[0];
+
+	if (wd->n != 2) {
+		perr(ps, "usage: %s %s", kw, strcmp(kw, "inject") == 0 ?
+		    "drop-table-remove" : strcmp(kw, "seed") == 0 ? "N" :
+		    "TIME");
+		return -1;
+	}
+	if (strcmp(kw, "seed") == 0) {
+		if (parse_number(wd->w[1], UINT64_MAX, &sc->seed) == -1) {
+			perr(ps, "invalid seed: %s", wd->w[1]);
+			return -1;
+		}
+		sc->has_seed = true;
+	} else if (strcmp(kw, "run") == 0) {
+		if (sc->has_run) {
+			perr(ps, "run given twice");
+			return -1;
+		}
+		if (scenario_time(wd->w[1], &sc->run_ms) == -1) {
+			perr(ps, "invalid time: %s", wd->w[1]);
+			return -1;
+		}
+		sc->has_run = true;
+	} else {
+		if (strcmp(wd->w[1], "drop-table-remove") != 0) {
+			perr(ps, "unknown fault injection: %s", wd->w[1]);
+			return -1;
+		}
+		sc->inject |= WORLD_INJECT_DROP_TABLE_REMOVE;
+	}
+	return 0;
+}
+
+static int
+parse_statement(struct pstate *ps, const struct words *wd)
+{
+	const char	*kw = wd->w[0];
+
+	if (strcmp(kw, "at") == 0)
+		return parse_at(ps, wd);
+	if (strcmp(kw, "config") == 0)
+		return parse_config(ps, wd);
+	if (strcmp(kw, "define") == 0)
+		return parse_define(ps, wd);
+	if (strcmp(kw, "seed") == 0 || strcmp(kw, "run") == 0 ||
+	    strcmp(kw, "inject") == 0)
+		return parse_scalar(ps, wd);
+	perr(ps, "unknown statement: %s", kw);
+	return -1;
+}
+
+/* A line of an inline configuration: find its closing brace. */
+static void
+config_line(struct pstate *ps, const char *line)
+{
+	const char	*p;
+	bool		 quoted = false;
+
+	for (p = line; *p != '\0'; p++) {
+		if (quoted) {
+			if (*p == '\\' && p[1] != '\0')
+				p++;
+			else if (*p == '"')
+				quoted = false;
+			continue;
+		}
+		if (*p == '#')
+			break;
+		if (*p == '"')
+			quoted = true;
+		else if (*p == '{')
+			ps->depth++;
+		else if (*p == '}' && --ps->depth == 0)
+			break;
+	}
+	if (ps->depth > 0) {
+		buf_printf(&ps->config, "%s\n", line);
+		return;
+	}
+	buf_add(&ps->config, line, (size_t)(p - line));
+	buf_puts(&ps->config, "\n");
+	ps->in_config = false;
+	for (p++; *p == ' ' || *p == '\t' || *p == '\r'; p++)
+		;
+	if (*p != '\0' && *p != '#')
+		perr(ps, "text after the configuration's closing brace");
+	if (ps->config.truncated)
+		perr(ps, "inline configuration too large");
+	else if ((ps->sc->config_text = strdup(buf_str(&ps->config))) == NULL)
+		perr(ps, "out of memory");
+}
+
+static int
+stmt_cmp(const void *a, const void *b)
+{
+	const struct scen_stmt	*x = a, *y = b;
+
+	if (x->time_ms != y->time_ms)
+		return x->time_ms < y->time_ms ? -1 : 1;
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+static void
+scenario_finish(struct pstate *ps)
+{
+	struct scenario	*sc = ps->sc;
+	size_t		 i;
+
+	if (ps->in_config) {
+		perr(ps, "inline configuration not closed (missing })");
+		return;
+	}
+	if (sc->config_path == NULL && sc->config_text == NULL) {
+		buf_printf(ps->err, "%s: no config statement\n", ps->name);
+		ps->nerr++;
+		return;
+	}
+	qsort(sc->stmts, sc->nstmts, sizeof(*sc->stmts), stmt_cmp);
+	if (!sc->has_run) {
+		sc->run_ms = sc->nstmts > 0 ?
+		    sc->stmts[sc->nstmts - 1].time_ms : 0;
+		return;
+	}
+	for (i = 0; i < sc->nstmts; i++) {
+		if (sc->stmts[i].time_ms <= sc->run_ms)
+			continue;
+		ps->line = sc->stmts[i].line;
+		perr(ps, "statement after the end of the run (run %llu ms)",
+		    (unsigned long long)sc->run_ms);
+		return;
+	}
+}
+
+static int
+scenario_set_path(struct scenario *sc, const char *name)
+{
+	const char	*slash;
+
+	if ((sc->path = strdup(name)) == NULL)
+		return -1;
+	slash = strrchr(name, '/');
+	if (slash == NULL)
+		sc->dir = strdup(".");
+	else
+		sc->dir = strndup(name, (size_t)(slash - name) +
+		    (slash == name ? 1 : 0));
+	return sc->dir == NULL ? -1 : 0;
+}
+
+char *
+scenario_path(const struct scenario *sc, const char *rel)
+{
+	size_t	 len;
+	char	*p;
+
+	if (rel[0] == '/' || sc->dir == NULL)
+		return strdup(rel);
+	len = strlen(sc->dir) + strlen(rel) + 2;
+	if ((p = malloc(len)) == NULL)
+		return NULL;
+	(void)snprintf(p, len, "%s/%s", sc->dir, rel);
+	return p;
+}
+
+int
+scenario_parse_string(const char *name, const char *text, size_t len,
+    struct scenario *sc, struct buf *err)
+{
+	struct pstate	 ps;
+	struct words	*wd;
+	char		 line[SCEN_LINE_MAX + 1];
+	size_t		 pos = 0, n;
+
+	memset(sc, 0, sizeof(*sc));
+	memset(&ps, 0, sizeof(ps));
+	ps.name = name;
+	ps.sc = sc;
+	ps.err = err;
+	buf_init(&ps.config, SCEN_FILE_MAX);
+	if (scenario_set_path(sc, name) == -1 ||
+	    (wd = malloc(sizeof(*wd))) == NULL) {
+		buf_printf(err, "%s: out of memory\n", name);
+		buf_free(&ps.config);
+		return -1;
+	}
+	while (pos < len && ps.nerr == 0) {
+		ps.line++;
+		n = strcspn(text + pos, "\n");
+		if (n > len - pos)
+			n = len - pos;
+		if (n > SCEN_LINE_MAX) {
+			perr(&ps, "line too long (at most %d bytes)",
+			    SCEN_LINE_MAX);
+			break;
+		}
+		if (memchr(text + pos, '\0', n) != NULL) {
+			perr(&ps, "NUL byte in scenario");
+			break;
+		}
+		memcpy(line, text + pos, n);
+		line[n] = '\0';
+		pos += n + 1;
+		if (ps.in_config)
+			config_line(&ps, line);
+		else if (split_words(&ps, line, wd) == 0 && wd->n > 0)
+			(void)parse_statement(&ps, wd);
+	}
+	if (ps.nerr == 0)
+		scenario_finish(&ps);
+	free(wd);
+	buf_free(&ps.config);
+	if (ps.nerr > 0) {
+		scenario_free(sc);
+		return -1;
+	}
+	return 0;
+}
+
+int
+scenario_parse_file(const char *path, struct scenario *sc, struct buf *err)
+{
+	FILE	*f;
+	char	*text;
+	size_t	 len;
+	int	 rv;
+
+	memset(sc, 0, sizeof(*sc));
+	if ((f = fopen(path, "r")) == NULL) {
+		buf_printf(err, "%s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if ((text = malloc(SCEN_FILE_MAX + 1)) == NULL) {
+		fclose(f);
+		buf_printf(err, "%s: out of memory\n", path);
+		return -1;
+	}
+	len = fread(text, 1, SCEN_FILE_MAX + 1, f);
+	if (ferror(f) || len > SCEN_FILE_MAX) {
+		buf_printf(err, "%s: %s\n", path, ferror(f) ?
+		    "read error" : "file too large");
+		fclose(f);
+		free(text);
+		return -1;
+	}
+	fclose(f);
+	rv = scenario_parse_string(path, text, len, sc, err);
+	free(text);
+	return rv;
+}
+
+void
+scenario_free(struct scenario *sc)
+{
+	struct scen_stmt	*s;
+	size_t			 i;
+	int			 j;
+
+	for (i = 0; i < sc->nstmts; i++) {
+		s = &sc->stmts[i];
+		free(s->target);
+		free(s->text);
+		free(s->src);
+		for (j = 0; j < s->argc; j++)
+			free(s->argv[j]);
+		free(s->argv);
+	}
+	for (i = 0; i < sc->ndefines; i++)
+		free(sc->defines[i]);
+	free(sc->defines);
+	free(sc->stmts);
+	free(sc->path);
+	free(sc->dir);
+	free(sc->config_path);
+	free(sc->config_text);
+	memset(sc, 0, sizeof(*sc));
+}
