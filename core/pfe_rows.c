@@ -136,6 +136,13 @@ relay_row(const struct pfe *p, struct rows *r, uint32_t rid)
 }
 
 static void
+mark_shown(const struct pfe *p, uint32_t tid, bool *shown)
+{
+	if (tid < p->cfg->ntables)
+		shown[tid] = true;
+}
+
+static void
 rows_summary(const struct pfe *p, struct rows *r, bool *shown)
 {
 	const struct config	*cfg = p->cfg;
@@ -143,8 +150,12 @@ rows_summary(const struct pfe *p, struct rows *r, bool *shown)
 
 	for (i = 0; i < cfg->nservices; i++) {
 		service_row(p, r, (uint32_t)i);
-		if (p->services[i].disabled)
+		if (p->services[i].disabled) {
+			/* shows only its own row; its tables are not unused */
+			mark_shown(p, cfg->services[i].table_id, shown);
+			mark_shown(p, cfg->services[i].backup_id, shown);
 			continue;
+		}
 		table_rows(p, r, cfg->services[i].table_id, (uint32_t)i, shown);
 		if (cfg->services[i].backup_id != HS_ID_NONE)
 			table_rows(p, r, cfg->services[i].backup_id,

@@ -1,0 +1,551 @@
+/* The PF engine driven directly: states, layer 3, demotion, commands. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "core/demote.h"
+#include "core/pfe.h"
+#include "tests/core/testconf.h"
+#include "tests/core/testio.h"
+
+struct fixture {
+	struct tio	 io;
+	struct config	*cfg;
+	struct pfe	*pfe;
+	struct buf	 err;
+};
+
+static struct fixture *
+fixture_new(struct config *cfg)
+{
+	struct fixture	*f = calloc(1, sizeof(*f));
+	struct pfe_io	 io;
+
+	assert_non_null(f);
+	tio_init(&f->io);
+	tio_pfe_io(&f->io, &io);
+	buf_init(&f->err, 1024);
+	f->cfg = cfg;
+	f->pfe = pfe_new(cfg, &io, 0);
+	assert_non_null(f->pfe);
+	pfe_start(f->pfe, 0);
+	return f;
+}
+
+static void
+fixture_free(struct fixture *f)
+{
+	pfe_free(f->pfe);
+	tc_free(f->cfg);
+	tio_free(&f->io);
+	buf_free(&f->err);
+	free(f);
+}
+
+/* Run "words..." as hoststatectl would; returns pfe_command's result. */
+static int
+ctl(struct fixture *f, const char *line)
+{
+	char			 copy[256], *argv[8], *w, *save = NULL;
+	int			 argc = 0;
+	struct ctl_request	 req;
+
+	(void)snprintf(copy, sizeof(copy), "%s", line);
+	for (w = strtok_r(copy, " ", &save); w != NULL && argc < 8;
+	    w = strtok_r(NULL, " ", &save))
+		argv[argc++] = w;
+	buf_reset(&f->err);
+	assert_int_equal(ctl_parse(argc, argv, &req, &f->err), 0);
+	return pfe_command(f->pfe, &req, &f->err, 0);
+}
+
+static void
+assert_show(struct fixture *f, enum ctl_action action, const char *want)
+{
+	char	*got = tio_show(f->pfe, action);
+
+	if (strcmp(got, want) != 0)
+		printf("--- want\n%s--- got\n%s", want, got);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static const char seed_sample_1[] =
+"Type      Id    Name                            Avlblty Status\n"
+"service    0    www                                     active\n"
+"table      0    webhosts                                active (2 hosts up)\n"
+"host       1    10.1.100.2                      100.00% up\n"
+"host       0    10.1.100.1                      100.00% up\n";
+
+static const char seed_sample_2[] =
+"Type      Id    Name                            Avlblty Status\n"
+"service    0    www                                     active (using backup table)\n"
+"table      0    webhosts                                empty\n"
+"host       1    10.1.1.101                      0.00%   down\n"
+"host       0    10.1.1.100                      0.00%   down\n"
+"table      2    sorry_server:80                         active (1 hosts up)\n"
+"host       3    127.0.0.1                       100.00% up\n";
+
+static const char seed_sample_3[] =
+"Type      Id    Name                            Avlblty Status\n"
+"service    0    www                                     active (using backup table)\n"
+"table      2    webhosts:80                             disabled\n"
+"table      3    sorry_server:80                         active (1 hosts up)\n"
+"host       5    127.0.0.1                       100.00% up\n";
+
+static void
+test_seed_both_hosts_up(void **state)
+{
+	struct fixture	*f = fixture_new(tc_seed_simple());
+
+	tio_status(f->pfe, 0, HOST_UP, 1, 1, HCE_HTTP_CODE_OK);
+	tio_status(f->pfe, 1, HOST_UP, 1, 1, HCE_HTTP_CODE_OK);
+	assert_show(f, CTL_SHOW_SUMMARY, seed_sample_1);
+	fixture_free(f);
+}
+
+static void
+test_seed_every_host_down_uses_backup(void **state)
+{
+	struct fixture	*f = fixture_new(tc_seed_backup());
+
+	tio_status(f->pfe, 0, HOST_DOWN, 1, 0, HCE_HTTP_CODE_FAIL);
+	tio_status(f->pfe, 1, HOST_DOWN, 1, 0, HCE_TCP_CONNECT_REFUSED);
+	tio_status(f->pfe, 3, HOST_UP, 1, 1, HCE_ICMP_OK);
+	assert_show(f, CTL_SHOW_SUMMARY, seed_sample_2);
+	assert_int_equal(pfe_service_active(f->pfe, 0), 2);
+	fixture_free(f);
+}
+
+static void
+test_seed_table_disable(void **state)
+{
+	struct fixture	*f = fixture_new(tc_seed_templated());
+
+	tio_status(f->pfe, 3, HOST_UP, 1, 1, HCE_HTTP_CODE_OK);
+	tio_status(f->pfe, 4, HOST_UP, 1, 1, HCE_HTTP_CODE_OK);
+	tio_status(f->pfe, 5, HOST_UP, 1, 1, HCE_ICMP_OK);
+	assert_int_equal(pfe_service_active(f->pfe, 0), 2);
+	assert_int_equal(ctl(f, "table disable webhosts:80"), 0);
+	assert_show(f, CTL_SHOW_SUMMARY, seed_sample_3);
+	assert_int_equal(pfe_service_active(f->pfe, 0), 3);
+	/* and back: the main table serves again once a host is up */
+	assert_int_equal(ctl(f, "table enable webhosts:80"), 0);
+	assert_int_equal(pfe_service_active(f->pfe, 0), 3);
+	tio_status(f->pfe, 4, HOST_UP, 1, 1, HCE_HTTP_CODE_OK);
+	assert_int_equal(pfe_service_active(f->pfe, 0), 2);
+	fixture_free(f);
+}
+
+/* A real-port table is printed "webhosts"; "webhosts:80" names it too. */
+static void
+test_real_port_table_by_name_and_port(void **state)
+{
+	struct fixture	*f = fixture_new(tc_seed_backup());
+
+	assert_int_equal(ctl(f, "table disable webhosts:80"), 0);
+	assert_true(pfe_table_disabled(f->pfe, 0));
+	assert_int_equal(ctl(f, "table disable webhosts"), -1);
+	assert_string_equal(buf_str(&f->err),
+	    "table webhosts is already disabled");
+	assert_int_equal(ctl(f, "table enable 0"), 0);
+	assert_int_equal(ctl(f, "table disable webhosts:81"), -1);
+	assert_string_equal(buf_str(&f->err), "no such table: webhosts:81");
+	fixture_free(f);
+}
+
+static void
+test_layer3_ops_only_on_change(void **state)
+{
+	struct fixture	*f = fixture_new(tc_seed_backup());
+	const char	*want =
+	    "add www\n"
+	    "replace www webhosts 10.1.1.100\n"
+	    "replace www webhosts 10.1.1.100 10.1.1.101\n"
+	    "replace www webhosts 10.1.1.101\n"
+	    "replace www sorry_server:80 127.0.0.1\n"
+	    "replace www webhosts 10.1.1.100\n"
+	    "remove www\n"
+	    "replace www sorry_server:80 127.0.0.1\n"
+	    "add www\n";
+
+	tio_status(f->pfe, 0, HOST_UP, 1, 1, HCE_HTTP_CODE_OK);
+	tio_status(f->pfe, 0, HOST_UP, 2, 2, HCE_HTTP_CODE_OK);
+	tio_status(f->pfe, 1, HOST_UP, 1, 1, HCE_HTTP_CODE_OK);
+	tio_status(f->pfe, 3, HOST_UP, 1, 1, HCE_ICMP_OK);
+	tio_status(f->pfe, 0, HOST_DOWN, 3, 2, HCE_HTTP_CODE_FAIL);
+	tio_status(f->pfe, 1, HOST_DOWN, 2, 1, HCE_HTTP_CODE_FAIL);
+	tio_status(f->pfe, 1, HOST_DOWN, 3, 1, HCE_HTTP_CODE_FAIL);
+	tio_status(f->pfe, 0, HOST_UP, 4, 3, HCE_HTTP_CODE_OK);
+	tio_status(f->pfe, 3, HOST_DOWN, 2, 1, HCE_ICMP_READ_TIMEOUT);
+	tio_status(f->pfe, 0, HOST_DOWN, 5, 3, HCE_HTTP_CODE_FAIL);
+	tio_status(f->pfe, 1, HOST_DOWN, 4, 1, HCE_HTTP_CODE_FAIL);
+	tio_status(f->pfe, 3, HOST_UP, 3, 2, HCE_ICMP_OK);
+	assert_string_equal(buf_str(&f->io.ops), want);
+	assert_non_null(strstr(buf_str(&f->io.events),
+	    "service www (id 0): rules removed\n"));
+	assert_non_null(strstr(buf_str(&f->io.events),
+	    "host 10.1.1.101 (id 1): up -> down, http code mismatch, 0ms, "
+	    "availability 50.00%\n"));
+	fixture_free(f);
+}
+
+/* A service whose hosts have not been checked yet keeps its rules. */
+static void
+test_unchecked_service_keeps_rules(void **state)
+{
+	struct config	*c = tc_new();
+	uint32_t	 a, b;
+	struct fixture	*f;
+
+	a = tc_table(c, "a", 80, true, CHECK_TCP);
+	(void)tc_host(c, a, "10.0.0.1", 0);
+	b = tc_table(c, "b", 80, true, CHECK_TCP);
+	(void)tc_host(c, b, "10.0.1.1", 0);
+	(void)tc_service(c, "sa", a, HS_ID_NONE);
+	(void)tc_service(c, "sb", b, HS_ID_NONE);
+	f = fixture_new(c);
+	tio_status(f->pfe, 0, HOST_UP, 1, 1, HCE_TCP_CONNECT_OK);
+	assert_string_equal(buf_str(&f->io.ops),
+	    "add sa\nadd sb\nreplace sa a 10.0.0.1\n");
+	tio_status(f->pfe, 1, HOST_DOWN, 1, 0, HCE_TCP_CONNECT_TIMEOUT);
+	assert_non_null(strstr(buf_str(&f->io.ops), "remove sb\n"));
+	assert_true(pfe_service_installed(f->pfe, 0));
+	assert_false(pfe_service_installed(f->pfe, 1));
+	fixture_free(f);
+}
+
+/* Pass the pfe's demotion requests to the parent's counters. */
+static void
+deliver_demotes(struct fixture *f, struct demote *d, size_t *done)
+{
+	for (; *done < f->io.nsent; (*done)++)
+		if (f->io.sent[*done].msg.type == MSG_DEMOTE)
+			assert_int_equal(demote_dispatch(d, PEER_PFE,
+			    &f->io.sent[*done].msg), 0);
+}
+
+static void
+test_demotion_shared_group(void **state)
+{
+	struct config		*c = tc_new();
+	struct demote_io	 dio = { NULL, NULL, NULL };
+	struct demote		*d = demote_new(&dio);
+	struct fixture		*f;
+	uint32_t		 a, b;
+	size_t			 done = 0;
+
+	a = tc_table(c, "a", 80, true, CHECK_TCP);
+	(void)tc_host(c, a, "10.0.0.1", 0);
+	b = tc_table(c, "b", 80, true, CHECK_TCP);
+	(void)tc_host(c, b, "10.0.1.1", 0);
+	(void)snprintf(c->tables[a].demote, HS_IFNAME_MAX, "carp");
+	(void)snprintf(c->tables[b].demote, HS_IFNAME_MAX, "carp");
+	(void)tc_service(c, "sa", a, HS_ID_NONE);
+	f = fixture_new(c);	/* b serves no one: still checked, demotes */
+
+	tio_status(f->pfe, 0, HOST_DOWN, 1, 0, HCE_TCP_CONNECT_TIMEOUT);
+	tio_status(f->pfe, 0, HOST_DOWN, 2, 0, HCE_TCP_CONNECT_TIMEOUT);
+	deliver_demotes(f, d, &done);
+	assert_int_equal(demote_count(d, "carp"), 1);
+	tio_status(f->pfe, 1, HOST_DOWN, 1, 0, HCE_TCP_CONNECT_TIMEOUT);
+	deliver_demotes(f, d, &done);
+	assert_int_equal(demote_count(d, "carp"), 2);
+	tio_status(f->pfe, 0, HOST_UP, 3, 1, HCE_TCP_CONNECT_OK);
+	deliver_demotes(f, d, &done);
+	assert_int_equal(demote_count(d, "carp"), 1);
+	assert_int_equal(ctl(f, "table disable b"), 0);
+	deliver_demotes(f, d, &done);
+	assert_int_equal(demote_count(d, "carp"), 0);
+	assert_int_equal(ctl(f, "table enable b"), 0);	/* unknown: no */
+	deliver_demotes(f, d, &done);
+	assert_int_equal(demote_count(d, "carp"), 0);
+	tio_status(f->pfe, 0, HOST_DOWN, 4, 1, HCE_TCP_CONNECT_TIMEOUT);
+	tio_status(f->pfe, 1, HOST_DOWN, 1, 0, HCE_TCP_CONNECT_TIMEOUT);
+	deliver_demotes(f, d, &done);
+	assert_int_equal(demote_count(d, "carp"), 2);
+	assert_true(pfe_table_demoted(f->pfe, a));
+	assert_non_null(strstr(buf_str(&f->io.events), "demote carp: +1\n"));
+	pfe_shutdown(f->pfe, 0);
+	deliver_demotes(f, d, &done);
+	assert_int_equal(demote_count(d, "carp"), 0);
+	assert_int_equal(tio_count_sent(&f->io, PEER_PARENT, MSG_DEMOTE), 8);
+	assert_non_null(strstr(buf_str(&f->io.ops), "remove sa\n"));
+	demote_free(d);
+	fixture_free(f);
+}
+
+static void
+test_host_commands(void **state)
+{
+	struct fixture	*f = fixture_new(tc_seed_backup());
+	const struct msg *m;
+
+	tio_status(f->pfe, 0, HOST_UP, 3, 3, HCE_HTTP_CODE_OK);
+	assert_int_equal(ctl(f, "host disable 10.1.1.100"), 0);
+	assert_true(pfe_host_disabled(f->pfe, 0));
+	assert_int_equal(pfe_host_state(f->pfe, 0), HOST_UNKNOWN);
+	assert_int_equal(pfe_table_up(f->pfe, 0), 0);
+	m = tio_last_sent(&f->io, PEER_HCE, MSG_HOST_DISABLE);
+	assert_non_null(m);
+	assert_int_equal(m->u.id.id, 0);
+	assert_non_null(tio_last_sent(&f->io, PEER_RELAY, MSG_HOST_DISABLE));
+	assert_non_null(strstr(buf_str(&f->io.events),
+	    "host 10.1.1.100 (id 0): disabled\n"));
+	/* the other hosts are not checked yet: rules stay, table emptied */
+	assert_non_null(strstr(buf_str(&f->io.ops), "replace www webhosts\n"));
+	assert_null(strstr(buf_str(&f->io.ops), "remove www\n"));
+	/* a late result for a disabled host is ignored */
+	tio_status(f->pfe, 0, HOST_UP, 4, 4, HCE_HTTP_CODE_OK);
+	assert_int_equal(pfe_host_state(f->pfe, 0), HOST_UNKNOWN);
+	assert_int_equal(ctl(f, "host disable 0"), -1);
+	assert_string_equal(buf_str(&f->err),
+	    "host 10.1.1.100 is already disabled");
+	assert_int_equal(ctl(f, "host disable 10.9.9.9"), -1);
+	assert_string_equal(buf_str(&f->err), "no such host: 10.9.9.9");
+	assert_int_equal(ctl(f, "host disable 2"), -1);	/* template's */
+	assert_string_equal(buf_str(&f->err), "no such host: 2");
+	assert_int_equal(ctl(f, "host enable 0"), 0);
+	assert_false(pfe_host_disabled(f->pfe, 0));
+	assert_int_equal(ctl(f, "host enable 10.1.1.100"), -1);
+	assert_string_equal(buf_str(&f->err),
+	    "host 10.1.1.100 is already enabled");
+	fixture_free(f);
+}
+
+/* A host name in several tables: the command acts on all of them. */
+static void
+test_host_name_in_several_tables(void **state)
+{
+	struct config	*c = tc_new();
+	uint32_t	 a, b;
+	struct fixture	*f;
+
+	a = tc_table(c, "a", 80, true, CHECK_TCP);
+	(void)tc_host(c, a, "10.0.0.1", 0);
+	b = tc_table(c, "b", 443, true, CHECK_TCP);
+	(void)tc_host(c, b, "10.0.0.1", 0);
+	f = fixture_new(c);
+	assert_int_equal(ctl(f, "host disable 10.0.0.1"), 0);
+	assert_true(pfe_host_disabled(f->pfe, 0));
+	assert_true(pfe_host_disabled(f->pfe, 1));
+	assert_int_equal(tio_count_sent(&f->io, PEER_HCE, MSG_HOST_DISABLE),
+	    2);
+	fixture_free(f);
+}
+
+static void
+test_service_commands_and_poll(void **state)
+{
+	struct fixture	*f = fixture_new(tc_seed_simple());
+
+	tio_status(f->pfe, 0, HOST_UP, 1, 1, HCE_HTTP_CODE_OK);
+	buf_reset(&f->io.ops);
+	assert_int_equal(ctl(f, "service disable www"), 0);
+	assert_string_equal(buf_str(&f->io.ops), "remove www\n");
+	assert_int_equal(ctl(f, "service disable 0"), -1);
+	assert_string_equal(buf_str(&f->err), "service www is already disabled");
+	assert_show(f, CTL_SHOW_SUMMARY,
+	    "Type      Id    Name                            Avlblty Status\n"
+	    "service    0    www                                     disabled\n");
+	assert_int_equal(ctl(f, "service enable www"), 0);
+	assert_string_equal(buf_str(&f->io.ops),
+	    "remove www\nreplace www webhosts 10.1.100.1\nadd www\n");
+	assert_int_equal(ctl(f, "service enable nosuch"), -1);
+	assert_string_equal(buf_str(&f->err), "no such service: nosuch");
+	assert_int_equal(ctl(f, "table enable 7"), -1);
+	assert_string_equal(buf_str(&f->err), "no such table: 7");
+	assert_int_equal(ctl(f, "poll"), 0);
+	assert_non_null(tio_last_sent(&f->io, PEER_HCE, MSG_POLL));
+	fixture_free(f);
+}
+
+/* The declared name of a template acts on its per-port copies. */
+static void
+test_table_by_declared_name(void **state)
+{
+	struct fixture	*f = fixture_new(tc_seed_templated());
+
+	assert_int_equal(ctl(f, "table disable webhosts"), 0);
+	assert_true(pfe_table_disabled(f->pfe, 2));
+	assert_int_equal(ctl(f, "table disable 0"), -1);	/* template */
+	assert_string_equal(buf_str(&f->err), "no such table: 0");
+	assert_non_null(tio_last_sent(&f->io, PEER_HCE, MSG_TABLE_DISABLE));
+	assert_non_null(strstr(buf_str(&f->io.events),
+	    "table webhosts:80 (id 2): disabled\n"));
+	fixture_free(f);
+}
+
+static void
+test_reload_keeps_state_and_drops_removed_hosts(void **state)
+{
+	struct fixture	*f = fixture_new(tc_seed_backup());
+	struct config	*c2 = tc_new();
+	uint32_t	 web, sorry, copy;
+
+	web = tc_table(c2, "webhosts", 80, true, CHECK_HTTP_CODE);
+	(void)tc_host(c2, web, "10.1.1.102", 0);
+	(void)tc_host(c2, web, "10.1.1.100", 0);
+	sorry = tc_template(c2, "sorry_server");
+	(void)tc_host(c2, sorry, "127.0.0.1", 0);
+	copy = tc_copy(c2, sorry, 80);
+	(void)tc_service(c2, "www", web, copy);
+
+	tio_status(f->pfe, 0, HOST_UP, 2, 2, HCE_HTTP_CODE_OK);
+	tio_status(f->pfe, 1, HOST_UP, 2, 1, HCE_HTTP_CODE_OK);
+	buf_reset(&f->io.ops);
+	pfe_reload(f->pfe, c2, 0);
+	tc_free(f->cfg);
+	f->cfg = c2;
+	assert_int_equal(pfe_host_state(f->pfe, 1), HOST_UP);
+	assert_int_equal(pfe_host_state(f->pfe, 0), HOST_UNKNOWN);
+	assert_string_equal(buf_str(&f->io.ops),
+	    "replace www webhosts 10.1.1.100\n");
+	assert_show(f, CTL_SHOW_SUMMARY,
+	    "Type      Id    Name                            Avlblty Status\n"
+	    "service    0    www                                     active\n"
+	    "table      0    webhosts                                active (1 hosts up)\n"
+	    "host       1    10.1.1.100                      100.00% up\n"
+	    "host       0    10.1.1.102                              unknown\n"
+	    "table      2    sorry_server:80                         empty\n"
+	    "host       3    127.0.0.1                               unknown\n");
+	fixture_free(f);
+}
+
+/* A demoting table that disappears on reload releases its demotion. */
+static void
+test_reload_releases_demotion(void **state)
+{
+	struct config	*c = tc_new(), *c2 = tc_new();
+	struct fixture	*f;
+	uint32_t	 a;
+	const struct msg *m;
+
+	a = tc_table(c, "a", 80, true, CHECK_TCP);
+	(void)tc_host(c, a, "10.0.0.1", 0);
+	(void)snprintf(c->tables[a].demote, HS_IFNAME_MAX, "carp");
+	a = tc_table(c2, "other", 80, true, CHECK_TCP);
+	(void)tc_host(c2, a, "10.0.0.1", 0);
+	f = fixture_new(c);
+	tio_status(f->pfe, 0, HOST_DOWN, 1, 0, HCE_TCP_CONNECT_TIMEOUT);
+	assert_int_equal(tio_count_sent(&f->io, PEER_PARENT, MSG_DEMOTE), 1);
+	pfe_reload(f->pfe, c2, 0);
+	tc_free(f->cfg);
+	f->cfg = c2;
+	m = tio_last_sent(&f->io, PEER_PARENT, MSG_DEMOTE);
+	assert_int_equal(tio_count_sent(&f->io, PEER_PARENT, MSG_DEMOTE), 2);
+	assert_int_equal(m->u.demote.delta, -1);
+	assert_string_equal(m->u.demote.group, "carp");
+	fixture_free(f);
+}
+
+/* Services, then relays, then unused tables; hosts newest first. */
+static void
+test_row_order(void **state)
+{
+	struct config	*c = tc_new();
+	uint32_t	 a, b, r, u;
+	struct ctl_row	*rows;
+	int		 n, i;
+	const uint8_t	 types[] = { OBJ_SERVICE, OBJ_TABLE, OBJ_HOST,
+			    OBJ_HOST, OBJ_RELAY, OBJ_TABLE, OBJ_HOST,
+			    OBJ_TABLE, OBJ_HOST };
+	const uint32_t	 ids[] = { 0, 0, 1, 0, 0, 1, 2, 3, 4 };
+
+	a = tc_table(c, "a", 80, true, CHECK_TCP);
+	(void)tc_host(c, a, "10.0.0.1", 0);
+	(void)tc_host(c, a, "10.0.0.2", 0);
+	r = tc_table(c, "r", 80, true, CHECK_NONE);
+	(void)tc_host(c, r, "10.0.1.1", 0);
+	b = tc_template(c, "tpl");
+	(void)tc_host(c, b, "10.0.2.1", 0);
+	u = tc_table(c, "unused", 22, true, CHECK_TCP);
+	(void)tc_host(c, u, "10.0.3.1", 0);
+	(void)tc_service(c, "s", a, HS_ID_NONE);
+	(void)tc_relay(c, "rel", r, HS_ID_NONE);
+	{
+		struct fixture *f = fixture_new(c);
+
+		n = pfe_rows(f->pfe, CTL_SHOW_SUMMARY, &rows);
+		assert_int_equal(n, 9);
+		for (i = 0; i < n; i++) {
+			assert_int_equal(rows[i].type, types[i]);
+			assert_int_equal(rows[i].id, ids[i]);
+		}
+		/* an unchecked relay table counts its hosts as up */
+		assert_int_equal(rows[6].status, ST_UP);
+		assert_int_equal(rows[5].status, ST_TABLE_ACTIVE);
+		free(rows);
+		n = pfe_rows(f->pfe, CTL_SHOW_TABLES, &rows);
+		assert_int_equal(n, 3);
+		assert_int_equal(rows[2].id, 3);
+		free(rows);
+		n = pfe_rows(f->pfe, CTL_SHOW_RELAYS, &rows);
+		assert_int_equal(n, 1);
+		assert_int_equal(rows[0].type, OBJ_RELAY);
+		free(rows);
+		fixture_free(f);
+	}
+}
+
+static void
+test_show_hosts_details(void **state)
+{
+	struct fixture	*f = fixture_new(tc_seed_simple());
+	struct msg	 m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_HOST_STATUS;
+	m.u.host_status.host_id = 0;
+	m.u.host_status.state = HOST_DOWN;
+	m.u.host_status.error = HCE_TCP_CONNECT_REFUSED;
+	m.u.host_status.check_cnt = 3;
+	m.u.host_status.up_cnt = 2;
+	assert_int_equal(pfe_dispatch(f->pfe, PEER_HCE, &m, 0), 0);
+	m.u.host_status.host_id = 1;
+	m.u.host_status.state = HOST_UP;
+	m.u.host_status.error = HCE_HTTP_CODE_OK;
+	m.u.host_status.retry_cnt = 2;
+	assert_int_equal(pfe_dispatch(f->pfe, PEER_HCE, &m, 0), 0);
+	assert_show(f, CTL_SHOW_HOSTS,
+	    "Type      Id    Name                            Avlblty Status\n"
+	    "service    0    www                                     active\n"
+	    "table      0    webhosts                                active (1 hosts up)\n"
+	    "host       1    10.1.100.2                      66.67%  up\n"
+	    "                total: 2/3 checks, 2 retries\n"
+	    "host       0    10.1.100.1                      66.67%  down\n"
+	    "                total: 2/3 checks, error: tcp connect refused\n");
+	m.u.host_status.host_id = 9;
+	assert_int_equal(pfe_dispatch(f->pfe, PEER_HCE, &m, 0), -1);
+	m.u.host_status.host_id = 0;
+	assert_int_equal(pfe_dispatch(f->pfe, PEER_RELAY, &m, 0), -1);
+	fixture_free(f);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_seed_both_hosts_up),
+		cmocka_unit_test(test_seed_every_host_down_uses_backup),
+		cmocka_unit_test(test_seed_table_disable),
+		cmocka_unit_test(test_real_port_table_by_name_and_port),
+		cmocka_unit_test(test_layer3_ops_only_on_change),
+		cmocka_unit_test(test_unchecked_service_keeps_rules),
+		cmocka_unit_test(test_demotion_shared_group),
+		cmocka_unit_test(test_host_commands),
+		cmocka_unit_test(test_host_name_in_several_tables),
+		cmocka_unit_test(test_service_commands_and_poll),
+		cmocka_unit_test(test_table_by_declared_name),
+		cmocka_unit_test(test_reload_keeps_state_and_drops_removed_hosts),
+		cmocka_unit_test(test_reload_releases_demotion),
+		cmocka_unit_test(test_row_order),
+		cmocka_unit_test(test_show_hosts_details),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
