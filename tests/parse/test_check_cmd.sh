@@ -1,0 +1,122 @@
+#!/bin/sh
+# hoststated -n on files: the seed's examples pass, and each mistake that
+# needs real files is reported as FILE:LINE: message with exit status 1.
+# usage: test_check_cmd.sh HOSTSTATED EXAMPLES_DIR
+
+HOSTSTATED=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+EXAMPLES=$(cd "$2" && pwd)
+T=$(mktemp -d) || exit 1
+trap 'rm -rf "$T"' EXIT
+fails=0
+
+fail() {
+	echo "FAIL: $*"
+	fails=$((fails + 1))
+}
+
+# expect_error NAME FILE:LINE WORDS ARGS...: exit 1, message on stderr
+expect_error() {
+	name=$1 where=$2 words=$3
+	shift 3
+	(cd "$T" && timeout 60 "$HOSTSTATED" -n "$@") >"$T/out" 2>"$T/err"
+	rc=$?
+	if [ $rc -ne 1 ]; then
+		fail "$name: exit status $rc, want 1"
+	elif ! grep -qF -- "$where: " "$T/err" || ! grep -qF -- "$words" "$T/err"; then
+		fail "$name: want '$where: ... $words', got: $(cat "$T/err")"
+	elif [ -s "$T/out" ]; then
+		fail "$name: stdout not empty: $(cat "$T/out")"
+	else
+		echo "ok: $name"
+	fi
+}
+
+expect_ok() {
+	name=$1
+	shift
+	(cd "$T" && timeout 60 "$HOSTSTATED" -n "$@") >"$T/out" 2>"$T/err"
+	rc=$?
+	if [ $rc -ne 0 ] || [ "$(tail -n 1 "$T/out")" != "configuration OK" ]; then
+		fail "$name: exit status $rc: $(cat "$T/out" "$T/err")"
+	else
+		echo "ok: $name"
+	fi
+}
+
+for f in "$EXAMPLES"/*.conf; do
+	expect_ok "example $(basename "$f")" -f "$f"
+done
+
+# -v: the canonical text parses again to the same text.
+(cd "$T" && "$HOSTSTATED" -n -v -f "$EXAMPLES/full.conf") >"$T/v1" 2>"$T/notes"
+grep -v '^configuration OK$' "$T/v1" >"$T/canon.conf"
+(cd "$T" && "$HOSTSTATED" -n -v -f canon.conf) >"$T/v2" 2>/dev/null
+if ! cmp -s "$T/v1" "$T/v2"; then
+	fail "-v output does not parse back to itself"
+elif ! grep -q '^table "webhosts" {$' "$T/v1" ||
+    ! grep -q 'note: table digests is not used' "$T/notes"; then
+	fail "-v: canonical text or notes missing"
+else
+	echo "ok: -v round trip and notes"
+fi
+
+# -D overrides the file's macro.
+printf 'port=80\ntable t {\n\treal port $port\n\tcheck tcp\n\thost 10.0.0.1\n}\n' >"$T/d.conf"
+(cd "$T" && "$HOSTSTATED" -n -v -D port=8080 -f d.conf) >"$T/out" 2>&1
+if grep -q 'real port 8080' "$T/out"; then
+	echo "ok: -D overrides a macro"
+else
+	fail "-D: $(cat "$T/out")"
+fi
+
+printf 'include "missing.conf"\n' >"$T/inc1.conf"
+expect_error "include not found" "inc1.conf:1" 'cannot open include file "missing.conf"' -f inc1.conf
+
+printf '# loop\ninclude "loop2.conf"\n' >"$T/loop1.conf"
+printf 'interval 10\ninclude "loop1.conf"\n' >"$T/loop2.conf"
+expect_error "include loop" "loop2.conf:2" 'include loop: "loop1.conf"' -f loop1.conf
+
+mkdir -p "$T/sub"
+printf 'table t {\n\tinclude "hosts.conf"\n}\n' >"$T/sub/main.conf"
+printf 'check icmp\nhost 10.0.0.1\nhost 10.0.0.300\n' >"$T/sub/hosts.conf"
+expect_error "error in an included file" "hosts.conf:3" "invalid address 10.0.0.300" -f sub/main.conf
+printf 'check icmp\nhost 10.0.0.1\n' >"$T/sub/hosts.conf"
+expect_ok "include relative to the including file" -f sub/main.conf
+
+printf 'interval 10\n\001\002\003\n' >"$T/bin.conf"
+expect_error "binary file" "bin.conf:2" "not a text file" -f bin.conf
+printf 'interval 10\n# caf\351\n' >"$T/latin1.conf"
+expect_error "invalid UTF-8" "latin1.conf:2" "not a text file" -f latin1.conf
+printf 'interval 10\000\n' >"$T/nul.conf"
+expect_error "NUL byte" "nul.conf:1" "not a text file" -f nul.conf
+
+{ printf 'interval 10\n# '; head -c 5000 /dev/zero | tr '\0' x; printf '\n'; } >"$T/long.conf"
+expect_error "line too long" "long.conf:2" "line too long" -f long.conf
+
+printf 'table t {\n\tcheck icmp\n\thost no-such-host.invalid\n}\n' >"$T/res.conf"
+expect_error "unresolvable host" "res.conf:3" "cannot resolve host no-such-host.invalid" -f res.conf
+
+expect_error "missing file" "nonexistent.conf" "cannot open" -f nonexistent.conf
+
+cat >"$T/tls.conf" <<TLS
+relay r {
+	forward to 127.0.0.1 port 8080
+	ssl certificate "$T/none.crt"
+	ssl key "$T/server.key"
+	listen on 127.0.0.1 port 8443 ssl
+}
+TLS
+: >"$T/server.key"
+expect_error "unreadable certificate" "tls.conf:5" "cannot read certificate $T/none.crt" -f tls.conf
+: >"$T/none.crt"
+expect_ok "readable certificate and key" -f tls.conf
+
+(cd "$T" && "$HOSTSTATED" -n -x) >/dev/null 2>"$T/err"
+if [ $? -eq 1 ] && grep -q '^usage: hoststated' "$T/err"; then
+	echo "ok: unknown option prints usage"
+else
+	fail "unknown option"
+fi
+
+[ $fails -eq 0 ] || { echo "$fails failed"; exit 1; }
+echo "all passed"

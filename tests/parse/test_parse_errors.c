@@ -1,0 +1,209 @@
+/*
+ * Every mistake of the error table, from text in memory: the parse gives
+ * no model and reports "e.conf:LINE: ..." with the words a user needs.
+ * Errors that need files (includes, binary files, long lines) are in
+ * test_check_cmd.sh.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/parse.h"
+
+struct error_case {
+	const char	*what;
+	const char	*text;
+	int		 line;
+	const char	*words;
+};
+
+#define SVC	"service s {\n virtual host 10.0.0.1 port 80\n table t\n}\n"
+#define TBL	"table t {\n check icmp\n host 10.0.0.2\n}\n"
+
+static const struct error_case cases[] = {
+	{ "syntax error", "table t {\n host 10.0.0.1 {\n}\n", 2,
+	    "syntax error: unexpected '{'" },
+	{ "unknown keyword", "intervall 10\n", 1,
+	    "unknown keyword 'intervall'" },
+	{ "unknown keyword in a block", "table t {\n chek icmp\n}\n", 2,
+	    "unknown keyword 'chek'" },
+	{ "undefined macro", "table t {\n host $web1\n}\n", 2,
+	    "macro 'web1' not defined" },
+	{ "undefined macro in a string", "table t {\n check http "
+	    "\"/$page\" code 200\n host 10.0.0.1\n}\n", 2,
+	    "macro 'page' not defined" },
+	{ "undefined table", SVC, 3, "table 't' not defined" },
+	{ "undefined backup table", TBL "service s {\n virtual host "
+	    "10.0.0.1 port 80\n table t\n backup table sorry\n}\n", 8,
+	    "table 'sorry' not defined" },
+	{ "undefined protocol", TBL "relay r {\n listen on 127.0.0.1 port 80"
+	    "\n protocol web\n table t\n}\n", 7, "protocol 'web' not defined" },
+	{ "undefined service", "relay r {\n listen on 127.0.0.1 port 80\n"
+	    " service www\n}\n", 3, "service 'www' not defined" },
+	{ "duplicate table", TBL TBL, 5, "table t defined twice" },
+	{ "duplicate service", TBL SVC SVC, 9, "service s defined twice" },
+	{ "duplicate protocol", "protocol p {\n}\nprotocol p {\n}\n", 3,
+	    "protocol p defined twice" },
+	{ "duplicate relay", "relay r {\n}\nrelay r {\n}\n", 3,
+	    "relay r defined twice" },
+	{ "table without hosts", "table t {\n check icmp\n}\n" SVC, 6,
+	    "table t has no hosts" },
+	{ "table without check", "table t {\n host 10.0.0.2\n}\n" SVC, 6,
+	    "table t has no check" },
+	{ "port 0", "table t {\n real port 0\n}\n", 2, "invalid port 0" },
+	{ "port 70000", "table t {\n real port 70000\n}\n", 2,
+	    "invalid port 70000" },
+	{ "unknown port name", "table t {\n real port gopherx\n}\n", 2,
+	    "invalid port gopherx" },
+	{ "bad address", "table t {\n check icmp\n host 10.1.1.300\n}\n", 3,
+	    "invalid address 10.1.1.300" },
+	{ "bad address chars", "table t {\n check icmp\n host a/b\n}\n", 3,
+	    "invalid address a/b" },
+	{ "unresolvable host", "table t {\n check icmp\n host web.invalid\n"
+	    "}\n", 3, "cannot resolve host web.invalid" },
+	{ "check http without path", "table t {\n check http code 200\n"
+	    " host 10.0.0.1\n}\n", 2, "check http: missing path" },
+	{ "check https without code", "table t {\n check https \"/\"\n"
+	    " host 10.0.0.1\n}\n", 2, "check https: missing code N or digest" },
+	{ "check send without expect", "table t {\n real port 25\n"
+	    " check send \"HELO\"\n host 10.0.0.1\n}\n", 3,
+	    "check send: missing expect" },
+	{ "check script without path", "table t {\n check script\n"
+	    " host 10.0.0.1\n}\n", 2, "check script: missing path" },
+	{ "check script relative", "table t {\n check script \"x.sh\"\n"
+	    " host 10.0.0.1\n}\n", 2, "path x.sh is not absolute" },
+	{ "check without method", "table t {\n check\n}\n", 2,
+	    "check: missing or unknown method" },
+	{ "bad digest", "table t {\n check http \"/\" digest \"abc\"\n"
+	    " host 10.0.0.1\n}\n", 2, "invalid digest \"abc\"" },
+	{ "two checks", "table t {\n check icmp\n check tcp\n}\n", 3,
+	    "table t: check already set" },
+	{ "invalid pattern", "table t {\n real port 25\n check send \"\" "
+	    "expect \"2[0-9\"\n host 10.0.0.1\n}\n", 3,
+	    "invalid pattern \"2[0-9\": unterminated [" },
+	{ "backup table is itself", TBL "service s {\n virtual host "
+	    "10.0.0.1 port 80\n table t\n backup table t\n}\n", 8,
+	    "service s: backup table is the main table" },
+	{ "timeout 0", "timeout 0\n", 1, "invalid timeout 0 (must be" },
+	{ "interval 0", "interval 0\n", 1, "invalid interval 0 (must be" },
+	{ "table interval 0", "table t {\n interval 0\n}\n", 2,
+	    "invalid interval 0" },
+	{ "interval too large", "interval 86401\n", 1,
+	    "invalid interval 86401 (must be 1..86400)" },
+	{ "prefork too large", "prefork 33\n", 1, "invalid prefork 33" },
+	{ "not a number", "retry=x\ntable t {\n host 10.0.0.1 retry $retry\n"
+	    "}\n", 3, "invalid retry 'x': not a number" },
+	{ "http code out of range", "table t {\n check http \"/\" code 99\n"
+	    "}\n", 2, "invalid http code 99" },
+	{ "timeout exceeds interval", "interval 1\ntimeout 1000\n", 2,
+	    "global timeout 1000ms exceeds interval 1s" },
+	{ "table timeout exceeds interval", "table t {\n check icmp\n"
+	    " timeout 5000\n interval 5\n host 10.0.0.1\n}\n", 1,
+	    "table t: timeout 5000ms exceeds interval 5s" },
+	{ "check tcp without port", "table t {\n check tcp\n"
+	    " host 10.0.0.1\n}\n", 1, "table t: check tcp needs a port" },
+	{ "service without virtual host", TBL "service s {\n table t\n}\n",
+	    5, "service s has no virtual host" },
+	{ "service without table", "service s {\n virtual host 10.0.0.1 port"
+	    " 80\n}\n", 1, "service s has no table" },
+	{ "relay without listener", TBL "relay r {\n table t\n}\n", 5,
+	    "relay r has no listener" },
+	{ "relay without target", "relay r {\n listen on 127.0.0.1 port 80"
+	    "\n}\n", 1, "relay r has no target" },
+	{ "unterminated string", "table t {\n check http \"/ code 200\n}\n",
+	    2, "unterminated string" },
+	{ "unclosed block", "table t {\n check icmp\n", 1,
+	    "block not closed" },
+	{ "stray brace", "}\n", 1, "syntax error: unexpected '}'" },
+	{ "bad protocol type", "protocol p {\n protocol gopher\n}\n", 2,
+	    "invalid protocol type gopher" },
+	{ "actions need http", "protocol p {\n protocol tcp\n header remove"
+	    " \"X\"\n}\n", 1, "actions need protocol http" },
+	{ "bad lb mode", TBL "relay r {\n listen on 127.0.0.1 port 80\n"
+	    " table t fastest\n}\n", 7, "syntax error: unexpected 'fastest'" },
+	{ "include from memory", "include \"other.conf\"\n", 1,
+	    "include not allowed here" },
+	{ "invalid macro name", "my-macro=1\n", 1,
+	    "invalid macro name 'my-macro'" },
+	{ "name too long", "table aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaa {\n}\n", 1, "table name too long" },
+};
+
+static void
+test_error_case(void **state)
+{
+	const struct parse_opts opts = { .noinclude = true };
+	const struct error_case *c = *state;
+	struct buf	 errors;
+	struct config	*cfg;
+	char		 want[64];
+
+	buf_init(&errors, 65536);
+	cfg = config_parse_string("e.conf", c->text, strlen(c->text), &opts,
+	    &errors, NULL);
+	if (cfg != NULL)
+		fail_msg("%s: parsed, expected an error", c->what);
+	(void)snprintf(want, sizeof(want), "e.conf:%d: ", c->line);
+	if (strstr(buf_str(&errors), want) == NULL ||
+	    strstr(buf_str(&errors), c->words) == NULL)
+		fail_msg("%s: want \"%s%s\", got:\n%s", c->what, want,
+		    c->words, buf_str(&errors));
+	buf_free(&errors);
+}
+
+/* Parsing goes on after an error: every mistake is reported. */
+static void
+test_every_error_reported(void **state)
+{
+	const char	*text = "interval 0\ntable t {\n host 10.0.0.300\n"
+	    " bogus\n}\nprefork 99\n";
+	struct buf	 errors;
+
+	buf_init(&errors, 65536);
+	assert_null(config_parse_string("e.conf", text, strlen(text), NULL,
+	    &errors, NULL));
+	assert_non_null(strstr(buf_str(&errors), "e.conf:1: invalid interval"));
+	assert_non_null(strstr(buf_str(&errors), "e.conf:3: invalid address"));
+	assert_non_null(strstr(buf_str(&errors), "e.conf:4: unknown keyword"));
+	assert_non_null(strstr(buf_str(&errors), "e.conf:6: invalid prefork"));
+	buf_free(&errors);
+}
+
+/* A -D macro that is not name=value is an error too. */
+static void
+test_bad_define(void **state)
+{
+	const char *const defines[] = { "novalue" };
+	struct parse_opts opts = { .defines = defines, .ndefines = 1 };
+	struct buf	 errors;
+
+	buf_init(&errors, 4096);
+	assert_null(config_parse_string("e.conf", "", 0, &opts, &errors,
+	    NULL));
+	assert_non_null(strstr(buf_str(&errors), "-D: invalid macro "
+	    "definition 'novalue'"));
+	buf_free(&errors);
+}
+
+int
+main(void)
+{
+	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 2];
+	size_t		  i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&tests[i], 0, sizeof(tests[i]));
+		tests[i].name = cases[i].what;
+		tests[i].test_func = test_error_case;
+		tests[i].initial_state = (void *)&cases[i];
+	}
+	tests[i++] = (struct CMUnitTest)cmocka_unit_test(
+	    test_every_error_reported);
+	tests[i++] = (struct CMUnitTest)cmocka_unit_test(test_bad_define);
+	return _cmocka_run_group_tests("parse_errors", tests, i, NULL, NULL);
+}

@@ -1,0 +1,436 @@
+/*
+ * The model the parser builds from the seed's samples: ids, per-port
+ * copies, inherited timing, and the canonical text round trip.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/parse.h"
+#include "tests/parse/config_compare.h"
+
+static const char *const examples[] = {
+	"hoststated.conf", "backup.conf", "maintenance.conf", "relay.conf",
+	"full.conf",
+};
+
+static struct config *
+load(const char *name, struct buf *notes)
+{
+	char		 path[1024];
+	struct buf	 errors;
+	struct config	*cfg;
+
+	(void)snprintf(path, sizeof(path), "%s/%s", EXAMPLES_DIR, name);
+	buf_init(&errors, 65536);
+	cfg = config_parse(path, NULL, &errors, notes);
+	if (cfg == NULL)
+		fail_msg("%s: %s", name, buf_str(&errors));
+	buf_free(&errors);
+	return cfg;
+}
+
+static struct config *
+parse_text(const char *text, struct buf *errors, struct buf *notes)
+{
+	return config_parse_string("test.conf", text, strlen(text), NULL,
+	    errors, notes);
+}
+
+static void
+assert_table(const struct config *c, uint32_t id, const char *name,
+    size_t nhosts, const uint32_t *hosts)
+{
+	const struct table_conf	*t = config_table(c, id);
+	size_t			 i;
+
+	assert_non_null(t);
+	assert_int_equal(t->id, id);
+	assert_string_equal(t->name, name);
+	assert_int_equal(t->nhosts, nhosts);
+	for (i = 0; i < nhosts; i++) {
+		assert_int_equal(t->host_ids[i], hosts[i]);
+		assert_int_equal(c->hosts[hosts[i]].id, hosts[i]);
+		assert_int_equal(c->hosts[hosts[i]].table_id, id);
+	}
+}
+
+static void
+test_initial_config(void **state)
+{
+	struct config	*c = load("hoststated.conf", NULL);
+	const uint32_t	 web[] = { 0, 1 };
+
+	assert_int_equal(c->ntables, 1);
+	assert_table(c, 0, "webhosts", 2, web);
+	assert_true(config_table_live(&c->tables[0]));
+	assert_int_equal(c->tables[0].port, 80);
+	assert_true(c->tables[0].real_port);
+	assert_int_equal(c->tables[0].check.type, CHECK_HTTP_CODE);
+	assert_int_equal(c->tables[0].check.code, 200);
+	assert_string_equal(c->hosts[0].name, "10.1.1.100");
+	assert_string_equal(c->hosts[1].name, "10.1.1.101");
+	assert_int_equal(c->nservices, 1);
+	assert_string_equal(c->services[0].name, "www");
+	assert_int_equal(c->services[0].table_id, 0);
+	assert_int_equal(c->services[0].backup_id, HS_ID_NONE);
+	assert_string_equal(c->services[0].virts[0].name, "81.81.81.81");
+	assert_int_equal(c->services[0].virts[0].port, 80);
+	assert_string_equal(c->services[0].virts[0].ifname, "trunk0");
+	config_free(c);
+}
+
+/* The seed's second summary: sorry_server:80 is table 2, host 3. */
+static void
+test_backup_ids(void **state)
+{
+	struct config	*c = load("backup.conf", NULL);
+	const uint32_t	 web[] = { 0, 1 }, sorry[] = { 2 }, copy[] = { 3 };
+
+	assert_int_equal(c->ntables, 3);
+	assert_int_equal(c->nhosts, 4);
+	assert_table(c, 0, "webhosts", 2, web);
+	assert_table(c, 1, "sorry_server", 1, sorry);
+	assert_table(c, 2, "sorry_server:80", 1, copy);
+	assert_false(c->tables[0].template);
+	assert_true(c->tables[1].template);
+	assert_false(config_table_live(&c->tables[1]));
+	assert_int_equal(c->tables[2].copy_of, 1);
+	assert_int_equal(c->tables[2].port, 80);
+	assert_false(c->tables[2].real_port);
+	assert_int_equal(c->tables[2].check.type, CHECK_ICMP);
+	assert_string_equal(c->hosts[3].name, "127.0.0.1");
+	assert_int_equal(c->services[0].table_id, 0);
+	assert_int_equal(c->services[0].backup_id, 2);
+	config_free(c);
+}
+
+/* The seed's third summary: webhosts:80 is table 2, sorry_server:80 3. */
+static void
+test_maintenance_ids(void **state)
+{
+	struct config	*c = load("maintenance.conf", NULL);
+	const uint32_t	 web[] = { 0, 1 }, sorry[] = { 2 };
+	const uint32_t	 webcopy[] = { 3, 4 }, sorrycopy[] = { 5 };
+
+	assert_int_equal(c->ntables, 4);
+	assert_int_equal(c->nhosts, 6);
+	assert_table(c, 0, "webhosts", 2, web);
+	assert_table(c, 1, "sorry_server", 1, sorry);
+	assert_table(c, 2, "webhosts:80", 2, webcopy);
+	assert_table(c, 3, "sorry_server:80", 1, sorrycopy);
+	assert_true(c->tables[0].template);
+	assert_true(c->tables[1].template);
+	assert_int_equal(c->services[0].table_id, 2);
+	assert_int_equal(c->services[0].backup_id, 3);
+	assert_ptr_equal(config_table_by_name(c, "webhosts:80"),
+	    &c->tables[2]);
+	assert_ptr_equal(config_service_by_name(c, "www"), &c->services[0]);
+	config_free(c);
+}
+
+static void
+test_relay_sample(void **state)
+{
+	struct config		*c = load("relay.conf", NULL);
+	const struct protocol_conf *pr;
+	const uint32_t		 copy[] = { 2, 3 };
+
+	assert_int_equal(c->nrelays, 1);
+	assert_table(c, 1, "webhosts:80", 2, copy);
+	assert_int_equal(c->relays[0].table_id, 1);
+	assert_int_equal(c->relays[0].mode, LB_LOADBALANCE);
+	assert_int_equal(c->relays[0].protocol_id, 0);
+	assert_int_equal(c->relays[0].listens[0].port, 80);
+	assert_false(c->relays[0].listens[0].ssl);
+	pr = &c->protocols[0];
+	assert_string_equal(pr->name, "http");
+	assert_int_equal(pr->type, PROTO_HTTP);
+	assert_int_equal(pr->nactions, 3);
+	assert_int_equal(pr->actions[0].op, ACTION_APPEND);
+	assert_string_equal(pr->actions[0].value, "$REMOTE_ADDR");
+	assert_string_equal(pr->actions[0].key, "X-Forwarded-For");
+	assert_string_equal(pr->actions[1].value,
+	    "$SERVER_ADDR:$SERVER_PORT");
+	assert_int_equal(pr->actions[2].op, ACTION_CHANGE);
+	assert_string_equal(pr->actions[2].key, "Connection");
+	assert_string_equal(pr->actions[2].value, "close");
+	config_free(c);
+}
+
+/* print(parse(print(x))) == print(x), and the models are equal. */
+static void
+test_round_trip(void **state)
+{
+	struct buf	 text1, text2, errors;
+	struct config	*a, *b;
+	char		 why[256];
+	size_t		 i;
+
+	for (i = 0; i < sizeof(examples) / sizeof(examples[0]); i++) {
+		buf_init(&text1, 1 << 20);
+		buf_init(&text2, 1 << 20);
+		buf_init(&errors, 65536);
+		a = load(examples[i], NULL);
+		config_print(a, &text1);
+		b = config_parse_string("printed", buf_str(&text1), text1.len,
+		    NULL, &errors, NULL);
+		if (b == NULL)
+			fail_msg("%s: printed text does not parse: %s\n%s",
+			    examples[i], buf_str(&errors), buf_str(&text1));
+		if (config_compare(a, b, why, sizeof(why)) != 0)
+			fail_msg("%s: %s", examples[i], why);
+		config_print(b, &text2);
+		assert_string_equal(buf_str(&text1), buf_str(&text2));
+		config_free(a);
+		config_free(b);
+		buf_free(&text1);
+		buf_free(&text2);
+		buf_free(&errors);
+	}
+}
+
+static void
+test_unused_table_is_live(void **state)
+{
+	struct buf	 errors, notes;
+	struct config	*c;
+
+	buf_init(&errors, 4096);
+	buf_init(&notes, 4096);
+	c = parse_text("interval 30\n"
+	    "table mon {\n\tcheck http \"/\" code 200\n\thost 10.0.0.1\n}\n"
+	    "table tls {\n\tcheck https \"/\" code 200\n\thost 10.0.0.2\n}\n",
+	    &errors, &notes);
+	assert_non_null(c);
+	assert_true(config_table_live(&c->tables[0]));
+	assert_string_equal(c->tables[0].name, "mon");
+	assert_int_equal(c->tables[0].port, 80);
+	assert_int_equal(c->tables[1].port, 443);
+	assert_int_equal(c->tables[0].interval_s, 30);
+	assert_int_equal(c->tables[0].timeout_ms, HS_TIMEOUT_DEFAULT);
+	assert_non_null(strstr(buf_str(&notes), "test.conf:2: note: table "
+	    "mon is not used by any service or relay"));
+	config_free(c);
+	buf_free(&errors);
+	buf_free(&notes);
+}
+
+static void
+test_globals_defaults(void **state)
+{
+	struct buf	 errors;
+	struct config	*c;
+
+	buf_init(&errors, 4096);
+	c = parse_text("", &errors, NULL);
+	assert_non_null(c);
+	assert_int_equal(c->interval_s, 10);
+	assert_int_equal(c->timeout_ms, 200);
+	assert_int_equal(c->prefork, 5);
+	assert_int_equal(c->log, LOG_UPDATES);
+	assert_string_equal(c->user, HS_USER_DEFAULT);
+	assert_string_equal(c->socket, HS_SOCKET_DEFAULT);
+	config_free(c);
+	c = parse_text("interval 20\ntimeout 1500\nprefork 8\nlog all\n"
+	    "demote carp\nuser nobody\nchroot \"/tmp\"\nsocket \"/s\"\n",
+	    &errors, NULL);
+	assert_non_null(c);
+	assert_int_equal(c->interval_s, 20);
+	assert_int_equal(c->timeout_ms, 1500);
+	assert_int_equal(c->prefork, 8);
+	assert_int_equal(c->log, LOG_ALL);
+	assert_string_equal(c->demote, "carp");
+	assert_string_equal(c->user, "nobody");
+	assert_string_equal(c->chroot, "/tmp");
+	assert_string_equal(c->socket, "/s");
+	config_free(c);
+	buf_free(&errors);
+}
+
+/* Tables inherit the timing in effect at the end of the file. */
+static void
+test_table_timing(void **state)
+{
+	struct buf	 errors;
+	struct config	*c;
+
+	buf_init(&errors, 4096);
+	c = parse_text("table a {\n\tcheck icmp\n\thost 10.0.0.1\n}\n"
+	    "table b {\n\tcheck icmp\n\ttimeout 700\n\tinterval 3\n"
+	    "\thost 10.0.0.2\n}\ninterval 5\ntimeout 900\n", &errors, NULL);
+	assert_non_null(c);
+	assert_int_equal(c->tables[0].interval_s, 5);
+	assert_int_equal(c->tables[0].timeout_ms, 900);
+	assert_int_equal(c->tables[1].interval_s, 3);
+	assert_int_equal(c->tables[1].timeout_ms, 700);
+	config_free(c);
+	buf_free(&errors);
+}
+
+static void
+test_checks(void **state)
+{
+	struct buf	 errors;
+	struct config	*c;
+
+	buf_init(&errors, 4096);
+	c = parse_text("table a {\n real port 25\n"
+	    " check send \"HELO x\\r\\n\" expect \"250*\" ssl\n host ::1\n}\n"
+	    "table b {\n check http \"/i\" host www.example.org digest "
+	    "\"ABCDEF0123456789abcdef0123456789\"\n host 10.0.0.2\n}\n"
+	    "table c {\n check script \"/bin/true\"\n host 10.0.0.3\n}\n",
+	    &errors, NULL);
+	if (c == NULL)
+		fail_msg("%s", buf_str(&errors));
+	assert_int_equal(c->tables[0].check.type, CHECK_SEND_EXPECT);
+	assert_string_equal(c->tables[0].check.send, "HELO x\r\n");
+	assert_string_equal(c->tables[0].check.expect, "250*");
+	assert_true(c->tables[0].check.tls);
+	assert_int_equal(c->hosts[0].addr.family, HS_AF_INET6);
+	assert_int_equal(c->tables[1].check.type, CHECK_HTTP_DIGEST);
+	assert_int_equal(c->tables[1].check.digest_type, DIGEST_MD5);
+	assert_string_equal(c->tables[1].check.digest,
+	    "abcdef0123456789abcdef0123456789");
+	assert_string_equal(c->tables[1].check.host, "www.example.org");
+	assert_int_equal(c->tables[2].check.type, CHECK_SCRIPT);
+	assert_string_equal(c->tables[2].check.path, "/bin/true");
+	assert_string_equal(check_type_name(CHECK_TLS, true), "ssl");
+	config_free(c);
+	buf_free(&errors);
+}
+
+static void
+test_macros(void **state)
+{
+	const char *const defines[] = { "port=8080", "net=10.9.9" };
+	struct parse_opts opts = { .defines = defines, .ndefines = 2 };
+	struct buf	 errors, notes;
+	struct config	*c;
+	const char	*text = "net=10.1.1\nport=80\nunused=1\n"
+	    "path=\"/status\"\n"
+	    "table t {\n real port $port\n check http \"$path\" code 200\n"
+	    " host $net.5\n}\n";
+
+	buf_init(&errors, 4096);
+	buf_init(&notes, 4096);
+	c = config_parse_string("m.conf", text, strlen(text), &opts, &errors,
+	    &notes);
+	if (c == NULL)
+		fail_msg("%s", buf_str(&errors));
+	assert_int_equal(c->tables[0].port, 8080);
+	assert_string_equal(c->hosts[0].name, "10.9.9.5");
+	assert_string_equal(c->tables[0].check.path, "/status");
+	assert_non_null(strstr(buf_str(&notes),
+	    "m.conf:3: note: macro unused is not used"));
+	config_free(c);
+	buf_free(&errors);
+	buf_free(&notes);
+}
+
+static size_t
+fake_resolve(void *arg, const char *name, struct hs_addr *out, size_t max)
+{
+	if (strcmp(name, "multi.example") != 0 || max < 2)
+		return 0;
+	(void)addr_parse("192.0.2.7", &out[0]);
+	(void)addr_parse("192.0.2.8", &out[1]);
+	return 2;
+}
+
+static void
+test_resolver_first_address(void **state)
+{
+	struct parse_opts opts = { .resolve = fake_resolve };
+	struct buf	 errors;
+	struct config	*c;
+	char		 a[HS_ADDRSTR_MAX];
+	const char	*text = "table t {\n check icmp\n host multi.example\n}\n";
+
+	buf_init(&errors, 4096);
+	c = config_parse_string("r.conf", text, strlen(text), &opts, &errors,
+	    NULL);
+	assert_non_null(c);
+	assert_string_equal(c->hosts[0].name, "multi.example");
+	assert_string_equal(addr_fmt(&c->hosts[0].addr, a, sizeof(a)),
+	    "192.0.2.7");
+	config_free(c);
+	buf_free(&errors);
+}
+
+/* Two references with the same template and port share one copy. */
+static void
+test_shared_copy(void **state)
+{
+	struct buf	 errors;
+	struct config	*c;
+	const char	*text = "table t {\n check tcp\n host 10.0.0.1\n}\n"
+	    "service a {\n virtual host 10.1.0.1 port 80\n table t\n}\n"
+	    "service b {\n virtual host 10.1.0.2 port 80\n table t\n}\n"
+	    "service c {\n virtual host 10.1.0.3 port 443\n table t\n}\n"
+	    "relay r {\n listen on 127.0.0.1 port 8080\n table t port 80 "
+	    "roundrobin\n}\n";
+
+	buf_init(&errors, 4096);
+	c = parse_text(text, &errors, NULL);
+	if (c == NULL)
+		fail_msg("%s", buf_str(&errors));
+	assert_int_equal(c->ntables, 3);
+	assert_string_equal(c->tables[1].name, "t:80");
+	assert_string_equal(c->tables[2].name, "t:443");
+	assert_int_equal(c->services[0].table_id, 1);
+	assert_int_equal(c->services[1].table_id, 1);
+	assert_int_equal(c->services[2].table_id, 2);
+	assert_int_equal(c->relays[0].table_id, 1);
+	assert_int_equal(c->relays[0].mode, LB_ROUNDROBIN);
+	config_free(c);
+	buf_free(&errors);
+}
+
+static void
+test_host_map(void **state)
+{
+	struct config	*old = load("backup.conf", NULL);
+	struct config	*new = load("maintenance.conf", NULL);
+	uint32_t	*map = config_host_map(old, new);
+
+	assert_non_null(map);
+	/* webhosts (template now) keeps the declared hosts 0 and 1 */
+	assert_int_equal(map[0], 0);
+	assert_int_equal(map[1], 1);
+	/* webhosts:80 did not exist before */
+	assert_int_equal(map[3], HS_ID_NONE);
+	/* sorry_server:80 host 5 was host 3 */
+	assert_int_equal(map[5], 3);
+	free(map);
+	config_free(old);
+	config_free(new);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_initial_config),
+		cmocka_unit_test(test_backup_ids),
+		cmocka_unit_test(test_maintenance_ids),
+		cmocka_unit_test(test_relay_sample),
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_unused_table_is_live),
+		cmocka_unit_test(test_globals_defaults),
+		cmocka_unit_test(test_table_timing),
+		cmocka_unit_test(test_checks),
+		cmocka_unit_test(test_macros),
+		cmocka_unit_test(test_resolver_first_address),
+		cmocka_unit_test(test_shared_copy),
+		cmocka_unit_test(test_host_map),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
