@@ -4,7 +4,11 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <time.h>
+#include <stdio.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "daemon/log.h"
 #include "daemon/proc.h"
@@ -61,6 +65,21 @@ proc_close_others(struct proc_pipes *pp, enum proc_id self)
 	}
 }
 
+/* ps and /proc/PID/comm tell the processes apart: "hoststated-hce". */
+static void
+proc_title(enum proc_id id)
+{
+#ifdef __linux__
+	char	 name[32];
+
+	/* The kernel keeps 15 bytes: "hoststated-hce" and "-pfe" fit. */
+	snprintf(name, sizeof(name), "hoststated-%s", proc_name(id));
+	prctl(PR_SET_NAME, name, 0, 0, 0);
+#else
+	setproctitle("%s", proc_name(id));
+#endif
+}
+
 pid_t
 proc_fork(struct proc_pipes *pp, enum proc_id id, const int *closefds,
     void (*child_main)(void *, const struct proc_pipes *), void *arg)
@@ -78,6 +97,7 @@ proc_fork(struct proc_pipes *pp, enum proc_id id, const int *closefds,
 	}
 	/* The child: signal dispositions are set up by child_main. */
 	log_procname(proc_name(id));
+	proc_title(id);
 	proc_close_others(pp, id);
 	for (; closefds != NULL && *closefds != -1; closefds++)
 		close(*closefds);

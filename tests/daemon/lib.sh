@@ -1,0 +1,134 @@
+# Shared by the daemon's end-to-end tests: start hoststated on a
+# configuration of real servers on loopback and talk to it with
+# hoststatectl.  Arguments of every test: HOSTSTATED HOSTSTATECTL
+# WEBSERVER RAWCLIENT.  Every wait is bounded.
+
+HOSTSTATED=$1
+HOSTSTATECTL=$2
+WEBSERVER=$3
+RAWCLIENT=$4
+
+if [ "$(id -u)" != 0 ]; then
+	echo "SKIP: needs root"
+	exit 77
+fi
+# The README's way of creating the unprivileged user.
+if ! id _hoststated >/dev/null 2>&1; then
+	useradd -r -d /var/empty -s /usr/sbin/nologin _hoststated || exit 1
+fi
+mkdir -p /var/empty
+
+T=$(mktemp -d /tmp/hoststated-test.XXXXXX)
+chmod 755 "$T"
+SOCK=$T/hoststated.sock
+LOG=$T/log
+DPID=
+SERVERS=
+
+cleanup() {
+	if [ -n "$DPID" ] && kill -0 "$DPID" 2>/dev/null; then
+		kill "$DPID" 2>/dev/null
+		sleep 0.5
+		kill -9 "$DPID" 2>/dev/null
+	fi
+	for p in $SERVERS; do
+		kill "$p" 2>/dev/null
+	done
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+fail() {
+	echo "FAIL: $*"
+	echo "--- daemon log"
+	cat "$LOG" 2>/dev/null
+	exit 1
+}
+
+ok() {
+	echo "ok: $*"
+}
+
+ctl() {
+	"$HOSTSTATECTL" -s "$SOCK" "$@"
+}
+
+# wait_until SECONDS COMMAND...: true once COMMAND succeeds.
+wait_until() {
+	local limit=$(( $1 * 10 )) i=0
+	shift
+	while [ $i -lt $limit ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# start_server ADDR PORT: a web server, remembered for cleanup.
+start_server() {
+	"$WEBSERVER" -T 60 "$1" "$2" &
+	SERVERS="$SERVERS $!"
+	LAST_SERVER=$!
+	wait_until 5 bash -c "exec 3<>/dev/tcp/$1/$2" ||
+	    fail "web server on $1:$2 did not start"
+}
+
+stop_server() {
+	kill "$1"
+	wait "$1" 2>/dev/null
+}
+
+# start_daemon CONF [FLAGS...]: in the foreground, logging to $LOG.
+start_daemon() {
+	local conf=$1
+	shift
+	"$HOSTSTATED" -d -f "$conf" -s "$SOCK" "$@" >"$LOG" 2>&1 &
+	DPID=$!
+	wait_until 5 ctl show summary || fail "daemon did not answer"
+}
+
+# status NAME: the Status column of NAME in show summary.
+status() {
+	ctl show summary | awk -F'\t' -v n="$1" '
+	    { name = $3; sub(/ +$/, "", name) }
+	    name == n { print $5; exit }'
+}
+
+# avail NAME: the Avlblty column of NAME.
+avail() {
+	ctl show summary | awk -F'\t' -v n="$1" '
+	    { name = $3; sub(/ +$/, "", name); a = $4; sub(/ +$/, "", a) }
+	    name == n { print a; exit }'
+}
+
+is_status() {
+	[ "$(status "$1")" = "$2" ]
+}
+
+# expect_status NAME STATUS SECONDS
+expect_status() {
+	wait_until "$3" is_status "$1" "$2" ||
+	    fail "$1: expected '$2', found '$(status "$1")'"
+}
+
+# child_pid NAME: the pid of the daemon's child hoststated-NAME.
+child_pid() {
+	local p
+	for p in $(pgrep -P "$DPID"); do
+		if [ "$(cat /proc/$p/comm 2>/dev/null)" = "hoststated-$1" ]; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# wait_exit SECONDS: the daemon's exit status (fails if it keeps running).
+wait_exit() {
+	wait_until "$1" sh -c "! kill -0 $DPID 2>/dev/null" ||
+	    fail "daemon still running after $1 s"
+	wait "$DPID"
+	DAEMON_RC=$?
+	DPID=
+}
