@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,8 @@ main(int argc, char *argv[])
 	}
 	if (argc - optind != 2)
 		goto usage;
+	/* A tcp check closes without reading the answer. */
+	signal(SIGPIPE, SIG_IGN);
 	pfd.fd = listen_on(argv[optind], atoi(argv[optind + 1]));
 	pfd.events = POLLIN;
 	end = time(NULL) + lifetime;

@@ -1,0 +1,50 @@
+# The children run as the unprivileged user, chrooted, without a way
+# back to privileges; the parent stays root.  SIGTERM stops everything
+# cleanly and removes the socket.
+. "$(dirname "$0")/lib.sh"
+
+cat >"$T/h.conf" <<CONF
+interval 1
+timeout 200
+table web {
+	real port 8080
+	check tcp
+	host 127.56.0.1
+}
+CONF
+start_daemon "$T/h.conf"
+uid=$(id -u _hoststated)
+for child in hce pfe; do
+	pid=$(child_pid $child) || fail "no $child process"
+	u=$(awk '/^Uid:/ { print $2, $3, $4, $5 }' /proc/$pid/status)
+	[ "$u" = "$uid $uid $uid $uid" ] || fail "$child runs as uid $u"
+	g=$(awk '/^Groups:/ { $1 = ""; print }' /proc/$pid/status)
+	[ "$g" = " $(id -g _hoststated)" ] || fail "$child groups:$g"
+	root=$(readlink /proc/$pid/root)
+	[ "$root" = /var/empty ] || fail "$child root is $root"
+	nnp=$(awk '/^NoNewPrivs:/ { print $2 }' /proc/$pid/status)
+	[ "$nnp" = 1 ] || fail "$child NoNewPrivs $nnp"
+	ok "$child: uid $uid, root $root, no new privileges"
+done
+[ "$(awk '/^Uid:/ { print $2 }' /proc/$DPID/status)" = 0 ] ||
+    fail "parent is not root"
+[ "$(stat -c %U:%G:%a "$SOCK")" = "root:root:660" ] ||
+    fail "socket is $(stat -c %U:%G:%a "$SOCK")"
+ok "parent root, socket root:root 0660"
+
+children=$(pgrep -P "$DPID")
+kill -TERM "$DPID"
+wait_exit 10
+[ "$DAEMON_RC" = 0 ] || fail "SIGTERM: exit status $DAEMON_RC"
+[ -e "$SOCK" ] && fail "socket left behind"
+for p in $children; do
+	kill -0 "$p" 2>/dev/null && fail "child $p still running"
+done
+ok "SIGTERM: exit 0, no socket, no children"
+
+start_daemon "$T/h.conf"
+kill -INT "$DPID"
+wait_exit 10
+[ "$DAEMON_RC" = 0 ] || fail "SIGINT: exit status $DAEMON_RC"
+[ -e "$SOCK" ] && fail "socket left behind after SIGINT"
+ok "SIGINT: exit 0, no socket"
