@@ -1,0 +1,288 @@
+/* The control language and its renderer. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "core/check.h"
+#include "core/ctl.h"
+#include "core/msg.h"
+
+static struct buf	err;
+
+static int
+parse(const char *line, struct ctl_request *req)
+{
+	char	 copy[512], *argv[16], *w, *save = NULL;
+	int	 argc = 0;
+
+	(void)snprintf(copy, sizeof(copy), "%s", line);
+	for (w = strtok_r(copy, " ", &save); w != NULL && argc < 16;
+	    w = strtok_r(NULL, " ", &save))
+		argv[argc++] = w;
+	buf_reset(&err);
+	return ctl_parse(argc, argv, req, &err);
+}
+
+static int
+setup(void **state)
+{
+	buf_init(&err, 1024);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	buf_free(&err);
+	return 0;
+}
+
+static void
+test_unique_prefixes(void **state)
+{
+	struct ctl_request	req;
+	const struct {
+		const char	*line;
+		enum ctl_action	 action;
+	} cases[] = {
+		{ "show summary", CTL_SHOW_SUMMARY },
+		{ "sh su", CTL_SHOW_SUMMARY },
+		{ "show h", CTL_SHOW_HOSTS },
+		{ "show t", CTL_SHOW_TABLES },
+		{ "show rel", CTL_SHOW_RELAYS },
+		{ "show ses", CTL_SHOW_SESSIONS },
+		{ "show serv", CTL_SHOW_SERVICES },
+		{ "p", CTL_POLL },
+		{ "m", CTL_MONITOR },
+		{ "log v", CTL_LOG_VERBOSE },
+		{ "log brief", CTL_LOG_BRIEF },
+		{ "st", CTL_STOP },
+		{ "reload", CTL_RELOAD },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(parse(cases[i].line, &req), 0);
+		assert_int_equal(req.action, cases[i].action);
+	}
+}
+
+static void
+test_targets(void **state)
+{
+	struct ctl_request	req;
+
+	assert_int_equal(parse("table disable webhosts:80", &req), 0);
+	assert_int_equal(req.action, CTL_TABLE_DISABLE);
+	assert_false(req.by_id);
+	assert_string_equal(req.target, "webhosts:80");
+	assert_int_equal(parse("ho en 12", &req), 0);
+	assert_int_equal(req.action, CTL_HOST_ENABLE);
+	assert_true(req.by_id);
+	assert_int_equal(req.id, 12);
+	assert_int_equal(parse("host disable 10.1.1.100", &req), 0);
+	assert_false(req.by_id);
+	assert_string_equal(req.target, "10.1.1.100");
+	assert_int_equal(parse("service d www", &req), 0);
+	assert_int_equal(req.action, CTL_SERVICE_DISABLE);
+	assert_int_equal(parse("reload /etc/other.conf", &req), 0);
+	assert_string_equal(req.target, "/etc/other.conf");
+	assert_int_equal(parse("reload", &req), 0);
+	assert_string_equal(req.target, "");
+}
+
+static void
+test_errors(void **state)
+{
+	struct ctl_request	req;
+	const struct {
+		const char	*line;
+		const char	*msg;
+	} cases[] = {
+		{ "s", "ambiguous argument: s" },
+		{ "show s", "ambiguous argument: s" },
+		{ "frobnicate", "unknown argument: frobnicate" },
+		{ "show everything", "unknown argument: everything" },
+		{ "show", "missing argument: "
+		    "summary|hosts|tables|services|relays|sessions" },
+		{ "", "missing argument: "
+		    "show|host|table|service|reload|poll|monitor|log|stop" },
+		{ "host disable", "missing argument: id or name" },
+		{ "show summary now", "superfluous argument: now" },
+		{ "poll 3", "superfluous argument: 3" },
+		{ "table enable a b", "superfluous argument: b" },
+		{ "reload a b", "superfluous argument: b" },
+		{ "host", "missing argument: disable|enable" },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(parse(cases[i].line, &req), -1);
+		assert_string_equal(buf_str(&err), cases[i].msg);
+		assert_int_equal(req.action, CTL_NONE);
+	}
+}
+
+static void
+test_long_target_rejected(void **state)
+{
+	struct ctl_request	req;
+	char			line[HS_HOSTNAME_MAX + 32];
+
+	memset(line, 'a', sizeof(line));
+	memcpy(line, "host disable ", 13);
+	line[sizeof(line) - 1] = '\0';
+	assert_int_equal(parse(line, &req), -1);
+	assert_non_null(strstr(buf_str(&err), "argument too long"));
+}
+
+static void
+test_modifies(void **state)
+{
+	assert_false(ctl_action_modifies(CTL_SHOW_SUMMARY));
+	assert_false(ctl_action_modifies(CTL_MONITOR));
+	assert_true(ctl_action_modifies(CTL_HOST_DISABLE));
+	assert_true(ctl_action_modifies(CTL_RELOAD));
+	assert_true(ctl_action_modifies(CTL_POLL));
+	assert_true(ctl_action_modifies(CTL_STOP));
+}
+
+static void
+test_status_and_availability(void **state)
+{
+	struct ctl_row	row;
+	char		s[64];
+
+	memset(&row, 0, sizeof(row));
+	row.status = ST_TABLE_ACTIVE;
+	row.up = 2;
+	assert_string_equal(ctl_status_str(&row, s, sizeof(s)),
+	    "active (2 hosts up)");
+	row.status = ST_ACTIVE_BACKUP;
+	assert_string_equal(ctl_status_str(&row, s, sizeof(s)),
+	    "active (using backup table)");
+	row.status = ST_EMPTY;
+	assert_string_equal(ctl_status_str(&row, s, sizeof(s)), "empty");
+	assert_string_equal(ctl_avail_str(0, 0, s, sizeof(s)), "");
+	assert_string_equal(ctl_avail_str(0, 1, s, sizeof(s)), "0.00%");
+	assert_string_equal(ctl_avail_str(2, 3, s, sizeof(s)), "66.67%");
+	assert_string_equal(ctl_avail_str(1, 1, s, sizeof(s)), "100.00%");
+}
+
+static void
+test_render_json(void **state)
+{
+	struct ctl_row	rows[2];
+	struct buf	b;
+
+	memset(rows, 0, sizeof(rows));
+	rows[0].type = OBJ_TABLE;
+	rows[0].status = ST_TABLE_ACTIVE;
+	rows[0].up = 1;
+	(void)snprintf(rows[0].name, sizeof(rows[0].name), "web\"x");
+	rows[1].type = OBJ_HOST;
+	rows[1].id = 3;
+	rows[1].status = ST_DOWN;
+	rows[1].check_cnt = 4;
+	rows[1].up_cnt = 1;
+	rows[1].error = HCE_HTTP_CODE_FAIL;
+	(void)snprintf(rows[1].name, sizeof(rows[1].name), "10.0.0.1");
+	buf_init(&b, 4096);
+	ctl_render_json(CTL_SHOW_SUMMARY, rows, 2, &b);
+	assert_string_equal(buf_str(&b),
+	    "[{\"type\":\"table\",\"id\":0,\"name\":\"web\\\"x\","
+	    "\"availability\":null,\"status\":\"active (1 hosts up)\","
+	    "\"hosts_up\":1},\n"
+	    " {\"type\":\"host\",\"id\":3,\"name\":\"10.0.0.1\","
+	    "\"availability\":25.00,\"status\":\"down\",\"table_id\":0,"
+	    "\"check_cnt\":4,\"up_cnt\":1,\"retry_cnt\":0,"
+	    "\"error\":\"http code mismatch\"}]\n");
+	buf_free(&b);
+}
+
+static void
+test_render_events(void **state)
+{
+	struct ctl_event	ev;
+	struct buf		b;
+
+	buf_init(&b, 4096);
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = EV_HOST_STATUS;
+	(void)snprintf(ev.name, sizeof(ev.name), "10.1.1.100");
+	ev.old_state = HOST_UP;
+	ev.new_state = HOST_DOWN;
+	ev.error = HCE_TCP_CONNECT_REFUSED;
+	ev.rtt_ms = 2;
+	ev.check_cnt = 2;
+	ev.up_cnt = 1;
+	ctl_render_event(&ev, &b);
+	ev.kind = EV_TABLE_DISABLE;
+	ev.id = 2;
+	(void)snprintf(ev.name, sizeof(ev.name), "webhosts:80");
+	ctl_render_event(&ev, &b);
+	ev.kind = EV_RULES_REMOVED;
+	ev.id = 0;
+	(void)snprintf(ev.name, sizeof(ev.name), "www");
+	ctl_render_event(&ev, &b);
+	ev.kind = EV_DEMOTE;
+	ev.value = 1;
+	(void)snprintf(ev.name, sizeof(ev.name), "carp");
+	ctl_render_event(&ev, &b);
+	assert_string_equal(buf_str(&b),
+	    "host 10.1.1.100 (id 0): up -> down, tcp connect refused, 2ms, "
+	    "availability 50.00%\n"
+	    "table webhosts:80 (id 2): disabled\n"
+	    "service www (id 0): rules removed\n"
+	    "demote carp: +1\n");
+	buf_reset(&b);
+	ev.kind = EV_DEMOTE;
+	ev.time_ms = 1500;
+	ctl_render_event_json(&ev, &b);
+	assert_string_equal(buf_str(&b), "{\"event\":\"demote\","
+	    "\"time_ms\":1500,\"id\":0,\"name\":\"carp\",\"value\":1}\n");
+	buf_free(&b);
+}
+
+static void
+test_check_error_texts(void **state)
+{
+	assert_string_equal(check_error_str(HCE_NONE), "none");
+	assert_string_equal(check_error_str(HCE_ABORTED), "aborted");
+	assert_string_equal(check_error_str(HCE_INTERVAL_TIMEOUT),
+	    "interval timeout");
+	assert_string_equal(check_error_str(HCE_ICMP_READ_TIMEOUT),
+	    "icmp read timeout");
+	assert_string_equal(check_error_str(HCE_TCP_CONNECT_ERROR),
+	    "tcp connect failed");
+	assert_string_equal(check_error_str(HCE_TCP_CONNECT_REFUSED),
+	    "tcp connect refused");
+	assert_string_equal(check_error_str(HCE_HTTP_DIGEST_FAIL),
+	    "http digest mismatch");
+	assert_string_equal(check_error_str(HCE_SEND_EXPECT_FAIL),
+	    "send/expect failed");
+	assert_string_equal(check_error_str(HCE_SCRIPT_FAIL), "script failed");
+	assert_string_equal(check_error_str(HCE_ERROR_MAX), "unknown");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_unique_prefixes),
+		cmocka_unit_test(test_targets),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_long_target_rejected),
+		cmocka_unit_test(test_modifies),
+		cmocka_unit_test(test_status_and_availability),
+		cmocka_unit_test(test_render_json),
+		cmocka_unit_test(test_render_events),
+		cmocka_unit_test(test_check_error_texts),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

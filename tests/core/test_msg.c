@@ -1,0 +1,331 @@
+/* The wire format: every type round-trips; bad input is rejected whole. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "core/msg.h"
+
+static uint8_t	wire[MSG_MAX_LEN + 64];
+
+/* One filled-in message of each type, with every field non-zero. */
+static void
+sample(enum msg_type type, struct msg *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->type = type;
+	m->peerid = 0xa1b2c3d4;
+	switch (type) {
+	case MSG_HOST_STATUS:
+		m->u.host_status = (struct msg_host_status){ 70000, HOST_DOWN,
+		    HCE_HTTP_CODE_FAIL, 3, 100, 99, 250, 503 };
+		break;
+	case MSG_HOST_ENABLE:
+	case MSG_HOST_DISABLE:
+	case MSG_TABLE_ENABLE:
+	case MSG_TABLE_DISABLE:
+	case MSG_CTL_VERBOSE:
+		m->u.id.id = 0xfffffffe;
+		break;
+	case MSG_DEMOTE:
+		(void)snprintf(m->u.demote.group, HS_IFNAME_MAX, "carp");
+		m->u.demote.delta = -1;
+		break;
+	case MSG_SCRIPT_RUN:
+		m->u.script_run.host_id = 5;
+		m->u.script_run.seq = 0x0102030405060708ULL;
+		m->u.script_run.timeout_ms = 200;
+		(void)snprintf(m->u.script_run.path, HS_PATH_MAX, "/bin/check");
+		(void)snprintf(m->u.script_run.arg, HS_HOSTNAME_MAX, "10.0.0.1");
+		break;
+	case MSG_SCRIPT_DONE:
+		m->u.script_done = (struct msg_script_done){ 5,
+		    0x1122334455667788ULL, -1, 1, 42 };
+		break;
+	case MSG_CTL_REQUEST:
+		m->u.ctl_request.action = CTL_TABLE_DISABLE;
+		m->u.ctl_request.by_id = false;
+		m->u.ctl_request.id = HS_ID_NONE;
+		(void)snprintf(m->u.ctl_request.target, HS_HOSTNAME_MAX,
+		    "webhosts:80");
+		break;
+	case MSG_CTL_ROW:
+		m->u.ctl_row.type = OBJ_HOST;
+		m->u.ctl_row.status = ST_DOWN;
+		m->u.ctl_row.id = 3;
+		m->u.ctl_row.parent_id = 2;
+		(void)snprintf(m->u.ctl_row.name, HS_HOSTNAME_MAX, "127.0.0.1");
+		m->u.ctl_row.up = 1;
+		m->u.ctl_row.check_cnt = 9;
+		m->u.ctl_row.up_cnt = 8;
+		m->u.ctl_row.retry_cnt = 2;
+		m->u.ctl_row.error = HCE_ICMP_READ_TIMEOUT;
+		m->u.ctl_row.rtt_ms = 7;
+		m->u.ctl_row.detail = -1;
+		(void)snprintf(m->u.ctl_row.check, 32, "icmp");
+		break;
+	case MSG_CTL_EVENT:
+		m->u.ctl_event.kind = EV_HOST_STATUS;
+		m->u.ctl_event.id = 1;
+		(void)snprintf(m->u.ctl_event.name, HS_HOSTNAME_MAX, "10.1.1.1");
+		m->u.ctl_event.old_state = HOST_UP;
+		m->u.ctl_event.new_state = HOST_DOWN;
+		m->u.ctl_event.error = HCE_TCP_CONNECT_REFUSED;
+		m->u.ctl_event.rtt_ms = 2;
+		m->u.ctl_event.check_cnt = 2;
+		m->u.ctl_event.up_cnt = 1;
+		m->u.ctl_event.value = -7;
+		m->u.ctl_event.time_ms = 86400000ULL * 365;
+		break;
+	case MSG_CTL_FAIL:
+	case MSG_RELOAD:
+	case MSG_RELOAD_RESULT:
+	case MSG_CFG_TEXT:
+		m->u.text.ok = type == MSG_RELOAD_RESULT;
+		m->u.text.len = (uint32_t)snprintf(m->u.text.text,
+		    sizeof(m->u.text.text), "table web {\n\thost 10.0.0.1\n}\n");
+		break;
+	default:
+		break;
+	}
+}
+
+/* Compare the payload field by field through a second encoding. */
+static void
+assert_same(const struct msg *a, const struct msg *b)
+{
+	uint8_t	wa[MSG_MAX_LEN], wb[MSG_MAX_LEN];
+	int	la, lb;
+
+	assert_int_equal(a->type, b->type);
+	assert_int_equal(a->peerid, b->peerid);
+	la = msg_encode(a, wa, sizeof(wa));
+	lb = msg_encode(b, wb, sizeof(wb));
+	assert_int_equal(la, lb);
+	assert_memory_equal(wa, wb, (size_t)la);
+}
+
+static void
+test_round_trip_every_type(void **state)
+{
+	struct msg	m, d;
+	int		t, len;
+
+	for (t = MSG_NONE + 1; t < MSG_TYPE_MAX; t++) {
+		sample((enum msg_type)t, &m);
+		len = msg_encode(&m, wire, sizeof(wire));
+		assert_true(len >= MSG_HDR_LEN);
+		assert_int_equal(msg_frame_len(wire, (size_t)len), len);
+		assert_int_equal(msg_decode(wire, (size_t)len, &d), 0);
+		assert_same(&m, &d);
+		assert_string_not_equal(msg_type_name((enum msg_type)t),
+		    "invalid");
+	}
+	/* spot checks of decoded values */
+	sample(MSG_HOST_STATUS, &m);
+	len = msg_encode(&m, wire, sizeof(wire));
+	assert_int_equal(msg_decode(wire, (size_t)len, &d), 0);
+	assert_int_equal(d.u.host_status.detail, 503);
+	assert_int_equal(d.u.host_status.host_id, 70000);
+	sample(MSG_CTL_EVENT, &m);
+	len = msg_encode(&m, wire, sizeof(wire));
+	assert_int_equal(msg_decode(wire, (size_t)len, &d), 0);
+	assert_string_equal(d.u.ctl_event.name, "10.1.1.1");
+	assert_int_equal(d.u.ctl_event.time_ms, 86400000ULL * 365);
+	assert_int_equal(d.u.ctl_event.value, -7);
+	sample(MSG_CFG_TEXT, &m);
+	len = msg_encode(&m, wire, sizeof(wire));
+	assert_int_equal(msg_decode(wire, (size_t)len, &d), 0);
+	assert_string_equal(d.u.text.text, m.u.text.text);
+}
+
+static void
+test_header_is_big_endian(void **state)
+{
+	struct msg	m;
+	int		len;
+
+	sample(MSG_HOST_ENABLE, &m);
+	len = msg_encode(&m, wire, sizeof(wire));
+	assert_int_equal(len, MSG_HDR_LEN + 4);
+	assert_int_equal(wire[0], 0);
+	assert_int_equal(wire[1], MSG_HOST_ENABLE);
+	assert_int_equal(wire[7], MSG_HDR_LEN + 4);
+	assert_int_equal(wire[8], 0xa1);
+	assert_int_equal(wire[12], 0xff);
+	assert_int_equal(wire[15], 0xfe);
+}
+
+static void
+test_truncated_input_rejected(void **state)
+{
+	struct msg	m, d;
+	int		t, len;
+	size_t		cut;
+
+	for (t = MSG_NONE + 1; t < MSG_TYPE_MAX; t++) {
+		sample((enum msg_type)t, &m);
+		len = msg_encode(&m, wire, sizeof(wire));
+		for (cut = 0; cut < (size_t)len; cut++) {
+			assert_int_equal(msg_decode(wire, cut, &d), -1);
+			assert_int_equal(msg_frame_len(wire, cut),
+			    cut < MSG_HDR_LEN ? 0 : len);
+		}
+		/* a length field that lies about the payload */
+		if (len > MSG_HDR_LEN) {
+			wire[7]--;
+			assert_int_equal(msg_decode(wire, (size_t)len - 1, &d),
+			    -1);
+		}
+	}
+}
+
+static void
+test_trailing_bytes_rejected(void **state)
+{
+	struct msg	m, d;
+	int		len;
+
+	sample(MSG_POLL, &m);
+	len = msg_encode(&m, wire, sizeof(wire));
+	wire[len] = 0;
+	wire[7]++;
+	assert_int_equal(msg_decode(wire, (size_t)len + 1, &d), -1);
+}
+
+static void
+test_bad_header_rejected(void **state)
+{
+	struct msg	m, d;
+	int		len;
+
+	sample(MSG_HOST_ENABLE, &m);
+	len = msg_encode(&m, wire, sizeof(wire));
+	wire[1] = MSG_TYPE_MAX;			/* unknown type */
+	assert_int_equal(msg_frame_len(wire, (size_t)len), -1);
+	assert_int_equal(msg_decode(wire, (size_t)len, &d), -1);
+	wire[1] = MSG_NONE;
+	assert_int_equal(msg_frame_len(wire, (size_t)len), -1);
+	wire[1] = MSG_HOST_ENABLE;
+	wire[3] = 1;				/* reserved */
+	assert_int_equal(msg_frame_len(wire, (size_t)len), -1);
+	wire[3] = 0;
+	wire[4] = 0x01;				/* oversized: 16 MB */
+	assert_int_equal(msg_frame_len(wire, (size_t)len), -1);
+	wire[4] = 0;
+	wire[7] = MSG_HDR_LEN - 1;		/* shorter than a header */
+	assert_int_equal(msg_frame_len(wire, (size_t)len), -1);
+}
+
+static void
+test_bad_enums_rejected(void **state)
+{
+	struct msg	m, d;
+	int		len;
+
+	sample(MSG_HOST_STATUS, &m);
+	len = msg_encode(&m, wire, sizeof(wire));
+	wire[MSG_HDR_LEN + 4] = 3;		/* state */
+	assert_int_equal(msg_decode(wire, (size_t)len, &d), -1);
+	wire[MSG_HDR_LEN + 4] = HOST_UP;
+	wire[MSG_HDR_LEN + 5] = HCE_ERROR_MAX;	/* error */
+	assert_int_equal(msg_decode(wire, (size_t)len, &d), -1);
+
+	sample(MSG_CTL_REQUEST, &m);
+	len = msg_encode(&m, wire, sizeof(wire));
+	wire[MSG_HDR_LEN] = CTL_ACTION_MAX;
+	assert_int_equal(msg_decode(wire, (size_t)len, &d), -1);
+	wire[MSG_HDR_LEN] = CTL_POLL;
+	wire[MSG_HDR_LEN + 1] = 2;		/* by_id is a boolean */
+	assert_int_equal(msg_decode(wire, (size_t)len, &d), -1);
+
+	sample(MSG_DEMOTE, &m);
+	m.u.demote.delta = 2;
+	assert_int_equal(msg_encode(&m, wire, sizeof(wire)), -1);
+	m.u.demote.delta = 1;
+	len = msg_encode(&m, wire, sizeof(wire));
+	wire[len - 1] = 2;
+	assert_int_equal(msg_decode(wire, (size_t)len, &d), -1);
+
+	sample(MSG_CTL_ROW, &m);
+	m.u.ctl_row.status = ST_EMPTY + 1;
+	assert_int_equal(msg_encode(&m, wire, sizeof(wire)), -1);
+	sample(MSG_CTL_EVENT, &m);
+	m.u.ctl_event.kind = EV_RELOAD + 1;
+	assert_int_equal(msg_encode(&m, wire, sizeof(wire)), -1);
+	m.type = MSG_TYPE_MAX;
+	assert_int_equal(msg_encode(&m, wire, sizeof(wire)), -1);
+}
+
+static void
+test_strings_checked(void **state)
+{
+	struct msg	m, d;
+	int		len;
+
+	sample(MSG_DEMOTE, &m);
+	memset(m.u.demote.group, 'g', sizeof(m.u.demote.group));
+	assert_int_equal(msg_encode(&m, wire, sizeof(wire)), -1);
+
+	sample(MSG_DEMOTE, &m);
+	len = msg_encode(&m, wire, sizeof(wire));
+	wire[MSG_HDR_LEN + 2 + 1] = '\0';	/* NUL inside "carp" */
+	assert_int_equal(msg_decode(wire, (size_t)len, &d), -1);
+	wire[MSG_HDR_LEN + 2 + 1] = 'a';
+	wire[MSG_HDR_LEN + 1] = HS_IFNAME_MAX;	/* longer than the field */
+	assert_int_equal(msg_decode(wire, (size_t)len, &d), -1);
+
+	sample(MSG_CTL_FAIL, &m);
+	m.u.text.len = MSG_TEXT_MAX + 1;
+	assert_int_equal(msg_encode(&m, wire, sizeof(wire)), -1);
+}
+
+static void
+test_largest_text_fits(void **state)
+{
+	static struct msg	m, d;
+	int			len;
+
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_CFG_TEXT;
+	m.u.text.len = MSG_TEXT_MAX;
+	memset(m.u.text.text, 'x', MSG_TEXT_MAX);
+	len = msg_encode(&m, wire, sizeof(wire));
+	assert_true(len > 0 && len <= MSG_MAX_LEN);
+	assert_int_equal(msg_decode(wire, (size_t)len, &d), 0);
+	assert_int_equal(d.u.text.len, MSG_TEXT_MAX);
+	/* the output buffer bounds the encoding */
+	assert_int_equal(msg_encode(&m, wire, (size_t)len - 1), -1);
+}
+
+static void
+test_names(void **state)
+{
+	assert_string_equal(msg_type_name(MSG_HOST_STATUS), "host_status");
+	assert_string_equal(msg_type_name(MSG_TYPE_MAX), "invalid");
+	assert_string_equal(host_state_name(HOST_UP), "up");
+	assert_string_equal(host_state_name(HOST_DOWN), "down");
+	assert_string_equal(host_state_name(HOST_UNKNOWN), "unknown");
+	assert_string_equal(host_state_name((enum host_state)9), "invalid");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip_every_type),
+		cmocka_unit_test(test_header_is_big_endian),
+		cmocka_unit_test(test_truncated_input_rejected),
+		cmocka_unit_test(test_trailing_bytes_rejected),
+		cmocka_unit_test(test_bad_header_rejected),
+		cmocka_unit_test(test_bad_enums_rejected),
+		cmocka_unit_test(test_strings_checked),
+		cmocka_unit_test(test_largest_text_fits),
+		cmocka_unit_test(test_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
