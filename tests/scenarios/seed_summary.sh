@@ -1,0 +1,23 @@
+#!/bin/sh
+# Run an example scenario and compare its "show summary" output with the
+# seed's sample, column for column once tabs are expanded.
+# usage: seed_summary.sh HOSTSTATED-SIM SCENARIO SEED-SAMPLE
+sim=$1 scenario=$2 sample=$3
+out=$(mktemp) got=$(mktemp)
+trap 'rm -f "$out" "$got"' EXIT
+
+if ! "$sim" "$scenario" >"$out"; then
+	cat "$out"
+	echo "FAIL: $scenario: expectations failed"
+	exit 1
+fi
+# The rows printed after the "hoststatectl show ..." line; the 16-column
+# time prefix keeps tab stops, so it is cut before expanding tabs.
+awk '/^\[ *[0-9.]+s\]  hoststatectl show/ { take = 1; next }
+     take && /^\[ *[0-9.]+s\]  (Type|service|table|host|relay)\t/ { print; next }
+     take { exit }' "$out" | cut -c17- | expand -t 8 >"$got"
+if ! diff -u "$sample" "$got"; then
+	echo "FAIL: $scenario: summary differs from the seed's sample"
+	exit 1
+fi
+echo "ok: $(wc -l <"$got") lines match the seed's sample"
