@@ -773,7 +773,7 @@ scenario_path(const struct scenario *sc, const char *rel)
 	size_t	 len;
 	char	*p;
 
-	if (rel[0] == '/' || sc->dir == NULL)
+	if (rel[0] == '/' || sc->dir == NULL || strcmp(sc->dir, ".") == 0)
 		return strdup(rel);
 	len = strlen(sc->dir) + strlen(rel) + 2;
 	if ((p = malloc(len)) == NULL)
