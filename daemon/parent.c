@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,7 @@ struct child {
 
 struct parent {
 	const struct parent_opts *opts;
+	char			 conffile[PATH_MAX];	/* absolute */
 	struct event_base	*base;
 	struct config		*conf;
 	struct resolved		 resolved;
@@ -162,7 +164,7 @@ parent_reload(struct parent *p, const char *file, uint32_t client)
 {
 	struct buf	 errors;
 	const char	*path = file != NULL && *file != '\0' ? file :
-			    p->opts->conffile;
+			    p->conffile;
 
 	if (p->exiting)
 		return;
@@ -503,6 +505,14 @@ parent_load(struct parent *p)
 
 	buf_init(&errors, PARENT_ERRORS_MAX);
 	p->conf = parent_parse(p, p->opts->conffile, &p->resolved, &errors);
+	/* Reloads happen after daemon(3) moved us to /: keep a full path. */
+	if (p->conf != NULL &&
+	    realpath(p->opts->conffile, p->conffile) == NULL) {
+		buf_printf(&errors, "%s: %s\n", p->opts->conffile,
+		    strerror(errno));
+		config_free(p->conf);
+		p->conf = NULL;
+	}
 	if (p->conf != NULL && parent_check_root(p, p->conf, &errors) == -1) {
 		config_free(p->conf);
 		p->conf = NULL;
