@@ -100,8 +100,11 @@ tc_copy(struct config *c, uint32_t template_id, uint16_t port)
 	struct table_conf	*t;
 	uint32_t		 id;
 	size_t			 i, n = c->tables[template_id].nhosts;
+	char			 base[HS_NAME_MAX];
 
-	t = table_add(c, c->tables[template_id].base);
+	/* table_add moves the array: copy what we need first */
+	(void)snprintf(base, sizeof(base), "%s", c->tables[template_id].base);
+	t = table_add(c, base);
 	if (snprintf(t->name, sizeof(t->name), "%s:%u", t->base, port) >=
 	    (int)sizeof(t->name))
 		abort();
