@@ -234,8 +234,13 @@ hce_proc_lost(void *arg, struct channel *ch, const char *why)
 	if (ch == hp->parent)
 		/* Without the parent there is nobody to report to. */
 		fatalx("parent: %s", why != NULL ? why : "closed");
-	/* Losing the PFE: the parent sees it too and shuts us down. */
-	log_warnx("pfe: %s", why != NULL ? why : "closed");
+	if (why != NULL && strncmp(why, "protocol error", 14) == 0)
+		fatalx("pfe: %s", why);
+	/*
+	 * Also seen at every shutdown.  A real loss is the parent's to
+	 * report; it stops us then.
+	 */
+	log_debug("pfe: %s", why != NULL ? why : "closed");
 	channel_free(hp->pfe);
 	hp->pfe = NULL;
 	hp->started = false;

@@ -369,8 +369,13 @@ pfe_proc_lost(void *arg, struct channel *ch, const char *why)
 		channel_free(ch);
 		pfe_proc_shutdown(pp);
 	}
-	/* Losing the HCE: the parent sees it too and shuts us down. */
-	log_warnx("hce: %s", why != NULL ? why : "closed");
+	if (why != NULL && strncmp(why, "protocol error", 14) == 0)
+		fatalx("hce: %s", why);
+	/*
+	 * Also seen at every shutdown.  A real loss is the parent's to
+	 * report; it stops us then.
+	 */
+	log_debug("hce: %s", why != NULL ? why : "closed");
 	channel_free(pp->hce);
 	pp->hce = NULL;
 }
