@@ -13,7 +13,7 @@ void
 tio_init(struct tio *t)
 {
 	memset(t, 0, sizeof(*t));
-	t->sent = calloc(TIO_MAX, sizeof(*t->sent));
+	t->sent = calloc(TIO_SENT_MAX, sizeof(*t->sent));
 	assert_non_null(t->sent);
 	buf_init(&t->ops, 1 << 20);
 	buf_init(&t->events, 1 << 20);
@@ -62,7 +62,7 @@ send_msg(void *arg, enum hs_peer peer, const struct msg *m)
 	uint8_t		 wire[MSG_MAX_LEN];
 	int		 len;
 
-	assert_true(t->nsent < TIO_MAX);
+	assert_true(t->nsent < TIO_SENT_MAX);
 	len = msg_encode(m, wire, sizeof(wire));
 	assert_true(len > 0);
 	assert_int_equal(msg_decode(wire, (size_t)len,

@@ -11,6 +11,7 @@
 #include "core/pfe.h"
 
 #define TIO_MAX		4096
+#define TIO_SENT_MAX	256	/* a struct msg is 16 KiB */
 
 struct tio_check {
 	uint32_t	host_id;
@@ -30,7 +31,7 @@ struct tio {
 	size_t		 nstarts;
 	struct tio_check cancels[TIO_MAX];
 	size_t		 ncancels;
-	struct tio_sent	*sent;		/* TIO_MAX entries */
+	struct tio_sent	*sent;		/* TIO_SENT_MAX entries */
 	size_t		 nsent;
 	struct buf	 ops;		/* layer-3 ops, one line each */
 	size_t		 nops;
