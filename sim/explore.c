@@ -355,8 +355,17 @@ explore_one(const struct explore_opts *eo, struct explore_result *er,
 	    (unsigned long long)seed);
 	watch_init(&w1);
 	watch_init(&w2);
-	if (run_schedule(name, buf_str(&text), eo->verbose, &w1, &r1) == -1 ||
-	    run_schedule(name, buf_str(&text), false, &w2, &r2) == -1)
+	if (run_schedule(name, buf_str(&text), eo->verbose, &w1, &r1) == -1) {
+		/* The world stopped (an engine error): replay it too. */
+		buf_reset(&w1.msg);
+		buf_reset(&w1.exp);
+		buf_puts(&w1.msg, "the simulation stopped with an error");
+		w1.t = s.horizon;
+		report(eo, er, seed, config, &s, &w1);
+		rv = 0;
+		goto done;
+	}
+	if (run_schedule(name, buf_str(&text), false, &w2, &r2) == -1)
 		goto done;
 	er->checks += r1.checks + r2.checks;
 	if (w1.violated)

@@ -56,6 +56,8 @@ host_servable(const struct world *w, uint32_t id, const char **why)
 		*why = "is in a disabled table";
 		return false;
 	}
+	if (t->check.type == CHECK_NONE)
+		return true;	/* unchecked relay tables: hosts count as up */
 	if (wh->results == 0) {
 		*why = "was never checked";
 		return false;

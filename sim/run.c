@@ -179,7 +179,7 @@ stmt_error(struct runner *r, const struct scen_stmt *s, const char *msg,
 static void
 apply_fault(struct runner *r, const struct scen_stmt *s)
 {
-	struct vhost	*vh;
+	struct vhost	*vh, before;
 	uint64_t	 now = world_now(r->w);
 
 	if ((vh = world_vhost(r->w, s->target)) == NULL) {
@@ -187,6 +187,8 @@ apply_fault(struct runner *r, const struct scen_stmt *s)
 		return;
 	}
 	say(r, "%s", s->src);
+	before = *vh;
+	before.body = before.digest = NULL;	/* freed by the change */
 	switch (s->fault) {
 	case FAULT_DOWN:
 		vhost_set_down(vh, now);
@@ -211,7 +213,7 @@ apply_fault(struct runner *r, const struct scen_stmt *s)
 		vhost_set_flap(vh, (uint32_t)s->value, now);
 		break;
 	}
-	world_vhost_changed(r->w, vh);
+	world_vhost_changed(r->w, vh, &before);
 }
 
 static void

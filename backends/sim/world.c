@@ -703,18 +703,31 @@ world_run_before(struct world *w, uint64_t t)
 	return w->error ? -1 : 0;
 }
 
+/* When a host started failing, as the virtual host v shows at now. */
+static uint64_t
+effective_fail_since(const struct vhost *v, uint64_t stored, uint64_t now)
+{
+	if (v->reach != VH_FLAP)
+		return stored;
+	if (vhost_reach_at(v, now) != VH_DOWN)
+		return HS_TIME_NEVER;
+	return vhost_phase_start(v, now);
+}
+
 /*
- * After a fault statement: the time since which each host of this
- * virtual host fails its checks, as a fresh check would see it.
+ * After a fault statement (before: the virtual host as it was): the time
+ * since which each host of this virtual host fails its checks, as a
+ * fresh check would see it.  A flap's phases are computed when needed.
  */
 void
-world_vhost_changed(struct world *w, struct vhost *vh)
+world_vhost_changed(struct world *w, struct vhost *vh,
+    const struct vhost *before)
 {
 	struct check_request	 req;
 	struct check_result	 r;
 	struct world_host	*h;
 	const struct host_conf	*hc;
-	uint64_t		 now = w->clock.now_ms;
+	uint64_t		 now = w->clock.now_ms, prev;
 	size_t			 i;
 
 	for (i = 0; i < w->nhosts; i++) {
@@ -729,12 +742,13 @@ world_vhost_changed(struct world *w, struct vhost *vh)
 		if (req.table == NULL)
 			continue;
 		req.timeout_ms = req.table->timeout_ms;
+		prev = effective_fail_since(before, h->fail_since, now);
 		vhost_check(vh, &req, now, &r);
 		if (vh->reach == VH_FLAP)
 			h->fail_since = now;	/* a flap starts down */
-		else if (!r.up && h->fail_since == HS_TIME_NEVER)
-			h->fail_since = now;
-		else if (r.up)
+		else if (!r.up)
+			h->fail_since = prev != HS_TIME_NEVER ? prev : now;
+		else
 			h->fail_since = HS_TIME_NEVER;
 	}
 }

@@ -104,8 +104,12 @@ uint64_t	 world_now(const struct world *);
 
 /* The virtual host named as written in the configuration, or NULL. */
 struct vhost	*world_vhost(struct world *, const char *name);
-/* Call after changing a virtual host's faults: updates fail_since. */
-void		 world_vhost_changed(struct world *, struct vhost *);
+/*
+ * Call after changing a virtual host's faults, with a copy of it from
+ * before the change: keeps the hosts' fail_since (for invariants).
+ */
+void		 world_vhost_changed(struct world *, struct vhost *,
+		    const struct vhost *before);
 
 /*
  * A hoststatectl command, as its words.  Appends exactly what
