@@ -190,10 +190,32 @@ test_bad_define(void **state)
 	buf_free(&errors);
 }
 
+/* A file full of mistakes: the first PARSE_ERRORS_MAX, then a stop. */
+static void
+test_error_limit(void **state)
+{
+	struct buf	 text, errors;
+	const char	*e;
+	size_t		 i, lines = 0;
+
+	buf_init(&text, 1 << 20);
+	buf_init(&errors, 1 << 20);
+	for (i = 0; i < 3 * PARSE_ERRORS_MAX; i++)
+		buf_puts(&text, "bogus\n");
+	assert_null(config_parse_string("e.conf", buf_str(&text), text.len,
+	    NULL, &errors, NULL));
+	for (e = buf_str(&errors); (e = strchr(e, '\n')) != NULL; e++)
+		lines++;
+	assert_int_equal(lines, PARSE_ERRORS_MAX + 1);
+	assert_non_null(strstr(buf_str(&errors), "too many errors"));
+	buf_free(&text);
+	buf_free(&errors);
+}
+
 int
 main(void)
 {
-	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 2];
+	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 3];
 	size_t		  i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -205,5 +227,6 @@ main(void)
 	tests[i++] = (struct CMUnitTest)cmocka_unit_test(
 	    test_every_error_reported);
 	tests[i++] = (struct CMUnitTest)cmocka_unit_test(test_bad_define);
+	tests[i++] = (struct CMUnitTest)cmocka_unit_test(test_error_limit);
 	return _cmocka_run_group_tests("parse_errors", tests, i, NULL, NULL);
 }

@@ -413,6 +413,68 @@ test_host_map(void **state)
 	config_free(new);
 }
 
+/* Quotes, backslashes, dollars and escapes survive print and parse. */
+static void
+test_round_trip_strings(void **state)
+{
+	const char	*text = "protocol \"odd name\" {\n protocol http\n"
+	    " header append \"a \\\"q\\\" \\\\ \\$x $HOST\" to \"K\"\n"
+	    " response cookie expect 'single \\' quote' from \"c\"\n}\n"
+	    "table t {\n real port 7\n check send \"a\\tb\\r\\n\\\\\" "
+	    "expect \"\\[x]*\"\n host 10.0.0.1\n}\n";
+	struct buf	 errors, text1, text2;
+	struct config	*a, *b;
+	char		 why[256];
+
+	buf_init(&errors, 4096);
+	buf_init(&text1, 65536);
+	buf_init(&text2, 65536);
+	a = parse_text(text, &errors, NULL);
+	if (a == NULL)
+		fail_msg("%s", buf_str(&errors));
+	assert_string_equal(a->protocols[0].name, "odd name");
+	assert_string_equal(a->protocols[0].actions[0].value,
+	    "a \"q\" \\ $x $HOST");
+	assert_string_equal(a->protocols[0].actions[1].value, "single ' quote");
+	assert_string_equal(a->tables[0].check.send, "a\tb\r\n\\");
+	assert_string_equal(a->tables[0].check.expect, "\\[x]*");
+	config_print(a, &text1);
+	b = parse_text(buf_str(&text1), &errors, NULL);
+	if (b == NULL)
+		fail_msg("%s\n%s", buf_str(&errors), buf_str(&text1));
+	if (config_compare(a, b, why, sizeof(why)) != 0)
+		fail_msg("%s\n%s", why, buf_str(&text1));
+	config_print(b, &text2);
+	assert_string_equal(buf_str(&text1), buf_str(&text2));
+	config_free(a);
+	config_free(b);
+	buf_free(&errors);
+	buf_free(&text1);
+	buf_free(&text2);
+}
+
+/* Statements may continue on the next line and share one with commas. */
+static void
+test_continuation_and_comments(void **state)
+{
+	struct buf	 errors;
+	struct config	*c;
+	const char	*text = "# comment\ntable t { # open\n"
+	    " check icmp, host 10.0.0.1 \\\n   retry 3 weight 2\n"
+	    " host 10.0.0.2 }\n";
+
+	buf_init(&errors, 4096);
+	c = parse_text(text, &errors, NULL);
+	if (c == NULL)
+		fail_msg("%s", buf_str(&errors));
+	assert_int_equal(c->tables[0].nhosts, 2);
+	assert_int_equal(c->hosts[0].retry, 3);
+	assert_int_equal(c->hosts[0].weight, 2);
+	assert_int_equal(c->hosts[1].weight, 1);
+	config_free(c);
+	buf_free(&errors);
+}
+
 int
 main(void)
 {
@@ -430,6 +492,8 @@ main(void)
 		cmocka_unit_test(test_resolver_first_address),
 		cmocka_unit_test(test_shared_copy),
 		cmocka_unit_test(test_host_map),
+		cmocka_unit_test(test_round_trip_strings),
+		cmocka_unit_test(test_continuation_and_comments),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
