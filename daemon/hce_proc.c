@@ -28,7 +28,6 @@ struct hce_proc {
 	struct channel		*parent;
 	struct channel		*pfe;
 	struct event		*timer;
-	struct event		*ev_term;
 	bool			 started;
 };
 
@@ -247,12 +246,6 @@ hce_proc_lost(void *arg, struct channel *ch, const char *why)
 	evtimer_del(hp->timer);
 }
 
-static void
-hce_proc_sigterm(evutil_socket_t sig, short ev, void *arg)
-{
-	exit(0);
-}
-
 static int
 hce_proc_icmp_open(struct net_checker_opts *o)
 {
@@ -273,7 +266,12 @@ hce_proc_main(void *argp, const struct proc_pipes *pp)
 	struct hce_io		 io;
 
 	memset(&hp, 0, sizeof(hp));
-	signal(SIGINT, SIG_IGN);	/* the parent decides when to stop */
+	/*
+	 * The parent decides when to stop: a service manager signalling
+	 * the whole group must not make a child's exit look like a crash.
+	 */
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
 	if ((hp.base = event_base_new()) == NULL)
@@ -296,9 +294,7 @@ hce_proc_main(void *argp, const struct proc_pipes *pp)
 	hp.pfe = channel_new(hp.base, pp->fd[PROC_HCE][PROC_PFE], "pfe", 0,
 	    hce_proc_dispatch_pfe, hce_proc_lost, &hp);
 	hp.timer = evtimer_new(hp.base, hce_proc_timer, &hp);
-	hp.ev_term = evsignal_new(hp.base, SIGTERM, hce_proc_sigterm, &hp);
-	if (hp.parent == NULL || hp.pfe == NULL || hp.timer == NULL ||
-	    hp.ev_term == NULL || evsignal_add(hp.ev_term, NULL) == -1)
+	if (hp.parent == NULL || hp.pfe == NULL || hp.timer == NULL)
 		fatalx("cannot set up the event loop");
 	memset(&io, 0, sizeof(io));
 	io.arg = &hp;

@@ -489,7 +489,8 @@ parent_signal(evutil_socket_t sig, short ev, void *arg)
 		break;
 	case SIGTERM:
 	case SIGINT:
-		log_info("received %s, shutting down", strsignal(sig));
+		if (!p->exiting)
+			log_info("received %s, shutting down", strsignal(sig));
 		parent_exit(p, 0);
 		break;
 	case SIGCHLD:

@@ -29,7 +29,6 @@ struct pfe_proc {
 	struct control		*control;
 	struct channel		*parent;
 	struct channel		*hce;
-	struct event		*ev_term;
 	bool			 started;
 	/* A successful reload is answered once the switch is done. */
 	bool			 reload_answer;
@@ -381,12 +380,6 @@ pfe_proc_lost(void *arg, struct channel *ch, const char *why)
 }
 
 static void
-pfe_proc_sigterm(evutil_socket_t sig, short ev, void *arg)
-{
-	pfe_proc_shutdown(arg);
-}
-
-static void
 pfe_proc_setup(struct pfe_proc *pp, const struct proc_pipes *fds,
     int control_fd)
 {
@@ -397,9 +390,7 @@ pfe_proc_setup(struct pfe_proc *pp, const struct proc_pipes *fds,
 	pp->hce = channel_new(pp->base, fds->fd[PROC_PFE][PROC_HCE], "hce", 0,
 	    pfe_proc_dispatch_hce, pfe_proc_lost, pp);
 	pp->control = control_new(pp->base, control_fd, pfe_proc_request, pp);
-	pp->ev_term = evsignal_new(pp->base, SIGTERM, pfe_proc_sigterm, pp);
-	if (pp->parent == NULL || pp->hce == NULL || pp->control == NULL ||
-	    pp->ev_term == NULL || evsignal_add(pp->ev_term, NULL) == -1)
+	if (pp->parent == NULL || pp->hce == NULL || pp->control == NULL)
 		fatalx("cannot set up the event loop");
 	memset(&io, 0, sizeof(io));
 	io.arg = pp;
@@ -420,7 +411,12 @@ pfe_proc_main(void *argp, const struct proc_pipes *fds)
 	struct pfe_proc		 pp;
 
 	memset(&pp, 0, sizeof(pp));
-	signal(SIGINT, SIG_IGN);	/* the parent decides when to stop */
+	/*
+	 * The parent decides when to stop: a service manager signalling
+	 * the whole group must not make a child's exit look like a crash.
+	 */
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
 	if ((pp.base = event_base_new()) == NULL)

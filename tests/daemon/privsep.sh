@@ -32,6 +32,17 @@ done
     fail "socket is $(stat -c %U:%G:%a "$SOCK")"
 ok "parent root, socket root:root 0660"
 
+# Only the PFE holds the control socket; the parent and the HCE do not.
+inode=$(awk -v p="$SOCK" '$8 == p { print $7; exit }' /proc/net/unix)
+[ -n "$inode" ] || fail "control socket not in /proc/net/unix"
+holds() {
+	ls -l /proc/$1/fd 2>/dev/null | grep -q "socket:\[$inode\]"
+}
+holds "$(child_pid pfe)" || fail "the pfe does not hold the control socket"
+holds "$(child_pid hce)" && fail "the hce holds the control socket"
+holds "$DPID" && fail "the parent holds the control socket"
+ok "control socket held by the pfe only"
+
 children=$(pgrep -P "$DPID")
 kill -TERM "$DPID"
 wait_exit 10

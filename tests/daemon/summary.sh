@@ -4,12 +4,14 @@
 
 start_server 127.51.0.1 8080
 cat >"$T/h.conf" <<CONF
+web1 = "127.0.0.9"
 interval 1
 timeout 200
+socket "$T/unused.sock"
 table web {
 	real port 8080
 	check http "/" code 200
-	host 127.51.0.1
+	host \$web1
 	host 127.51.0.2
 }
 service www {
@@ -17,7 +19,9 @@ service www {
 	table web
 }
 CONF
-start_daemon "$T/h.conf"
+# -D overrides the file's macro; -s wins over the file's socket.
+start_daemon "$T/h.conf" -D web1=127.51.0.1
+[ -e "$T/unused.sock" ] && fail "the configured socket was used despite -s"
 
 expect_status 127.51.0.1 up 5
 expect_status 127.51.0.2 down 5
