@@ -43,6 +43,12 @@ holds "$(child_pid hce)" && fail "the hce holds the control socket"
 holds "$DPID" && fail "the parent holds the control socket"
 ok "control socket held by the pfe only"
 
+out=$("$HOSTSTATED" -d -f "$T/h.conf" -s "$SOCK" 2>&1); rc=$?
+[ $rc = 1 ] && echo "$out" | grep -q "a daemon is already running" ||
+    fail "second daemon on the same socket: $rc $out"
+ctl show summary >/dev/null || fail "first daemon lost its socket"
+ok "a second daemon refuses a socket in use"
+
 children=$(pgrep -P "$DPID")
 kill -TERM "$DPID"
 wait_exit 10
