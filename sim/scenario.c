@@ -273,6 +273,11 @@ parse_fault(struct pstate *ps, uint64_t t, const struct words *wd)
 		}
 		return 0;
 	}
+	if (strcmp(f, "latency") != 0 && strcmp(f, "flap") != 0 &&
+	    strcmp(f, "http-code") != 0 && strcmp(f, "body") != 0) {
+		perr(ps, "unknown host fault: %s", f);
+		return -1;
+	}
 	if (wd->n != 6) {
 		perr(ps, wd->n < 6 ? "%s needs a value" :
 		    "%s takes one value", f);
