@@ -29,7 +29,10 @@ p_error_at(struct parser *p, const struct pos *at, const char *fmt, ...)
 	va_start(ap, fmt);
 	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	lex_error(&p->lx, at->file, at->line, "%s", msg);
+	if (at->file == NULL)	/* no position: the current token's */
+		at = &(struct pos){ TOK(p)->file, TOK(p)->line };
+	lex_error(&p->lx, at->file != NULL ? at->file : "?", at->line, "%s",
+	    msg);
 }
 
 void

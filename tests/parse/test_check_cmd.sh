@@ -83,6 +83,14 @@ expect_error "error in an included file" "hosts.conf:3" "invalid address 10.0.0.
 printf 'check icmp\nhost 10.0.0.1\n' >"$T/sub/hosts.conf"
 expect_ok "include relative to the including file" -f sub/main.conf
 
+i=0
+while [ $i -lt 20 ]; do
+	printf 'include "n%d.conf"\n' $((i + 1)) >"$T/n$i.conf"
+	i=$((i + 1))
+done
+: >"$T/n20.conf"
+expect_error "includes nested too deep" "n15.conf:1" "more than 16 nested includes" -f n0.conf
+
 printf 'interval 10\n\001\002\003\n' >"$T/bin.conf"
 expect_error "binary file" "bin.conf:2" "not a text file" -f bin.conf
 printf 'interval 10\n# caf\351\n' >"$T/latin1.conf"

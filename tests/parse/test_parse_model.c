@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "core/lex.h"
 #include "core/parse.h"
 #include "tests/parse/config_compare.h"
 
@@ -475,6 +476,18 @@ test_continuation_and_comments(void **state)
 	buf_free(&errors);
 }
 
+/* Every keyword is found by the binary search: the table is sorted. */
+static void
+test_keywords_sorted(void **state)
+{
+	int	 kw;
+
+	for (kw = KW_ALL; kw <= KW_WEIGHT; kw++)
+		assert_int_equal(lex_keyword(lex_keyword_text(kw)), kw);
+	assert_int_equal(lex_keyword("Table"), KW_NONE);
+	assert_int_equal(lex_keyword("tables"), KW_NONE);
+}
+
 int
 main(void)
 {
@@ -494,6 +507,7 @@ main(void)
 		cmocka_unit_test(test_host_map),
 		cmocka_unit_test(test_round_trip_strings),
 		cmocka_unit_test(test_continuation_and_comments),
+		cmocka_unit_test(test_keywords_sorted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
