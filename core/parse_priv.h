@@ -88,6 +88,7 @@ bool	 p_is_kw(struct parser *, enum keyword);
 bool	 p_accept(struct parser *, enum keyword);
 int	 p_expect(struct parser *, enum keyword);
 int	 p_syntax(struct parser *);
+bool	 p_at_string(struct parser *);
 int	 p_string(struct parser *, char *, size_t, const char *what);
 int	 p_cstring(struct parser *, char *, size_t, const char *what);
 int	 p_name(struct parser *, char *, size_t, const char *what);

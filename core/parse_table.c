@@ -115,8 +115,7 @@ check_http(struct parser *p, struct check_conf *ck)
 	const char	*m = ck->tls ? "https" : "http";
 	uint32_t	 code;
 
-	if (TOK(p)->type != TOK_STRING &&
-	    (TOK(p)->type != TOK_WORD || TOK(p)->kw != KW_NONE)) {
+	if (!p_at_string(p)) {
 		p_error(p, "check %s: missing path (check %s \"PATH\" "
 		    "[host NAME] code N | digest \"HEX\")", m, m);
 		return -1;
@@ -146,8 +145,7 @@ check_send(struct parser *p, struct check_conf *ck)
 	struct pos	 at;
 	const char	*why;
 
-	if (TOK(p)->type != TOK_STRING &&
-	    (TOK(p)->type != TOK_WORD || TOK(p)->kw != KW_NONE)) {
+	if (!p_at_string(p)) {
 		p_error(p, "check send: missing data (check send \"DATA\" "
 		    "expect \"PATTERN\" [ssl])");
 		return -1;
@@ -178,8 +176,7 @@ check_script(struct parser *p, struct check_conf *ck)
 {
 	struct pos	 at = p_pos(p);
 
-	if (TOK(p)->type != TOK_STRING &&
-	    (TOK(p)->type != TOK_WORD || TOK(p)->kw != KW_NONE)) {
+	if (!p_at_string(p)) {
 		p_error(p, "check script: missing path (check script "
 		    "\"/PATH\")");
 		return -1;

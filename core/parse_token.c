@@ -111,6 +111,14 @@ p_expect(struct parser *p, enum keyword kw)
 	return -1;
 }
 
+/* A string argument comes next: quoted, or a word that is no keyword. */
+bool
+p_at_string(struct parser *p)
+{
+	return TOK(p)->type == TOK_STRING ||
+	    (TOK(p)->type == TOK_WORD && TOK(p)->kw == KW_NONE);
+}
+
 /* Copy src to out translating backslash escapes; c: the C ones too. */
 static int
 unescape(const char *src, char *out, size_t len, bool c)
@@ -151,7 +159,7 @@ string_arg(struct parser *p, char *out, size_t len, const char *what,
 
 	if (t->type == TOK_ERROR)
 		return -1;
-	if (t->type != TOK_STRING && (t->type != TOK_WORD || t->kw != KW_NONE)) {
+	if (!p_at_string(p)) {
 		p_error(p, "syntax error: %s expected before %s%s%s", what,
 		    t->type == TOK_WORD ? "'" : "", p_tokdesc(p),
 		    t->type == TOK_WORD ? "'" : "");
