@@ -67,6 +67,20 @@ static const struct word top_words[] = {
 	{ NULL, NULL, CTL_NONE, ARG_NONE },
 };
 
+#define ARG_SHOWN_MAX	128	/* of a bad argument in an error */
+
+/* "unknown argument: x", with x cut short so the line always fits. */
+static void
+err_arg(struct buf *err, const char *what, const char *arg)
+{
+	size_t	n = strlen(arg);
+
+	if (n > ARG_SHOWN_MAX)
+		(void)buf_printf(err, "%s: %.*s...", what, ARG_SHOWN_MAX, arg);
+	else
+		(void)buf_printf(err, "%s: %s", what, arg);
+}
+
 /* "show|host|..." for a missing-argument message. */
 static void
 list_words(const struct word *w, struct buf *err)
@@ -84,7 +98,7 @@ match_word(const struct word *w, const char *s, struct buf *err)
 	size_t			 n = strlen(s);
 
 	if (n == 0) {
-		(void)buf_printf(err, "unknown argument: %s", s);
+		err_arg(err, "unknown argument", s);
 		return NULL;
 	}
 	for (; w->name != NULL; w++) {
@@ -93,13 +107,13 @@ match_word(const struct word *w, const char *s, struct buf *err)
 		if (strncmp(w->name, s, n) != 0)
 			continue;
 		if (found != NULL) {
-			(void)buf_printf(err, "ambiguous argument: %s", s);
+			err_arg(err, "ambiguous argument", s);
 			return NULL;
 		}
 		found = w;
 	}
 	if (found == NULL)
-		(void)buf_printf(err, "unknown argument: %s", s);
+		err_arg(err, "unknown argument", s);
 	return found;
 }
 
@@ -111,7 +125,7 @@ parse_target(const char *s, struct ctl_request *req, struct buf *err)
 	unsigned long	 v;
 
 	if (strlen(s) >= sizeof(req->target)) {
-		(void)buf_printf(err, "argument too long: %.32s...", s);
+		err_arg(err, "argument too long", s);
 		return -1;
 	}
 	(void)strcpy(req->target, s);
@@ -134,11 +148,11 @@ parse_arg(const struct word *w, int argc, char *const argv[],
 		return -1;
 	}
 	if (w->arg == ARG_NONE && argc > 0) {
-		(void)buf_printf(err, "superfluous argument: %s", argv[0]);
+		err_arg(err, "superfluous argument", argv[0]);
 		return -1;
 	}
 	if (argc > 1) {
-		(void)buf_printf(err, "superfluous argument: %s", argv[1]);
+		err_arg(err, "superfluous argument", argv[1]);
 		return -1;
 	}
 	if (argc == 1)
