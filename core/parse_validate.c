@@ -215,8 +215,8 @@ check_timing(struct parser *p, size_t ndeclared)
 
 	if ((uint64_t)c->timeout_ms >= (uint64_t)c->interval_s * 1000)
 		p_error_at(p, p->timeout_at.file != NULL ? &p->timeout_at :
-		    &p->interval_at, "global timeout %ums exceeds interval "
-		    "%us", c->timeout_ms, c->interval_s);
+		    &p->interval_at, "global timeout exceeds interval "
+		    "(%ums >= %us)", c->timeout_ms, c->interval_s);
 	for (i = 0; i < ndeclared; i++) {
 		t = &c->tables[i];
 		if (!p->tx[i].has_timeout)
@@ -224,8 +224,8 @@ check_timing(struct parser *p, size_t ndeclared)
 		if (!p->tx[i].has_interval)
 			t->interval_s = c->interval_s;
 		if ((uint64_t)t->timeout_ms >= (uint64_t)t->interval_s * 1000)
-			p_error_at(p, &p->tx[i].at, "table %s: timeout %ums "
-			    "exceeds interval %us", t->name, t->timeout_ms,
+			p_error_at(p, &p->tx[i].at, "table %s: timeout exceeds "
+			    "interval (%ums >= %us)", t->name, t->timeout_ms,
 			    t->interval_s);
 	}
 }

@@ -101,10 +101,10 @@ static const struct error_case cases[] = {
 	{ "http code out of range", "table t {\n check http \"/\" code 99\n"
 	    "}\n", 2, "invalid http code 99" },
 	{ "timeout exceeds interval", "interval 1\ntimeout 1000\n", 2,
-	    "global timeout 1000ms exceeds interval 1s" },
+	    "global timeout exceeds interval (1000ms >= 1s)" },
 	{ "table timeout exceeds interval", "table t {\n check icmp\n"
 	    " timeout 5000\n interval 5\n host 10.0.0.1\n}\n", 1,
-	    "table t: timeout 5000ms exceeds interval 5s" },
+	    "table t: timeout exceeds interval (5000ms >= 5s)" },
 	{ "check tcp without port", "table t {\n check tcp\n"
 	    " host 10.0.0.1\n}\n", 1, "table t: check tcp needs a port" },
 	{ "service without virtual host", TBL "service s {\n table t\n}\n",
