@@ -17,11 +17,14 @@
 /* A show of 100,000 hosts must fit; a monitor lagging by 1 MiB is dropped. */
 #define CONTROL_OUT_MAX		(256 * 1024 * 1024)
 #define CONTROL_MONITOR_LAG	(1024 * 1024)
+/* A client that asks nothing holds one of few slots: not for long. */
+#define CONTROL_IDLE_SEC	30
 
 struct control_client {
 	TAILQ_ENTRY(control_client)	 entry;
 	struct control			*control;
 	struct channel			*ch;
+	struct event			*idle;
 	uint32_t			 id;
 	uid_t				 uid;
 	gid_t				 gid;
@@ -142,12 +145,32 @@ control_close(struct control_client *cl)
 	TAILQ_REMOVE(&c->clients, cl, entry);
 	c->nclients--;
 	channel_free(cl->ch);
+	event_free(cl->idle);
 	free(cl);
 	/* A descriptor is free again: accept if we had paused. */
 	if (c->ev_pause != NULL && evtimer_pending(c->ev_pause, NULL)) {
 		evtimer_del(c->ev_pause);
 		event_add(c->ev_accept, NULL);
 	}
+}
+
+static void
+control_idle(evutil_socket_t fd, short ev, void *arg)
+{
+	struct control_client	*cl = arg;
+
+	log_debug("control client %u: idle for %d s, dropping it", cl->id,
+	    CONTROL_IDLE_SEC);
+	control_close(cl);
+}
+
+static void
+control_idle_reset(struct control_client *cl)
+{
+	struct timeval	 tv = { CONTROL_IDLE_SEC, 0 };
+
+	if (!cl->monitor)
+		evtimer_add(cl->idle, &tv);
 }
 
 static int
@@ -163,6 +186,7 @@ control_dispatch(void *arg, struct channel *ch, const struct msg *m)
 		channel_close_flush(ch);
 		return -1;
 	}
+	control_idle_reset(cl);
 	c->request(c->arg, cl->id, cl->may_modify, &m->u.ctl_request);
 	/* The handler may have dropped this client. */
 	return control_find(c, cl->id) == NULL ? -1 : 0;
@@ -239,14 +263,21 @@ control_accept_fd(struct control *c, int fd)
 		c->next_id = 1;		/* 0 means "no client" on the wire */
 	cl->id = c->next_id;
 	snprintf(name, sizeof(name), "control client %u", cl->id);
+	cl->idle = evtimer_new(c->base, control_idle, cl);
 	cl->ch = channel_new(c->base, fd, name, CONTROL_OUT_MAX,
 	    control_dispatch, control_error, cl);
-	if (cl->ch == NULL) {
+	if (cl->ch == NULL || cl->idle == NULL) {
 		log_warnx("control: cannot set up a client channel");
+		if (cl->ch != NULL)
+			channel_free(cl->ch);
+		else
+			close(fd);
+		if (cl->idle != NULL)
+			event_free(cl->idle);
 		free(cl);
-		close(fd);
 		return;
 	}
+	control_idle_reset(cl);
 	TAILQ_INSERT_TAIL(&c->clients, cl, entry);
 	c->nclients++;
 }
@@ -365,8 +396,10 @@ control_monitor(struct control *c, uint32_t client)
 {
 	struct control_client	*cl;
 
-	if ((cl = control_find(c, client)) != NULL)
+	if ((cl = control_find(c, client)) != NULL) {
 		cl->monitor = true;
+		evtimer_del(cl->idle);
+	}
 }
 
 void
