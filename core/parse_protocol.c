@@ -256,8 +256,14 @@ protocol_stmt(struct parser *p, void *ctx)
 		else if (p_accept(p, KW_DNS))
 			pr->type = PROTO_DNS;
 		else {
-			p_error(p, "invalid protocol type %s (http, tcp or "
-			    "dns)", p_tokdesc(p));
+			if (TOK(p)->type == TOK_WORD ||
+			    TOK(p)->type == TOK_STRING)
+				p_error(p, "invalid protocol type %.64s (http, "
+				    "tcp or dns)", TOK(p)->text);
+			else
+				p_error(p, "syntax error: protocol type (http, "
+				    "tcp or dns) expected before %s",
+				    p_tokdesc(p));
 			return -1;
 		}
 		return 0;

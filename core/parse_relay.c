@@ -61,12 +61,11 @@ relay_forward(struct parser *p, struct relay_conf *r)
 
 /* table NAME [port PORT] [MODE], after "table" */
 static int
-relay_table(struct parser *p, struct relay_conf *r, struct relay_extra *x,
-    const char *owner)
+relay_table(struct parser *p, struct relay_conf *r, struct relay_extra *x)
 {
 	size_t	 i;
 
-	if (parse_ref(p, &x->table, owner, "table") == -1)
+	if (parse_ref(p, &x->table, "", "table") == -1)
 		return -1;
 	if (p_accept(p, KW_PORT) && p_port(p, &x->table_port) == -1)
 		return -1;
@@ -96,12 +95,24 @@ relay_ssl(struct parser *p, struct relay_conf *r)
 static int
 relay_target(struct parser *p, struct relay_conf *r, struct relay_extra *x)
 {
-	if (++x->ntargets > 1) {
+	int		 rc;
+
+	if (x->ntargets > 0) {
 		p_error(p, "relay %s: more than one target (forward to, "
 		    "table or service)", r->name);
 		return -1;
 	}
-	return 0;
+	if (p_accept(p, KW_FORWARD))
+		rc = relay_forward(p, r);
+	else if (p_accept(p, KW_TABLE))
+		rc = relay_table(p, r, x);
+	else {
+		p_next(p);
+		rc = parse_ref(p, &x->service, "", "service");
+	}
+	if (rc == 0)
+		x->ntargets++;
+	return rc;
 }
 
 static int
@@ -120,14 +131,7 @@ relay_stmt(struct parser *p, void *ctx)
 		return parse_ref(p, &x->protocol, owner, "protocol");
 	if (p_is_kw(p, KW_FORWARD) || p_is_kw(p, KW_TABLE) ||
 	    p_is_kw(p, KW_SERVICE))
-		if (relay_target(p, r, x) == -1)
-			return -1;
-	if (p_accept(p, KW_FORWARD))
-		return relay_forward(p, r);
-	if (p_accept(p, KW_TABLE))
-		return relay_table(p, r, x, owner);
-	if (p_accept(p, KW_SERVICE))
-		return parse_ref(p, &x->service, owner, "service");
+		return relay_target(p, r, x);
 	if (p_accept(p, KW_BACKUP)) {
 		if (p_expect(p, KW_TABLE) == -1 ||
 		    parse_ref(p, &x->backup, owner, "backup table") == -1)

@@ -265,8 +265,13 @@ p_port(struct parser *p, uint16_t *port)
 	for (i = 0; t->type == TOK_WORD && i < t->len; i++)
 		if (t->text[i] < '0' || t->text[i] > '9')
 			break;
+	if (t->type != TOK_WORD && t->type != TOK_STRING) {
+		p_error(p, "syntax error: port expected before %s",
+		    p_tokdesc(p));
+		return -1;
+	}
 	if (t->type != TOK_WORD || t->len == 0 || i < t->len) {
-		p_error(p, "invalid port %.64s", p_tokdesc(p));
+		p_error(p, "invalid port %.64s", t->text);
 		return -1;
 	}
 	if (t->len > 5 || (v = (uint32_t)atoi(t->text)) < 1 || v > 65535) {

@@ -113,6 +113,11 @@ static const struct error_case cases[] = {
 	    " 80\n}\n", 1, "service s has no table" },
 	{ "relay without listener", TBL "relay r {\n table t\n}\n", 5,
 	    "relay r has no listener" },
+	{ "relay with two targets", TBL "relay r {\n listen on 127.0.0.1 "
+	    "port 80\n forward to 10.0.0.1 port 80\n table t\n}\n", 8,
+	    "relay r: more than one target" },
+	{ "port missing", "table t {\n real port\n}\n", 2,
+	    "syntax error: port expected before end of line" },
 	{ "relay without target", "relay r {\n listen on 127.0.0.1 port 80"
 	    "\n}\n", 1, "relay r has no target" },
 	{ "unterminated string", "table t {\n check http \"/ code 200\n}\n",
