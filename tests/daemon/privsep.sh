@@ -65,3 +65,11 @@ wait_exit 10
 [ "$DAEMON_RC" = 0 ] || fail "SIGINT: exit status $DAEMON_RC"
 [ -e "$SOCK" ] && fail "socket left behind after SIGINT"
 ok "SIGINT: exit 0, no socket"
+
+start_daemon "$T/h.conf"
+out=$(ctl stop 2>&1) || fail "stop: $out"
+[ "$out" = "command succeeded" ] || fail "stop: $out"
+wait_exit 10
+[ "$DAEMON_RC" = 0 ] || fail "stop: exit status $DAEMON_RC"
+[ -e "$SOCK" ] && fail "socket left behind after stop"
+ok "hoststatectl stop: exit 0, no socket"
