@@ -125,6 +125,10 @@ config_xfer_send(struct channel *ch, const struct config *conf,
 	size_t		 i, off, len;
 	int		 rc = -1;
 
+	if (ch == NULL) {
+		log_warnx("configuration for a lost child");
+		return -1;
+	}
 	buf_init(&text, XFER_TEXT_MAX);
 	for (i = 0; r != NULL && i < r->n; i++)
 		buf_printf(&text, RESOLVE_PREFIX "%s %s\n", r->v[i].name,
