@@ -29,7 +29,7 @@ done
 
 start=$(date +%s)
 n=0
-while [ $n -lt 100 ] && [ $(( $(date +%s) - start )) -lt 15 ]; do
+while [ $n -lt 100 ] && [ $(( $(date +%s) - start )) -lt 10 ]; do
 	"$RAWCLIENT" "$SOCK" random $n $(( (n * 37) % 2000 + 1 )) >>"$T/random" ||
 	    fail "random $n: cannot connect"
 	n=$((n + 1))
@@ -42,3 +42,13 @@ sleep 1.5
 [ "$(wc -l <"$T/monitor")" -gt "$lines" ] || fail "monitor client stalled"
 kill -0 "$MON" || fail "monitor client dropped"
 ok "daemon and other clients undisturbed"
+
+# More idle clients than the daemon takes: the extra ones are closed,
+# and once they are gone hoststatectl works again.
+out=$("$RAWCLIENT" "$SOCK" hold 200 1000)
+echo "$out"
+closed=${out##* }
+[ "$closed" -ge 60 ] || fail "too many clients accepted: $out"
+wait_until 3 ctl show summary || fail "no answer after the idle clients left"
+kill -0 "$DPID" || fail "daemon died"
+ok "client slots bounded: $out"

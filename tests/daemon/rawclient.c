@@ -8,6 +8,8 @@
  *   huge            a header announcing more than the maximum length
  *   unexpected      a well-formed message a client never sends
  *   random SEED N   N pseudo-random bytes from SEED
+ *   hold N MS       open N connections, keep them MS milliseconds, and
+ *                   print how many the daemon closed ("held N closed M")
  */
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -94,27 +96,62 @@ report(int fd)
 	printf(len == 0 && poll(&pfd, 1, 0) == 1 ? "closed\n" : "noanswer\n");
 }
 
+static int
+connect_to(const char *path)
+{
+	struct sockaddr_un	 sun;
+	int			 fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1 ||
+	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		perror("rawclient: connect");
+		exit(2);
+	}
+	return fd;
+}
+
+/* Many idle clients at once: the daemon must bound them, not die. */
+static int
+hold(const char *path, int n, int ms)
+{
+	struct pollfd	 pfd[1024];
+	char		 c;
+	int		 i, closed = 0;
+
+	if (n < 1 || n > 1024)
+		return 2;
+	for (i = 0; i < n; i++) {
+		pfd[i].fd = connect_to(path);
+		pfd[i].events = POLLIN;
+	}
+	poll(NULL, 0, ms);
+	for (i = 0; i < n; i++) {
+		if (poll(&pfd[i], 1, 0) == 1 && read(pfd[i].fd, &c, 1) <= 0)
+			closed++;
+		close(pfd[i].fd);
+	}
+	printf("held %d closed %d\n", n, closed);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
 	static uint8_t		 out[64 * 1024];
-	struct sockaddr_un	 sun;
 	size_t			 n;
 	int			 fd;
 
+	if (argc == 5 && strcmp(argv[2], "hold") == 0)
+		return hold(argv[1], atoi(argv[3]), atoi(argv[4]));
 	if (argc < 3 || (n = make_bytes(argc, argv, out, sizeof(out))) == 0) {
 		fprintf(stderr, "usage: rawclient socket header|short|huge|"
-		    "unexpected|random SEED N\n");
+		    "unexpected|random SEED N|hold N MS\n");
 		return 2;
 	}
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", argv[1]);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1 ||
-	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		perror("rawclient: connect");
-		return 2;
-	}
+	fd = connect_to(argv[1]);
 	if (write(fd, out, n) != (ssize_t)n) {
 		perror("rawclient: write");
 		return 2;
