@@ -35,6 +35,7 @@ struct hce {
 	struct hce_io		 io;
 	uint32_t		 max_inflight;
 	uint32_t		 inflight;
+	int			 log_max;	/* lines above this level are not made */
 	uint64_t		 next_seq;
 	struct hce_host		*hosts;
 	size_t			 nhosts;
@@ -242,6 +243,8 @@ log_result(struct hce *hce, uint32_t id, enum host_state old,
 		level = 0;
 	else
 		level = hce->cfg->log == LOG_ALL ? 0 : 1;
+	if (hce->io.log == NULL || level > hce->log_max)
+		return;		/* formatting is most of a check's cost */
 	if (h->detail >= 0 && (error == HCE_HTTP_CODE_FAIL ||
 	    error == HCE_SCRIPT_FAIL))
 		(void)snprintf(code, sizeof(code), ",%d", h->detail);
@@ -406,6 +409,12 @@ hce_inflight(const struct hce *hce)
 	return hce->inflight;
 }
 
+void
+hce_log_level(struct hce *hce, int max_level)
+{
+	hce->log_max = max_level;
+}
+
 uint32_t
 hce_queued(const struct hce *hce)
 {
@@ -519,6 +528,7 @@ hce_new(const struct config *cfg, const struct hce_io *io,
 		return NULL;
 	hce->io = *io;
 	hce->max_inflight = max_inflight ? max_inflight : HCE_INFLIGHT_DEFAULT;
+	hce->log_max = 1;
 	if (hce_arrays_alloc(hce, cfg) == -1) {
 		free(hce);
 		return NULL;
@@ -621,7 +631,9 @@ dispatch_id(struct hce *hce, const struct msg *m, uint64_t now_ms)
 	switch (m->type) {
 	case MSG_HOST_DISABLE:
 	case MSG_HOST_ENABLE:
-		if (id >= hce->nhosts || !host_checkable(hce, id))
+		/* hosts of unchecked (relay) tables are valid, and idle */
+		if (id >= hce->nhosts || hce->cfg->hosts[id].table_id >=
+		    hce->ntables || !config_table_live(host_table(hce, id)))
 			return -1;
 		hce->hosts[id].disabled = m->type == MSG_HOST_DISABLE;
 		if (m->type == MSG_HOST_DISABLE)

@@ -50,6 +50,11 @@ int		 hce_dispatch(struct hce *, enum hs_peer, const struct msg *,
 void		 hce_reload(struct hce *, const struct config *, uint64_t now_ms);
 /* Checks started and not yet reported (for invariants and tests). */
 uint32_t	 hce_inflight(const struct hce *);
+/*
+ * Make log lines up to this level only (default 1: every line).  With 0,
+ * results that change nothing cost no formatting (log brief).
+ */
+void		 hce_log_level(struct hce *, int max_level);
 /* Read-only views for the simulator, invariants and tests. */
 uint32_t	 hce_queued(const struct hce *);
 bool		 hce_host_inflight(const struct hce *, uint32_t host_id);

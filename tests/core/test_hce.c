@@ -446,6 +446,43 @@ test_templates_are_not_checked(void **state)
 	fixture_free(f);
 }
 
+/* Relay tables without a check: never checked, yet addressable. */
+static void
+test_unchecked_tables(void **state)
+{
+	struct config	*c = conf_hosts(2, 1, 0, 10);
+	struct fixture	*f;
+	struct msg	 m;
+
+	c->tables[1].check.type = CHECK_NONE;
+	f = fixture_new(c, 0);
+	tio_run_hce(&f->io, f->hce, 30000);
+	assert_int_equal(f->io.nstarts, 4);	/* host 0 at 0, 10, 20, 30 s */
+	assert_int_equal(f->io.starts[3].host_id, 0);
+	m = id_msg(MSG_HOST_DISABLE, 1);
+	assert_int_equal(hce_dispatch(f->hce, PEER_PFE, &m, 30000), 0);
+	m = id_msg(MSG_TABLE_ENABLE, 1);
+	assert_int_equal(hce_dispatch(f->hce, PEER_PFE, &m, 30000), 0);
+	assert_int_equal(hce_host_next_check(f->hce, 1), HS_TIME_NEVER);
+	fixture_free(f);
+}
+
+static void
+test_log_level_brief(void **state)
+{
+	struct fixture	*f = fixture_new(tc_seed_simple(), 0);
+
+	hce_log_level(f->hce, 0);
+	tio_run_hce(&f->io, f->hce, 1);
+	tio_report(&f->io, f->hce, 0, true, HCE_HTTP_CODE_OK, 3);
+	tio_run_hce(&f->io, f->hce, 10000);
+	tio_report(&f->io, f->hce, 0, true, HCE_HTTP_CODE_OK, 3);
+	assert_string_equal(buf_str(&f->io.log), "0 host 10.1.100.1, check "
+	    "http code (3ms,http code ok), state unknown -> up, "
+	    "availability 100.00%\n");
+	fixture_free(f);
+}
+
 int
 main(void)
 {
@@ -466,6 +503,8 @@ main(void)
 		cmocka_unit_test(test_script_result_from_parent),
 		cmocka_unit_test(test_reload_keeps_state),
 		cmocka_unit_test(test_templates_are_not_checked),
+		cmocka_unit_test(test_unchecked_tables),
+		cmocka_unit_test(test_log_level_brief),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
