@@ -3,7 +3,9 @@
 . "$(dirname "$0")/lib.sh"
 
 start_server 127.52.0.1 8080
+WEB1=$LAST_SERVER
 start_server 127.52.0.2 8080
+WEB2=$LAST_SERVER
 cat >"$T/h.conf" <<CONF
 interval 1
 timeout 200
@@ -111,3 +113,12 @@ out=$(nobody host disable 127.52.0.1 2>&1); rc=$?
     fail "unprivileged disable: $rc $out"
 expect_status 127.52.0.1 up 1
 ok "permissions: show for readers, changes for root and the socket's group"
+
+# The seed's "what if every host goes down": the sorry server takes over.
+stop_server "$WEB1"
+stop_server "$WEB2"
+expect_status webhosts:8080 empty 4
+expect_status www "active (using backup table)" 1
+expect_status 127.52.0.1 down 1
+expect_status 127.52.0.2 down 1
+ok "every web host down: backup table in use"
