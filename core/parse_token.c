@@ -23,16 +23,19 @@ p_pos(struct parser *p)
 void
 p_error_at(struct parser *p, const struct pos *at, const char *fmt, ...)
 {
-	char	 msg[1024];
-	va_list	 ap;
+	char		 msg[1024];
+	va_list		 ap;
+	struct pos	 here;
 
 	va_start(ap, fmt);
 	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (at->file == NULL)	/* no position: the current token's */
-		at = &(struct pos){ TOK(p)->file, TOK(p)->line };
-	lex_error(&p->lx, at->file != NULL ? at->file : "?", at->line, "%s",
-	    msg);
+		here = p_pos(p);
+	else
+		here = *at;
+	lex_error(&p->lx, here.file != NULL ? here.file : "?", here.line,
+	    "%s", msg);
 }
 
 void
