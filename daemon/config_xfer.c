@@ -110,7 +110,7 @@ xfer_chunk(struct channel *ch, const char *p, size_t len)
 
 	memset(&m, 0, sizeof(m));
 	m.type = MSG_CFG_TEXT;
-	m.u.text.len = len;
+	m.u.text.len = (uint32_t)len;	/* <= MSG_TEXT_MAX */
 	memcpy(m.u.text.text, p, len);
 	return channel_send(ch, &m);
 }

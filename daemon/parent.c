@@ -155,7 +155,7 @@ parent_reload_result(struct parent *p, uint32_t client, bool ok,
 			len = nl - text;
 	}
 	memcpy(m.u.text.text, text, len);
-	m.u.text.len = len;
+	m.u.text.len = (uint32_t)len;	/* <= MSG_TEXT_MAX */
 	parent_send(p, PROC_PFE, &m);
 }
 
