@@ -216,9 +216,10 @@ hce_proc_dispatch_pfe(void *arg, struct channel *ch, const struct msg *m)
 		log_setverbose(m->u.id.id);
 		return 0;
 	}
-	if (!hp->started)
-		fatalx("protocol error from pfe: %s before start",
-		    msg_type_name(m->type));
+	/*
+	 * An operator command may overtake the parent's first start on
+	 * the other channel: the engine exists already and takes it.
+	 */
 	if (hce_dispatch(hp->hce, PEER_PFE, m, proc_now_ms()) == -1)
 		log_warnx("pfe: %s for id %u ignored", msg_type_name(m->type),
 		    m->u.id.id);
