@@ -13,9 +13,13 @@ if [ "$(id -u)" != 0 ]; then
 	exit 77
 fi
 # The README's way of creating the unprivileged user.
-if ! id _hoststated >/dev/null 2>&1; then
-	useradd -r -d /var/empty -s /usr/sbin/nologin _hoststated || exit 1
-fi
+# Tests run in parallel: another one may be creating it right now.
+for try in 1 2 3 4 5 6 7 8 9 10; do
+	id _hoststated >/dev/null 2>&1 && break
+	useradd -r -d /var/empty -s /usr/sbin/nologin _hoststated 2>/dev/null ||
+	    sleep 0.3
+done
+id _hoststated >/dev/null 2>&1 || { echo "FAIL: cannot create _hoststated"; exit 1; }
 mkdir -p /var/empty
 
 T=$(mktemp -d /tmp/hoststated-test.XXXXXX)
