@@ -526,6 +526,63 @@ test_show_hosts_details(void **state)
 	fixture_free(f);
 }
 
+/* Neither table has a host up: the service is down and its rules go. */
+static void
+test_service_down_and_backup_disabled(void **state)
+{
+	struct fixture	*f = fixture_new(tc_seed_backup());
+
+	tio_status(f->pfe, 3, HOST_UP, 1, 1, HCE_ICMP_OK);
+	tio_status(f->pfe, 0, HOST_DOWN, 1, 0, HCE_HTTP_CODE_FAIL);
+	tio_status(f->pfe, 1, HOST_DOWN, 1, 0, HCE_HTTP_CODE_FAIL);
+	assert_int_equal(pfe_service_active(f->pfe, 0), 2);
+	assert_int_equal(ctl(f, "table disable sorry_server:80"), 0);
+	assert_int_equal(pfe_service_active(f->pfe, 0), HS_ID_NONE);
+	assert_false(pfe_service_installed(f->pfe, 0));
+	assert_show(f, CTL_SHOW_SUMMARY,
+	    "Type      Id    Name                            Avlblty Status\n"
+	    "service    0    www                                     down\n"
+	    "table      0    webhosts                                empty\n"
+	    "host       1    10.1.1.101                      0.00%   down\n"
+	    "host       0    10.1.1.100                      0.00%   down\n"
+	    "table      2    sorry_server:80                         disabled\n");
+	assert_string_equal(buf_str(&f->io.ops),
+	    "add www\nreplace www sorry_server:80 127.0.0.1\nremove www\n");
+	assert_show(f, CTL_SHOW_SERVICES,
+	    "Type      Id    Name                            Avlblty Status\n"
+	    "service    0    www                                     down\n");
+	fixture_free(f);
+}
+
+/* A relay shows its table and backup table; a disabled relay says so. */
+static void
+test_relay_rows(void **state)
+{
+	struct config	*c = tc_new();
+	uint32_t	 a, b;
+	struct fixture	*f;
+
+	a = tc_table(c, "web", 80, true, CHECK_TCP);
+	(void)tc_host(c, a, "10.0.0.1", 0);
+	b = tc_table(c, "sorry", 80, true, CHECK_TCP);
+	(void)tc_host(c, b, "10.0.9.1", 0);
+	(void)tc_relay(c, "wwwssl", a, b);
+	(void)tc_relay(c, "off", HS_ID_NONE, HS_ID_NONE);
+	c->relays[1].disabled = true;
+	f = fixture_new(c);
+	tio_status(f->pfe, 1, HOST_UP, 1, 1, HCE_TCP_CONNECT_OK);
+	assert_show(f, CTL_SHOW_SUMMARY,
+	    "Type      Id    Name                            Avlblty Status\n"
+	    "relay      0    wwwssl                                  active\n"
+	    "table      0    web                                     empty\n"
+	    "host       0    10.0.0.1                                unknown\n"
+	    "table      1    sorry                                   active (1 hosts up)\n"
+	    "host       1    10.0.9.1                        100.00% up\n"
+	    "relay      1    off                                     disabled\n");
+	assert_int_equal(f->io.nops, 0);	/* relays have no layer 3 */
+	fixture_free(f);
+}
+
 int
 main(void)
 {
@@ -545,6 +602,8 @@ main(void)
 		cmocka_unit_test(test_reload_releases_demotion),
 		cmocka_unit_test(test_row_order),
 		cmocka_unit_test(test_show_hosts_details),
+		cmocka_unit_test(test_service_down_and_backup_disabled),
+		cmocka_unit_test(test_relay_rows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
