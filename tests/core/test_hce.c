@@ -483,6 +483,44 @@ test_log_level_brief(void **state)
 	fixture_free(f);
 }
 
+static void
+test_empty_config_never_due(void **state)
+{
+	struct fixture	*f = fixture_new(tc_new(), 0);
+
+	assert_true(hce_next_deadline(f->hce) == HS_TIME_NEVER);
+	hce_run(f->hce, 1000);
+	assert_int_equal(f->io.nstarts, 0);
+	fixture_free(f);
+}
+
+/* Reload empties the queue and puts every host on the new grid. */
+static void
+test_reload_with_queue(void **state)
+{
+	struct fixture	*f = fixture_new(conf_hosts(1, 3, 0, 10), 1);
+	struct config	*c2 = conf_hosts(1, 3, 0, 10);
+
+	c2->tables[0].disabled = true;
+	tio_run_hce(&f->io, f->hce, 5);
+	assert_int_equal(hce_queued(f->hce), 2);
+	f->io.now_ms = 100;
+	hce_reload(f->hce, c2, 100);
+	assert_int_equal(hce_queued(f->hce), 0);
+	assert_int_equal(hce_inflight(f->hce), 0);
+	assert_true(hce_next_deadline(f->hce) == HS_TIME_NEVER);
+	tc_free(f->cfg);
+	f->cfg = c2;
+	{
+		struct msg m = id_msg(MSG_TABLE_ENABLE, 0);
+
+		assert_int_equal(hce_dispatch(f->hce, PEER_PFE, &m, 200), 0);
+	}
+	assert_int_equal(hce_host_next_check(f->hce, 0), 10100);
+	assert_int_equal(hce_host_next_check(f->hce, 2), 10102);
+	fixture_free(f);
+}
+
 int
 main(void)
 {
@@ -505,6 +543,8 @@ main(void)
 		cmocka_unit_test(test_templates_are_not_checked),
 		cmocka_unit_test(test_unchecked_tables),
 		cmocka_unit_test(test_log_level_brief),
+		cmocka_unit_test(test_empty_config_never_due),
+		cmocka_unit_test(test_reload_with_queue),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
