@@ -425,7 +425,7 @@ runner_world(struct runner *r)
 	buf_free(&err);
 	if (w == NULL)
 		return NULL;
-	w->verbose = r->ro->verbose;
+	world_set_verbose(w, r->ro->verbose);
 	w->reload = run_reload;
 	w->reload_arg = r;
 	w->after_event = r->ro->after_event;

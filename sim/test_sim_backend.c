@@ -67,6 +67,42 @@ test_clock_random_times_come_out_sorted(void **state)
 	clock_free(&c);
 }
 
+/* Events due at the current instant keep (time, insertion) order too. */
+static void
+test_clock_due_now_after_earlier_same_instant(void **state)
+{
+	struct sim_clock	c;
+	struct sim_event	ev;
+
+	clock_init(&c);
+	memset(&ev, 0, sizeof(ev));
+	ev.time_ms = 10, ev.a = 'X';
+	assert_int_equal(clock_schedule(&c, &ev), 0);
+	ev.time_ms = 5, ev.a = 'Y';
+	assert_int_equal(clock_schedule(&c, &ev), 0);
+	assert_true(clock_pop(&c, &ev));
+	assert_int_equal(ev.a, 'Y');
+	ev.time_ms = 5, ev.a = 'Z';		/* due now */
+	assert_int_equal(clock_schedule(&c, &ev), 0);
+	ev.time_ms = 10, ev.a = 'W';
+	assert_int_equal(clock_schedule(&c, &ev), 0);
+	assert_int_equal(clock_next(&c), 5);
+	assert_true(clock_pop(&c, &ev));
+	assert_int_equal(ev.a, 'Z');
+	assert_true(clock_pop(&c, &ev));
+	assert_int_equal(ev.a, 'X');
+	assert_int_equal(c.now_ms, 10);
+	ev.time_ms = 10, ev.a = 'V';		/* due now, after W */
+	assert_int_equal(clock_schedule(&c, &ev), 0);
+	assert_int_equal(clock_pending(&c), 2);
+	assert_true(clock_pop(&c, &ev));
+	assert_int_equal(ev.a, 'W');
+	assert_true(clock_pop(&c, &ev));
+	assert_int_equal(ev.a, 'V');
+	assert_false(clock_pop(&c, &ev));
+	clock_free(&c);
+}
+
 static void
 test_prng_same_seed_same_sequence(void **state)
 {
@@ -359,6 +395,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clock_same_instant_keeps_order),
 		cmocka_unit_test(test_clock_random_times_come_out_sorted),
+		cmocka_unit_test(test_clock_due_now_after_earlier_same_instant),
 		cmocka_unit_test(test_prng_same_seed_same_sequence),
 		cmocka_unit_test(test_prng_below_stays_in_range),
 		cmocka_unit_test(test_vhost_healthy_host_passes_every_method),

@@ -22,12 +22,20 @@ struct sim_event {
 	uint64_t	 c;
 };
 
+/*
+ * Events due at the current instant (a healthy host answering at once)
+ * skip the heap: they go to a FIFO ring, which keeps their order too.
+ */
 struct sim_clock {
 	uint64_t		 now_ms;
 	uint64_t		 next_order;
 	struct sim_event	*heap;
 	size_t			 len;
 	size_t			 cap;
+	struct sim_event	*ring;
+	size_t			 rhead;
+	size_t			 rlen;
+	size_t			 rcap;
 };
 
 void		 clock_init(struct sim_clock *);

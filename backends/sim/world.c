@@ -565,7 +565,7 @@ world_engines(struct world *w, struct buf *err)
 	pio.table_replace = pfe_table_replace;
 	pio.rules_add = pfe_rules_add;
 	pio.rules_remove = pfe_rules_remove;
-	pio.event = pfe_event;
+	pio.event = w->opts.quiet ? NULL : pfe_event;
 	pio.send = pfe_send;
 	pio.log = io_log;
 	memset(&dio, 0, sizeof(dio));
@@ -611,6 +611,7 @@ world_new(struct config *conf, const struct world_opts *opts,
 		world_free(w);
 		return NULL;
 	}
+	world_set_verbose(w, false);
 	return w;
 }
 
@@ -639,6 +640,14 @@ world_free(struct world *w)
 	fifo_free(&w->fifo);
 	buf_free(&w->line);
 	free(w);
+}
+
+void
+world_set_verbose(struct world *w, bool verbose)
+{
+	w->verbose = verbose;
+	/* Lines nobody prints are not even formatted: most of a check. */
+	hce_log_level(w->hce, w->opts.quiet ? -1 : verbose ? 1 : 0);
 }
 
 uint64_t

@@ -101,6 +101,8 @@ int		 world_start(struct world *);
 /* Process every event due strictly before t, then set now to t. */
 int		 world_run_before(struct world *, uint64_t t);
 uint64_t	 world_now(const struct world *);
+/* Print the engines' verbose lines too (-v, hoststatectl log verbose). */
+void		 world_set_verbose(struct world *, bool);
 
 /* The virtual host named as written in the configuration, or NULL. */
 struct vhost	*world_vhost(struct world *, const char *name);

@@ -12,6 +12,23 @@
 #include "core/hce.h"
 #include "core/pfe.h"
 
+/* A failure as hoststatectl prints it: each line prefixed. */
+static void
+ctl_failure(struct buf *out, const char *text)
+{
+	const char	*nl;
+
+	if (*text == '\0')
+		text = "command failed";
+	while (*text != '\0') {
+		nl = strchr(text, '\n');
+		if (nl == NULL)
+			nl = text + strlen(text);
+		buf_printf(out, "hoststatectl: %.*s\n", (int)(nl - text), text);
+		text = *nl == '\n' ? nl + 1 : nl;
+	}
+}
+
 static int
 world_show(struct world *w, enum ctl_action action, struct buf *out)
 {
@@ -40,8 +57,7 @@ world_command(struct world *w, const struct ctl_request *req,
 	if (rv == 0)
 		buf_puts(out, "command succeeded\n");
 	else
-		buf_printf(out, "%s\n", err.len > 0 ? buf_str(&err) :
-		    "command failed");
+		ctl_failure(out, buf_str(&err));
 	buf_free(&err);
 	return rv;
 }
@@ -53,7 +69,7 @@ world_ctl_reload(struct world *w, const char *path, struct buf *out)
 	int		rv;
 
 	if (w->reload == NULL) {
-		buf_puts(out, "reload not supported\n");
+		ctl_failure(out, "reload not supported");
 		return -1;
 	}
 	buf_init(&err, 65536);
@@ -61,7 +77,7 @@ world_ctl_reload(struct world *w, const char *path, struct buf *out)
 	if (rv == 0)
 		buf_puts(out, "command succeeded\n");
 	else
-		buf_printf(out, "%s", buf_str(&err));
+		ctl_failure(out, buf_str(&err));
 	buf_free(&err);
 	return rv;
 }
@@ -75,7 +91,7 @@ world_ctl(struct world *w, int argc, char *const argv[], struct buf *out)
 
 	buf_init(&err, 1024);
 	if (ctl_parse(argc, argv, &req, &err) == -1) {
-		buf_printf(out, "%s\n", buf_str(&err));
+		buf_printf(out, "hoststatectl: %s\n", buf_str(&err));
 		buf_free(&err);
 		return -1;
 	}
@@ -95,8 +111,8 @@ world_ctl(struct world *w, int argc, char *const argv[], struct buf *out)
 		return 0;
 	case CTL_LOG_BRIEF:
 	case CTL_LOG_VERBOSE:
-		w->verbose = req.action == CTL_LOG_VERBOSE;
-		buf_puts(out, "logging request sent.\n");
+		world_set_verbose(w, req.action == CTL_LOG_VERBOSE);
+		buf_puts(out, "command succeeded\n");
 		return 0;
 	case CTL_STOP:
 		world_shutdown(w);
