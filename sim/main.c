@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backends/sim/world.h"
 #include "sim/explore.h"
 #include "sim/run.h"
 #include "sim/scenario.h"
@@ -19,7 +20,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: hoststated-sim [-v] [-s seed] scenario\n"
 	    "       hoststated-sim --explore N [-v] [-s seed] [-o dir] "
-	    "config\n");
+	    "[--inject drop-table-remove] config\n");
 	exit(EXIT_SCENARIO);
 }
 
@@ -67,6 +68,7 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "explore", required_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "inject", required_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run_opts		ro;
@@ -87,6 +89,12 @@ main(int argc, char *argv[])
 			if (parse_u64(optarg, &runs) == -1 || runs == 0)
 				usage();
 			explore = true;
+			break;
+		case 'i':
+			/* A deliberately broken world, to see explore catch it. */
+			if (strcmp(optarg, "drop-table-remove") != 0)
+				usage();
+			eo.inject |= WORLD_INJECT_DROP_TABLE_REMOVE;
 			break;
 		case 'o':
 			eo.dir = optarg;
