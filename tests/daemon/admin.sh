@@ -78,8 +78,14 @@ ok "service disable/enable"
 
 expect_ok poll
 expect_ok log verbose
+# Verbose: the pfe says what it would apply to layer 3 (no backend yet).
+expect_ok host disable 127.52.0.2
+wait_until 2 grep -q "service www: table webhosts:8080 would hold 1 addresses" "$LOG" ||
+    fail "no layer-3 line at verbose level"
+expect_ok host enable 127.52.0.2
+expect_status 127.52.0.2 up 4
 expect_ok log brief
-ok "poll, log verbose, log brief"
+ok "poll, log verbose (layer-3 changes logged), log brief"
 
 expect_err "no such table: nosuch" table disable nosuch
 expect_err "no such host: 10.9.9.9" host disable 10.9.9.9
