@@ -14,8 +14,11 @@
 #include "daemon/control.h"
 #include "daemon/log.h"
 
-/* A show of 100,000 hosts must fit; a monitor lagging by 1 MiB is dropped. */
-#define CONTROL_OUT_MAX		(256 * 1024 * 1024)
+/*
+ * A show of 100,000 hosts (about 60 bytes a row, 310 at most) must fit;
+ * a monitor lagging by 1 MiB is dropped.
+ */
+#define CONTROL_OUT_MAX		(64 * 1024 * 1024)
 #define CONTROL_MONITOR_LAG	(1024 * 1024)
 /* A client that asks nothing holds one of few slots: not for long. */
 #define CONTROL_IDLE_SEC	30
