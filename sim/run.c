@@ -171,6 +171,8 @@ static void
 stmt_error(struct runner *r, const struct scen_stmt *s, const char *msg,
     const char *what)
 {
+	if (r->ro->out != NULL)
+		fflush(r->ro->out);	/* the timeline so far, then the error */
 	fprintf(r->ro->err, "%s:%d: %s: %s\n", r->sc->path, s->line, msg,
 	    what);
 	r->error = 1;
@@ -474,6 +476,8 @@ scenario_run(const struct scenario *sc, const struct run_opts *ro,
 	runner_free(&r);
 	return 0;
 fail:
+	if (ro->out != NULL)
+		fflush(ro->out);
 	fprintf(ro->err, "%s: simulation stopped at %llu ms: %s\n", sc->path,
 	    (unsigned long long)world_now(r.w), r.w->errstr);
 	runner_free(&r);
