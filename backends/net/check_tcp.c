@@ -1,7 +1,10 @@
 /*
  * check tcp: a non-blocking connect within the table's timeout.  Every
  * stream method starts here; once connected, the plain tcp check is
- * done and the others go on to TLS or to their request.
+ * done and the others go on to TLS or to their request.  The plain
+ * check delays its final handshake ACK (TCP_QUICKACK off) and resets:
+ * the SYN-ACK already proves the listener, and the host's application
+ * never sees the connection, as HAProxy's connect-only checks do.
  */
 #include <sys/socket.h>
 
@@ -75,13 +78,19 @@ tcp_start(struct net_check *chk)
 	}
 	chk->fd = fd;
 	chk->phase = PHASE_CONNECT;
+	if (chk->table->check.type == CHECK_TCP)
+		net_delay_ack(fd);
 	if (connect(fd, (struct sockaddr *)&ss, len) == -1 &&
 	    errno != EINPROGRESS) {
 		net_defer(chk, false, connect_error(errno), -1);
 		return;
 	}
-	/* Even an immediate success is reported from the loop. */
-	net_wait(chk, fd, EV_WRITE);
+	/*
+	 * Even an immediate success is reported from the loop.  Readable
+	 * as well as writable means an error or early data: only then is
+	 * SO_ERROR worth a system call.
+	 */
+	net_wait(chk, fd, EV_READ | EV_WRITE);
 }
 
 void
@@ -90,11 +99,12 @@ tcp_connected(struct net_check *chk, short what)
 	int		 err = 0;
 	socklen_t	 len = sizeof(err);
 
-	if (what & EV_TIMEOUT) {
+	if (net_timed_out(what)) {
 		net_finish(chk, false, HCE_TCP_CONNECT_TIMEOUT, -1);
 		return;
 	}
-	if (getsockopt(chk->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+	if ((what & EV_READ) &&
+	    getsockopt(chk->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
 		err = errno;
 	if (err != 0) {
 		net_finish(chk, false, connect_error(err), -1);

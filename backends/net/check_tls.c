@@ -69,7 +69,7 @@ tls_step(struct net_check *chk, short what)
 {
 	int	 r;
 
-	if (what & EV_TIMEOUT) {
+	if (net_timed_out(what)) {
 		net_finish(chk, false, HCE_TLS_CONNECT_TIMEOUT, -1);
 		return;
 	}

@@ -7,6 +7,8 @@
  */
 #include <sys/socket.h>
 
+#include <poll.h>
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +147,12 @@ net_wait(struct net_check *chk, int fd, short what)
 	event_add(chk->ev, &tv);
 }
 
+bool
+net_timed_out(short what)
+{
+	return (what & EV_TIMEOUT) && !(what & (EV_READ | EV_WRITE));
+}
+
 /* A result known while starting is reported from the loop, as promised. */
 void
 net_defer(struct net_check *chk, bool up, enum check_error error,
@@ -159,11 +167,43 @@ net_defer(struct net_check *chk, bool up, enum check_error error,
 	event_active(chk->ev, EV_TIMEOUT, 0);
 }
 
+/*
+ * The deadline fired: is the socket ready all the same?  After a stall
+ * (a busy host, a descheduled process) the loop expires every overdue
+ * timer in one pass but harvests only a batch of the ready sockets, so
+ * a check that connected in time could be taken for a timeout.  Past
+ * the deadline plus the grace, a timeout is a timeout: a peer trickling
+ * bytes cannot keep a check alive.
+ */
+static short
+net_ready_late(struct net_check *chk)
+{
+	struct pollfd	 p;
+	short		 want, got = 0;
+
+	want = event_get_events(chk->ev) & (EV_READ | EV_WRITE);
+	if (want == 0 || chk->fd == -1 ||
+	    net_now_ms() >= chk->deadline_ms + NET_LAG_GRACE_MS)
+		return 0;
+	p.fd = chk->fd;
+	p.events = (want & EV_READ ? POLLIN : 0) | (want & EV_WRITE ? POLLOUT : 0);
+	p.revents = 0;
+	if (poll(&p, 1, 0) != 1)
+		return 0;
+	if ((want & EV_READ) && (p.revents & (POLLIN | POLLHUP | POLLERR)))
+		got |= EV_READ;
+	if ((want & EV_WRITE) && (p.revents & (POLLOUT | POLLHUP | POLLERR)))
+		got |= EV_WRITE;
+	return got;
+}
+
 void
 net_check_io(int fd, short what, void *arg)
 {
 	struct net_check	*chk = arg;
 
+	if (what == EV_TIMEOUT)
+		what |= net_ready_late(chk);
 	switch (chk->phase) {
 	case PHASE_DEFERRED:
 		net_finish(chk, chk->pending_up, chk->pending_error,

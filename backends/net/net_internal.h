@@ -23,6 +23,8 @@
 #define NET_ICMP_SLOTS		65536	/* one per 16-bit echo sequence */
 #define NET_READ_CHUNK		16384
 #define SCRIPT_GRACE_MS		1000	/* parent answer after the timeout */
+#define NET_LAG_GRACE_MS	1000	/* readiness rechecked this long past
+					   the deadline, for a late loop */
 
 enum check_phase {
 	PHASE_DEFERRED,		/* result known at start: report from the loop */
@@ -111,6 +113,14 @@ void		 net_defer(struct net_check *, bool up, enum check_error,
 /* Wait for what (EV_READ/EV_WRITE or 0) until the check's deadline. */
 void		 net_wait(struct net_check *, int fd, short what);
 void		 net_check_io(int fd, short what, void *arg);
+/*
+ * Only the deadline fired.  Readiness seen in the same loop pass wins:
+ * the loop may have been late, the peer was not.
+ */
+bool		 net_timed_out(short what);
+
+/* net_sockopt.c: best effort, failure only costs the optimisation */
+void		 net_delay_ack(int fd);
 
 /* check_tcp.c */
 struct sockaddr_storage;

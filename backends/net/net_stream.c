@@ -164,7 +164,7 @@ stream_read(struct net_check *chk)
 void
 stream_step(struct net_check *chk, short what)
 {
-	if (what & EV_TIMEOUT) {
+	if (net_timed_out(what)) {
 		if (chk->phase == PHASE_WRITE)
 			net_finish(chk, false,
 			    stream_error(chk, FAULT_WRITE_TIMEOUT), -1);
