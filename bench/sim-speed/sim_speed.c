@@ -27,6 +27,18 @@ peak_rss_kib(void)
 	return ru.ru_maxrss;
 }
 
+/* CPU time: the figure that holds when the machine is shared. */
+static double
+cpu_seconds(void)
+{
+	struct rusage	ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) == -1)
+		return 0;
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 static double
 wall_seconds(void)
 {
@@ -95,7 +107,7 @@ main(int argc, char *argv[])
 	unsigned int		 hosts = 1000, tables = 10, hours = 24;
 	uint64_t		 seed = 1, end, t, step;
 	long			 rss0, rss1;
-	double			 t0, t1;
+	double			 t0, t1, c0, c1;
 	int			 ch;
 
 	while ((ch = getopt(argc, argv, "H:n:s:t:")) != -1) {
@@ -137,6 +149,7 @@ main(int argc, char *argv[])
 	end = (uint64_t)hours * 3600 * 1000;
 	step = 3600 * 1000 / FAULTS_PER_HOUR;
 	t0 = wall_seconds();
+	c0 = cpu_seconds();
 	for (t = step; t <= end; t += step) {
 		if (world_run_before(w, t) == -1) {
 			fprintf(stderr, "sim_speed: %s\n", w->errstr);
@@ -145,6 +158,7 @@ main(int argc, char *argv[])
 		random_fault(w, &p, t);
 	}
 	t1 = wall_seconds();
+	c1 = cpu_seconds();
 	rss1 = peak_rss_kib();
 	printf("hosts=%u\ntables=%u\nvirtual_hours=%u\n", hosts, tables,
 	    hours);
@@ -152,6 +166,8 @@ main(int argc, char *argv[])
 	    (unsigned long long)w->nchecks, (unsigned long long)w->nmsgs);
 	printf("wall_seconds=%.3f\nchecks_per_second=%.0f\n", t1 - t0,
 	    (double)w->nchecks / (t1 - t0));
+	printf("cpu_seconds=%.3f\nchecks_per_cpu_second=%.0f\n", c1 - c0,
+	    (double)w->nchecks / (c1 - c0));
 	printf("peak_rss_kib=%ld\nbytes_per_host=%.0f\n", rss1,
 	    (double)(rss1 - rss0) * 1024.0 / hosts);
 	world_free(w);
