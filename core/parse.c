@@ -387,6 +387,7 @@ parser_run(struct parser *p, bool pushed, struct buf *notes)
 	free(p->sx);
 	free(p->rx);
 	free(p->px);
+	free(p->hx);
 	free(p->uses);
 	lex_free(&p->lx);
 	return cfg;

@@ -67,6 +67,7 @@ struct parser {
 	struct service_extra	*sx;
 	struct relay_extra	*rx;
 	struct pos		*px;		/* protocol declarations */
+	struct pos		*hx;		/* host declarations */
 	size_t			 tcap, hcap, scap, pcap, rcap;
 	struct table_use	*uses;
 	size_t			 nuses, ucap;
@@ -116,6 +117,7 @@ int	 parse_table_use(struct parser *, bool relay, bool backup, uint32_t);
 void	 parse_validate(struct parser *, struct buf *notes);
 void	 parse_validate_owners(struct parser *);
 int	 parse_copy_host(struct parser *, struct table_conf *, uint32_t);
+void	 parse_check_hosts(struct parser *, size_t ndeclared);
 bool	 pattern_valid(const char *, const char **why);
 
 #endif /* HS_PARSE_PRIV_H */

@@ -15,21 +15,27 @@ table_of(struct parser *p, void *ctx)
 }
 
 static int
-host_add(struct parser *p, struct table_conf *t, const struct host_conf *h)
+host_add(struct parser *p, struct table_conf *t, const struct host_conf *h,
+    const struct pos *at)
 {
 	struct config	*c = p->cfg;
 	struct host_conf *hosts;
+	struct pos	*hx;
 	uint32_t	*ids;
-	size_t		 n = t->nhosts;
+	size_t		 n = t->nhosts, cap = p->hcap;
 
 	if (c->nhosts >= HS_HOSTS_MAX) {
-		p_error(p, "too many hosts (max %d)", HS_HOSTS_MAX);
+		p_error_at(p, at, "too many hosts (max %d)", HS_HOSTS_MAX);
 		return -1;
 	}
-	if ((hosts = p_grow(c->hosts, &p->hcap, c->nhosts,
+	if ((hosts = p_grow(c->hosts, &cap, c->nhosts,
 	    sizeof(*hosts))) == NULL)
 		goto nomem;
 	c->hosts = hosts;
+	if ((hx = p_grow(p->hx, &p->hcap, c->nhosts, sizeof(*hx))) == NULL)
+		goto nomem;
+	p->hx = hx;
+	hx[c->nhosts] = *at;
 	if (n == 0 || (n & (n - 1)) == 0) {
 		if ((ids = realloc(t->host_ids, (n < 2 ? 4 : n * 2) *
 		    sizeof(*ids))) == NULL)
@@ -52,7 +58,6 @@ table_host(struct parser *p, struct table_conf *t)
 {
 	struct host_conf h;
 	struct pos	 at = p_pos(p);
-	size_t		 i;
 
 	memset(&h, 0, sizeof(h));
 	h.weight = 1;
@@ -70,13 +75,7 @@ table_host(struct parser *p, struct table_conf *t)
 		} else
 			break;
 	}
-	for (i = 0; i < t->nhosts; i++)
-		if (strcmp(p->cfg->hosts[t->host_ids[i]].name, h.name) == 0) {
-			p_error_at(p, &at, "host %s defined twice in table %s",
-			    h.name, t->name);
-			return -1;
-		}
-	return host_add(p, t, &h);
+	return host_add(p, t, &h, &at);
 }
 
 static int
@@ -341,6 +340,53 @@ int
 parse_copy_host(struct parser *p, struct table_conf *copy, uint32_t hid)
 {
 	struct host_conf h = p->cfg->hosts[hid];
+	struct pos	 at = p->hx[hid];
 
-	return host_add(p, copy, &h);
+	return host_add(p, copy, &h, &at);
+}
+
+struct host_key {
+	const char	*name;
+	uint32_t	 id;
+};
+
+static int
+host_key_cmp(const void *a, const void *b)
+{
+	const struct host_key	*x = a, *y = b;
+	int			 c = strcmp(x->name, y->name);
+
+	if (c != 0)
+		return c;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The same host twice in a table: sorted by name, in n log n. */
+void
+parse_check_hosts(struct parser *p, size_t ndeclared)
+{
+	const struct table_conf	*t;
+	struct host_key		*keys;
+	size_t			 i, j;
+
+	for (i = 0; i < ndeclared; i++) {
+		t = &p->cfg->tables[i];
+		if (t->nhosts < 2)
+			continue;
+		if ((keys = calloc(t->nhosts, sizeof(*keys))) == NULL) {
+			p_error_at(p, &p->tx[i].at, "out of memory");
+			return;
+		}
+		for (j = 0; j < t->nhosts; j++) {
+			keys[j].id = t->host_ids[j];
+			keys[j].name = p->cfg->hosts[keys[j].id].name;
+		}
+		qsort(keys, t->nhosts, sizeof(*keys), host_key_cmp);
+		for (j = 1; j < t->nhosts; j++)
+			if (strcmp(keys[j - 1].name, keys[j].name) == 0)
+				p_error_at(p, &p->hx[keys[j].id], "host %s "
+				    "defined twice in table %s", keys[j].name,
+				    t->name);
+		free(keys);
+	}
 }

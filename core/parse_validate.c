@@ -273,6 +273,7 @@ parse_validate(struct parser *p, struct buf *notes)
 	size_t	 ndeclared = p->cfg->ntables;
 
 	check_timing(p, ndeclared);
+	parse_check_hosts(p, ndeclared);
 	parse_validate_owners(p);
 	mark_templates(p, ndeclared);
 	resolve_uses(p, ndeclared);

@@ -116,6 +116,9 @@ static const struct error_case cases[] = {
 	{ "relay with two targets", TBL "relay r {\n listen on 127.0.0.1 "
 	    "port 80\n forward to 10.0.0.1 port 80\n table t\n}\n", 8,
 	    "relay r: more than one target" },
+	{ "host twice in a table", "table t {\n check icmp\n host 10.0.0.1\n"
+	    " host 10.0.0.2\n host 10.0.0.1 retry 2\n}\n", 5,
+	    "host 10.0.0.1 defined twice in table t" },
 	{ "port missing", "table t {\n real port\n}\n", 2,
 	    "syntax error: port expected before end of line" },
 	{ "relay without target", "relay r {\n listen on 127.0.0.1 port 80"
