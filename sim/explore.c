@@ -320,6 +320,9 @@ report(const struct explore_opts *eo, struct explore_result *er,
 	buf_init(&text, SCHED_TEXT_MAX);
 	buf_printf(&text, "# Replays an invariant violation found by "
 	    "hoststated-sim --explore.\n# %s\n", buf_str(&wt->msg));
+	if (wt->exp.len == 0)
+		buf_puts(&text, "# No expectation states this invariant: "
+		    "the timeline up to its end shows it.\n");
 	sched_text(config, seed, eo->inject, s, wt->t, buf_str(&wt->exp),
 	    &text);
 	if (text.truncated || write_file(path, buf_str(&text)) == -1)
