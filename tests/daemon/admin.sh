@@ -2,24 +2,24 @@
 # enable change the summary; errors say what is wrong in one line.
 . "$(dirname "$0")/lib.sh"
 
-start_server 127.52.0.1 8080
+start_server $NET.1 8080
 WEB1=$LAST_SERVER
-start_server 127.52.0.2 8080
+start_server $NET.2 8080
 WEB2=$LAST_SERVER
 cat >"$T/h.conf" <<CONF
 interval 1
 timeout 200
 table webhosts {
 	check http "/" code 200
-	host 127.52.0.1
-	host 127.52.0.2
+	host $NET.1
+	host $NET.2
 }
 table sorry_server {
 	check icmp
-	host 127.52.0.3
+	host $NET.3
 }
 service www {
-	virtual host 127.52.0.100 port 8080
+	virtual host $NET.100 port 8080
 	table webhosts
 	backup table sorry_server
 }
@@ -45,25 +45,25 @@ expect_err() {
 	[ "$out" = "hoststatectl: $text" ] || fail "$*: '$out', expected '$text'"
 }
 
-expect_ok host disable 127.52.0.1
-expect_status 127.52.0.1 disabled 1
+expect_ok host disable $NET.1
+expect_status $NET.1 disabled 1
 expect_status webhosts:8080 "active (1 hosts up)" 1
-expect_ok host enable 127.52.0.1
-expect_status 127.52.0.1 up 4
+expect_ok host enable $NET.1
+expect_status $NET.1 up 4
 expect_status webhosts:8080 "active (2 hosts up)" 1
 ok "host disable/enable by name"
 
-id=$(ctl show summary | awk -F'\t' '$3 ~ /^127.52.0.2 / { print $2 + 0 }')
+id=$(ctl show summary | awk -F'\t' -v h="$NET.2 " 'index($3, h) == 1 { print $2 + 0 }')
 expect_ok host dis "$id"
-expect_status 127.52.0.2 disabled 1
+expect_status $NET.2 disabled 1
 expect_ok host en "$id"
-expect_status 127.52.0.2 up 4
+expect_status $NET.2 up 4
 ok "host disable/enable by id $id, with prefixes"
 
 expect_ok table disable webhosts:8080
 expect_status www "active (using backup table)" 2
 expect_status webhosts:8080 disabled 1
-ctl show summary | grep -q "^host	.*127.52.0.1" &&
+ctl show summary | grep -q "^host	.*$NET.1" &&
     fail "a disabled table's hosts are still listed: $(ctl show summary)"
 expect_ok table enable webhosts:8080
 expect_status webhosts:8080 "active (2 hosts up)" 4
@@ -79,11 +79,11 @@ ok "service disable/enable"
 expect_ok poll
 expect_ok log verbose
 # Verbose: the pfe says what it would apply to layer 3 (no backend yet).
-expect_ok host disable 127.52.0.2
+expect_ok host disable $NET.2
 wait_until 2 grep -q "service www: table webhosts:8080 would hold 1 addresses" "$LOG" ||
     fail "no layer-3 line at verbose level"
-expect_ok host enable 127.52.0.2
-expect_status 127.52.0.2 up 4
+expect_ok host enable $NET.2
+expect_status $NET.2 up 4
 expect_ok log brief
 ok "poll, log verbose (layer-3 changes logged), log brief"
 
@@ -114,10 +114,10 @@ out=$(nobody show summary 2>&1); rc=$?
     fail "socket open to others: $rc $out"
 chmod 0666 "$SOCK"
 nobody show summary | grep -q "^service	.*www" || fail "show refused to a reader"
-out=$(nobody host disable 127.52.0.1 2>&1); rc=$?
+out=$(nobody host disable $NET.1 2>&1); rc=$?
 [ $rc = 1 ] && [ "$out" = "hoststatectl: permission denied" ] ||
     fail "unprivileged disable: $rc $out"
-expect_status 127.52.0.1 up 1
+expect_status $NET.1 up 1
 ok "permissions: show for readers, changes for root and the socket's group"
 
 # The seed's "what if every host goes down": the sorry server takes over.
@@ -125,6 +125,6 @@ stop_server "$WEB1"
 stop_server "$WEB2"
 expect_status webhosts:8080 empty 4
 expect_status www "active (using backup table)" 1
-expect_status 127.52.0.1 down 1
-expect_status 127.52.0.2 down 1
+expect_status $NET.1 down 1
+expect_status $NET.2 down 1
 ok "every web host down: backup table in use"

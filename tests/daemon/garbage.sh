@@ -2,18 +2,18 @@
 # is dropped; the daemon and its other clients carry on.
 . "$(dirname "$0")/lib.sh"
 
-start_server 127.57.0.1 8080
+start_server $NET.1 8080
 cat >"$T/h.conf" <<CONF
 interval 1
 timeout 200
 table web {
 	real port 8080
 	check tcp
-	host 127.57.0.1
+	host $NET.1
 }
 CONF
 start_daemon "$T/h.conf"
-expect_status 127.57.0.1 up 5
+expect_status $NET.1 up 5
 ctl monitor >"$T/monitor" 2>&1 &
 MON=$!
 SERVERS="$SERVERS $MON"
@@ -36,7 +36,7 @@ while [ $n -lt 100 ] && [ $(( $(date +%s) - start )) -lt 10 ]; do
 done
 echo "random_clients=$n $(sort "$T/random" | cut -c1-20 | uniq -c | tr '\n' ' ')"
 kill -0 "$DPID" || fail "daemon died"
-is_status 127.57.0.1 up || fail "state disturbed: $(status 127.57.0.1)"
+is_status $NET.1 up || fail "state disturbed: $(status $NET.1)"
 lines=$(wc -l <"$T/monitor")
 sleep 1.5
 [ "$(wc -l <"$T/monitor")" -gt "$lines" ] || fail "monitor client stalled"

@@ -22,6 +22,9 @@ done
 id _hoststated >/dev/null 2>&1 || { echo "FAIL: cannot create _hoststated"; exit 1; }
 mkdir -p /var/empty
 
+# A loopback /24 of this run's own: tests of another build running at
+# the same time must not answer for ours.
+NET=127.$((RANDOM % 200 + 30)).$((RANDOM % 256))
 T=$(mktemp -d /tmp/hoststated-test.XXXXXX)
 chmod 755 "$T"
 SOCK=$T/hoststated.sock
@@ -76,6 +79,8 @@ start_server() {
 	LAST_SERVER=$!
 	wait_until 5 bash -c "exec 3<>/dev/tcp/$1/$2" ||
 	    fail "web server on $1:$2 did not start"
+	kill -0 "$LAST_SERVER" 2>/dev/null ||
+	    fail "web server on $1:$2 exited: another one answers there"
 }
 
 stop_server() {

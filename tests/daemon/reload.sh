@@ -2,24 +2,24 @@
 # one adds and removes hosts, and hosts in both keep their state.
 . "$(dirname "$0")/lib.sh"
 
-start_server 127.54.0.1 8080
-start_server 127.54.0.3 8080
+start_server $NET.1 8080
+start_server $NET.3 8080
 cat >"$T/h.conf" <<CONF
 interval 1
 timeout 200
 table web {
 	real port 8080
 	check tcp
-	host 127.54.0.1
-	host 127.54.0.2
+	host $NET.1
+	host $NET.2
 }
 CONF
 start_daemon "$T/h.conf"
-expect_status 127.54.0.1 up 5
-expect_status 127.54.0.2 down 5
+expect_status $NET.1 up 5
+expect_status $NET.2 down 5
 before=$(ctl show summary | cut -f1-3,5)
 
-printf 'table web {\n\tcheck tcp\n\thost 127.54.0.9\n' >"$T/bad.conf"
+printf 'table web {\n\tcheck tcp\n\thost $NET.9\n' >"$T/bad.conf"
 out=$(ctl reload "$T/bad.conf" 2>&1); rc=$?
 [ $rc = 1 ] || fail "broken reload: exit status $rc"
 echo "$out" | grep -q "^hoststatectl: $T/bad.conf:[0-9]*: " ||
@@ -35,29 +35,29 @@ checks() {
 	    found && /total:/ { split($0, a, "total: "); split(a[2], b, "/");
 		split(b[2], c, " "); print c[1]; exit }'
 }
-n1=$(checks 127.54.0.1)
+n1=$(checks $NET.1)
 cat >"$T/h.conf" <<CONF
 interval 1
 timeout 200
 table web {
 	real port 8080
 	check tcp
-	host 127.54.0.1
-	host 127.54.0.3
+	host $NET.1
+	host $NET.3
 }
 CONF
 out=$(ctl reload 2>&1) || fail "reload: $out"
 [ "$out" = "command succeeded" ] || fail "reload: $out"
-[ "$(status 127.54.0.1)" = up ] || fail "kept host lost its state: $(status 127.54.0.1)"
-n2=$(checks 127.54.0.1)
+[ "$(status $NET.1)" = up ] || fail "kept host lost its state: $(status $NET.1)"
+n2=$(checks $NET.1)
 [ "$n2" -ge "$n1" ] || fail "kept host's counters reset: $n1 -> $n2"
-ctl show summary | grep -q "127.54.0.2" && fail "removed host still shown"
-expect_status 127.54.0.3 up 4
-ok "reload added 127.54.0.3, removed 127.54.0.2, kept 127.54.0.1 ($n1 -> $n2 checks)"
+ctl show summary | grep -q "$NET.2" && fail "removed host still shown"
+expect_status $NET.3 up 4
+ok "reload added $NET.3, removed $NET.2, kept $NET.1 ($n1 -> $n2 checks)"
 
-sed -i 's/127.54.0.3/127.54.0.4/' "$T/h.conf"
+sed -i "s/$NET.3/$NET.4/" "$T/h.conf"
 kill -HUP "$DPID"
-expect_status 127.54.0.4 down 5
-ctl show summary | grep -q "127.54.0.3" && fail "SIGHUP: old host still shown"
+expect_status $NET.4 down 5
+ctl show summary | grep -q "$NET.3" && fail "SIGHUP: old host still shown"
 kill -0 "$DPID" || fail "daemon died on SIGHUP"
 ok "SIGHUP reloads"
