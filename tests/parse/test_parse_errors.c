@@ -220,10 +220,37 @@ test_error_limit(void **state)
 	buf_free(&errors);
 }
 
+static int
+nothing_readable(void *arg, const char *path)
+{
+	return -1;
+}
+
+/* A TLS listener without readable files: the default paths, at its line. */
+static void
+test_default_certificate(void **state)
+{
+	const struct parse_opts opts = { .readable = nothing_readable };
+	const char	*text = "relay r {\n forward to 10.0.0.1 port 80\n"
+	    " listen on 127.0.0.1 port 80\n listen on 127.0.0.2 port 443 ssl\n"
+	    "}\n";
+	struct buf	 errors;
+
+	buf_init(&errors, 4096);
+	assert_null(config_parse_string("e.conf", text, strlen(text), &opts,
+	    &errors, NULL));
+	assert_non_null(strstr(buf_str(&errors), "e.conf:4: relay r: cannot "
+	    "read certificate /etc/ssl/127.0.0.2.crt"));
+	assert_non_null(strstr(buf_str(&errors), "e.conf:4: relay r: cannot "
+	    "read key /etc/ssl/private/127.0.0.2.key"));
+	assert_null(strstr(buf_str(&errors), "127.0.0.1"));
+	buf_free(&errors);
+}
+
 int
 main(void)
 {
-	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 3];
+	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 4];
 	size_t		  i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -236,5 +263,7 @@ main(void)
 	    test_every_error_reported);
 	tests[i++] = (struct CMUnitTest)cmocka_unit_test(test_bad_define);
 	tests[i++] = (struct CMUnitTest)cmocka_unit_test(test_error_limit);
+	tests[i++] = (struct CMUnitTest)cmocka_unit_test(
+	    test_default_certificate);
 	return _cmocka_run_group_tests("parse_errors", tests, i, NULL, NULL);
 }
