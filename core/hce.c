@@ -10,10 +10,10 @@
 
 #include "core/buf.h"
 #include "core/ctl.h"
+#include "core/due_heap.h"
 #include "core/hce.h"
 #include "core/host_state.h"
 
-#define HEAP_NONE	UINT32_MAX
 #define LOG_LINE_MAX	512
 
 struct hce_host {
@@ -26,8 +26,6 @@ struct hce_host {
 	uint64_t		 seq;		/* of the check in flight */
 	uint64_t		 started_ms;
 	uint64_t		 base_ms;	/* first slot of the grid */
-	uint64_t		 due_ms;
-	uint32_t		 heap_pos;
 };
 
 struct hce {
@@ -41,8 +39,7 @@ struct hce {
 	size_t			 nhosts;
 	bool			*table_disabled;
 	size_t			 ntables;
-	uint32_t		*heap;		/* host ids, by (due, id) */
-	size_t			 nheap;
+	struct due_heap		 sched;		/* next check of each host */
 	uint32_t		*queue;		/* ring of host ids */
 	size_t			 qhead;
 	size_t			 qlen;
@@ -88,86 +85,6 @@ host_enabled(const struct hce *hce, uint32_t id)
 {
 	return host_checkable(hce, id) && !hce->hosts[id].disabled &&
 	    !hce->table_disabled[hce->cfg->hosts[id].table_id];
-}
-
-/* Heap of due times, ordered by (due, id) so that ties start in id order. */
-static bool
-heap_less(const struct hce *hce, uint32_t a, uint32_t b)
-{
-	const struct hce_host	*ha = &hce->hosts[a], *hb = &hce->hosts[b];
-
-	if (ha->due_ms != hb->due_ms)
-		return ha->due_ms < hb->due_ms;
-	return a < b;
-}
-
-static void
-heap_set(struct hce *hce, size_t pos, uint32_t id)
-{
-	hce->heap[pos] = id;
-	hce->hosts[id].heap_pos = (uint32_t)pos;
-}
-
-static void
-heap_up(struct hce *hce, size_t pos)
-{
-	uint32_t	id = hce->heap[pos];
-
-	while (pos > 0 && heap_less(hce, id, hce->heap[(pos - 1) / 2])) {
-		heap_set(hce, pos, hce->heap[(pos - 1) / 2]);
-		pos = (pos - 1) / 2;
-	}
-	heap_set(hce, pos, id);
-}
-
-static void
-heap_down(struct hce *hce, size_t pos)
-{
-	uint32_t	id = hce->heap[pos];
-	size_t		child;
-
-	while ((child = 2 * pos + 1) < hce->nheap) {
-		if (child + 1 < hce->nheap &&
-		    heap_less(hce, hce->heap[child + 1], hce->heap[child]))
-			child++;
-		if (!heap_less(hce, hce->heap[child], id))
-			break;
-		heap_set(hce, pos, hce->heap[child]);
-		pos = child;
-	}
-	heap_set(hce, pos, id);
-}
-
-static void
-heap_remove(struct hce *hce, uint32_t id)
-{
-	size_t	pos = hce->hosts[id].heap_pos;
-	uint32_t last;
-
-	if (pos == HEAP_NONE)
-		return;
-	hce->hosts[id].heap_pos = HEAP_NONE;
-	last = hce->heap[--hce->nheap];
-	if (pos == hce->nheap)
-		return;
-	heap_set(hce, pos, last);
-	heap_up(hce, pos);
-	heap_down(hce, hce->hosts[last].heap_pos);
-}
-
-/* Schedule (or move) a host's next check. */
-static void
-heap_schedule(struct hce *hce, uint32_t id, uint64_t due_ms)
-{
-	struct hce_host	*h = &hce->hosts[id];
-
-	h->due_ms = due_ms;
-	if (h->heap_pos == HEAP_NONE) {
-		h->heap_pos = (uint32_t)hce->nheap++;
-		hce->heap[h->heap_pos] = id;
-	}
-	heap_up(hce, h->heap_pos);
-	heap_down(hce, h->heap_pos);
 }
 
 static void
@@ -325,7 +242,7 @@ host_stop(struct hce *hce, uint32_t id)
 			hce->io.check_cancel(hce->io.arg, id, h->seq);
 	}
 	queue_remove(hce, id);
-	heap_remove(hce, id);
+	due_heap_remove(&hce->sched, id);
 }
 
 static void
@@ -363,13 +280,13 @@ hce_run(struct hce *hce, uint64_t now_ms)
 	uint32_t	 id;
 	uint64_t	 iv, due;
 
-	while (hce->nheap > 0 && hce->hosts[hce->heap[0]].due_ms <= now_ms) {
-		id = hce->heap[0];
+	while ((id = due_heap_top(&hce->sched)) != DUE_NONE &&
+	    due_heap_due(&hce->sched, id) <= now_ms) {
 		iv = table_interval_ms(hce, host_table(hce, id));
-		due = hce->hosts[id].due_ms + iv;
+		due = due_heap_due(&hce->sched, id) + iv;
 		if (due <= now_ms)	/* called late: skip missed slots */
 			due = next_slot(hce, id, now_ms + 1);
-		heap_schedule(hce, id, due);
+		due_heap_set(&hce->sched, id, due);
 		host_due(hce, id, now_ms);
 	}
 	drain(hce, now_ms);
@@ -380,9 +297,9 @@ hce_next_deadline(const struct hce *hce)
 {
 	if (hce->qlen > 0 && hce->inflight < hce->max_inflight)
 		return 0;
-	if (hce->nheap == 0)
+	if (due_heap_top(&hce->sched) == DUE_NONE)
 		return HS_TIME_NEVER;
-	return hce->hosts[hce->heap[0]].due_ms;
+	return due_heap_due(&hce->sched, due_heap_top(&hce->sched));
 }
 
 void
@@ -436,9 +353,9 @@ hce_host_state(const struct hce *hce, uint32_t id)
 uint64_t
 hce_host_next_check(const struct hce *hce, uint32_t id)
 {
-	if (id >= hce->nhosts || hce->hosts[id].heap_pos == HEAP_NONE)
+	if (!due_heap_has(&hce->sched, id))
 		return HS_TIME_NEVER;
-	return hce->hosts[id].due_ms;
+	return due_heap_due(&hce->sched, id);
 }
 
 static void
@@ -446,11 +363,10 @@ hce_arrays_free(struct hce *hce)
 {
 	free(hce->hosts);
 	free(hce->table_disabled);
-	free(hce->heap);
 	free(hce->queue);
+	due_heap_free(&hce->sched);
 	hce->hosts = NULL;
 	hce->table_disabled = NULL;
-	hce->heap = NULL;
 	hce->queue = NULL;
 }
 
@@ -462,17 +378,17 @@ hce_arrays_alloc(struct hce *hce, const struct config *cfg)
 	hce->hosts = calloc(n, sizeof(*hce->hosts));
 	hce->table_disabled = calloc(cfg->ntables ? cfg->ntables : 1,
 	    sizeof(*hce->table_disabled));
-	hce->heap = calloc(n, sizeof(*hce->heap));
 	hce->queue = calloc(n, sizeof(*hce->queue));
-	if (hce->hosts == NULL || hce->table_disabled == NULL ||
-	    hce->heap == NULL || hce->queue == NULL) {
+	if (due_heap_init(&hce->sched, cfg->nhosts) == -1 ||
+	    hce->hosts == NULL || hce->table_disabled == NULL ||
+	    hce->queue == NULL) {
 		hce_arrays_free(hce);
 		return -1;
 	}
 	hce->cfg = cfg;
 	hce->nhosts = cfg->nhosts;
 	hce->ntables = cfg->ntables;
-	hce->nheap = hce->qhead = hce->qlen = 0;
+	hce->qhead = hce->qlen = 0;
 	hce->inflight = 0;
 	return 0;
 }
@@ -487,11 +403,10 @@ hce_schedule_all(struct hce *hce, uint64_t now_ms)
 	uint64_t	n = 0, k = 0, w, iv;
 	size_t		i;
 
-	for (i = 0; i < hce->nhosts; i++) {
-		hce->hosts[i].heap_pos = HEAP_NONE;
+	due_heap_clear(&hce->sched);
+	for (i = 0; i < hce->nhosts; i++)
 		if (host_checkable(hce, (uint32_t)i))
 			n++;
-	}
 	for (i = 0; i < hce->nhosts; i++) {
 		struct hce_host	*h = &hce->hosts[i];
 
@@ -501,7 +416,7 @@ hce_schedule_all(struct hce *hce, uint64_t now_ms)
 		w = iv / 2 < n ? iv / 2 : n;
 		h->base_ms = now_ms + k++ * w / n;
 		if (host_enabled(hce, (uint32_t)i))
-			heap_schedule(hce, (uint32_t)i, h->base_ms);
+			due_heap_set(&hce->sched, (uint32_t)i, h->base_ms);
 	}
 }
 
@@ -563,7 +478,7 @@ host_enable(struct hce *hce, uint32_t id, uint64_t now_ms)
 	host_stop(hce, id);
 	host_state_reset(&hce->hosts[id].st);
 	if (host_enabled(hce, id))
-		heap_schedule(hce, id, next_slot(hce, id, now_ms));
+		due_heap_set(&hce->sched, id, next_slot(hce, id, now_ms));
 }
 
 static void
@@ -598,7 +513,7 @@ hce_poll(struct hce *hce, uint64_t now_ms)
 		    h->queued)
 			continue;
 		h->base_ms = now_ms;
-		heap_schedule(hce, (uint32_t)i, now_ms);
+		due_heap_set(&hce->sched, (uint32_t)i, now_ms);
 	}
 	hce_run(hce, now_ms);
 }
@@ -718,7 +633,6 @@ hce_reload(struct hce *hce, const struct config *cfg, uint64_t now_ms)
 		for (i = 0; i < hce->nhosts; i++)
 			hce->hosts[i].inflight = hce->hosts[i].queued = false;
 		hce->qlen = hce->inflight = 0;
-		hce->nheap = 0;
 		hce_schedule_all(hce, now_ms);
 		free(map);
 		return;
