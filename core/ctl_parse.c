@@ -128,7 +128,7 @@ parse_target(const char *s, struct ctl_request *req, struct buf *err)
 		err_arg(err, "argument too long", s);
 		return -1;
 	}
-	(void)strcpy(req->target, s);
+	memcpy(req->target, s, strlen(s) + 1);
 	if (s[0] >= '0' && s[0] <= '9') {
 		v = strtoul(s, &end, 10);
 		if (*end == '\0' && v < UINT32_MAX) {

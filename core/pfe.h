@@ -3,6 +3,15 @@
  * HCE's results and the operator's commands; which table each service
  * uses (main, backup or none); the layer-3 operations that follow, issued
  * only on change; carp demotion requests; the rows hoststatectl shows.
+ *
+ * Two choices where relayd is silent:
+ * - A service whose tables have no host up but whose (main or backup)
+ *   table still waits for its first results, all its enabled hosts
+ *   unknown, keeps the rules pfe_start installed (its table emptied),
+ *   instead of removing them before anything was checked.
+ * - A demoting table demotes its group while it is enabled, has no host
+ *   up and at least one host checked down; a table whose hosts are all
+ *   unknown (start, enable, reload) has not failed yet.
  */
 #ifndef HS_PFE_H
 #define HS_PFE_H
