@@ -119,7 +119,8 @@ match_word(const struct word *w, const char *s, struct buf *err)
 
 /* A number is an id, anything else a name. */
 static int
-parse_target(const char *s, struct ctl_request *req, struct buf *err)
+parse_target(const char *s, bool numeric_id, struct ctl_request *req,
+    struct buf *err)
 {
 	char		*end;
 	unsigned long	 v;
@@ -129,7 +130,7 @@ parse_target(const char *s, struct ctl_request *req, struct buf *err)
 		return -1;
 	}
 	memcpy(req->target, s, strlen(s) + 1);
-	if (s[0] >= '0' && s[0] <= '9') {
+	if (numeric_id && s[0] >= '0' && s[0] <= '9') {
 		v = strtoul(s, &end, 10);
 		if (*end == '\0' && v < UINT32_MAX) {
 			req->by_id = true;
@@ -156,7 +157,7 @@ parse_arg(const struct word *w, int argc, char *const argv[],
 		return -1;
 	}
 	if (argc == 1)
-		return parse_target(argv[0], req, err);
+		return parse_target(argv[0], w->arg == ARG_TARGET, req, err);
 	return 0;
 }
 

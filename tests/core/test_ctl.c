@@ -91,6 +91,11 @@ test_targets(void **state)
 	assert_int_equal(req.action, CTL_SERVICE_DISABLE);
 	assert_int_equal(parse("reload /etc/other.conf", &req), 0);
 	assert_string_equal(req.target, "/etc/other.conf");
+	assert_int_equal(parse("reload 42", &req), 0);	/* a file name */
+	assert_false(req.by_id);
+	assert_string_equal(req.target, "42");
+	assert_int_equal(parse("host disable 4294967295", &req), 0);
+	assert_false(req.by_id);	/* no such id: taken as a name */
 	assert_int_equal(parse("reload", &req), 0);
 	assert_string_equal(req.target, "");
 }
