@@ -210,6 +210,29 @@ icmp_start(struct net_check *chk)
 	net_wait(chk, -1, 0);
 }
 
+/*
+ * The deadline fired.  After a stall the reply may be waiting in the
+ * socket, unread: drain it first, and time out only if still unanswered.
+ * Draining may finish this very check (and start others), so it is
+ * looked up again by slot, host and sequence, never touched blindly.
+ */
+void
+icmp_timeout(struct net_check *chk)
+{
+	struct net_checker	*nc = chk->nc;
+	struct icmp_sock	*s;
+	uint32_t		 host_id = chk->host_id;
+	uint64_t		 seq = chk->seq;
+	int			 slot = chk->icmp_slot;
+
+	s = chk->host->addr.family == HS_AF_INET6 ? &nc->icmp6 : &nc->icmp4;
+	if (s->fd != -1)
+		icmp_recv(s->fd, EV_READ, s);
+	chk = nc->icmp_slots[slot];
+	if (chk != NULL && chk->host_id == host_id && chk->seq == seq)
+		net_finish(chk, false, HCE_ICMP_READ_TIMEOUT, -1);
+}
+
 void
 icmp_release(struct net_check *chk)
 {

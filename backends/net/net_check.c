@@ -220,7 +220,7 @@ net_check_io(int fd, short what, void *arg)
 		stream_step(chk, what);
 		break;
 	case PHASE_ICMP:
-		net_finish(chk, false, HCE_ICMP_READ_TIMEOUT, -1);
+		icmp_timeout(chk);
 		break;
 	case PHASE_SCRIPT:
 		net_finish(chk, false, HCE_SCRIPT_TIMEOUT, -1);

@@ -156,6 +156,7 @@ extern const struct check_method send_expect_method;
 
 /* check_icmp.c */
 void		 icmp_start(struct net_check *);
+void		 icmp_timeout(struct net_check *);
 void		 icmp_release(struct net_check *);
 void		 icmp_close(struct net_checker *);
 

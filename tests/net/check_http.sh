@@ -32,6 +32,18 @@ start_server "$TESTSERVER" -m banner -b "garbage here
 expect_check "http malformed status line" "up=0 error=HCE_HTTP_CODE_ERROR" \
     "$CHECKRUN" -C 200 http 127.0.0.1 "$PORT"
 
+start_server "$TESTSERVER" -m banner -B 5000
+expect_check "http status line longer than 4 KiB" \
+    "up=0 error=HCE_HTTP_CODE_ERROR" \
+    "$CHECKRUN" -C 200 http 127.0.0.1 "$PORT"
+
+start_server "$TESTSERVER" -a ::1 -m http -c 200 -l "$TMP/req6.log"
+expect_check "http over IPv6" "up=1 error=HCE_HTTP_CODE_OK" \
+    "$CHECKRUN" -C 200 http ::1 "$PORT"
+sleep 0.2
+expect_true "Host is the bracketed IPv6 address and port" \
+    grep -q "^Host: \[::1\]:$PORT" "$TMP/req6.log"
+
 start_server "$TESTSERVER" -m slow -d 1500 -c 200
 expect_check "http slow server past the timeout" \
     "up=0 error=HCE_TCP_READ_TIMEOUT" \

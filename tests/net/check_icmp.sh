@@ -31,4 +31,10 @@ expect_check "host ignoring echo requests (datagram socket)" \
     "up=0 error=HCE_ICMP_READ_TIMEOUT" \
     ip netns exec "$CNS" "$CHECKRUN" -D -t 300 icmp 198.18.0.2
 
+out=$(ip netns exec "$CNS" "$CHECKRUN" -n 100 -X 100 -t 1000 icmp 198.18.0.2)
+echo "cancelled echoes: $out"
+expect_true "cancelled echoes report nothing, leak nothing" \
+    sh -c "echo '$out' | grep -q '^cancelled=100 checks=0 ' &&
+    echo '$out' | grep -q 'fds_before=\([0-9]*\) fds_after=\1\$'"
+
 finish

@@ -19,6 +19,11 @@ expect_check "sent data does not match" "up=0 error=HCE_SEND_EXPECT_FAIL" \
     "$CHECKRUN" -t 300 -s "PONG
 " -e "PING*" send 127.0.0.1 "$PORT"
 
+start_server "$TESTSERVER" -m banner -B 20000
+expect_check "more than 16 KiB without a match" \
+    "up=0 error=HCE_SEND_EXPECT_FAIL" \
+    "$CHECKRUN" -t 3000 -e "SSH-*" send 127.0.0.1 "$PORT"
+
 start_server "$TESTSERVER" -m accept
 expect_check "silent peer times out" "up=0 error=HCE_TCP_READ_TIMEOUT" \
     "$CHECKRUN" -t 300 -e "*" send 127.0.0.1 "$PORT"

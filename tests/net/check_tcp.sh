@@ -14,6 +14,9 @@ free_port -m accept
 expect_check "tcp refused" "up=0 error=HCE_TCP_CONNECT_REFUSED" \
     "$CHECKRUN" tcp 127.0.0.1 "$PORT"
 
+expect_check "tcp without a port" "up=0 error=HCE_TCP_CONNECT_ERROR" \
+    "$CHECKRUN" tcp 127.0.0.1
+
 start_server "$TESTSERVER" -m full
 expect_check "tcp timeout on a full accept queue" \
     "up=0 error=HCE_TCP_CONNECT_TIMEOUT" \

@@ -5,7 +5,9 @@
  * With -n COUNT it runs COUNT checks (-c at a time) and prints the
  * totals and the process's open descriptors before the first check and
  * after the last result (checker still alive), so a test can see that
- * every check gives back what it took.  Scripts go through the parent's
+ * every check gives back what it took.  With -X MS it starts COUNT
+ * checks at once, cancels those still running after MS milliseconds,
+ * waits past their timeout and prints how many were reported anyway.  Scripts go through the parent's
  * runner in this same process, as the daemon wires them.
  */
 #include <dirent.h>
@@ -49,6 +51,9 @@ struct run {
 	unsigned long		 by_error[HCE_ERROR_MAX];
 	unsigned		 concurrency;
 	bool			 quiet;
+	long			 cancel_ms;	/* -X; -1: no cancelling */
+	unsigned long		 cancelled;
+	bool			*reported;	/* by seq, with -X */
 };
 
 static void
@@ -56,7 +61,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: checkrun [-D] [-t ms] [-n count] [-c conc] "
 	    "[-H host] [-P path] [-C code] [-d hex] [-s data] [-e pattern] "
-	    "[-S] icmp|tcp|ssl|http|send|script ADDR|NAME [PORT]\n");
+	    "[-S] [-X ms] icmp|tcp|ssl|http|send|script ADDR|NAME [PORT]\n");
 	exit(2);
 }
 
@@ -93,16 +98,58 @@ on_result(void *arg, const struct check_result *res)
 
 	r->done++;
 	r->up += res->up;
+	if (r->reported != NULL && res->seq >= 1 && res->seq <= r->count)
+		r->reported[res->seq - 1] = true;
 	if (res->error < HCE_ERROR_MAX)
 		r->by_error[res->error]++;
 	if (!r->quiet)
 		printf("up=%d error=%s detail=%d rtt_ms=%u\n", res->up,
 		    res->error < HCE_ERROR_MAX ? error_names[res->error] : "?",
 		    res->detail, res->rtt_ms);
+	if (r->cancel_ms >= 0)
+		return;
 	if (r->done == r->count)
 		event_base_loopbreak(r->base);
 	else
 		start_more(r);
+}
+
+static void
+on_cancel(int fd, short what, void *arg)
+{
+	struct run	*r = arg;
+	unsigned long	 i;
+
+	for (i = 0; i < r->count; i++)
+		if (!r->reported[i]) {
+			net_check_cancel(r->nc, r->req.host_id, i + 1);
+			r->cancelled++;
+		}
+}
+
+static void
+on_quit(int fd, short what, void *arg)
+{
+	event_base_loopbreak(arg);
+}
+
+/* -X: all at once, cancel the rest after ms, quit past the timeout. */
+static int
+cancel_run(struct run *r)
+{
+	struct timeval	 tv;
+
+	if ((r->reported = calloc(r->count, sizeof(bool))) == NULL)
+		return -1;
+	r->concurrency = (unsigned)r->count;
+	start_more(r);
+	tv.tv_sec = r->cancel_ms / 1000;
+	tv.tv_usec = (r->cancel_ms % 1000) * 1000;
+	event_base_once(r->base, -1, EV_TIMEOUT, on_cancel, r, &tv);
+	tv.tv_sec = (r->cancel_ms + r->req.timeout_ms + 1500) / 1000;
+	tv.tv_usec = ((r->cancel_ms + r->req.timeout_ms + 1500) % 1000) * 1000;
+	event_base_once(r->base, -1, EV_TIMEOUT, on_quit, r->base, &tv);
+	return 0;
 }
 
 static void
@@ -162,10 +209,11 @@ main(int argc, char *argv[])
 
 	memset(&r, 0, sizeof(r));
 	r.count = 1;
+	r.cancel_ms = -1;
 	r.concurrency = 1;
 	table.timeout_ms = 500;
 	table.check.code = 200;
-	while ((ch = getopt(argc, argv, "c:C:d:De:H:n:P:s:St:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:C:d:De:H:n:P:s:St:X:")) != -1) {
 		switch (ch) {
 		case 'c': r.concurrency = (unsigned)atoi(optarg); break;
 		case 'C': table.check.code = atoi(optarg); break;
@@ -183,6 +231,7 @@ main(int argc, char *argv[])
 		    sizeof(table.check.send), "%s", optarg); break;
 		case 'S': table.check.tls = true; break;
 		case 't': table.timeout_ms = (uint32_t)atoi(optarg); break;
+		case 'X': r.cancel_ms = atol(optarg); break;
 		default: usage();
 		}
 	}
@@ -199,7 +248,7 @@ main(int argc, char *argv[])
 	r.req.host = &host;
 	r.req.table = &table;
 	r.req.timeout_ms = table.timeout_ms;
-	r.quiet = r.count > 1;
+	r.quiet = r.count > 1 || r.cancel_ms >= 0;
 
 	r.base = event_base_new();
 	net_checker_opts_init(&o);
@@ -220,7 +269,11 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	fds_before = open_fds();
-	start_more(&r);
+	if (r.cancel_ms >= 0) {
+		if (cancel_run(&r) == -1)
+			return 1;
+	} else
+		start_more(&r);
 	event_base_dispatch(r.base);
 	fds_after = open_fds();
 	if (net_checker_inflight(r.nc) != 0)
@@ -228,7 +281,9 @@ main(int argc, char *argv[])
 	script_runner_free(r.sr);
 	net_checker_free(r.nc);
 	event_base_free(r.base);
-	if (r.count > 1) {
+	if (r.cancel_ms >= 0)
+		printf("cancelled=%lu ", r.cancelled);
+	if (r.count > 1 || r.cancel_ms >= 0) {
 		printf("checks=%lu up=%lu fds_before=%d fds_after=%d\n",
 		    r.done, r.up, fds_before, fds_after);
 		for (ch = 0; ch < HCE_ERROR_MAX; ch++)

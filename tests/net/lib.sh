@@ -50,30 +50,32 @@ free_port() {
 
 # expect_check DESCRIPTION EXPECTED [ip netns exec NS] CHECKRUN-ARGS...
 expect_check() {
-	desc=$1
-	want=$2
+	local edesc ewant egot
+	edesc=$1
+	ewant=$2
 	shift 2
-	got=$("$@" 2>&1)
-	case "$got" in
-	*"$want"*)
+	egot=$("$@" 2>&1)
+	case "$egot" in
+	*"$ewant"*)
 		PASSES=$((PASSES + 1))
-		echo "ok - $desc: $got" ;;
+		echo "ok - $edesc: $egot" ;;
 	*)
 		FAILS=$((FAILS + 1))
-		echo "FAIL - $desc: expected '$want', got '$got'" ;;
+		echo "FAIL - $edesc: expected '$ewant', got '$egot'" ;;
 	esac
 }
 
 # expect_true DESCRIPTION COMMAND...: a plain assertion.
 expect_true() {
-	desc=$1
+	local edesc
+	edesc=$1
 	shift
 	if "$@"; then
 		PASSES=$((PASSES + 1))
-		echo "ok - $desc"
+		echo "ok - $edesc"
 	else
 		FAILS=$((FAILS + 1))
-		echo "FAIL - $desc"
+		echo "FAIL - $edesc"
 	fi
 }
 
