@@ -125,8 +125,14 @@ icmp_sock_ready(struct net_checker *nc, int family)
 	s = family == HS_AF_INET6 ? &nc->icmp6 : &nc->icmp4;
 	if (s->ev != NULL)
 		return s;
-	if (s->fd == -1 && (s->fd = icmp_socket_open(family, false)) == -1)
+	if (s->fd == -1 && (s->fd = icmp_socket_open(family, false)) == -1) {
+		if (!s->failed)
+			net_log(nc, "check icmp: no ICMP%s socket (raw or "
+			    "datagram): %s", family == HS_AF_INET6 ? "v6" : "",
+			    strerror(errno));
+		s->failed = true;
 		return NULL;
+	}
 	if (getsockopt(s->fd, SOL_SOCKET, SO_TYPE, &type, &len) == -1)
 		return NULL;
 	s->raw = type == SOCK_RAW;

@@ -123,9 +123,15 @@ static void
 job_timeout(int fd, short what, void *arg)
 {
 	struct script_job	*job = arg;
+	int			 st;
 
 	if (job->pid == -1) {
 		job_report(job, -1);
+		return;
+	}
+	/* Exited in time, its SIGCHLD not yet seen: not a timeout. */
+	if (waitpid(job->pid, &st, WNOHANG) == job->pid) {
+		job_report(job, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 		return;
 	}
 	/* The whole group: a script's own children die with it. */

@@ -10,6 +10,8 @@
 #include <poll.h>
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -26,6 +28,20 @@ net_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+void
+net_log(struct net_checker *nc, const char *fmt, ...)
+{
+	char	 line[512];
+	va_list	 ap;
+
+	if (nc->opts.log == NULL)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(line, sizeof(line), fmt, ap);	/* a cut line is fine */
+	va_end(ap);
+	nc->opts.log(nc->opts.log_arg, 0, line);
 }
 
 void

@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "core/check.h"
+#include "core/engine.h"
 #include "core/msg.h"
 
 struct event_base;
@@ -35,6 +36,9 @@ struct net_checker_opts {
 	/* Sends MSG_SCRIPT_RUN to the parent; NULL: scripts fail. */
 	net_script_fn	 script_forward;
 	void		*script_arg;
+	/* Problems of the checker itself (not of hosts); NULL: silent. */
+	log_fn		 log;
+	void		*log_arg;
 };
 
 /* Defaults: no result callback, no ICMP sockets, no script forwarding. */

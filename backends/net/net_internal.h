@@ -88,6 +88,7 @@ struct icmp_sock {
 	int			 family;	/* HS_AF_* */
 	int			 fd;
 	bool			 raw;		/* else a datagram "ping" socket */
+	bool			 failed;	/* could not open: said once */
 	struct event		*ev;
 };
 
@@ -106,6 +107,8 @@ struct net_checker {
 
 /* net_check.c */
 uint64_t	 net_now_ms(void);
+void		 net_log(struct net_checker *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
 void		 net_finish(struct net_check *, bool up, enum check_error,
 		    int32_t detail);
 void		 net_defer(struct net_check *, bool up, enum check_error,

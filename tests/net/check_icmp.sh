@@ -14,8 +14,24 @@ expect_check "500 concurrent echoes over one socket" \
 netns_pair
 expect_check "icmp through a veth up" "up=1 error=HCE_ICMP_OK" \
     ip netns exec "$CNS" "$CHECKRUN" icmp 198.18.0.2
-# Datagram sockets where ping_group_range allows them (per namespace).
+# An unprivileged user: no raw socket, and datagram sockets only where
+# ping_group_range allows them (a per-namespace setting).
+if command -v setpriv >/dev/null; then
+	NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	ip netns exec "$CNS" sysctl -qw net.ipv4.ping_group_range="1 0"
+	expect_check "unprivileged, no ICMP socket allowed: down" \
+	    "up=0 error=HCE_ICMP_WRITE_TIMEOUT" \
+	    ip netns exec "$CNS" $NOBODY "$CHECKRUN" icmp 198.18.0.2
+	expect_check "unprivileged, no ICMP socket allowed: said why" \
+	    "no ICMP socket (raw or datagram): Permission denied" \
+	    ip netns exec "$CNS" $NOBODY "$CHECKRUN" icmp 198.18.0.2
+fi
 ip netns exec "$CNS" sysctl -qw net.ipv4.ping_group_range="0 2147483647"
+if [ -n "${NOBODY:-}" ]; then
+	expect_check "unprivileged user falls back to a datagram socket" \
+	    "up=1 error=HCE_ICMP_OK" \
+	    ip netns exec "$CNS" $NOBODY "$CHECKRUN" icmp 198.18.0.2
+fi
 expect_check "icmp up over a datagram socket" "up=1 error=HCE_ICMP_OK" \
     ip netns exec "$CNS" "$CHECKRUN" -D icmp 198.18.0.2
 expect_check "200 echoes over one datagram socket" "checks=200 up=200" \

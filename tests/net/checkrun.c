@@ -170,6 +170,12 @@ on_script_done(void *arg, const struct msg_script_done *m)
 }
 
 static void
+on_log(void *arg, int level, const char *line)
+{
+	fprintf(stderr, "checkrun: %s\n", line);
+}
+
+static void
 parse_method(const char *m, struct check_conf *c)
 {
 	if (strcmp(m, "icmp") == 0)
@@ -256,6 +262,7 @@ main(int argc, char *argv[])
 	o.result_arg = &r;
 	o.script_forward = on_script_forward;
 	o.script_arg = &r;
+	o.log = on_log;
 	/* Opened up front, as the daemon does before dropping privileges. */
 	if (table.check.type == CHECK_ICMP) {
 		o.icmp4_fd = icmp_socket_open(HS_AF_INET, dgram);
