@@ -740,7 +740,8 @@ scenario_finish(struct pstate *ps)
 		ps->nerr++;
 		return;
 	}
-	qsort(sc->stmts, sc->nstmts, sizeof(*sc->stmts), stmt_cmp);
+	if (sc->nstmts > 1)
+		qsort(sc->stmts, sc->nstmts, sizeof(*sc->stmts), stmt_cmp);
 	if (!sc->has_run) {
 		sc->run_ms = sc->nstmts > 0 ?
 		    sc->stmts[sc->nstmts - 1].time_ms : 0;
@@ -794,6 +795,7 @@ scenario_parse_string(const char *name, const char *text, size_t len,
 	struct pstate	 ps;
 	struct words	*wd;
 	char		 line[SCEN_LINE_MAX + 1];
+	const char	*nl;
 	size_t		 pos = 0, n;
 
 	memset(sc, 0, sizeof(*sc));
@@ -810,9 +812,9 @@ scenario_parse_string(const char *name, const char *text, size_t len,
 	}
 	while (pos < len && ps.nerr == 0) {
 		ps.line++;
-		n = strcspn(text + pos, "\n");
-		if (n > len - pos)
-			n = len - pos;
+		/* The text need not end with a NUL: bound every search. */
+		nl = memchr(text + pos, '\n', len - pos);
+		n = nl != NULL ? (size_t)(nl - (text + pos)) : len - pos;
 		if (n > SCEN_LINE_MAX) {
 			perr(&ps, "line too long (at most %d bytes)",
 			    SCEN_LINE_MAX);
