@@ -269,23 +269,3 @@ vhost_check(struct vhost *vh, const struct check_request *req,
 	}
 	answer(vh, cc, vh->latency_ms, out);
 }
-
-void
-vhost_describe(const struct vhost *vh, char *out, size_t len)
-{
-	switch (vh->reach) {
-	case VH_DOWN:
-		(void)snprintf(out, len, "down");
-		return;
-	case VH_REFUSE:
-		(void)snprintf(out, len, "refuses connections");
-		return;
-	case VH_FLAP:
-		(void)snprintf(out, len, "flapping every %ums", vh->flap_ms);
-		return;
-	default:
-		(void)snprintf(out, len, "up, latency %ums, http code %u, "
-		    "body %zu bytes", vh->latency_ms, vh->code, vh->bodylen);
-		return;
-	}
-}

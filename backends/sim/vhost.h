@@ -57,7 +57,5 @@ uint64_t vhost_phase_start(const struct vhost *, uint64_t now_ms);
  */
 void	 vhost_check(struct vhost *, const struct check_request *req,
 	    uint64_t now_ms, struct check_result *out);
-/* One-line description of the fault state ("down", "latency 300ms"). */
-void	 vhost_describe(const struct vhost *, char *, size_t);
 
 #endif /* HS_SIM_VHOST_H */
