@@ -183,7 +183,7 @@ sync_table(struct pfe *p, uint32_t sid, uint32_t tid)
 		    p->cfg->services[sid].name);
 		return;
 	}
-	for (i = 0; tid != HS_ID_NONE && i < t->nhosts; i++) {
+	for (i = 0; i < t->nhosts; i++) {
 		uint32_t hid = t->host_ids[i];
 
 		if (hid < p->cfg->nhosts && p->hosts[hid].st.state == HOST_UP)
