@@ -1,0 +1,314 @@
+/*
+ * The timed statements of a scenario: "at TIME" host faults, hoststatectl
+ * commands, reloads and expectations.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/addr.h"
+#include "sim/scenario.h"
+#include "sim/scenario_priv.h"
+
+static int
+parse_fault(struct pstate *ps, uint64_t t, const struct words *wd)
+{
+	struct scen_stmt	*s;
+	const char		*f;
+	uint64_t		 v = 0;
+
+	if (wd->n < 5) {
+		perr(ps, "usage: at TIME host ADDRESS down|refuse|up|"
+		    "latency TIME|http-code N|body TEXT|flap TIME");
+		return -1;
+	}
+	f = wd->w[4];
+	if ((s = stmt_new(ps, t, SC_FAULT)) == NULL)
+		return -1;
+	s->target = pdup(ps, wd->w[3]);
+	if (strcmp(f, "down") == 0 || strcmp(f, "refuse") == 0 ||
+	    strcmp(f, "up") == 0) {
+		s->fault = f[0] == 'd' ? FAULT_DOWN : f[0] == 'r' ?
+		    FAULT_REFUSE : FAULT_UP;
+		if (wd->n != 5) {
+			perr(ps, "superfluous argument: %s", wd->w[5]);
+			return -1;
+		}
+		return 0;
+	}
+	if (strcmp(f, "latency") != 0 && strcmp(f, "flap") != 0 &&
+	    strcmp(f, "http-code") != 0 && strcmp(f, "body") != 0) {
+		perr(ps, "unknown host fault: %s", f);
+		return -1;
+	}
+	if (wd->n != 6) {
+		perr(ps, wd->n < 6 ? "%s needs a value" :
+		    "%s takes one value", f);
+		return -1;
+	}
+	if (strcmp(f, "latency") == 0 || strcmp(f, "flap") == 0) {
+		s->fault = f[0] == 'l' ? FAULT_LATENCY : FAULT_FLAP;
+		if (scenario_time(wd->w[5], &v) == -1 || v > UINT32_MAX ||
+		    (s->fault == FAULT_FLAP && v == 0)) {
+			perr(ps, "invalid %s time: %s", f, wd->w[5]);
+			return -1;
+		}
+	} else if (strcmp(f, "http-code") == 0) {
+		s->fault = FAULT_HTTP_CODE;
+		if (parse_number(wd->w[5], 999, &v) == -1 || v < 100) {
+			perr(ps, "invalid http code: %s (100 to 999)",
+			    wd->w[5]);
+			return -1;
+		}
+	} else if (strcmp(f, "body") == 0) {
+		s->fault = FAULT_BODY;
+		s->text = pdup(ps, wd->w[5]);
+	} else {
+		perr(ps, "unknown host fault: %s", f);
+		return -1;
+	}
+	s->value = v;
+	return 0;
+}
+
+static bool
+status_valid(enum scen_kind k, const char *st)
+{
+	unsigned int	n;
+	char		tail[8];
+
+	switch (k) {
+	case SC_EXPECT_HOST:
+		return strcmp(st, "up") == 0 || strcmp(st, "down") == 0 ||
+		    strcmp(st, "unknown") == 0 || strcmp(st, "disabled") == 0;
+	case SC_EXPECT_TABLE:
+		if (strcmp(st, "empty") == 0 || strcmp(st, "disabled") == 0)
+			return true;
+		return sscanf(st, "active (%u hosts up%7s", &n, tail) == 2 &&
+		    strcmp(tail, ")") == 0;
+	case SC_EXPECT_SERVICE:
+		return strcmp(st, "active") == 0 || strcmp(st, "down") == 0 ||
+		    strcmp(st, "disabled") == 0 ||
+		    strcmp(st, "active (using backup table)") == 0;
+	default:
+		return strcmp(st, "active") == 0 ||
+		    strcmp(st, "disabled") == 0 || strcmp(st, "down") == 0;
+	}
+}
+
+/* "10.1.1.2 10.1.1.1" in a canonical form: sorted, one blank apart. */
+static char *
+canonical_addrs(struct pstate *ps, const char *list)
+{
+	struct hs_addr	 a[256];
+	char		 word[HS_ADDRSTR_MAX * 2], txt[HS_ADDRSTR_MAX];
+	size_t		 n = 0, i, j, len;
+	struct buf	 b;
+	char		*s;
+
+	while (*list != '\0') {
+		while (*list == ' ' || *list == ',')
+			list++;
+		len = strcspn(list, " ,");
+		if (len == 0)
+			break;
+		if (len >= sizeof(word) || n == 256) {
+			perr(ps, "address list too long");
+			return NULL;
+		}
+		memcpy(word, list, len);
+		word[len] = '\0';
+		list += len;
+		if (addr_parse(word, &a[n]) == -1) {
+			perr(ps, "not an address: %s", word);
+			return NULL;
+		}
+		/* Insertion sort: lists are short. */
+		for (i = n++; i > 0 && addr_cmp(&a[i - 1], &a[i]) > 0; i--) {
+			struct hs_addr t = a[i];
+			a[i] = a[i - 1];
+			a[i - 1] = t;
+		}
+	}
+	buf_init(&b, sizeof(a) / sizeof(a[0]) * HS_ADDRSTR_MAX);
+	for (j = 0; j < n; j++)
+		buf_printf(&b, "%s%s", j > 0 ? " " : "",
+		    addr_fmt(&a[j], txt, sizeof(txt)));
+	s = pdup(ps, buf_str(&b));
+	buf_free(&b);
+	return s;
+}
+
+static int
+parse_expect_object(struct pstate *ps, struct scen_stmt *s,
+    const struct words *wd)
+{
+	if (wd->n != 6) {
+		perr(ps, "usage: at TIME expect %s NAME STATUS", wd->w[3]);
+		return -1;
+	}
+	if (!status_valid(s->kind, wd->w[5])) {
+		perr(ps, "not a %s status: \"%s\"", wd->w[3], wd->w[5]);
+		return -1;
+	}
+	s->target = pdup(ps, wd->w[4]);
+	s->text = pdup(ps, wd->w[5]);
+	return 0;
+}
+
+static int
+parse_expect_other(struct pstate *ps, struct scen_stmt *s,
+    const struct words *wd)
+{
+	const char	*what = wd->w[3];
+
+	if (s->kind == SC_EXPECT_LOG) {
+		if (wd->n != 5) {
+			perr(ps, "usage: at TIME expect log \"PATTERN\"");
+			return -1;
+		}
+		s->text = pdup(ps, wd->w[4]);
+		ps->sc->has_log_expect = true;
+		return 0;
+	}
+	if (wd->n != 6) {
+		perr(ps, "usage: at TIME expect %s NAME VALUE", what);
+		return -1;
+	}
+	s->target = pdup(ps, wd->w[4]);
+	switch (s->kind) {
+	case SC_EXPECT_DEMOTE:
+		if (parse_number(wd->w[5], INT32_MAX, &s->value) == -1) {
+			perr(ps, "invalid demotion counter: %s", wd->w[5]);
+			return -1;
+		}
+		return 0;
+	case SC_EXPECT_LAYER3:
+		s->text = canonical_addrs(ps, wd->w[5]);
+		return s->text == NULL ? -1 : 0;
+	case SC_EXPECT_RULES:
+		if (strcmp(wd->w[5], "loaded") != 0 &&
+		    strcmp(wd->w[5], "removed") != 0) {
+			perr(ps, "rules are loaded or removed, not %s",
+			    wd->w[5]);
+			return -1;
+		}
+		s->value = wd->w[5][0] == 'l';
+		return 0;
+	default:
+		s->text = pdup(ps, wd->w[5]);
+		return 0;
+	}
+}
+
+static int
+parse_expect(struct pstate *ps, uint64_t t, const struct words *wd)
+{
+	static const struct {
+		const char	*word;
+		enum scen_kind	 kind;
+	} kinds[] = {
+		{ "host", SC_EXPECT_HOST },
+		{ "table", SC_EXPECT_TABLE },
+		{ "service", SC_EXPECT_SERVICE },
+		{ "relay", SC_EXPECT_RELAY },
+		{ "demote", SC_EXPECT_DEMOTE },
+		{ "layer3", SC_EXPECT_LAYER3 },
+		{ "rules", SC_EXPECT_RULES },
+		{ "availability", SC_EXPECT_AVAIL },
+		{ "log", SC_EXPECT_LOG },
+	};
+	struct scen_stmt	*s;
+	size_t			 i;
+
+	if (wd->n < 4) {
+		perr(ps, "usage: at TIME expect host|table|service|relay|"
+		    "demote|layer3|rules|availability|log ...");
+		return -1;
+	}
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(wd->w[3], kinds[i].word) == 0)
+			break;
+	if (i == sizeof(kinds) / sizeof(kinds[0])) {
+		perr(ps, "unknown expectation: %s", wd->w[3]);
+		return -1;
+	}
+	if ((s = stmt_new(ps, t, kinds[i].kind)) == NULL)
+		return -1;
+	if (s->kind <= SC_EXPECT_RELAY && s->kind >= SC_EXPECT_HOST)
+		return parse_expect_object(ps, s, wd);
+	return parse_expect_other(ps, s, wd);
+}
+
+static int
+parse_ctl(struct pstate *ps, uint64_t t, const struct words *wd, int first)
+{
+	struct scen_stmt	*s;
+	int			 i;
+
+	if (wd->n <= first) {
+		perr(ps, "usage: at TIME ctl COMMAND [ARGUMENT ...]");
+		return -1;
+	}
+	if ((s = stmt_new(ps, t, SC_CTL)) == NULL)
+		return -1;
+	if ((s->argv = calloc((size_t)(wd->n + 1), sizeof(char *))) == NULL) {
+		perr(ps, "out of memory");
+		return -1;
+	}
+	for (i = first; i < wd->n; i++)
+		if ((s->argv[s->argc++] = pdup(ps, wd->w[i])) == NULL)
+			return -1;
+	return 0;
+}
+
+int
+parse_at(struct pstate *ps, const struct words *wd)
+{
+	struct scen_stmt	*s;
+	uint64_t		 t;
+	const char		*what;
+	size_t			 before = ps->sc->nstmts;
+	int			 rv;
+
+	if (wd->n < 3) {
+		perr(ps, "usage: at TIME host|ctl|show|reload|expect ...");
+		return -1;
+	}
+	if (scenario_time(wd->w[1], &t) == -1) {
+		perr(ps, "invalid time: %s (e.g. 30s, 12.5s, 300ms, 2m, 1h)",
+		    wd->w[1]);
+		return -1;
+	}
+	what = wd->w[2];
+	if (strcmp(what, "host") == 0)
+		rv = parse_fault(ps, t, wd);
+	else if (strcmp(what, "ctl") == 0)
+		rv = parse_ctl(ps, t, wd, 3);
+	else if (strcmp(what, "show") == 0)
+		rv = parse_ctl(ps, t, wd, 2);
+	else if (strcmp(what, "expect") == 0)
+		rv = parse_expect(ps, t, wd);
+	else if (strcmp(what, "reload") == 0) {
+		if (wd->n > 4) {
+			perr(ps, "usage: at TIME reload [\"FILE\"]");
+			return -1;
+		}
+		if ((s = stmt_new(ps, t, SC_RELOAD)) == NULL)
+			return -1;
+		if (wd->n == 4 && (s->target = pdup(ps, wd->w[3])) == NULL)
+			return -1;
+		rv = 0;
+	} else {
+		perr(ps, "unknown statement: at %s %s", wd->w[1], what);
+		return -1;
+	}
+	if (rv == 0 && ps->sc->nstmts > before) {
+		s = &ps->sc->stmts[ps->sc->nstmts - 1];
+		if ((s->src = join_words(ps, wd, 2)) == NULL)
+			return -1;
+	}
+	return rv;
+}
+
