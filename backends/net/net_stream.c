@@ -16,6 +16,8 @@
 
 #include "backends/net/net_internal.h"
 
+static void	stream_read(struct net_check *);
+
 static const enum check_error stream_errors[2][4] = {
 	{ HCE_TCP_WRITE_TIMEOUT, HCE_TCP_WRITE_FAIL, HCE_TCP_READ_TIMEOUT,
 	    HCE_TCP_READ_FAIL },
@@ -35,11 +37,28 @@ stream_ready(struct net_check *chk)
 	chk->method->ready(chk);
 }
 
+/*
+ * Wait for the answer rather than try a read that would only say "not
+ * yet": one system call less per check.  TLS may hold bytes already.
+ */
+static void
+stream_await(struct net_check *chk)
+{
+	chk->phase = PHASE_READ;
+	if (chk->ssl != NULL && SSL_has_pending(chk->ssl))
+		stream_step(chk, EV_READ);
+	else
+		net_wait(chk, chk->fd, EV_READ);
+}
+
 void
 stream_begin(struct net_check *chk)
 {
-	chk->phase = chk->woff < chk->wlen ? PHASE_WRITE : PHASE_READ;
-	stream_step(chk, 0);
+	if (chk->woff < chk->wlen) {
+		chk->phase = PHASE_WRITE;
+		stream_step(chk, 0);
+	} else
+		stream_await(chk);
 }
 
 bool
@@ -172,7 +191,10 @@ stream_step(struct net_check *chk, short what)
 			chk->method->timeout(chk);
 		return;
 	}
-	if (chk->phase == PHASE_WRITE && !stream_write(chk))
+	if (chk->phase == PHASE_WRITE) {
+		if (stream_write(chk))
+			stream_await(chk);
 		return;
+	}
 	stream_read(chk);
 }

@@ -288,6 +288,7 @@ main(int argc, char *argv[])
 	script_runner_free(r.sr);
 	net_checker_free(r.nc);
 	event_base_free(r.base);
+	free(r.reported);
 	if (r.cancel_ms >= 0)
 		printf("cancelled=%lu ", r.cancelled);
 	if (r.count > 1 || r.cancel_ms >= 0) {
