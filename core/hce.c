@@ -4,6 +4,7 @@
  * queue until a slot in flight is free.  The due times live in a binary
  * heap so that a run costs O(log n) per check, whatever the host count.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,7 +181,8 @@ send_status(struct hce *hce, uint32_t id, enum check_error error)
 	const struct hce_host	*h = &hce->hosts[id];
 	struct msg		 m;
 
-	memset(&m, 0, sizeof(m));
+	/* a struct msg is 16 KiB: clear only what this message uses */
+	memset(&m, 0, offsetof(struct msg, u) + sizeof(m.u.host_status));
 	m.type = MSG_HOST_STATUS;
 	m.u.host_status.host_id = id;
 	m.u.host_status.state = (uint8_t)h->st.state;

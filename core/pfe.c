@@ -5,6 +5,7 @@
  * Carp demotion follows the same pattern per table.
  */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,7 +66,7 @@ pfe_send(struct pfe *p, enum hs_peer peer, enum msg_type type, uint32_t id)
 
 	if (p->io.send == NULL)
 		return;
-	memset(&m, 0, sizeof(m));
+	memset(&m, 0, offsetof(struct msg, u) + sizeof(m.u.id));
 	m.type = type;
 	m.u.id.id = id;
 	p->io.send(p->io.arg, peer, &m);
@@ -265,7 +266,7 @@ demote_send(struct pfe *p, uint32_t tid, int delta)
 	struct msg		 m;
 
 	p->tables[tid].demoted = delta > 0;
-	memset(&m, 0, sizeof(m));
+	memset(&m, 0, offsetof(struct msg, u) + sizeof(m.u.demote));
 	m.type = MSG_DEMOTE;
 	(void)snprintf(m.u.demote.group, sizeof(m.u.demote.group), "%s",
 	    t->demote);
