@@ -57,7 +57,7 @@ http_request(struct net_check *chk)
 }
 
 /* "HTTP/1.x NNN" at the start of line: the code, or -1 if malformed. */
-static int
+int
 http_status_code(const char *line, size_t len)
 {
 	int	 code;

@@ -153,6 +153,7 @@ enum stream_fault { FAULT_WRITE_TIMEOUT, FAULT_WRITE, FAULT_READ_TIMEOUT,
 enum check_error stream_error(const struct net_check *, enum stream_fault);
 
 /* check_http.c, check_send_expect.c */
+int		 http_status_code(const char *line, size_t len);
 extern const struct check_method http_code_method;
 extern const struct check_method http_digest_method;
 extern const struct check_method send_expect_method;

@@ -1,0 +1,101 @@
+/*
+ * The pure pieces of the net backend, case by case: the HTTP status
+ * line as a check reads it, the parent's script answer as the HCE turns
+ * it into a result, and which wakeups count as a timeout.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <event2/event.h>
+
+#include "backends/net/net_internal.h"
+
+static int
+status(const char *line)
+{
+	return http_status_code(line, strlen(line));
+}
+
+static void
+test_status_line_accepted(void **state)
+{
+	assert_int_equal(status("HTTP/1.0 200 OK\r\n"), 200);
+	assert_int_equal(status("HTTP/1.1 404 Not Found"), 404);
+	assert_int_equal(status("HTTP/1.0 503"), 503);
+	assert_int_equal(status("HTTP/1.1 999 odd\n"), 999);
+}
+
+static void
+test_status_line_rejected(void **state)
+{
+	assert_int_equal(status(""), -1);
+	assert_int_equal(status("HTTP/1.0 20"), -1);
+	assert_int_equal(status("HTTP/2 200 OK"), -1);
+	assert_int_equal(status("HTTP/1.0 099 low"), -1);
+	assert_int_equal(status("HTTP/1.0 2000 long"), -1);
+	assert_int_equal(status("HTTP/1.0  200 two spaces"), -1);
+	assert_int_equal(status("SSH-2.0-OpenSSH"), -1);
+	assert_int_equal(status("http/1.0 200 OK"), -1);
+}
+
+static void
+test_script_answers(void **state)
+{
+	struct msg_script_done	 m;
+	struct check_result	 r;
+
+	memset(&m, 0, sizeof(m));
+	m.host_id = 7;
+	m.seq = 42;
+	m.rtt_ms = 15;
+	script_result(&m, &r);
+	assert_true(r.up);
+	assert_int_equal(r.error, HCE_SCRIPT_OK);
+	assert_int_equal(r.host_id, 7);
+	assert_int_equal(r.seq, 42);
+	assert_int_equal(r.rtt_ms, 15);
+
+	m.status = 1;
+	script_result(&m, &r);
+	assert_false(r.up);
+	assert_int_equal(r.error, HCE_SCRIPT_FAIL);
+	assert_int_equal(r.detail, 1);
+
+	m.status = -1;		/* could not run */
+	script_result(&m, &r);
+	assert_false(r.up);
+	assert_int_equal(r.error, HCE_SCRIPT_FAIL);
+
+	m.status = 0;
+	m.timed_out = 1;	/* killed, whatever it said */
+	script_result(&m, &r);
+	assert_false(r.up);
+	assert_int_equal(r.error, HCE_SCRIPT_TIMEOUT);
+}
+
+static void
+test_readiness_beats_deadline(void **state)
+{
+	assert_true(net_timed_out(EV_TIMEOUT));
+	assert_false(net_timed_out(EV_TIMEOUT | EV_WRITE));
+	assert_false(net_timed_out(EV_TIMEOUT | EV_READ));
+	assert_false(net_timed_out(EV_READ));
+	assert_false(net_timed_out(0));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_status_line_accepted),
+		cmocka_unit_test(test_status_line_rejected),
+		cmocka_unit_test(test_script_answers),
+		cmocka_unit_test(test_readiness_beats_deadline),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
