@@ -164,10 +164,10 @@ gen_schedule(uint64_t seed, const struct targets *tg, struct schedule *s)
 	size_t		i, n;
 
 	prng_seed(&p, seed);
-	s->horizon = 40 * (uint64_t)tg->interval_ms;
+	s->horizon = 100 * (uint64_t)tg->interval_ms;
 	if (s->horizon < 60000)
 		s->horizon = 60000;
-	n = 8 + (size_t)prng_below(&p, 24);
+	n = 16 + (size_t)prng_below(&p, 48);
 	if ((s->lines = calloc(n, sizeof(*s->lines))) == NULL)
 		return -1;
 	s->n = n;
