@@ -145,6 +145,8 @@ gen_ctl(struct prng *p, const struct targets *tg, char *out, size_t len)
 	else if (k < 85 && tg->nservices > 0)
 		(void)snprintf(out, len, "ctl service %s %s", onoff,
 		    pick(p, tg->services, tg->nservices));
+	else if (k < 92)
+		(void)snprintf(out, len, "ctl reload");
 	else
 		(void)snprintf(out, len, "ctl poll");
 }

@@ -67,6 +67,9 @@ host_servable(const struct world *w, uint32_t id, const char **why)
 		return false;
 	}
 	since = fail_since(w, id);
+	/* A reload restarts every check: count from then at the latest. */
+	if (since != HS_TIME_NEVER && since < w->reload_ms)
+		since = w->reload_ms;
 	limit = (uint64_t)(h->retry + 1) * table_interval_ms(w, t) +
 	    t->timeout_ms;
 	if (since != HS_TIME_NEVER && w->clock.now_ms > since + limit) {

@@ -83,6 +83,7 @@ struct world {
 	uint64_t		 nchecks;	/* results delivered to the hce */
 	uint64_t		 nmsgs;
 	uint64_t		 nevents;
+	uint64_t		 reload_ms;	/* last reload: checks restarted */
 	/* Called after every processed event (explore's invariants). */
 	void			(*after_event)(void *, struct world *);
 	void			*after_arg;

@@ -156,6 +156,7 @@ world_reload(struct world *w, struct config *conf)
 	free(old);
 	w->conf = conf;
 	w->epoch++;	/* answers to checks started before are stale */
+	w->reload_ms = w->clock.now_ms;
 	if (world_map_hosts(w) == -1) {
 		world_fail(w, "out of memory");
 		return -1;
