@@ -188,18 +188,23 @@ net_defer(struct net_check *chk, bool up, enum check_error error,
  * (a busy host, a descheduled process) the loop expires every overdue
  * timer in one pass but harvests only a batch of the ready sockets, so
  * a check that connected in time could be taken for a timeout.  Past
- * the deadline plus the grace, a timeout is a timeout: a peer trickling
- * bytes cannot keep a check alive.
+ * the deadline plus a grace (the timeout, at most NET_LAG_GRACE_MS), a
+ * timeout is a timeout: a check never runs much longer than twice its
+ * timeout, and a peer trickling bytes cannot keep it alive.
  */
 static short
 net_ready_late(struct net_check *chk)
 {
 	struct pollfd	 p;
+	uint64_t	 grace;
 	short		 want, got = 0;
 
+	grace = chk->deadline_ms - chk->start_ms;
+	if (grace > NET_LAG_GRACE_MS)
+		grace = NET_LAG_GRACE_MS;
 	want = event_get_events(chk->ev) & (EV_READ | EV_WRITE);
 	if (want == 0 || chk->fd == -1 ||
-	    net_now_ms() >= chk->deadline_ms + NET_LAG_GRACE_MS)
+	    net_now_ms() >= chk->deadline_ms + grace)
 		return 0;
 	p.fd = chk->fd;
 	p.events = (want & EV_READ ? POLLIN : 0) | (want & EV_WRITE ? POLLOUT : 0);

@@ -23,8 +23,9 @@
 #define NET_ICMP_SLOTS		65536	/* one per 16-bit echo sequence */
 #define NET_READ_CHUNK		16384
 #define SCRIPT_GRACE_MS		1000	/* parent answer after the timeout */
-#define NET_LAG_GRACE_MS	1000	/* readiness rechecked this long past
-					   the deadline, for a late loop */
+#define NET_LAG_GRACE_MS	1000	/* readiness rechecked up to this long
+					   (and the timeout) past the deadline,
+					   for a late loop */
 
 enum check_phase {
 	PHASE_DEFERRED,		/* result known at start: report from the loop */

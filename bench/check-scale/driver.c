@@ -6,6 +6,8 @@
  * 200` at interval 1.  After SECONDS it prints key=value lines: checks
  * done, CPU seconds (utime+stime from /proc/self/stat, over the check
  * window only), peak RSS, and the hosts ever seen down.
+ * MAX_INFLIGHT is the HCE's bound on checks in flight (default: the
+ * daemon's, HCE_INFLIGHT_DEFAULT).
  * With -L it only lists the hosts ("ADDR:PORT" lines) for the run
  * script's HAProxy configuration.
  */
@@ -35,6 +37,8 @@ struct bench {
 	uint8_t			*seen_down;
 	uint64_t		 down_hosts;
 	uint64_t		 down_by_error[HCE_ERROR_MAX];	/* as the HCE says */
+	uint32_t		 rtt_max_ms;	/* slowest result of the checker */
+	uint32_t		 queued_max;	/* hosts due, waiting for a slot */
 };
 
 static uint64_t
@@ -152,6 +156,8 @@ on_tick(int fd, short what, void *arg)
 	struct bench	*b = arg;
 
 	hce_run(b->hce, now_ms());
+	if (hce_queued(b->hce) > b->queued_max)
+		b->queued_max = hce_queued(b->hce);
 	rearm(b);
 }
 
@@ -161,6 +167,8 @@ on_result(void *arg, const struct check_result *r)
 	struct bench	*b = arg;
 
 	b->results++;
+	if (r->rtt_ms > b->rtt_max_ms)
+		b->rtt_max_ms = r->rtt_ms;
 	hce_check_done(b->hce, r, now_ms());
 }
 
@@ -217,6 +225,8 @@ report(const struct bench *b, double cpu, double secs)
 	    b->results ? cpu * 1000.0 / (double)b->results : 0.0);
 	printf("hoststated_maxrss_kb=%ld\n", ru.ru_maxrss);
 	printf("hoststated_runqueue_wait_s=%.2f\n", runqueue_wait());
+	printf("hoststated_rtt_max_ms=%u\n", b->rtt_max_ms);
+	printf("hoststated_hce_queued_max=%u\n", b->queued_max);
 	printf("hoststated_false_down=%llu\n",
 	    (unsigned long long)b->down_hosts);
 	/* Why hosts were seen down, in the HCE's words (spaces as _). */
@@ -242,7 +252,7 @@ main(int argc, char *argv[])
 	struct hce_io		 io;
 	struct timeval		 tv;
 	struct in_addr		 a;
-	uint32_t		 n, i;
+	uint32_t		 n, i, inflight;
 	int			 secs, http;
 	double			 cpu0;
 	uint64_t		 t0;
@@ -255,12 +265,15 @@ main(int argc, char *argv[])
 		}
 		return 0;
 	}
-	if (argc != 4 || (strcmp(argv[2], "tcp") != 0 &&
+	if ((argc != 4 && argc != 5) || (strcmp(argv[2], "tcp") != 0 &&
 	    strcmp(argv[2], "http") != 0)) {
-		fprintf(stderr, "usage: driver NHOSTS tcp|http SECONDS\n"
-		    "       driver -L NHOSTS\n");
+		fprintf(stderr, "usage: driver NHOSTS tcp|http SECONDS "
+		    "[MAX_INFLIGHT]\n       driver -L NHOSTS\n");
 		return 2;
 	}
+	/* The daemon's bound unless told otherwise. */
+	inflight = argc == 5 ? (uint32_t)strtoul(argv[4], NULL, 10) :
+	    HCE_INFLIGHT_DEFAULT;
 	n = (uint32_t)strtoul(argv[1], NULL, 10);
 	http = strcmp(argv[2], "http") == 0;
 	secs = atoi(argv[3]);
@@ -284,8 +297,10 @@ main(int argc, char *argv[])
 		return 1;
 	cpu0 = cpu_seconds();
 	t0 = now_ms();
-	if ((b.hce = hce_new(&b.cfg, &io, HCE_INFLIGHT_DEFAULT, t0)) == NULL)
+	if (inflight == 0 ||
+	    (b.hce = hce_new(&b.cfg, &io, inflight, t0)) == NULL)
 		return 1;
+	printf("hoststated_max_inflight=%u\n", inflight);
 	rearm(&b);
 	tv.tv_sec = secs;
 	tv.tv_usec = 0;
