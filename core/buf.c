@@ -102,3 +102,24 @@ buf_str(const struct buf *b)
 {
 	return b->len > 0 ? b->data : "";
 }
+
+bool
+text_next_line(const char **text, char *line, size_t len)
+{
+	const char	*t = *text, *nl;
+	size_t		 n;
+
+	if (*t == '\0' || len == 0)
+		return false;
+	nl = strchr(t, '\n');
+	n = nl != NULL ? (size_t)(nl - t) : strlen(t);
+	if (n >= len)
+		n = len - 1;
+	memcpy(line, t, n);
+	line[n] = '\0';
+	t += n;
+	if (*t == '\n')
+		t++;
+	*text = t;
+	return true;
+}

@@ -28,5 +28,11 @@ int	 buf_vprintf(struct buf *, const char *, va_list)
 	    __attribute__((format(printf, 2, 0)));
 /* The text so far; "" for an empty buffer. */
 const char *buf_str(const struct buf *);
+/*
+ * Copy the next line of *text (without its newline) into line and move
+ * *text past it; false at the end.  A line longer than len - 1 comes out
+ * in pieces, so nothing is lost.
+ */
+bool	 text_next_line(const char **text, char *line, size_t len);
 
 #endif /* HS_BUF_H */

@@ -109,22 +109,10 @@ say(struct runner *r, const char *fmt, ...)
 static void
 say_text(struct runner *r, const char *text)
 {
-	const char	*nl;
-	char		 line[WORLD_LINE_MAX];
-	size_t		 n;
+	char	line[WORLD_LINE_MAX];
 
-	while (*text != '\0') {
-		nl = strchr(text, '\n');
-		n = nl != NULL ? (size_t)(nl - text) : strlen(text);
-		if (n >= sizeof(line))
-			n = sizeof(line) - 1;
-		memcpy(line, text, n);
-		line[n] = '\0';
+	while (text_next_line(&text, line, sizeof(line)))
 		emit(r, false, 0, line);
-		text += n;
-		if (*text == '\n')
-			text++;
-	}
 }
 
 static size_t
