@@ -232,3 +232,16 @@ done:
 	config_xfer_reset(x);
 	return conf;
 }
+
+void
+config_xfer_take(struct config_xfer *x, struct config **next)
+{
+	struct buf	 errors;
+
+	buf_init(&errors, 64 * 1024);
+	config_free(*next);
+	if ((*next = config_xfer_parse(x, &errors)) == NULL)
+		fatalx("configuration from parent does not parse: %s",
+		    buf_str(&errors));
+	buf_free(&errors);
+}

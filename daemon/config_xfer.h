@@ -52,5 +52,10 @@ void	 config_xfer_reset(struct config_xfer *);
 int	 config_xfer_add(struct config_xfer *, const struct msg *);
 /* The collected text as a model, or NULL with the errors in errors. */
 struct config *config_xfer_parse(struct config_xfer *, struct buf *errors);
+/*
+ * The collected text as the child's next model, replacing *next: text
+ * from the parent that does not parse is fatal for the child.
+ */
+void	 config_xfer_take(struct config_xfer *, struct config **next);
 
 #endif /* HS_DAEMON_CONFIG_XFER_H */

@@ -160,15 +160,9 @@ hce_proc_start(struct hce_proc *hp)
 static void
 hce_proc_cfg_done(struct hce_proc *hp)
 {
-	struct buf	 errors;
 	struct msg	 m;
 
-	buf_init(&errors, 64 * 1024);
-	config_free(hp->newconf);
-	if ((hp->newconf = config_xfer_parse(&hp->xfer, &errors)) == NULL)
-		fatalx("configuration from parent does not parse: %s",
-		    buf_str(&errors));
-	buf_free(&errors);
+	config_xfer_take(&hp->xfer, &hp->newconf);
 	memset(&m, 0, sizeof(m));
 	m.type = MSG_CFG_DONE;
 	hce_io_send(hp, PEER_PARENT, &m);

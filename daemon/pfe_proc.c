@@ -286,15 +286,9 @@ pfe_proc_start(struct pfe_proc *pp)
 static void
 pfe_proc_cfg_done(struct pfe_proc *pp)
 {
-	struct buf	 errors;
 	struct msg	 m;
 
-	buf_init(&errors, 64 * 1024);
-	config_free(pp->newconf);
-	if ((pp->newconf = config_xfer_parse(&pp->xfer, &errors)) == NULL)
-		fatalx("configuration from parent does not parse: %s",
-		    buf_str(&errors));
-	buf_free(&errors);
+	config_xfer_take(&pp->xfer, &pp->newconf);
 	memset(&m, 0, sizeof(m));
 	m.type = MSG_CFG_DONE;
 	pfe_proc_send(pp, pp->parent, &m);
