@@ -319,6 +319,13 @@ net_check_start(struct net_checker *nc, const struct check_request *req)
 	chk->deadline_ms = chk->start_ms + req->timeout_ms;
 	LIST_INSERT_HEAD(&nc->buckets[req->host_id % NET_BUCKETS], chk, entry);
 	nc->inflight++;
+	if (req->host == NULL || req->table == NULL) {
+		/* A caller's bug, reported as a down host rather than a crash. */
+		net_log(nc, "check of host %u without host or table",
+		    req->host_id);
+		net_defer(chk, false, HCE_TCP_SOCKET_ERROR, -1);
+		return;
+	}
 	check_dispatch(chk);
 }
 

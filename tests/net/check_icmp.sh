@@ -39,7 +39,14 @@ expect_check "200 echoes over one datagram socket" "checks=200 up=200" \
 expect_check "icmp ::1 up over a datagram socket" "up=1 error=HCE_ICMP_OK" \
     ip netns exec "$CNS" "$CHECKRUN" -D icmp ::1
 
+expect_check "icmpv6 through a veth up" "up=1 error=HCE_ICMP_OK" \
+    ip netns exec "$CNS" "$CHECKRUN" icmp 2001:db8::2
+
 ip netns exec "$SNS" sysctl -qw net.ipv4.icmp_echo_ignore_all=1
+ip netns exec "$SNS" sysctl -qw net.ipv6.icmp.echo_ignore_all=1
+expect_check "IPv6 host ignoring echo requests" \
+    "up=0 error=HCE_ICMP_READ_TIMEOUT" \
+    ip netns exec "$CNS" "$CHECKRUN" -t 300 icmp 2001:db8::2
 expect_check "host ignoring echo requests" \
     "up=0 error=HCE_ICMP_READ_TIMEOUT" \
     ip netns exec "$CNS" "$CHECKRUN" -t 300 icmp 198.18.0.2

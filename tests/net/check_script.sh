@@ -45,4 +45,19 @@ dead() {
 expect_true "the hanging script is gone" dead "$(cat "$TMP/hang.pid")"
 expect_true "its own child is gone too" dead "$(cat "$TMP/child.pid")"
 
+# As root, the runner drops to the daemon's user for scripts.
+if [ "$(id -u)" = 0 ]; then
+	mkdir "$TMP/shared" && chmod 777 "$TMP/shared" && chmod 755 "$TMP"
+	cat >"$TMP/whoami.sh" <<SH
+#!/bin/sh
+id -u >"$TMP/shared/uid"
+id -g >"$TMP/shared/gid"
+SH
+	chmod 755 "$TMP/whoami.sh"
+	expect_check "script run as the unprivileged user" "up=1 error=HCE_SCRIPT_OK" \
+	    "$CHECKRUN" -u 65534 -P "$TMP/whoami.sh" script 10.0.0.1
+	expect_true "its uid is 65534" grep -qx 65534 "$TMP/shared/uid"
+	expect_true "its gid is 65534" grep -qx 65534 "$TMP/shared/gid"
+fi
+
 finish

@@ -61,7 +61,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: checkrun [-D] [-t ms] [-n count] [-c conc] "
 	    "[-H host] [-P path] [-C code] [-d hex] [-s data] [-e pattern] "
-	    "[-S] [-X ms] icmp|tcp|ssl|http|send|script ADDR|NAME [PORT]\n");
+	    "[-S] [-u id] [-X ms] icmp|tcp|ssl|http|send|script ADDR|NAME [PORT]\n");
 	exit(2);
 }
 
@@ -211,6 +211,7 @@ main(int argc, char *argv[])
 	struct net_checker_opts		 o;
 	struct run			 r;
 	int				 ch, dgram = 0;
+	long				 script_id = -1;
 	int				 fds_before, fds_after;
 
 	memset(&r, 0, sizeof(r));
@@ -219,7 +220,7 @@ main(int argc, char *argv[])
 	r.concurrency = 1;
 	table.timeout_ms = 500;
 	table.check.code = 200;
-	while ((ch = getopt(argc, argv, "c:C:d:De:H:n:P:s:St:X:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:C:d:De:H:n:P:s:St:u:X:")) != -1) {
 		switch (ch) {
 		case 'c': r.concurrency = (unsigned)atoi(optarg); break;
 		case 'C': table.check.code = atoi(optarg); break;
@@ -237,6 +238,7 @@ main(int argc, char *argv[])
 		    sizeof(table.check.send), "%s", optarg); break;
 		case 'S': table.check.tls = true; break;
 		case 't': table.timeout_ms = (uint32_t)atoi(optarg); break;
+		case 'u': script_id = atol(optarg); break;
 		case 'X': r.cancel_ms = atol(optarg); break;
 		default: usage();
 		}
@@ -269,8 +271,9 @@ main(int argc, char *argv[])
 		o.icmp6_fd = icmp_socket_open(HS_AF_INET6, dgram);
 	}
 	r.nc = net_checker_new(r.base, &o);
-	r.sr = script_runner_new(r.base, (uid_t)-1, (gid_t)-1, on_script_done,
-	    &r);
+	/* -u ID: scripts run as uid and gid ID, as the daemon drops them. */
+	r.sr = script_runner_new(r.base, (uid_t)script_id, (gid_t)script_id,
+	    on_script_done, &r);
 	if (r.base == NULL || r.nc == NULL || r.sr == NULL) {
 		fprintf(stderr, "checkrun: cannot set up the checker\n");
 		return 1;

@@ -88,8 +88,9 @@ make_cert() {
 }
 
 # netns_pair: a client namespace CNS and a server namespace SNS joined
-# by a veth pair, 198.18.0.1 and 198.18.0.2 (benchmark test range),
-# so nothing touches the host's own network.
+# by a veth pair, 198.18.0.1 and 198.18.0.2 (benchmark test range) and
+# 2001:db8::1 and ::2 (documentation range), so nothing touches the
+# host's own network.
 netns_pair() {
 	CNS=hsc$$
 	SNS=hss$$
@@ -99,11 +100,20 @@ netns_pair() {
 	    netns "$SNS" &&
 	ip -n "$CNS" addr add 198.18.0.1/24 dev "vc$$" &&
 	ip -n "$SNS" addr add 198.18.0.2/24 dev "vs$$" &&
+	ip -n "$CNS" addr add 2001:db8::1/64 dev "vc$$" nodad &&
+	ip -n "$SNS" addr add 2001:db8::2/64 dev "vs$$" nodad &&
 	ip -n "$CNS" link set "vc$$" up && ip -n "$CNS" link set lo up &&
 	ip -n "$SNS" link set "vs$$" up && ip -n "$SNS" link set lo up || {
 		echo "SKIP: needs root (cannot create network namespaces)"
 		exit 77
 	}
+	# IPv6 neighbour discovery waits for the link-local addresses.
+	i=0
+	while [ -n "$(ip -n "$CNS" -6 addr show tentative)$(ip -n "$SNS" -6 \
+	    addr show tentative)" ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
 }
 
 finish() {
