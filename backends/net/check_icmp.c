@@ -84,7 +84,8 @@ icmp_reply(struct icmp_sock *s, const uint8_t *pkt, size_t len,
 	memset(&src, 0, sizeof(src));
 	src.family = (uint8_t)s->family;
 	if (s->family == HS_AF_INET)
-		memcpy(src.bytes, &((const struct sockaddr_in *)from)->sin_addr, 4);
+		memcpy(src.bytes,
+		    &((const struct sockaddr_in *)from)->sin_addr, 4);
 	else
 		memcpy(src.bytes,
 		    &((const struct sockaddr_in6 *)from)->sin6_addr, 16);

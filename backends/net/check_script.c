@@ -197,7 +197,8 @@ script_runner_free(struct script_runner *sr)
 		if (job->pid != -1) {
 			(void)kill(-job->pid, SIGKILL);
 			(void)kill(job->pid, SIGKILL);
-			while (waitpid(job->pid, &st, 0) == -1 && errno == EINTR)
+			while (waitpid(job->pid, &st, 0) == -1 &&
+			    errno == EINTR)
 				;
 		}
 		job_free(job);

@@ -207,7 +207,8 @@ net_ready_late(struct net_check *chk)
 	    net_now_ms() >= chk->deadline_ms + grace)
 		return 0;
 	p.fd = chk->fd;
-	p.events = (want & EV_READ ? POLLIN : 0) | (want & EV_WRITE ? POLLOUT : 0);
+	p.events = (want & EV_READ ? POLLIN : 0) |
+	    (want & EV_WRITE ? POLLOUT : 0);
 	p.revents = 0;
 	if (poll(&p, 1, 0) != 1)
 		return 0;
@@ -320,7 +321,7 @@ net_check_start(struct net_checker *nc, const struct check_request *req)
 	LIST_INSERT_HEAD(&nc->buckets[req->host_id % NET_BUCKETS], chk, entry);
 	nc->inflight++;
 	if (req->host == NULL || req->table == NULL) {
-		/* A caller's bug, reported as a down host rather than a crash. */
+		/* A caller's bug: a down host rather than a crash. */
 		net_log(nc, "check of host %u without host or table",
 		    req->host_id);
 		net_defer(chk, false, HCE_TCP_SOCKET_ERROR, -1);

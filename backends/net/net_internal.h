@@ -28,7 +28,7 @@
 					   for a late loop */
 
 enum check_phase {
-	PHASE_DEFERRED,		/* result known at start: report from the loop */
+	PHASE_DEFERRED,		/* known at start: reported from the loop */
 	PHASE_CONNECT,
 	PHASE_TLS,
 	PHASE_WRITE,
@@ -75,7 +75,7 @@ struct net_check {
 	size_t			 woff;
 	char			*rbuf;
 	size_t			 rlen;
-	size_t			 rmax;		/* bound of rbuf, NUL excluded */
+	size_t			 rmax;		/* bound of rbuf, NUL apart */
 	EVP_MD_CTX		*md;
 	size_t			 body_len;
 	bool			 in_body;
@@ -88,7 +88,7 @@ struct icmp_sock {
 	struct net_checker	*nc;
 	int			 family;	/* HS_AF_* */
 	int			 fd;
-	bool			 raw;		/* else a datagram "ping" socket */
+	bool			 raw;		/* else a "ping" socket */
 	bool			 failed;	/* could not open: said once */
 	struct event		*ev;
 };

@@ -118,11 +118,13 @@ stream_write(struct net_check *chk)
 			chk->woff += (size_t)n;
 		} else if (n == -1 && errno == EINTR) {
 			continue;
-		} else if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+		} else if (n == -1 &&
+		    (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			net_wait(chk, chk->fd, EV_WRITE);
 			return false;
 		} else {
-			net_finish(chk, false, stream_error(chk, FAULT_WRITE), -1);
+			net_finish(chk, false,
+			    stream_error(chk, FAULT_WRITE), -1);
 			return false;
 		}
 	}
@@ -168,7 +170,8 @@ stream_read(struct net_check *chk)
 		if (n == -1)
 			return;
 		if (n == -2) {
-			net_finish(chk, false, stream_error(chk, FAULT_READ), -1);
+			net_finish(chk, false,
+			    stream_error(chk, FAULT_READ), -1);
 			return;
 		}
 		if (n == 0) {
