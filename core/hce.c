@@ -397,7 +397,8 @@ hce_arrays_alloc(struct hce *hce, const struct config *cfg)
 
 /*
  * Spread the first checks: host k of the n checked hosts starts at
- * k * w / n ms, w = min(interval / 2, n ms), then every interval.
+ * k * w / n ms, w = min(interval, n ms), then every interval: a few
+ * hosts start at once, a large table at an even rate.
  */
 static void
 hce_schedule_all(struct hce *hce, uint64_t now_ms)
@@ -415,7 +416,7 @@ hce_schedule_all(struct hce *hce, uint64_t now_ms)
 		if (!host_checkable(hce, (uint32_t)i))
 			continue;
 		iv = table_interval_ms(hce, host_table(hce, (uint32_t)i));
-		w = iv / 2 < n ? iv / 2 : n;
+		w = iv < n ? iv : n;
 		h->base_ms = now_ms + k++ * w / n;
 		if (host_enabled(hce, (uint32_t)i))
 			due_heap_set(&hce->sched, (uint32_t)i, h->base_ms);

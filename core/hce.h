@@ -15,7 +15,7 @@
 #include "core/engine.h"
 #include "core/msg.h"
 
-#define HCE_INFLIGHT_DEFAULT	1024
+#define HCE_INFLIGHT_DEFAULT	4096
 
 struct hce_io {
 	void	*arg;

@@ -3,6 +3,8 @@
  * then chroots and drops to the unprivileged user, and from then on
  * only checks hosts: results go to the PFE, scripts to the parent.
  */
+#include <sys/resource.h>
+
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,6 +117,29 @@ hce_io_log(void *arg, int level, const char *line)
 		log_info("%s", line);
 	else
 		log_debug("%s", line);
+}
+
+/*
+ * Each check in flight holds a descriptor: raise the soft limit to the
+ * hard one and keep the in-flight bound under it, so a large table gets
+ * checks that wait their turn instead of "tcp socket limit" failures.
+ */
+static uint32_t
+hce_proc_inflight_bound(void)
+{
+	struct rlimit	rl;
+	rlim_t		room;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return HCE_INFLIGHT_DEFAULT / 4;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+			(void)getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	room = rl.rlim_cur > 256 ? rl.rlim_cur - 128 : rl.rlim_cur / 2;
+	return room < HCE_INFLIGHT_DEFAULT ? (uint32_t)room :
+	    HCE_INFLIGHT_DEFAULT;
 }
 
 static void
@@ -278,6 +303,8 @@ hce_proc_main(void *argp, const struct proc_pipes *pp)
 	o.result_arg = &hp;
 	o.script_forward = hce_proc_script;
 	o.script_arg = &hp;
+	o.log = hce_io_log;
+	o.log_arg = &hp;
 	if ((hp.checker = net_checker_new(hp.base, &o)) == NULL)
 		fatalx("cannot create the check engine");
 	if (args->drop != NULL && privdrop_apply(args->drop, "hce") == -1)
@@ -298,7 +325,8 @@ hce_proc_main(void *argp, const struct proc_pipes *pp)
 	io.check_cancel = hce_io_check_cancel;
 	io.send = hce_io_send;
 	io.log = hce_io_log;
-	hp.hce = hce_new(hp.conf, &io, HCE_INFLIGHT_DEFAULT, proc_now_ms());
+	hp.hce = hce_new(hp.conf, &io, hce_proc_inflight_bound(),
+	    proc_now_ms());
 	if (hp.hce == NULL)
 		fatalx("cannot create the host check engine");
 	log_debug("started");
