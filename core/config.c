@@ -135,3 +135,20 @@ lb_mode_name(enum lb_mode mode)
 	}
 	return "unknown";
 }
+
+const char *
+digest_type_name(enum digest_type t)
+{
+	switch (t) {
+	case DIGEST_MD5:
+		return "MD5";
+	case DIGEST_SHA1:
+		return "SHA1";
+	case DIGEST_SHA256:
+		return "SHA256";
+	case DIGEST_SHA512:
+		return "SHA512";
+	default:
+		return NULL;
+	}
+}

@@ -293,6 +293,8 @@ uint32_t		*config_host_map(const struct config *old,
 			    const struct config *new);
 
 const char		*check_type_name(enum check_type, bool tls);
+/* The digest's name as OpenSSL knows it ("SHA1"), NULL for none. */
+const char		*digest_type_name(enum digest_type);
 const char		*lb_mode_name(enum lb_mode);
 
 #endif /* HS_CONFIG_H */

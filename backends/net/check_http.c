@@ -139,18 +139,9 @@ const struct check_method http_code_method = {
 static const EVP_MD *
 http_digest_md(enum digest_type t)
 {
-	switch (t) {
-	case DIGEST_MD5:
-		return EVP_md5();
-	case DIGEST_SHA1:
-		return EVP_sha1();
-	case DIGEST_SHA256:
-		return EVP_sha256();
-	case DIGEST_SHA512:
-		return EVP_sha512();
-	default:
-		return NULL;
-	}
+	const char	*name = digest_type_name(t);
+
+	return name != NULL ? EVP_get_digestbyname(name) : NULL;
 }
 
 static void

@@ -120,18 +120,9 @@ vhost_phase_start(const struct vhost *vh, uint64_t now_ms)
 static const EVP_MD *
 digest_md(enum digest_type t)
 {
-	switch (t) {
-	case DIGEST_MD5:
-		return EVP_md5();
-	case DIGEST_SHA1:
-		return EVP_sha1();
-	case DIGEST_SHA256:
-		return EVP_sha256();
-	case DIGEST_SHA512:
-		return EVP_sha512();
-	default:
-		return NULL;
-	}
+	const char	*name = digest_type_name(t);
+
+	return name != NULL ? EVP_get_digestbyname(name) : NULL;
 }
 
 /* The hex digest of the body, computed once per body and type. */
