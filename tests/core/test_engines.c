@@ -350,8 +350,8 @@ test_engines_agree(void **state)
 	hce_free(w.hce);
 	pfe_free(w.pfe);
 	demote_free(w.demote);
-	tc_free(w.cfg);
-	tc_free(spare);
+	config_free(w.cfg);
+	config_free(spare);
 }
 
 int

@@ -36,7 +36,7 @@ static void
 fixture_free(struct fixture *f)
 {
 	hce_free(f->hce);
-	tc_free(f->cfg);
+	config_free(f->cfg);
 	tio_free(&f->io);
 	free(f);
 }
@@ -424,7 +424,7 @@ test_reload_keeps_state(void **state)
 	assert_int_equal(f->io.ncancels, ncancels + 1);
 	assert_int_equal(hce_host_state(f->hce, 1), HOST_DOWN);
 	assert_int_equal(hce_host_state(f->hce, 0), HOST_UNKNOWN);
-	tc_free(f->cfg);
+	config_free(f->cfg);
 	f->cfg = c2;
 	tio_run_hce(&f->io, f->hce, 15001);
 	tio_report(&f->io, f->hce, 1, true, HCE_HTTP_CODE_OK, 1);
@@ -509,7 +509,7 @@ test_reload_with_queue(void **state)
 	assert_int_equal(hce_queued(f->hce), 0);
 	assert_int_equal(hce_inflight(f->hce), 0);
 	assert_true(hce_next_deadline(f->hce) == HS_TIME_NEVER);
-	tc_free(f->cfg);
+	config_free(f->cfg);
 	f->cfg = c2;
 	{
 		struct msg m = id_msg(MSG_TABLE_ENABLE, 0);

@@ -40,7 +40,7 @@ static void
 fixture_free(struct fixture *f)
 {
 	pfe_free(f->pfe);
-	tc_free(f->cfg);
+	config_free(f->cfg);
 	tio_free(&f->io);
 	buf_free(&f->err);
 	free(f);
@@ -399,7 +399,7 @@ test_reload_keeps_state_and_drops_removed_hosts(void **state)
 	tio_status(f->pfe, 1, HOST_UP, 2, 1, HCE_HTTP_CODE_OK);
 	buf_reset(&f->io.ops);
 	pfe_reload(f->pfe, c2, 0);
-	tc_free(f->cfg);
+	config_free(f->cfg);
 	f->cfg = c2;
 	assert_int_equal(pfe_host_state(f->pfe, 1), HOST_UP);
 	assert_int_equal(pfe_host_state(f->pfe, 0), HOST_UNKNOWN);
@@ -434,7 +434,7 @@ test_reload_releases_demotion(void **state)
 	tio_status(f->pfe, 0, HOST_DOWN, 1, 0, HCE_TCP_CONNECT_TIMEOUT);
 	assert_int_equal(tio_count_sent(&f->io, PEER_PARENT, MSG_DEMOTE), 1);
 	pfe_reload(f->pfe, c2, 0);
-	tc_free(f->cfg);
+	config_free(f->cfg);
 	f->cfg = c2;
 	m = tio_last_sent(&f->io, PEER_PARENT, MSG_DEMOTE);
 	assert_int_equal(tio_count_sent(&f->io, PEER_PARENT, MSG_DEMOTE), 2);

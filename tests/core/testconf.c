@@ -161,23 +161,6 @@ tc_relay(struct config *c, const char *name, uint32_t table_id,
 	return r->id;
 }
 
-void
-tc_free(struct config *c)
-{
-	size_t	i;
-
-	if (c == NULL)
-		return;
-	for (i = 0; i < c->ntables; i++)
-		free(c->tables[i].host_ids);
-	free(c->hosts);
-	free(c->tables);
-	free(c->services);
-	free(c->protocols);
-	free(c->relays);
-	free(c);
-}
-
 /*
  * Seed sample 1: table 0 webhosts (real port http), hosts 0 and 1, with
  * the addresses the seed's sample output shows.

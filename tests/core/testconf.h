@@ -25,7 +25,6 @@ uint32_t	 tc_service(struct config *, const char *name, uint32_t table_id,
 		    uint32_t backup_id);
 uint32_t	 tc_relay(struct config *, const char *name, uint32_t table_id,
 		    uint32_t backup_id);
-void		 tc_free(struct config *);
 
 /* The seed's three situations, ids as the seed prints them. */
 struct config	*tc_seed_simple(void);		/* webhosts, 2 hosts */
