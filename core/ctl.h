@@ -14,7 +14,7 @@
 
 enum ctl_action {
 	CTL_NONE = 0,
-	CTL_SHOW_SUMMARY,
+	CTL_SHOW_SUMMARY,	/* the show commands stay together */
 	CTL_SHOW_HOSTS,
 	CTL_SHOW_TABLES,
 	CTL_SHOW_SERVICES,
@@ -51,6 +51,8 @@ int		 ctl_parse(int argc, char *const argv[], struct ctl_request *,
 		    struct buf *err);
 /* True for actions that change state (need write permission). */
 bool		 ctl_action_modifies(enum ctl_action);
+/* True for the show commands, answered with rows. */
+bool		 ctl_action_shows(enum ctl_action);
 
 enum ctl_obj {
 	OBJ_SERVICE = 0,

@@ -192,6 +192,12 @@ ctl_parse(int argc, char *const argv[], struct ctl_request *req,
 }
 
 bool
+ctl_action_shows(enum ctl_action a)
+{
+	return a >= CTL_SHOW_SUMMARY && a <= CTL_SHOW_SESSIONS;
+}
+
+bool
 ctl_action_modifies(enum ctl_action a)
 {
 	switch (a) {

@@ -299,21 +299,12 @@ main(int argc, char *argv[])
 	if (req.action != CTL_MONITOR)
 		setsockopt(r.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	ctl_send(r.fd, &req);
-	switch (req.action) {
-	case CTL_SHOW_SUMMARY:
-	case CTL_SHOW_HOSTS:
-	case CTL_SHOW_TABLES:
-	case CTL_SHOW_SERVICES:
-	case CTL_SHOW_RELAYS:
-	case CTL_SHOW_SESSIONS:
+	if (req.action == CTL_MONITOR)
+		ctl_monitor(&r, &m, json);	/* until interrupted */
+	if (ctl_action_shows(req.action))
 		ctl_show(&r, &m, req.action, json);
-		break;
-	case CTL_MONITOR:
-		ctl_monitor(&r, &m, json);
-	default:
+	else
 		ctl_result(&r, &m, json);
-		break;
-	}
 	close(r.fd);
 	return 0;
 }

@@ -203,15 +203,11 @@ pfe_proc_request(void *arg, uint32_t client, bool may_modify,
 		control_fail(pp->control, client, "permission denied");
 		return;
 	}
-	switch (req->action) {
-	case CTL_SHOW_SUMMARY:
-	case CTL_SHOW_HOSTS:
-	case CTL_SHOW_TABLES:
-	case CTL_SHOW_SERVICES:
-	case CTL_SHOW_RELAYS:
-	case CTL_SHOW_SESSIONS:
+	if (ctl_action_shows(req->action)) {
 		pfe_proc_show(pp, client, req->action);
-		break;
+		return;
+	}
+	switch (req->action) {
 	case CTL_MONITOR:
 		control_monitor(pp->control, client);
 		break;

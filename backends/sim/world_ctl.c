@@ -96,14 +96,9 @@ world_ctl(struct world *w, int argc, char *const argv[], struct buf *out)
 		return -1;
 	}
 	buf_free(&err);
-	switch (req.action) {
-	case CTL_SHOW_SUMMARY:
-	case CTL_SHOW_HOSTS:
-	case CTL_SHOW_TABLES:
-	case CTL_SHOW_SERVICES:
-	case CTL_SHOW_RELAYS:
-	case CTL_SHOW_SESSIONS:
+	if (ctl_action_shows(req.action))
 		return world_show(w, req.action, out);
+	switch (req.action) {
 	case CTL_RELOAD:
 		return world_ctl_reload(w, req.target, out);
 	case CTL_MONITOR:

@@ -156,6 +156,27 @@ test_modifies(void **state)
 	assert_true(ctl_action_modifies(CTL_STOP));
 }
 
+/* Every show command is answered with rows, nothing else is. */
+static void
+test_shows(void **state)
+{
+	static const char *const shows[] = { "summary", "hosts", "tables",
+	    "services", "relays", "sessions" };
+	struct ctl_request	 req;
+	char			 line[64];
+	size_t			 i;
+	int			 a;
+
+	for (i = 0; i < sizeof(shows) / sizeof(shows[0]); i++) {
+		(void)snprintf(line, sizeof(line), "show %s", shows[i]);
+		assert_int_equal(parse(line, &req), 0);
+		assert_true(ctl_action_shows(req.action));
+	}
+	for (a = CTL_HOST_DISABLE; a < CTL_ACTION_MAX; a++)
+		assert_false(ctl_action_shows((enum ctl_action)a));
+	assert_false(ctl_action_shows(CTL_NONE));
+}
+
 static void
 test_status_and_availability(void **state)
 {
@@ -283,6 +304,7 @@ main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_long_target_rejected),
 		cmocka_unit_test(test_modifies),
+		cmocka_unit_test(test_shows),
 		cmocka_unit_test(test_status_and_availability),
 		cmocka_unit_test(test_render_json),
 		cmocka_unit_test(test_render_events),
