@@ -375,6 +375,10 @@ parser_run(struct parser *p, bool pushed, struct buf *notes)
 		p_toplevel(p);
 		if (p->lx.nerrors == 0)
 			parse_validate(p, notes);
+		else {
+			parse_check_table_names(p);
+			parse_check_owner_names(p);
+		}
 		if (p->lx.nerrors == 0 && notes != NULL)
 			lex_macro_notes(&p->lx, notes);
 	}

@@ -125,3 +125,19 @@ parse_validate_owners(struct parser *p)
 	for (i = 0; i < p->cfg->nprotocols; i++)
 		check_protocol(p, (uint32_t)i);
 }
+
+/* After syntax errors: only report protocol and service names. */
+void
+parse_check_owner_names(struct parser *p)
+{
+	const struct relay_extra *x;
+	size_t			  i;
+
+	for (i = 0; i < p->cfg->nrelays; i++) {
+		x = &p->rx[i];
+		if (x->protocol.set)
+			(void)find_protocol(p, &x->protocol);
+		if (x->service.set)
+			(void)find_service(p, &x->service);
+	}
+}

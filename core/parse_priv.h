@@ -116,6 +116,12 @@ int	 parse_table_use(struct parser *, bool relay, bool backup, uint32_t);
 /* The checks and the per-port copies (parse_validate.c). */
 void	 parse_validate(struct parser *, struct buf *notes);
 void	 parse_validate_owners(struct parser *);
+/*
+ * With syntax errors the model is not validated, but the names it
+ * references are still checked, so one run reports those mistakes too.
+ */
+void	 parse_check_table_names(struct parser *);
+void	 parse_check_owner_names(struct parser *);
 int	 parse_copy_host(struct parser *, struct table_conf *, uint32_t);
 void	 parse_check_hosts(struct parser *, size_t ndeclared);
 bool	 pattern_valid(const char *, const char **why);

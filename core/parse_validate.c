@@ -267,6 +267,18 @@ check_ports(struct parser *p, size_t ndeclared, struct buf *notes)
 	}
 }
 
+/* After syntax errors: only report table names nothing defines. */
+void
+parse_check_table_names(struct parser *p)
+{
+	size_t	 i;
+
+	for (i = 0; i < p->nuses; i++)
+		if (use_ref(p, &p->uses[i])->set)
+			(void)find_declared(p, p->cfg->ntables,
+			    use_ref(p, &p->uses[i]));
+}
+
 void
 parse_validate(struct parser *p, struct buf *notes)
 {

@@ -182,6 +182,27 @@ test_every_error_reported(void **state)
 	buf_free(&errors);
 }
 
+/* A syntax error does not hide a reference to a table nothing defines. */
+static void
+test_undefined_names_after_syntax_error(void **state)
+{
+	const char	*text = "table t {\n host 10.0.0.1\n check tcp\n"
+	    " real port 99999\n}\nservice s {\n virtual host 10.0.0.9 port 80"
+	    "\n table nosuch\n}\nrelay r {\n listen on 10.0.0.9 port 81\n"
+	    " protocol noproto\n forward to 10.0.0.1 port 80\n}\n";
+	struct buf	 errors;
+
+	buf_init(&errors, 65536);
+	assert_null(config_parse_string("e.conf", text, strlen(text), NULL,
+	    &errors, NULL));
+	assert_non_null(strstr(buf_str(&errors), "e.conf:4: invalid port"));
+	assert_non_null(strstr(buf_str(&errors),
+	    "e.conf:8: table 'nosuch' not defined"));
+	assert_non_null(strstr(buf_str(&errors),
+	    "e.conf:12: protocol 'noproto' not defined"));
+	buf_free(&errors);
+}
+
 /* A -D macro that is not name=value is an error too. */
 static void
 test_bad_define(void **state)
@@ -250,7 +271,7 @@ test_default_certificate(void **state)
 int
 main(void)
 {
-	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 4];
+	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 5];
 	size_t		  i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -261,6 +282,8 @@ main(void)
 	}
 	tests[i++] = (struct CMUnitTest)cmocka_unit_test(
 	    test_every_error_reported);
+	tests[i++] = (struct CMUnitTest)cmocka_unit_test(
+	    test_undefined_names_after_syntax_error);
 	tests[i++] = (struct CMUnitTest)cmocka_unit_test(test_bad_define);
 	tests[i++] = (struct CMUnitTest)cmocka_unit_test(test_error_limit);
 	tests[i++] = (struct CMUnitTest)cmocka_unit_test(
