@@ -110,15 +110,6 @@ hce_io_send(void *arg, enum hs_peer peer, const struct msg *m)
 		    channel_name(ch));
 }
 
-static void
-hce_io_log(void *arg, int level, const char *line)
-{
-	if (level == 0)
-		log_info("%s", line);
-	else
-		log_debug("%s", line);
-}
-
 /*
  * Each check in flight holds a descriptor: raise the soft limit to the
  * hard one and keep the in-flight bound under it, so a large table gets
@@ -303,7 +294,7 @@ hce_proc_main(void *argp, const struct proc_pipes *pp)
 	o.result_arg = &hp;
 	o.script_forward = hce_proc_script;
 	o.script_arg = &hp;
-	o.log = hce_io_log;
+	o.log = log_engine;
 	o.log_arg = &hp;
 	if ((hp.checker = net_checker_new(hp.base, &o)) == NULL)
 		fatalx("cannot create the check engine");
@@ -324,7 +315,7 @@ hce_proc_main(void *argp, const struct proc_pipes *pp)
 	io.check_start = hce_io_check_start;
 	io.check_cancel = hce_io_check_cancel;
 	io.send = hce_io_send;
-	io.log = hce_io_log;
+	io.log = log_engine;
 	hp.hce = hce_new(hp.conf, &io, hce_proc_inflight_bound(),
 	    proc_now_ms());
 	if (hp.hce == NULL)

@@ -133,3 +133,13 @@ fatalx(const char *fmt, ...)
 	va_end(ap);
 	exit(1);
 }
+
+void
+log_engine(void *arg, int level, const char *line)
+{
+	(void)arg;
+	if (level == 0)
+		log_info("%s", line);
+	else
+		log_debug("%s", line);
+}

@@ -12,6 +12,8 @@ void	 log_procname(const char *);
 void	 log_setverbose(int);
 int	 log_getverbose(void);
 void	 log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
+/* The engines' log_fn: level 0 is logged, level 1 only when verbose. */
+void	 log_engine(void *arg, int level, const char *line);
 void	 log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 /* log_warn appends the errno text; log_warnx does not. */
 void	 log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));

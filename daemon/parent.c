@@ -282,15 +282,6 @@ parent_demote_apply(void *arg, const char *group, int delta)
 	return 0;
 }
 
-static void
-parent_engine_log(void *arg, int level, const char *line)
-{
-	if (level == 0)
-		log_info("%s", line);
-	else
-		log_debug("%s", line);
-}
-
 static int
 parent_dispatch_hce(void *arg, struct channel *ch, const struct msg *m)
 {
@@ -620,7 +611,7 @@ parent_events(struct parent *p)
 	memset(&dio, 0, sizeof(dio));
 	dio.arg = p;
 	dio.apply = parent_demote_apply;
-	dio.log = parent_engine_log;
+	dio.log = log_engine;
 	p->demote = demote_new(&dio);
 	return p->scripts != NULL && p->demote != NULL ? 0 : -1;
 }

@@ -94,15 +94,6 @@ pfe_io_event(void *arg, const struct ctl_event *ev)
 }
 
 static void
-pfe_io_log(void *arg, int level, const char *line)
-{
-	if (level == 0)
-		log_info("%s", line);
-	else
-		log_debug("%s", line);
-}
-
-static void
 pfe_proc_answer(struct pfe_proc *pp, uint32_t client, enum msg_type type)
 {
 	struct msg	 m;
@@ -390,7 +381,7 @@ pfe_proc_setup(struct pfe_proc *pp, const struct proc_pipes *fds,
 	io.rules_remove = pfe_io_rules_remove;
 	io.event = pfe_io_event;
 	io.send = pfe_io_send;
-	io.log = pfe_io_log;
+	io.log = log_engine;
 	if ((pp->pfe = pfe_new(pp->conf, &io, proc_now_ms())) == NULL)
 		fatalx("cannot create the pf engine");
 }
