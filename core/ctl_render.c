@@ -98,6 +98,9 @@ ctl_render(enum ctl_action action, const struct ctl_row *rows, size_t n,
 	char	status[STATUS_MAX], avail[AVAIL_MAX];
 	size_t	i;
 
+	/* Sessions are lines of their own, not the summary's table. */
+	if (action == CTL_SHOW_SESSIONS)
+		return;
 	(void)buf_printf(out, "%s\t%4s\t%-24s\t%-7s\t%s\n", "Type", "Id",
 	    "Name", "Avlblty", "Status");
 	for (i = 0; i < n; i++) {

@@ -156,6 +156,20 @@ test_modifies(void **state)
 	assert_true(ctl_action_modifies(CTL_STOP));
 }
 
+/* No relay sessions: nothing to print, not an empty summary table. */
+static void
+test_render_no_sessions(void **state)
+{
+	struct buf	b;
+
+	buf_init(&b, 4096);
+	ctl_render(CTL_SHOW_SESSIONS, NULL, 0, &b);
+	assert_string_equal(buf_str(&b), "");
+	ctl_render(CTL_SHOW_TABLES, NULL, 0, &b);
+	assert_non_null(strstr(buf_str(&b), "Avlblty"));
+	buf_free(&b);
+}
+
 /* Every show command is answered with rows, nothing else is. */
 static void
 test_shows(void **state)
@@ -305,6 +319,7 @@ main(void)
 		cmocka_unit_test(test_long_target_rejected),
 		cmocka_unit_test(test_modifies),
 		cmocka_unit_test(test_shows),
+		cmocka_unit_test(test_render_no_sessions),
 		cmocka_unit_test(test_status_and_availability),
 		cmocka_unit_test(test_render_json),
 		cmocka_unit_test(test_render_events),
