@@ -784,3 +784,36 @@ lex_next(struct lex *lx)
 			return;
 	}
 }
+
+bool
+lex_line_opens_block(const struct lex *lx)
+{
+	const struct lex_src	*s = lx->src;
+	size_t			 start, end, i;
+	char			 quote = 0, last = 0;
+
+	if (s == NULL || s->kind != SRC_FILE || lx->tok.type != TOK_WORD)
+		return false;
+	/* The token was the first thing on its line. */
+	start = s->pos - lx->tok.len;
+	for (i = start; i > 0 && is_space(s->data[i - 1]); i--)
+		;
+	if (i > 0 && s->data[i - 1] != '\n')
+		return false;
+	for (end = s->pos; end < s->len && s->data[end] != '\n'; end++) {
+		char c = s->data[end];
+
+		if (quote != 0) {
+			if (c == quote)
+				quote = 0;
+			continue;
+		}
+		if (c == '#')
+			break;
+		if (c == '"' || c == '\'')
+			quote = c;
+		else if (!is_space(c))
+			last = c;
+	}
+	return last == '{';
+}

@@ -83,6 +83,12 @@ int	 lex_push_text(struct lex *, const char *name, const char *text,
 	    size_t len);
 /* Advance to the next token, into lx->tok. */
 void	 lex_next(struct lex *);
+/*
+ * True when the current token starts its line in a file and the line
+ * ends with '{': "table web {" where a block statement was expected
+ * means the block before it lacks its '}'.
+ */
+bool	 lex_line_opens_block(const struct lex *);
 
 /* Macros: persistent ones (-D) cannot be redefined by the file. */
 int	 lex_macro_set(struct lex *, const char *name, const char *value,

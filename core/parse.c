@@ -92,6 +92,11 @@ p_resync(struct parser *p)
 void
 p_done(struct parser *p, int rc)
 {
+	if (p->block_cut) {
+		/* The next declaration starts here: parse it, skip nothing. */
+		p->block_cut = false;
+		return;
+	}
 	if (rc == 0) {
 		switch (TOK(p)->type) {
 		case TOK_NL:
@@ -142,6 +147,37 @@ p_include(struct parser *p)
 	p_next(p);
 }
 
+/* "table NAME {" and its kind, alone on a line: a declaration begins. */
+static bool
+p_block_opener(struct parser *p)
+{
+	switch (TOK(p)->kw) {
+	case KW_TABLE:
+	case KW_SERVICE:
+	case KW_PROTOCOL:
+	case KW_RELAY:
+		return lex_line_opens_block(&p->lx);
+	default:
+		return false;
+	}
+}
+
+/*
+ * One error where the block was opened, instead of one per statement
+ * that follows: the declaration on this line is parsed as a new one.
+ */
+static void
+p_block_unclosed(struct parser *p, const struct pos *open)
+{
+	if (strcmp(open->file, TOK(p)->file) == 0)
+		p_error_at(p, open, "block not closed: missing '}' before "
+		    "line %d", TOK(p)->line);
+	else
+		p_error_at(p, open, "block not closed: missing '}' before "
+		    "%s:%d", TOK(p)->file, TOK(p)->line);
+	p->block_cut = true;
+}
+
 /* '{' statements '}', each statement parsed by stmt. */
 int
 p_block(struct parser *p, int (*stmt)(struct parser *, void *), void *ctx)
@@ -165,6 +201,10 @@ p_block(struct parser *p, int (*stmt)(struct parser *, void *), void *ctx)
 		if (TOK(p)->type == TOK_EOF) {
 			p_error_at(p, &open, "block not closed: missing '}'");
 			return -1;
+		}
+		if (p_block_opener(p)) {
+			p_block_unclosed(p, &open);
+			return 0;
 		}
 		if (p_is_kw(p, KW_INCLUDE))
 			p_include(p);

@@ -73,6 +73,7 @@ struct parser {
 	size_t			 nuses, ucap;
 	struct pos		 timeout_at;	/* global timeout, if given */
 	struct pos		 interval_at;
+	bool			 block_cut;	/* a block ended without '}' */
 };
 
 #define TOK(p)		(&(p)->lx.tok)

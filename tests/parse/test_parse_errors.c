@@ -203,6 +203,52 @@ test_undefined_names_after_syntax_error(void **state)
 	buf_free(&errors);
 }
 
+static size_t
+count_lines(const char *s)
+{
+	size_t	 n = 0;
+
+	for (; (s = strchr(s, '\n')) != NULL; s++)
+		n++;
+	return n;
+}
+
+/*
+ * A block missing its '}': one error where it was opened, and what
+ * follows is parsed as the declarations it is (its own mistakes too).
+ */
+static void
+test_missing_brace_one_error(void **state)
+{
+	const char	*text = "table web {\n check icmp\n host 10.0.0.1\n"
+	    "\ntable sorry {\n check icmp\n host 10.0.0.2\n}\n"
+	    "table other {\n check icmp\n host 10.0.0.3\n}\n"
+	    "service www {\n virtual host 10.0.0.9 port 80\n table web\n"
+	    " backup table sorry\n}\n";
+	const char	*bad_after = "table web {\n check icmp\n host 10.0.0.1"
+	    "\n}\nservice www {\n virtual host 10.0.0.9 "
+	    "port 80\n table web\nrelay r {\n listen on 10.0.0.9 port 81\n"
+	    " forward to 10.0.0.300 port 80\n}\n";
+	struct buf	 errors;
+
+	buf_init(&errors, 65536);
+	assert_null(config_parse_string("e.conf", text, strlen(text), NULL,
+	    &errors, NULL));
+	assert_string_equal(buf_str(&errors), "e.conf:1: block not closed: "
+	    "missing '}' before line 5\n");
+	buf_free(&errors);
+
+	buf_init(&errors, 65536);
+	assert_null(config_parse_string("e.conf", bad_after,
+	    strlen(bad_after), NULL, &errors, NULL));
+	assert_non_null(strstr(buf_str(&errors), "e.conf:5: block not "
+	    "closed: missing '}' before line 8\n"));
+	assert_non_null(strstr(buf_str(&errors), "e.conf:10: invalid "
+	    "address"));
+	assert_int_equal(count_lines(buf_str(&errors)), 2);
+	buf_free(&errors);
+}
+
 /* A -D macro that is not name=value is an error too. */
 static void
 test_bad_define(void **state)
@@ -224,8 +270,7 @@ static void
 test_error_limit(void **state)
 {
 	struct buf	 text, errors;
-	const char	*e;
-	size_t		 i, lines = 0;
+	size_t		 i, lines;
 
 	buf_init(&text, 1 << 20);
 	buf_init(&errors, 1 << 20);
@@ -233,8 +278,7 @@ test_error_limit(void **state)
 		buf_puts(&text, "bogus\n");
 	assert_null(config_parse_string("e.conf", buf_str(&text), text.len,
 	    NULL, &errors, NULL));
-	for (e = buf_str(&errors); (e = strchr(e, '\n')) != NULL; e++)
-		lines++;
+	lines = count_lines(buf_str(&errors));
 	assert_int_equal(lines, PARSE_ERRORS_MAX + 1);
 	assert_non_null(strstr(buf_str(&errors), "too many errors"));
 	buf_free(&text);
@@ -271,7 +315,7 @@ test_default_certificate(void **state)
 int
 main(void)
 {
-	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 5];
+	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 6];
 	size_t		  i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -284,6 +328,8 @@ main(void)
 	    test_every_error_reported);
 	tests[i++] = (struct CMUnitTest)cmocka_unit_test(
 	    test_undefined_names_after_syntax_error);
+	tests[i++] = (struct CMUnitTest)cmocka_unit_test(
+	    test_missing_brace_one_error);
 	tests[i++] = (struct CMUnitTest)cmocka_unit_test(test_bad_define);
 	tests[i++] = (struct CMUnitTest)cmocka_unit_test(test_error_limit);
 	tests[i++] = (struct CMUnitTest)cmocka_unit_test(
