@@ -1,9 +1,14 @@
+#include <sys/socket.h>
+#include <sys/un.h>
+
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "daemon/log.h"
 
@@ -23,6 +28,31 @@ log_init(int foreground, int verbose)
 	/* LOG_NDELAY: the syslog socket must be open before any chroot. */
 	if (!foreground)
 		openlog("hoststated", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+static bool
+syslog_listening(void)
+{
+	struct sockaddr_un	 sun;
+	int			 fd, rc;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	(void)snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", _PATH_LOG);
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return false;
+	rc = connect(fd, (struct sockaddr *)&sun, sizeof(sun));
+	close(fd);
+	return rc == 0;
+}
+
+void
+log_check_syslog(void)
+{
+	if (!syslog_listening())
+		log_warnx("no syslog daemon listens on %s: what is logged "
+		    "after detaching is lost (-d logs to standard error)",
+		    _PATH_LOG);
 }
 
 void

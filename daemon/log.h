@@ -8,6 +8,8 @@
 #include <stdarg.h>
 
 void	 log_init(int foreground, int verbose);
+/* Before detaching: warn when no syslog daemon would get our lines. */
+void	 log_check_syslog(void);
 void	 log_procname(const char *);
 void	 log_setverbose(int);
 int	 log_getverbose(void);

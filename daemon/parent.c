@@ -653,6 +653,7 @@ parent_main(const struct parent_opts *opts)
 	if ((fd = control_listen(p.sockpath, p.root ? 0 : (gid_t)-1)) == -1)
 		return 1;
 	if (!opts->foreground) {
+		log_check_syslog();
 		if (daemon(0, 0) == -1) {
 			log_warn("daemon");
 			control_unlink(p.sockpath);

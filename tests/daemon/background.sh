@@ -26,7 +26,16 @@ for p in $(pgrep -x -f "$HOSTSTATED -f $T/h.conf"); do
 done
 [ -n "$pid" ] || fail "no detached daemon"
 DPID=$pid	# for the cleanup if a check below fails
-[ -s "$LOG" ] && fail "output after detaching: $(cat "$LOG")"
+# Before detaching, one warning if no syslog daemon would get the lines.
+if [ -S /dev/log ] && logger -u /dev/log -- "hoststated test" 2>/dev/null; then
+	grep -q "no syslog daemon" "$LOG" && fail "warned with syslog running"
+else
+	grep -q "no syslog daemon listens on /dev/log" "$LOG" ||
+	    fail "no warning that syslog is absent"
+	ok "warned that syslog is absent"
+fi
+grep -v "no syslog daemon" "$LOG" | grep -q . &&
+    fail "output after detaching: $(cat "$LOG")"
 kill -TERM "$pid"
 wait_until 5 sh -c "! kill -0 $pid 2>/dev/null" || fail "daemon did not stop"
 DPID=
