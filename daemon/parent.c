@@ -25,6 +25,7 @@
 #include "daemon/control.h"
 #include "daemon/hce_proc.h"
 #include "daemon/log.h"
+#include "daemon/notify.h"
 #include "daemon/parent.h"
 #include "daemon/pfe_proc.h"
 #include "daemon/privdrop.h"
@@ -174,6 +175,7 @@ parent_reload(struct parent *p, const char *file, uint32_t client)
 		return;
 	}
 	log_info("reloading configuration from %s", path);
+	notify_reloading();
 	buf_init(&errors, PARENT_ERRORS_MAX);
 	memset(&p->newresolved, 0, sizeof(p->newresolved));
 	p->newconf = parent_parse(p, path, &p->newresolved, &errors);
@@ -189,6 +191,7 @@ parent_reload(struct parent *p, const char *file, uint32_t client)
 		parent_reload_result(p, client, false, buf_str(&errors));
 		resolved_free(&p->newresolved);
 		buf_free(&errors);
+		notify_ready();
 		return;
 	}
 	buf_free(&errors);
@@ -226,6 +229,7 @@ parent_reload_ack(struct parent *p, enum proc_id id)
 	memset(&p->newresolved, 0, sizeof(p->newresolved));
 	parent_reload_result(p, p->reload_client, true, "");
 	log_info("configuration reloaded");
+	notify_ready();
 }
 
 /* A script request must be the configured script of that very host. */
@@ -462,6 +466,7 @@ parent_exit(struct parent *p, int code)
 	}
 	p->exiting = true;
 	p->exit_code = code;
+	notify_stopping();
 	parent_send_type(p, PROC_PFE, MSG_SHUTDOWN);
 	parent_send_type(p, PROC_HCE, MSG_SHUTDOWN);
 	evtimer_add(p->ev_exit_timer, &tv);
@@ -674,6 +679,8 @@ parent_main(const struct parent_opts *opts)
 	log_info("startup: %zu hosts, %zu tables, %zu services, socket %s",
 	    p.conf->nhosts, p.conf->ntables, p.conf->nservices, p.sockpath);
 	parent_send_type(&p, PROC_HCE, MSG_CFG_START);
+	/* The control socket listens: clients queue until the PFE serves. */
+	notify_ready();
 	event_base_dispatch(p.base);
 	parent_free(&p);
 	return p.exit_code;
