@@ -12,15 +12,9 @@ if [ "$(id -u)" != 0 ]; then
 	echo "SKIP: needs root"
 	exit 77
 fi
-# The README's way of creating the unprivileged user.
-# Tests run in parallel: another one may be creating it right now.
-for try in 1 2 3 4 5 6 7 8 9 10; do
-	id _hoststated >/dev/null 2>&1 && break
-	useradd -r -d /var/empty -s /usr/sbin/nologin _hoststated 2>/dev/null ||
-	    sleep 0.3
-done
-id _hoststated >/dev/null 2>&1 || { echo "FAIL: cannot create _hoststated"; exit 1; }
-mkdir -p /var/empty
+# The README's way of creating the unprivileged user and the chroot.
+"$(dirname "$0")/../../tools/setup-user" ||
+    { echo "FAIL: tools/setup-user"; exit 1; }
 
 # A loopback /24 of this run's own: tests of another build running at
 # the same time must not answer for ours.
