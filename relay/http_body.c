@@ -1,0 +1,269 @@
+/*
+ * Body framing: Content-Length, chunked (RFC 9112 7.1) with extensions
+ * and trailers, until the close; and the end of a connection.
+ */
+#include <string.h>
+
+#include "relay/http_priv.h"
+
+static size_t
+skip_ws(const char *s, size_t n, size_t i)
+{
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i;
+}
+
+static size_t
+token_end(const char *s, size_t n, size_t i)
+{
+	while (i < n && http_is(s[i], C_TOKEN))
+		i++;
+	return i;
+}
+
+/* The offset after the quoted-string at s[i], or 0 if it is not one. */
+static size_t
+quoted_end(const char *s, size_t n, size_t i)
+{
+	for (i++; i < n; i++) {
+		if (s[i] == '"')
+			return i + 1;
+		if (s[i] == '\\') {
+			if (++i == n || !http_is(s[i], C_VALUE))
+				return 0;
+		} else if (!http_is(s[i], C_QDTEXT))
+			return 0;
+	}
+	return 0;
+}
+
+/* *( BWS ";" BWS name [ BWS "=" BWS ( token / quoted-string ) ] ) */
+static bool
+chunk_ext(const char *s, size_t n)
+{
+	size_t	i = 0, j;
+
+	while (i < n) {
+		i = skip_ws(s, n, i);
+		if (i == n || s[i] != ';')
+			return false;
+		i = skip_ws(s, n, i + 1);
+		if ((j = token_end(s, n, i)) == i)
+			return false;
+		i = j;
+		j = skip_ws(s, n, i);
+		if (j == n || s[j] != '=')
+			continue;
+		i = skip_ws(s, n, j + 1);
+		if (i < n && s[i] == '"')
+			j = quoted_end(s, n, i);
+		else if ((j = token_end(s, n, i)) == i)
+			j = 0;
+		if (j == 0)
+			return false;
+		i = j;
+	}
+	return true;
+}
+
+static unsigned
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	return (c | 0x20) - 'a' + 10;
+}
+
+/* 1 to 16 hex digits, then extensions; the size goes to body_left. */
+static int
+chunk_size(struct http_parser *p, const char *s, size_t n)
+{
+	uint64_t	size = 0;
+	size_t		i;
+
+	if (memchr(s, '\r', n) != NULL)
+		return http_fail(p, HTTP_E_BARE_CR);
+	for (i = 0; i < n && http_is(s[i], C_HEX); i++) {
+		if (i == 16)
+			return http_fail(p, HTTP_E_CHUNK_SIZE);
+		size = size << 4 | hex_value(s[i]);
+	}
+	if (i == 0 || (i < n && s[i] != ';' && s[i] != ' ' && s[i] != '\t'))
+		return http_fail(p, http_char_error(i < n ? s[i] : ';',
+		    HTTP_E_CHUNK_SIZE));
+	if (!chunk_ext(s + i, n - i))
+		return http_fail(p, HTTP_E_CHUNK_EXT);
+	p->body_left = size;
+	return 0;
+}
+
+/*
+ * The chunk-size line at s: its length once complete, 0 if more bytes
+ * are needed or it is the last chunk (then the trailers' unit starts at
+ * s), -1 on error.
+ */
+static long
+chunk_line(struct http_parser *p, const char *s, size_t n)
+{
+	long	lf;
+
+	lf = http_line_end(p, s, n, p->lim.chunk_line_max, UINT32_MAX,
+	    HTTP_E_CHUNK_LINE_TOO_LONG, HTTP_E_CHUNK_LINE_TOO_LONG);
+	if (lf == -1)
+		return p->state == S_ERROR ? -1 : 0;
+	p->scan = p->line = 0;
+	if (lf == 0 || s[lf - 1] != '\r')
+		return http_fail(p, HTTP_E_BARE_LF);
+	if (chunk_size(p, s, lf - 1) == -1)
+		return -1;
+	if (p->body_left > 0) {
+		p->state = S_CHUNK_DATA;
+		return lf + 1;
+	}
+	p->state = S_TRAILERS;
+	p->line = p->scan = lf + 1;
+	p->nfields = 0;
+	return 0;
+}
+
+/* CRLF after chunk data: 2 once both are here, 0 for more, -1. */
+static int
+chunk_crlf(struct http_parser *p, const char *s, size_t n)
+{
+	if (s[0] != '\r' || (n > 1 && s[1] != '\n'))
+		return http_fail(p, HTTP_E_CHUNK_CRLF);
+	if (n == 1)
+		return 0;
+	p->state = S_CHUNK_LINE;
+	return 2;
+}
+
+static void
+data_seen(struct http_parser *p, uint64_t n)
+{
+	p->body_left -= n;
+	if (p->body_left == 0)
+		p->state = p->state == S_BODY_LENGTH ? S_DONE : S_CHUNK_CRLF;
+}
+
+enum http_event
+http_parse_body(struct http_parser *p, const char *buf, size_t len,
+    size_t *used)
+{
+	size_t	off = 0, n;
+	long	r = 1;
+
+	while (off < len && r > 0) {
+		switch (p->state) {
+		case S_BODY_CLOSE:
+			off = len;
+			break;
+		case S_BODY_LENGTH:
+		case S_CHUNK_DATA:
+			n = len - off;
+			if (n > p->body_left)
+				n = p->body_left;
+			off += n;
+			data_seen(p, n);
+			break;
+		case S_CHUNK_CRLF:
+			if ((r = chunk_crlf(p, buf + off, len - off)) > 0)
+				off += r;
+			break;
+		case S_CHUNK_LINE:
+			if ((r = chunk_line(p, buf + off, len - off)) > 0)
+				off += r;
+			break;
+		default:	/* S_DONE, S_TRAILERS */
+			r = 0;
+			break;
+		}
+	}
+	*used = off;
+	if (off > 0)
+		return HTTP_BODY;
+	if (p->state == S_ERROR)
+		return HTTP_ERROR;
+	if (p->state == S_TRAILERS)
+		return http_parse_trailers(p, buf, len, used);
+	return HTTP_MORE;
+}
+
+/* The last chunk's line (already read), trailer fields, the empty line. */
+enum http_event
+http_parse_trailers(struct http_parser *p, const char *buf, size_t len,
+    size_t *used)
+{
+	long		lf;
+	uint32_t	start, n;
+
+	for (;;) {
+		lf = http_line_end(p, buf, len, p->lim.field_line_max,
+		    p->lim.trailer_max, HTTP_E_FIELD_LINE_TOO_LONG,
+		    HTTP_E_TRAILER_TOO_LARGE);
+		if (lf == -1)
+			return p->state == S_ERROR ? HTTP_ERROR : HTTP_MORE;
+		start = p->line;
+		p->line = p->scan = lf + 1;
+		if ((uint32_t)lf == start || buf[lf - 1] != '\r')
+			return http_fail(p, HTTP_E_BARE_LF);
+		n = lf - 1 - start;
+		if (n == 0)
+			break;
+		if (http_field_line(p, buf, start, n, true) == -1)
+			return HTTP_ERROR;
+	}
+	p->fields_base = buf;
+	*used = p->line;
+	p->scan = p->line = 0;
+	p->state = S_DONE;
+	return HTTP_TRAILERS;
+}
+
+int
+http_finish(struct http_parser *p)
+{
+	switch (p->state) {
+	case S_BODY_CLOSE:
+		p->state = S_DONE;
+		return 0;
+	case S_DONE:
+		return 0;
+	case S_START:
+		if (p->scan == 0)
+			return 0;
+		break;
+	case S_ERROR:
+		return -1;
+	default:
+		break;
+	}
+	http_fail(p, HTTP_E_TRUNCATED);
+	return -1;
+}
+
+uint64_t
+http_body_left(const struct http_parser *p)
+{
+	switch (p->state) {
+	case S_BODY_LENGTH:
+	case S_CHUNK_DATA:
+		return p->body_left;
+	case S_BODY_CLOSE:
+		return UINT64_MAX;
+	default:
+		return 0;
+	}
+}
+
+void
+http_body_skip(struct http_parser *p, uint64_t n)
+{
+	if (p->state != S_BODY_LENGTH && p->state != S_CHUNK_DATA)
+		return;
+	if (n > p->body_left)
+		n = p->body_left;
+	if (n > 0)
+		data_seen(p, n);
+}

@@ -1,0 +1,82 @@
+/* What the HTTP parser's files share; not for its users. */
+#ifndef HS_HTTP_PRIV_H
+#define HS_HTTP_PRIV_H
+
+#include "relay/http_parser.h"
+
+/* Character classes (RFC 9110 5.6.2, 5.5; RFC 3986 for hosts). */
+#define C_TOKEN		0x01	/* tchar */
+#define C_VALUE		0x02	/* field-vchar, obs-text, SP, HTAB */
+#define C_TARGET	0x04	/* visible ASCII and obs-text */
+#define C_HEX		0x08
+#define C_HOST		0x10	/* reg-name: unreserved, sub-delims, % */
+#define C_QDTEXT	0x20	/* in a quoted-string, unescaped */
+#define C_SCHEME	0x40	/* ALPHA DIGIT + - . */
+
+extern const uint8_t	http_class[256];
+
+static inline int
+http_is(char c, int cls)
+{
+	return http_class[(uint8_t)c] & cls;
+}
+
+static inline char
+http_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+enum http_state {
+	S_START,		/* request or status line */
+	S_FIELDS,
+	S_BODY_LENGTH,
+	S_BODY_CLOSE,
+	S_CHUNK_LINE,
+	S_CHUNK_DATA,
+	S_CHUNK_CRLF,
+	S_TRAILERS,		/* from the last chunk's line */
+	S_DONE,
+	S_ERROR,
+};
+
+/* Sets the error and the error state; returns HTTP_ERROR. */
+enum http_event	 http_fail(struct http_parser *, enum http_error);
+/* The error a character that ends a part early means. */
+enum http_error	 http_char_error(char, enum http_error);
+/*
+ * The offset of the LF ending the line that starts at p->line in
+ * buf[0, len), or -1: more bytes are needed (p->scan remembers how far
+ * it looked) or, with p->state == S_ERROR, the line cannot end within
+ * line_max bytes nor the unit within unit_max.
+ */
+long		 http_line_end(struct http_parser *, const char *buf,
+		    size_t len, uint32_t line_max, uint32_t unit_max,
+		    enum http_error line_err, enum http_error unit_err);
+/* A field line (without CRLF) at offset off of the unit at base. */
+int		 http_field_line(struct http_parser *, const char *base,
+		    uint32_t off, uint32_t n, bool trailer);
+/* Which field a name is, by its lowercase name. */
+enum http_field_kind http_kind_of(const char *, size_t);
+/* What one head field means; -1 with the error set. */
+int		 http_field_meaning(struct http_parser *, const char *base,
+		    const struct http_field *);
+/* The rules across fields, then the framing; -1 with the error set. */
+int		 http_head_finish(struct http_parser *);
+enum http_event	 http_parse_body(struct http_parser *, const char *,
+		    size_t, size_t *);
+enum http_event	 http_parse_trailers(struct http_parser *, const char *,
+		    size_t, size_t *);
+/*
+ * A Host value or an authority: RFC 3986 host [":" port], the host not
+ * empty unless the whole value is, no userinfo.
+ */
+bool		 http_host_valid(const char *, size_t, bool need_port);
+/* scheme "://" authority [path...]: the authority's parts. */
+bool		 http_absolute_form(const char *, size_t,
+		    struct http_slice *scheme, struct http_slice *authority);
+/* Do an absolute-form target's authority and Host name the same? */
+bool		 http_authority_same(struct http_slice scheme,
+		    struct http_slice authority, struct http_slice host);
+
+#endif /* HS_HTTP_PRIV_H */
