@@ -7,14 +7,6 @@
 #include "relay/http_priv.h"
 
 static size_t
-skip_ws(const char *s, size_t n, size_t i)
-{
-	while (i < n && (s[i] == ' ' || s[i] == '\t'))
-		i++;
-	return i;
-}
-
-static size_t
 token_end(const char *s, size_t n, size_t i)
 {
 	while (i < n && http_is(s[i], C_TOKEN))
@@ -38,27 +30,25 @@ quoted_end(const char *s, size_t n, size_t i)
 	return 0;
 }
 
-/* *( BWS ";" BWS name [ BWS "=" BWS ( token / quoted-string ) ] ) */
+/*
+ * *( ";" name [ "=" ( token / quoted-string ) ] ), without the optional
+ * whitespace (BWS) of RFC 9112 7.1.1: parsers that refuse it and parsers
+ * that allow it would disagree on where a chunk starts.
+ */
 static bool
 chunk_ext(const char *s, size_t n)
 {
 	size_t	i = 0, j;
 
 	while (i < n) {
-		i = skip_ws(s, n, i);
-		if (i == n || s[i] != ';')
-			return false;
-		i = skip_ws(s, n, i + 1);
-		if ((j = token_end(s, n, i)) == i)
+		if (s[i] != ';' || (j = token_end(s, n, i + 1)) == i + 1)
 			return false;
 		i = j;
-		j = skip_ws(s, n, i);
-		if (j == n || s[j] != '=')
+		if (i == n || s[i] != '=')
 			continue;
-		i = skip_ws(s, n, j + 1);
-		if (i < n && s[i] == '"')
-			j = quoted_end(s, n, i);
-		else if ((j = token_end(s, n, i)) == i)
+		if (i + 1 < n && s[i + 1] == '"')
+			j = quoted_end(s, n, i + 1);
+		else if ((j = token_end(s, n, i + 1)) == i + 1)
 			j = 0;
 		if (j == 0)
 			return false;
@@ -89,7 +79,7 @@ chunk_size(struct http_parser *p, const char *s, size_t n)
 			return http_fail(p, HTTP_E_CHUNK_SIZE);
 		size = size << 4 | hex_value(s[i]);
 	}
-	if (i == 0 || (i < n && s[i] != ';' && s[i] != ' ' && s[i] != '\t'))
+	if (i == 0 || (i < n && s[i] != ';'))
 		return http_fail(p, http_char_error(i < n ? s[i] : ';',
 		    HTTP_E_CHUNK_SIZE));
 	if (!chunk_ext(s + i, n - i))
@@ -231,7 +221,7 @@ http_finish(struct http_parser *p)
 	case S_DONE:
 		return 0;
 	case S_START:
-		if (p->scan == 0)
+		if (p->scan == p->line)	/* only empty lines so far */
 			return 0;
 		break;
 	case S_ERROR:

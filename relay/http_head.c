@@ -137,14 +137,17 @@ http_line_end(struct http_parser *p, const char *buf, size_t len,
 	return -1;
 }
 
-/* "HTTP/" DIGIT "." DIGIT; only major version 1 is spoken. */
+/*
+ * "HTTP/" DIGIT "." DIGIT, and only 1.0 or 1.1: a 1.2 would be read as
+ * 1.1 (RFC 9110 2.5) by some and refused by others.
+ */
 static int
 version(struct http_parser *p, const char *v)
 {
 	if (memcmp(v, "HTTP/", 5) != 0 || v[5] < '0' || v[5] > '9' ||
 	    v[6] != '.' || v[7] < '0' || v[7] > '9')
 		return http_fail(p, HTTP_E_VERSION);
-	if (v[5] != '1')
+	if (v[5] != '1' || v[7] > '1')
 		return http_fail(p, HTTP_E_VERSION_UNSUPPORTED);
 	p->head.version = v[7] == '0' ? 10 : 11;
 	return 0;
@@ -263,6 +266,7 @@ http_field_line(struct http_parser *p, const char *base, uint32_t off,
 	const char		*s = base + off;
 	struct http_field	*f;
 	uint32_t		 i, v, e;
+	bool			 tab;
 
 	if (s[0] == ' ' || s[0] == '\t')
 		return http_fail(p, p->nfields == 0 && !trailer ?
@@ -274,14 +278,15 @@ http_field_line(struct http_parser *p, const char *base, uint32_t off,
 	if (i == 0 || i == n || s[i] != ':')
 		return http_fail(p, http_char_error(i < n ? s[i] : ':',
 		    HTTP_E_FIELD_NAME));
-	for (v = i + 1; v < n && (s[v] == ' ' || s[v] == '\t'); v++)
-		;
+	for (v = i + 1, tab = false; v < n && (s[v] == ' ' || s[v] == '\t');
+	    v++)
+		tab |= s[v] == '\t';
 	for (e = v; e < n && http_is(s[e], C_VALUE); e++)
 		;
 	if (e < n)
 		return http_fail(p, http_char_error(s[e], HTTP_E_FIELD_VALUE));
-	while (e > v && (s[e - 1] == ' ' || s[e - 1] == '\t'))
-		e--;
+	for (; e > v && (s[e - 1] == ' ' || s[e - 1] == '\t'); e--)
+		tab |= s[e - 1] == '\t';
 	if (p->nfields == p->lim.fields_max)
 		return http_fail(p, HTTP_E_TOO_MANY_FIELDS);
 	f = &p->field[p->nfields++];
@@ -290,7 +295,7 @@ http_field_line(struct http_parser *p, const char *base, uint32_t off,
 	f->value = off + v;
 	f->value_len = e - v;
 	f->kind = http_kind_of(s, i);
-	return trailer ? 0 : http_field_meaning(p, base, f);
+	return trailer ? 0 : http_field_meaning(p, base, f, tab);
 }
 
 /* The head's unit: lines until the empty one, within head_max. */

@@ -24,6 +24,10 @@ static const struct {
 	[HTTP_E_VERSION] = { "invalid HTTP version", 400 },
 	[HTTP_E_VERSION_UNSUPPORTED] = { "HTTP version not supported", 505 },
 	[HTTP_E_STATUS] = { "invalid status line", 400 },
+	[HTTP_E_NO_UPGRADE] =
+	    { "101 without Upgrade and Connection: upgrade", 400 },
+	[HTTP_E_LENGTH_NOT_ALLOWED] =
+	    { "1xx or 204 with a length or Transfer-Encoding", 400 },
 	[HTTP_E_SPACE_AFTER_START_LINE] =
 	    { "whitespace after the start line", 400 },
 	[HTTP_E_OBS_FOLD] = { "folded field line (obs-fold)", 400 },

@@ -67,6 +67,8 @@ http_absolute_form(const char *t, size_t n, struct http_slice *scheme,
 	if (n - i < 3 || memcmp(t + i, "://", 3) != 0)
 		return false;
 	*scheme = (struct http_slice){ t, i };
+	if (!http_name_eq(t, i, "http", 4) && !http_name_eq(t, i, "https", 5))
+		return false;
 	for (a = i + 3; a < n && t[a] != '/' && t[a] != '?' && t[a] != '#';
 	    a++)
 		;

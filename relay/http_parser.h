@@ -108,6 +108,8 @@ enum http_error {
 	HTTP_E_VERSION,
 	HTTP_E_VERSION_UNSUPPORTED,	/* 505 */
 	HTTP_E_STATUS,
+	HTTP_E_NO_UPGRADE,
+	HTTP_E_LENGTH_NOT_ALLOWED,
 	HTTP_E_SPACE_AFTER_START_LINE,
 	HTTP_E_OBS_FOLD,
 	HTTP_E_FIELD_NAME,
@@ -217,7 +219,7 @@ struct http_head {
 	struct http_span reason;	/* responses */
 	uint16_t	 status;
 	uint8_t		 method_id;	/* enum http_method */
-	uint8_t		 version;	/* 10 or 11 (1.2 and up read as 11) */
+	uint8_t		 version;	/* 10 or 11 */
 	uint8_t		 framing;	/* enum http_framing */
 	uint16_t	 flags;		/* HTTP_CONN_CLOSE ... */
 	int32_t		 host;		/* index of the Host field, or -1 */

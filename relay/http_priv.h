@@ -60,7 +60,7 @@ int		 http_field_line(struct http_parser *, const char *base,
 enum http_field_kind http_kind_of(const char *, size_t);
 /* What one head field means; -1 with the error set. */
 int		 http_field_meaning(struct http_parser *, const char *base,
-		    const struct http_field *);
+		    const struct http_field *, bool tab_ows);
 /* The rules across fields, then the framing; -1 with the error set. */
 int		 http_head_finish(struct http_parser *);
 enum http_event	 http_parse_body(struct http_parser *, const char *,
