@@ -9,9 +9,7 @@
 static size_t
 token_end(const char *s, size_t n, size_t i)
 {
-	while (i < n && http_is(s[i], C_TOKEN))
-		i++;
-	return i;
+	return http_run(s, i, n, C_TOKEN);
 }
 
 /* The offset after the quoted-string at s[i], or 0 if it is not one. */

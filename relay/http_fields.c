@@ -6,55 +6,63 @@
 
 #include "relay/http_priv.h"
 
-static const struct {
-	const char	*name;
-	uint8_t		 len;
-	uint8_t		 kind;
-} known_fields[] = {
-	{ "host", 4, HTTP_F_HOST },
-	{ "content-length", 14, HTTP_F_CONTENT_LENGTH },
-	{ "transfer-encoding", 17, HTTP_F_TRANSFER_ENCODING },
-	{ "connection", 10, HTTP_F_CONNECTION },
-	{ "keep-alive", 10, HTTP_F_KEEP_ALIVE },
-	{ "proxy-connection", 16, HTTP_F_PROXY_CONNECTION },
-	{ "te", 2, HTTP_F_TE },
-	{ "trailer", 7, HTTP_F_TRAILER },
-	{ "upgrade", 7, HTTP_F_UPGRADE },
-	{ "expect", 6, HTTP_F_EXPECT },
-};
-
 /* Transfer codings a request may name besides chunked (RFC 9112 7). */
 static const char *const known_codings[] = {
 	"gzip", "x-gzip", "deflate", "compress", "x-compress",
 };
 
+/* By length, then by the first letter where two names share one. */
 enum http_field_kind
 http_kind_of(const char *name, size_t len)
 {
-	size_t	i;
+	const char		*known;
+	enum http_field_kind	 kind;
+	bool			 c = http_lower(name[0]) == 'c';
+	bool			 t = http_lower(name[0]) == 't';
 
-	for (i = 0; i < sizeof(known_fields) / sizeof(known_fields[0]); i++)
-		if (known_fields[i].len == len &&
-		    http_name_eq(name, len, known_fields[i].name, len))
-			return known_fields[i].kind;
-	return HTTP_F_OTHER;
+	switch (len) {
+	case 2:
+		known = "te", kind = HTTP_F_TE;
+		break;
+	case 4:
+		known = "host", kind = HTTP_F_HOST;
+		break;
+	case 6:
+		known = "expect", kind = HTTP_F_EXPECT;
+		break;
+	case 7:
+		known = t ? "trailer" : "upgrade";
+		kind = t ? HTTP_F_TRAILER : HTTP_F_UPGRADE;
+		break;
+	case 10:
+		known = c ? "connection" : "keep-alive";
+		kind = c ? HTTP_F_CONNECTION : HTTP_F_KEEP_ALIVE;
+		break;
+	case 14:
+		known = "content-length", kind = HTTP_F_CONTENT_LENGTH;
+		break;
+	case 16:
+		known = "proxy-connection", kind = HTTP_F_PROXY_CONNECTION;
+		break;
+	case 17:
+		known = "transfer-encoding", kind = HTTP_F_TRANSFER_ENCODING;
+		break;
+	default:
+		return HTTP_F_OTHER;
+	}
+	return http_is_name(name, len, known, len) ? kind : HTTP_F_OTHER;
 }
 
 static bool
 is_token(struct http_slice s)
 {
-	size_t	i;
-
-	for (i = 0; i < s.len; i++)
-		if (!http_is(s.p[i], C_TOKEN))
-			return false;
-	return s.len > 0;
+	return s.len > 0 && http_run(s.p, 0, s.len, C_TOKEN) == s.len;
 }
 
 static bool
 slice_is(struct http_slice s, const char *lower)
 {
-	return http_name_eq(s.p, s.len, lower, strlen(lower));
+	return http_is_name(s.p, s.len, lower, strlen(lower));
 }
 
 /* 1*DIGIT, overflow checked; identical repeats fold into one. */

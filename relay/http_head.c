@@ -195,8 +195,7 @@ request_line(struct http_parser *p, const char *base, uint32_t off,
 
 	if (memchr(s, '\r', n) != NULL)
 		return http_fail(p, HTTP_E_BARE_CR);
-	for (i = 0; i < n && http_is(s[i], C_TOKEN); i++)
-		;
+	i = http_run(s, 0, n, C_TOKEN);
 	if (i == 0 || i == n || s[i] != ' ')
 		return http_fail(p, http_char_error(i < n ? s[i] : ' ',
 		    HTTP_E_METHOD));
@@ -206,8 +205,7 @@ request_line(struct http_parser *p, const char *base, uint32_t off,
 		return http_fail(p, HTTP_E_VERSION);
 	if (version(p, s + n - 8) == -1)
 		return -1;
-	for (t = i + 1; t < n - 9 && http_is(s[t], C_TARGET); t++)
-		;
+	t = http_scan(s, i + 1, n - 9, C_TARGET, 0x21);
 	if (t == i + 1 || t < n - 9)
 		return http_fail(p, http_char_error(s[t], HTTP_E_TARGET));
 	p->head.target = (struct http_span){ off + i + 1, t - i - 1 };
@@ -271,8 +269,7 @@ http_field_line(struct http_parser *p, const char *base, uint32_t off,
 	if (s[0] == ' ' || s[0] == '\t')
 		return http_fail(p, p->nfields == 0 && !trailer ?
 		    HTTP_E_SPACE_AFTER_START_LINE : HTTP_E_OBS_FOLD);
-	for (i = 0; i < n && http_is(s[i], C_TOKEN); i++)
-		;
+	i = http_run(s, 0, n, C_TOKEN);
 	if (i < n && (s[i] == ' ' || s[i] == '\t'))
 		return http_fail(p, HTTP_E_SPACE_BEFORE_COLON);
 	if (i == 0 || i == n || s[i] != ':')
@@ -281,8 +278,7 @@ http_field_line(struct http_parser *p, const char *base, uint32_t off,
 	for (v = i + 1, tab = false; v < n && (s[v] == ' ' || s[v] == '\t');
 	    v++)
 		tab |= s[v] == '\t';
-	for (e = v; e < n && http_is(s[e], C_VALUE); e++)
-		;
+	e = http_scan(s, v, n, C_VALUE, 0x20);
 	if (e < n)
 		return http_fail(p, http_char_error(s[e], HTTP_E_FIELD_VALUE));
 	for (; e > v && (s[e - 1] == ' ' || s[e - 1] == '\t'); e--)

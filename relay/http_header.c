@@ -212,7 +212,7 @@ http_name_eq(const char *a, size_t alen, const char *b, size_t blen)
 	if (alen != blen)
 		return false;
 	for (i = 0; i < alen; i++)
-		if (http_lower(a[i]) != http_lower(b[i]))
+		if (a[i] != b[i] && http_lower(a[i]) != http_lower(b[i]))
 			return false;
 	return true;
 }

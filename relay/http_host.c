@@ -18,17 +18,17 @@ ip_literal_end(const char *s, size_t n)
 	return i < n && i > 1 ? i + 1 : 0;
 }
 
-/* The end of a reg-name (percent-encodings checked). */
+/* The end of a reg-name: its characters and percent-encodings. */
 static size_t
 reg_name_end(const char *s, size_t n)
 {
 	size_t	i = 0;
 
-	while (i < n && http_is(s[i], C_HOST)) {
-		if (s[i] == '%' && (i + 2 >= n || !http_is(s[i + 1], C_HEX) ||
-		    !http_is(s[i + 2], C_HEX)))
+	while ((i = http_run(s, i, n, C_HOST)) < n && s[i] == '%') {
+		if (i + 2 >= n || !http_is(s[i + 1], C_HEX) ||
+		    !http_is(s[i + 2], C_HEX))
 			return 0;
-		i += s[i] == '%' ? 3 : 1;
+		i += 3;
 	}
 	return i;
 }

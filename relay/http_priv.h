@@ -2,6 +2,8 @@
 #ifndef HS_HTTP_PRIV_H
 #define HS_HTTP_PRIV_H
 
+#include <string.h>
+
 #include "relay/http_parser.h"
 
 /* Character classes (RFC 9110 5.6.2, 5.5; RFC 3986 for hosts). */
@@ -9,7 +11,7 @@
 #define C_VALUE		0x02	/* field-vchar, obs-text, SP, HTAB */
 #define C_TARGET	0x04	/* visible ASCII and obs-text */
 #define C_HEX		0x08
-#define C_HOST		0x10	/* reg-name: unreserved, sub-delims, % */
+#define C_HOST		0x10	/* reg-name: unreserved, sub-delims */
 #define C_QDTEXT	0x20	/* in a quoted-string, unescaped */
 #define C_SCHEME	0x40	/* ALPHA DIGIT + - . */
 
@@ -25,6 +27,75 @@ static inline char
 http_lower(char c)
 {
 	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+/* Does a name equal lower, a lowercase name, in any case? */
+static inline bool
+http_is_name(const char *s, size_t n, const char *lower, size_t len)
+{
+	size_t	i;
+
+	if (n != len)
+		return false;
+	for (i = 0; i < n; i++)
+		if (http_lower(s[i]) != lower[i])
+			return false;
+	return true;
+}
+
+/* Does any of 8 bytes fall below `below' or equal DEL?  (Any, not which.) */
+static inline bool
+http_word_has_ctl(uint64_t x, uint8_t below)
+{
+	const uint64_t	ones = 0x0101010101010101ULL;
+	const uint64_t	high = 0x8080808080808080ULL;
+	uint64_t	del = x ^ (ones * 0x7f);
+
+	return (((x - ones * below) & ~x) | ((del - ones) & ~del)) & high;
+}
+
+/* The end of the run of bytes of class cls in s[i, n), four at a time. */
+static inline size_t
+http_run(const char *s, size_t i, size_t n, int cls)
+{
+	const uint8_t	*u = (const uint8_t *)s;
+
+	while (i + 4 <= n && (http_class[u[i]] & http_class[u[i + 1]] &
+	    http_class[u[i + 2]] & http_class[u[i + 3]] & cls))
+		i += 4;
+	while (i < n && http_is(s[i], cls))
+		i++;
+	return i;
+}
+
+/*
+ * The same for a class that holds every byte but those below `below' and
+ * DEL (and HTAB, in values): eight bytes at a time while none of them is
+ * one of those.
+ */
+static inline size_t
+http_scan(const char *s, size_t i, size_t n, int cls, uint8_t below)
+{
+	uint64_t	w;
+	size_t		end;
+
+	for (;;) {
+		for (; i + 8 <= n; i += 8) {
+			memcpy(&w, s + i, 8);
+			if (http_word_has_ctl(w, below))
+				break;
+		}
+		/* The last bytes: the final eight, checked once more. */
+		if (i + 8 > n && n >= 8 && i > n - 8) {
+			memcpy(&w, s + n - 8, 8);
+			if (!http_word_has_ctl(w, below))
+				return n;
+		}
+		end = i + 8 < n ? i + 8 : n;
+		i = http_run(s, i, end, cls);
+		if (i < end || i == n)
+			return i;
+	}
 }
 
 enum http_state {

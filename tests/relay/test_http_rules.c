@@ -434,6 +434,11 @@ test_host(void **state)
 	REJECTS(req("GET / HTTP/1.1\r\nHost: a/b\r\n\r\n"),
 	    HTTP_E_HOST_INVALID, 400);
 	ACCEPTS(req("GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n"), 1);
+	ACCEPTS(req("GET / HTTP/1.1\r\nHost: a%2Db.example\r\n\r\n"), 1);
+	REJECTS(req("GET / HTTP/1.1\r\nHost: a%2\r\n\r\n"),
+	    HTTP_E_HOST_INVALID, 400);
+	REJECTS(req("GET / HTTP/1.1\r\nHost: a%zz\r\n\r\n"),
+	    HTTP_E_HOST_INVALID, 400);
 	ACCEPTS(req("GET / HTTP/1.1\r\nHost: \r\n\r\n"), 1);
 	ACCEPTS(req("GET / HTTP/1.1\r\nHost: xn--d-0fa.example:80\r\n\r\n"),
 	    1);
