@@ -338,7 +338,7 @@ http_parse(struct http_parser *p, const char *buf, size_t len,
 {
 	*used = 0;
 	if (p->state == S_DONE) {
-		/* The ended message stays readable until the next one starts. */
+		/* The ended message stays readable until the next starts. */
 		if (len == 0)
 			return HTTP_MORE;
 		message_reset(p);

@@ -177,6 +177,7 @@ http_connection_lists(const struct http_parser *p, struct http_slice name)
 	return false;
 }
 
+/* Every field the parser knows frames, routes or controls the hop. */
 bool
 http_trailer_forbidden(enum http_field_kind k)
 {

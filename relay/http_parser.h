@@ -2,69 +2,76 @@
  * A strict, incremental, zero-copy HTTP/1.1 parser for requests and
  * responses (RFC 9110, RFC 9112).  Pure C: it calls nothing but libc.
  *
- * Feeding.  The caller owns the bytes.  It calls http_parse() with the
- * bytes of the connection not yet consumed (those a previous call left
- * unconsumed first, then what arrived since); the call consumes *used of
- * them and returns an event:
+ * Feeding.  http_parser_init() takes the limits and an array of
+ * lim->fields_max struct http_field (the caller's: a parser alone is
+ * small).  The caller owns the bytes: it calls http_parse() with the
+ * connection's bytes not yet consumed (what the last call left, then what
+ * arrived since); the call consumes *used of them and returns an event:
  *	HTTP_MORE	nothing more is complete: keep the bytes, read, call
  *	HTTP_HEAD	the head is complete; *used is its length
  *	HTTP_BODY	*used bytes of body to forward as they are (chunk-size
- *			lines and CRLFs included; extensions are kept)
+ *			lines, extensions and CRLFs included)
  *	HTTP_TRAILERS	the last chunk, its trailer fields and the final CRLF
  *	HTTP_ERROR	http_error(): answer http_error_status() and close
  * A unit that must be seen whole (a head, a chunk-size line, the last
- * chunk with its trailers) stays unconsumed until it is complete, but no
- * byte is scanned twice: the parser remembers how far it looked, so any
- * split of the input, one byte at a time included, costs the same and
- * gives the same events.  http_done() says the message ended with that
- * event; it stays readable until a call with bytes starts the next
- * (pipelined) message.  After
- * HTTP_HEAD, http_body_left() bytes of body may go past the parser
- * (splice) if the caller then says so with http_body_skip().  At the end
- * of the connection http_finish() says whether a message was cut short;
- * it also ends a response delimited by the close.
+ * chunk with its trailers) stays unconsumed until it is complete, but is
+ * not rescanned: the parser remembers how far it looked for the end of a
+ * line and parses each line once, so any split of the input, one byte at
+ * a time included, costs about the same and gives the same events.
+ * http_done() says the message ended with that event; it stays readable
+ * until a call with bytes starts the next (pipelined) message.  After
+ * HTTP_HEAD, http_body_left() bytes of body may bypass the parser (splice)
+ * if the caller then says so with http_body_skip().  When the peer
+ * closes, http_finish() ends a response delimited by the close, or says
+ * the message was cut short.
  *
- * Slices.  The start line and the fields are offsets into the head's
- * bytes, in arrival order; http_method(), http_target(), http_field_name()
- * ... give them as pointer and length from the buffer that completed the
- * head, so the caller keeps those bytes in place until it has built its
- * own head (then it may compact).  At HTTP_TRAILERS the field accessors
- * give the trailer fields instead: copy what you need at HTTP_HEAD.
+ * Slices.  The start line and the fields are offsets into the head, kept
+ * in arrival order; http_method(), http_target(), http_field_name(),
+ * http_field_value() ... give them as pointer and length into the buffer
+ * that completed the head, so the caller keeps those bytes in place until
+ * it has built its own head (then it may compact).  http_field_find()
+ * looks a field up by name in any case, http_list_next() walks a list
+ * value, http_connection_lists() says whether Connection names a field.
+ * Once the body starts the field array is reused for the trailers, which
+ * the accessors give at HTTP_TRAILERS: copy what you need at HTTP_HEAD.
  *
  * Framing (RFC 9112 6.3).  A request has a body only with Content-Length
  * or chunked Transfer-Encoding.  A response has none for HEAD, 1xx, 204,
- * 304; otherwise chunked, Content-Length, or until the close.  After 101
- * or a 2xx to CONNECT (HTTP_BODY_TUNNEL) every byte is HTTP_BODY until
- * the close.  Give a response parser the request
- * method with http_parser_set_method() before its response (it stays for
- * the 1xx that may come first).  CONNECT is parsed; refusing it is the
- * caller's job, like every other policy: the parser reports the version,
- * Connection tokens, Upgrade and Expect and decides nothing about them.
+ * 304; otherwise chunked, Content-Length, or until the close.  After a
+ * 101 or a 2xx to CONNECT (HTTP_BODY_TUNNEL) every byte is HTTP_BODY
+ * until the close.  Tell a response parser the request's method with
+ * http_parser_set_method() before its response (it stays for the 1xx
+ * that may come first).  CONNECT is parsed; refusing it is the caller's
+ * job, as every policy is: the parser reports the version, Connection
+ * tokens (HTTP_CONN_*), Upgrade and Expect and decides nothing on them.
  *
- * Strictness.  Every error ends the message and the parser: a request
- * error maps to 400, 414, 431, 501 or 505, any response error to 502 (and
- * that backend connection must not be reused).  Rejected: CR or LF alone,
- * NUL and control characters, obs-fold (in responses too: 502, never
- * rewritten), whitespace after the start line or before a colon, empty or
- * invalid field names, whitespace in the target, Content-Length with
- * Transfer-Encoding, differing or malformed Content-Length (identical
- * ones are folded: send one), several Transfer-Encoding fields, one in
- * HTTP/1.0, chunked not last or twice (unknown request codings: 501),
- * chunk sizes that are not 1 to 16 hex digits, bad chunk extensions,
- * missing CRLF after chunk data, duplicate, missing (HTTP/1.1) or invalid
- * Host, Host unlike an absolute-form target's authority, an HTTP/1.0 GET,
- * HEAD or DELETE with a body.  Trailer fields that would change framing
- * or routing are marked: see http_trailer_forbidden().
+ * Strictness.  An error ends the message and the parser: a request error
+ * maps to 400, 414, 431, 501 or 505; any response error to 502, and that
+ * backend connection must not be reused.  Refused: CR or LF alone, NUL
+ * and control characters, obs-fold (in responses too: 502, not replaced
+ * by spaces), whitespace after the start line, before a colon or in the
+ * target, empty or invalid field names, versions other than 1.0 and 1.1;
+ * Content-Length with Transfer-Encoding, differing or malformed lengths
+ * (identical ones fold: send one), several Transfer-Encoding fields or
+ * one in HTTP/1.0, chunked not last or twice, unknown request codings
+ * (501), empty list elements, parameters or tabs in Transfer-Encoding,
+ * tabs around Content-Length or Connection; chunk sizes other than 1 to
+ * 16 hex digits, chunk extensions off their grammar or with whitespace,
+ * chunk data without its CRLF; a missing (HTTP/1.1), repeated or invalid
+ * Host, or one unlike an absolute-form target's authority (http or https
+ * only); an HTTP/1.0 GET, HEAD or DELETE with a body; a 1xx or 204 with
+ * a length, a 101 without Upgrade and Connection: upgrade.  Trailer
+ * fields that must not be forwarded are marked: http_trailer_forbidden().
  *
- * Bounds (struct http_limits; 0 takes the default):
- *	start_line_max	8192	request line 414, status line 502
- *	field_line_max	8192	one field line without its CRLF: 431
- *	head_max	16384	the whole head, CRLFs included: 431
- *	fields_max	100	field lines in a head or a trailer: 431
+ * Bounds (struct http_limits, 0 takes the default; lines without CRLF):
+ *	start_line_max	8192	request line: 414
+ *	field_line_max	8192	one field line: 431
+ *	head_max	16384	the whole head: 431
+ *	fields_max	100	fields in a head or in trailers: 431
  *	chunk_line_max	1024	chunk size and extensions: 400
  *	trailer_max	8192	last chunk, trailers, final CRLF: 431
- * Lines are bounded without their CRLF.  A complete head is at most
- * head_max bytes, so a caller's buffer of that size never stalls.
+ * The earliest bound a line cannot meet decides.  A unit is complete
+ * within its bound, so a caller's buffer of head_max bytes never stalls.
  */
 #ifndef HS_HTTP_PARSER_H
 #define HS_HTTP_PARSER_H
@@ -93,6 +100,7 @@ enum http_event {
 	HTTP_TRAILERS,
 };
 
+/* Statuses for requests (400 unless marked); responses: always 502. */
 enum http_error {
 	HTTP_E_NONE,
 	HTTP_E_START_LINE_TOO_LONG,	/* 414 */
@@ -213,7 +221,7 @@ struct http_span {
 
 struct http_head {
 	const char	*base;		/* where the head was, at HTTP_HEAD */
-	uint32_t	 len;		/* bytes, leading empty lines included */
+	uint32_t	 len;		/* bytes, leading empty lines too */
 	struct http_span method;	/* requests */
 	struct http_span target;
 	struct http_span reason;	/* responses */
@@ -250,9 +258,8 @@ struct http_parser {
 /* Fill in the defaults; then change what you need before init. */
 void		 http_limits_default(struct http_limits *);
 /*
- * Start a parser for one connection.  fields has room for
- * lim->fields_max entries (0 fields take the default; pass the same
- * limits to size it: http_limits_default() first).  NULL lim: defaults.
+ * Start a parser for one connection; NULL lim takes the defaults.  fields
+ * has room for lim->fields_max entries (HTTP_FIELDS_MAX by default).
  */
 void		 http_parser_init(struct http_parser *, enum http_kind,
 		    const struct http_limits *, struct http_field *fields);

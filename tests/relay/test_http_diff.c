@@ -325,7 +325,8 @@ static int
 same_messages(const struct buf *a, const struct buf *b)
 {
 	const char	*x = buf_str(a), *y = buf_str(b), *nx, *ny;
-	int		 n = 0, ma = count_lines(a) - 1, mb = count_lines(b) - 1;
+	int		 n = 0, ma = count_lines(a) - 1;
+	int		 mb = count_lines(b) - 1;
 
 	while (n < ma && n < mb) {
 		nx = strchr(x, '\n');
