@@ -94,25 +94,24 @@ chunk_size(struct http_parser *p, const char *s, size_t n)
 static long
 chunk_line(struct http_parser *p, const char *s, size_t n)
 {
-	long	lf;
+	struct http_bound	b = { p->lim.chunk_line_max, UINT32_MAX,
+	    HTTP_E_CHUNK_LINE_TOO_LONG, HTTP_E_CHUNK_LINE_TOO_LONG };
+	uint32_t		start, len;
+	int			r;
 
-	lf = http_line_end(p, s, n, p->lim.chunk_line_max, UINT32_MAX,
-	    HTTP_E_CHUNK_LINE_TOO_LONG, HTTP_E_CHUNK_LINE_TOO_LONG);
-	if (lf == -1)
-		return p->state == S_ERROR ? -1 : 0;
-	p->scan = p->line = 0;
-	if (lf == 0 || s[lf - 1] != '\r')
-		return http_fail(p, HTTP_E_BARE_LF);
-	if (chunk_size(p, s, lf - 1) == -1)
+	if ((r = http_line(p, s, n, &b, &start, &len)) <= 0)
+		return r;
+	if (chunk_size(p, s, len) == -1)
 		return -1;
-	if (p->body_left > 0) {
-		p->state = S_CHUNK_DATA;
-		return lf + 1;
+	if (p->body_left == 0) {
+		/* The trailers' unit starts here, past this line. */
+		p->state = S_TRAILERS;
+		p->nfields = 0;
+		return 0;
 	}
-	p->state = S_TRAILERS;
-	p->line = p->scan = lf + 1;
-	p->nfields = 0;
-	return 0;
+	p->state = S_CHUNK_DATA;
+	p->scan = p->line = 0;
+	return len + 2;
 }
 
 /* CRLF after chunk data: 2 once both are here, 0 for more, -1. */
@@ -183,20 +182,15 @@ enum http_event
 http_parse_trailers(struct http_parser *p, const char *buf, size_t len,
     size_t *used)
 {
-	long		lf;
-	uint32_t	start, n;
+	struct http_bound	b = { p->lim.field_line_max,
+	    p->lim.trailer_max, HTTP_E_FIELD_LINE_TOO_LONG,
+	    HTTP_E_TRAILER_TOO_LARGE };
+	uint32_t		start, n;
+	int			r;
 
 	for (;;) {
-		lf = http_line_end(p, buf, len, p->lim.field_line_max,
-		    p->lim.trailer_max, HTTP_E_FIELD_LINE_TOO_LONG,
-		    HTTP_E_TRAILER_TOO_LARGE);
-		if (lf == -1)
-			return p->state == S_ERROR ? HTTP_ERROR : HTTP_MORE;
-		start = p->line;
-		p->line = p->scan = lf + 1;
-		if ((uint32_t)lf == start || buf[lf - 1] != '\r')
-			return http_fail(p, HTTP_E_BARE_LF);
-		n = lf - 1 - start;
+		if ((r = http_line(p, buf, len, &b, &start, &n)) <= 0)
+			return r == 0 ? HTTP_MORE : HTTP_ERROR;
 		if (n == 0)
 			break;
 		if (http_field_line(p, buf, start, n, true) == -1)

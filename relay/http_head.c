@@ -115,26 +115,32 @@ http_char_error(char c, enum http_error e)
 	return e;
 }
 
-long
-http_line_end(struct http_parser *p, const char *buf, size_t len,
-    uint32_t line_max, uint32_t unit_max, enum http_error line_err,
-    enum http_error unit_err)
+int
+http_line(struct http_parser *p, const char *buf, size_t len,
+    const struct http_bound *b, uint32_t *start, uint32_t *n)
 {
 	size_t		 line_stop, stop, end;
 	const char	*lf;
 
 	/* The LF must come before both: the earlier bound decides. */
-	line_stop = (size_t)p->line + line_max + 2;
-	stop = line_stop < unit_max ? line_stop : unit_max;
+	line_stop = (size_t)p->line + b->line_max + 2;
+	stop = line_stop < b->unit_max ? line_stop : b->unit_max;
 	end = len < stop ? len : stop;
-	if (p->scan < end &&
-	    (lf = memchr(buf + p->scan, '\n', end - p->scan)) != NULL)
-		return lf - buf;
-	if (end > p->scan)
-		p->scan = end;
-	if (len >= stop)
-		http_fail(p, line_stop <= unit_max ? line_err : unit_err);
-	return -1;
+	if (p->scan >= end ||
+	    (lf = memchr(buf + p->scan, '\n', end - p->scan)) == NULL) {
+		if (end > p->scan)
+			p->scan = end;
+		if (len < stop)
+			return 0;
+		return http_fail(p, line_stop <= b->unit_max ? b->line_err :
+		    b->unit_err);
+	}
+	*start = p->line;
+	p->line = p->scan = lf + 1 - buf;
+	if (lf == buf + *start || lf[-1] != '\r')
+		return http_fail(p, HTTP_E_BARE_LF);
+	*n = lf - 1 - (buf + *start);
+	return 1;
 }
 
 /*
@@ -164,8 +170,7 @@ method_id(const char *s, size_t n)
 	return HTTP_M_OTHER;
 }
 
-/* origin-form, asterisk-form (OPTIONS), authority-form (CONNECT), or
- * absolute-form. */
+/* origin-form, asterisk-form, authority-form (CONNECT), absolute-form. */
 static int
 target_form(struct http_parser *p, const char *t, size_t n)
 {
@@ -299,22 +304,20 @@ static enum http_event
 parse_head(struct http_parser *p, const char *buf, size_t len,
     size_t *used)
 {
-	long		lf;
-	uint32_t	start, n;
+	struct http_bound	first = { p->lim.start_line_max,
+	    p->lim.head_max, HTTP_E_START_LINE_TOO_LONG,
+	    HTTP_E_HEAD_TOO_LARGE };
+	struct http_bound	field = { p->lim.field_line_max,
+	    p->lim.head_max, HTTP_E_FIELD_LINE_TOO_LONG,
+	    HTTP_E_HEAD_TOO_LARGE };
+	uint32_t		start, n;
+	int			r;
 
 	for (;;) {
-		lf = http_line_end(p, buf, len, p->state == S_START ?
-		    p->lim.start_line_max : p->lim.field_line_max,
-		    p->lim.head_max, p->state == S_START ?
-		    HTTP_E_START_LINE_TOO_LONG : HTTP_E_FIELD_LINE_TOO_LONG,
-		    HTTP_E_HEAD_TOO_LARGE);
-		if (lf == -1)
-			return p->state == S_ERROR ? HTTP_ERROR : HTTP_MORE;
-		start = p->line;
-		p->line = p->scan = lf + 1;
-		if ((uint32_t)lf == start || buf[lf - 1] != '\r')
-			return http_fail(p, HTTP_E_BARE_LF);
-		n = lf - 1 - start;
+		r = http_line(p, buf, len, p->state == S_START ? &first :
+		    &field, &start, &n);
+		if (r <= 0)
+			return r == 0 ? HTTP_MORE : HTTP_ERROR;
 		if (p->state == S_START) {
 			if (start_line(p, buf, start, n) == -1)
 				return HTTP_ERROR;

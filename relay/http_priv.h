@@ -115,15 +115,23 @@ enum http_state {
 enum http_event	 http_fail(struct http_parser *, enum http_error);
 /* The error a character that ends a part early means. */
 enum http_error	 http_char_error(char, enum http_error);
+/* How long a line and the unit that holds it may be, and what if not. */
+struct http_bound {
+	uint32_t	line_max;	/* without CRLF */
+	uint32_t	unit_max;	/* the unit up to the line's LF */
+	uint8_t		line_err;
+	uint8_t		unit_err;
+};
+
 /*
- * The offset of the LF ending the line that starts at p->line in
- * buf[0, len), or -1: more bytes are needed (p->scan remembers how far
- * it looked) or, with p->state == S_ERROR, the line cannot end within
- * line_max bytes nor the unit within unit_max.
+ * The next line of the unit at buf[0, len), from p->line: 1 with its
+ * offset and length (without CRLF) once it ends, and p->line moves past
+ * it; 0 while more bytes are needed (p->scan remembers how far it
+ * looked); -1 with the error set when it cannot end within its bounds or
+ * ends in LF alone.
  */
-long		 http_line_end(struct http_parser *, const char *buf,
-		    size_t len, uint32_t line_max, uint32_t unit_max,
-		    enum http_error line_err, enum http_error unit_err);
+int		 http_line(struct http_parser *, const char *buf, size_t len,
+		    const struct http_bound *, uint32_t *start, uint32_t *n);
 /* A field line (without CRLF) at offset off of the unit at base. */
 int		 http_field_line(struct http_parser *, const char *base,
 		    uint32_t off, uint32_t n, bool trailer);

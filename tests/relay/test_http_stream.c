@@ -218,7 +218,18 @@ test_no_rescan(void **state)
 	}
 }
 
-/* A request whose line, or one field line, is exactly n bytes long. */
+/* prefix, then c up to len bytes in all; returns the end. */
+static char *
+fill(char *e, const char *prefix, char c, size_t len)
+{
+	size_t	n = strlen(prefix);
+
+	memcpy(e, prefix, n);
+	memset(e + n, c, len - n);
+	return e + len;
+}
+
+/* A request whose target, or one field line, is exactly n bytes long. */
 static char *
 request_with(size_t target_len, size_t field_len, size_t nfields)
 {
@@ -226,14 +237,10 @@ request_with(size_t target_len, size_t field_len, size_t nfields)
 	char	*s = malloc(cap), *e;
 
 	assert_non_null(s);
-	e = s + sprintf(s, "GET /");
-	memset(e, 't', target_len - 1);
-	e += target_len - 1;
+	e = fill(s, "GET /", 't', 4 + target_len);
 	e += sprintf(e, " HTTP/1.1\r\nHost: h\r\n");
 	if (field_len > 0) {
-		e += sprintf(e, "X: ");
-		memset(e, 'v', field_len - 3);
-		e += field_len - 3;
+		e = fill(e, "X: ", 'v', field_len);
 		e += sprintf(e, "\r\n");
 	}
 	for (i = 0; i < nfields; i++)
@@ -348,14 +355,11 @@ chunked_with(size_t ext_len, size_t trailer_len)
 
 	assert_non_null(s);
 	e = s + sprintf(s, "POST / HTTP/1.1\r\nHost: h\r\n"
-	    "Transfer-Encoding: chunked\r\n\r\n1;");
-	memset(e, 'e', ext_len - 2);
-	e += ext_len - 2;
+	    "Transfer-Encoding: chunked\r\n\r\n");
+	e = fill(e, "1;", 'e', ext_len);
 	e += sprintf(e, "\r\nx\r\n0\r\n");
 	if (trailer_len > 0) {
-		e += sprintf(e, "T: ");
-		memset(e, 'v', trailer_len - 3);
-		e += trailer_len - 3;
+		e = fill(e, "T: ", 'v', trailer_len);
 		e += sprintf(e, "\r\n");
 	}
 	sprintf(e, "\r\n");
