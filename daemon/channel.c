@@ -240,8 +240,8 @@ channel_send(struct channel *ch, const struct msg *m)
 		return -1;
 	if (bufferevent_write(ch->bev, frame, len) == -1)
 		return -1;
-	if (channel_busy(ch))
-		ch->was_busy = true;
+	if (ch->drained != NULL && out_len(ch) > ch->low)
+		ch->was_busy = true;	/* say when it is down again */
 	return 0;
 }
 

@@ -44,9 +44,10 @@ struct channel	*channel_new(struct event_base *, int fd, const char *name,
 void		 channel_free(struct channel *);
 /*
  * Flow control.  The channel is busy while more than high bytes are
- * queued for output; once they fall to low or below, drained (if not
- * NULL) is called.  With pause_reading, a busy channel also stops
- * decoding what its peer sends: a control client that does not read
+ * queued for output.  drained (if not NULL) is called whenever the
+ * output, having been above low, falls to low or below.  With
+ * pause_reading, a busy channel also stops decoding what its peer
+ * sends until it is down to low: a control client that does not read
  * its answers gets no more of them.  Never pause a privsep channel's
  * reading: two processes waiting on each other would deadlock.
  */

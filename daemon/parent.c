@@ -477,8 +477,9 @@ parent_exit_timeout(evutil_socket_t fd, short ev, void *arg)
 	struct parent	*p = arg;
 	int		 id;
 
+	/* A lost child has a timer of its own. */
 	for (id = PROC_HCE; id < PROC_MAX; id++)
-		if (p->child[id].pid != -1) {
+		if (p->child[id].pid != -1 && !p->child[id].lost) {
 			log_warnx("%s did not stop, killing it",
 			    proc_name(id));
 			kill(p->child[id].pid, SIGKILL);
