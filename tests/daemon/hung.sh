@@ -3,15 +3,7 @@
 # times that before calling it a hang.)
 . "$(dirname "$0")/lib.sh"
 
-cat >"$T/h.conf" <<CONF
-interval 1
-timeout 200
-table web {
-	real port 8080
-	check tcp
-	host $NET.1
-}
-CONF
+web_conf $NET.1 >"$T/h.conf"
 start_daemon "$T/h.conf"
 pfe=$(child_pid pfe) || fail "no pfe"
 kill -STOP "$pfe"

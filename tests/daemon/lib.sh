@@ -82,6 +82,13 @@ stop_server() {
 	wait "$1" 2>/dev/null
 }
 
+# web_conf ADDR: a configuration of one table checking ADDR:8080 by tcp
+# every second.
+web_conf() {
+	printf 'interval 1\ntimeout 200\ntable web {\n\treal port 8080\n'
+	printf '\tcheck tcp\n\thost %s\n}\n' "$1"
+}
+
 # start_daemon CONF [FLAGS...]: in the foreground, logging to $LOG.
 start_daemon() {
 	local conf=$1

@@ -4,15 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 
 start_server $NET.1 8080
-cat >"$T/h.conf" <<CONF
-interval 1
-timeout 200
-table web {
-	real port 8080
-	check tcp
-	host $NET.1
-}
-CONF
+web_conf $NET.1 >"$T/h.conf"
 start_daemon "$T/h.conf"
 expect_status $NET.1 up 5
 
