@@ -16,7 +16,8 @@
  *                   how many were refused ("monitors N refused R: ...")
  *                   once the answers are in, keep them MS milliseconds
  *   pipeline N READ send N "show summary" requests at once without
- *                   reading; with READ 0 close at once ("sent N"), with
+ *                   reading; with READ 0 hold the connection two seconds
+ *                   more, still not reading, and close ("sent N"); with
  *                   READ 1 then read and count the answers ("sent N
  *                   answered A")
  */
@@ -272,6 +273,7 @@ pipeline(const char *path, int n, bool readback)
 			break;
 	}
 	if (!readback) {
+		poll(NULL, 0, 2000);
 		printf("sent %d\n", i);
 		close(fd);
 		return 0;
