@@ -85,8 +85,8 @@ struct ctl_row {
 	uint32_t		 check_cnt;	/* host */
 	uint32_t		 up_cnt;
 	uint32_t		 retry_cnt;	/* failures still tolerated */
-	uint8_t			 error;		/* enum check_error: last failure */
-	uint64_t		 error_age_ms;	/* since that failure was seen */
+	uint8_t			 error;		/* last failure */
+	uint64_t		 error_age_ms;	/* since it was seen */
 	uint32_t		 rtt_ms;
 	int32_t			 detail;
 	char			 check[32];	/* table: check method name */
@@ -106,7 +106,7 @@ enum ctl_event_kind {
 	EV_DEMOTE,
 	EV_RELOAD,		/* name: "" or why it failed (value 1) */
 	EV_POLL,		/* hoststatectl poll */
-	EV_LOG,			/* log brief|verbose: value is the level */
+	EV_LOG,			/* log brief|verbose: value 0|1 */
 	EV_STOP,
 	EV_COMMAND_FAILED,	/* value: enum ctl_action, name: why */
 	EV_KIND_MAX

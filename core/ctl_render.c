@@ -153,11 +153,14 @@ json_utc(struct buf *out, uint64_t ms)
 {
 	uint64_t	secs = ms / 1000, z = secs / 86400 + 719468;
 	uint64_t	era = z / 146097, doe = z - era * 146097;
-	uint64_t	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	uint64_t	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	uint64_t	mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1;
-	uint64_t	m = mp < 10 ? mp + 3 : mp - 9, y = yoe + era * 400;
-	uint64_t	sod = secs % 86400;
+	uint64_t	yoe, doy, mp, d, m, y, sod = secs % 86400;
+
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	y = yoe + era * 400;
 
 	(void)buf_printf(out, "\"%04llu-%02llu-%02lluT%02llu:%02llu:%02llu."
 	    "%03lluZ\"", (unsigned long long)(y + (m <= 2)),

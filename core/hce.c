@@ -36,7 +36,7 @@ struct hce {
 	uint32_t		 max_inflight;
 	uint32_t		 inflight;
 	int			 log_max;	/* lines above this level are not made */
-	bool			 held;		/* start no check (hce_hold) */
+	bool			 held;		/* hce_hold */
 	uint64_t		 next_seq;
 	struct hce		*next;		/* a prepared reload */
 	uint32_t		*next_map;	/* its hosts' ids in cfg */

@@ -68,7 +68,8 @@ int		 hce_reload_prepare(struct hce *, const struct config *);
 void		 hce_reload_commit(struct hce *, uint64_t now_ms);
 void		 hce_reload_abort(struct hce *);
 /* prepare and commit; -1 (with a log line) keeps the running one. */
-int		 hce_reload(struct hce *, const struct config *, uint64_t now_ms);
+int		 hce_reload(struct hce *, const struct config *,
+		    uint64_t now_ms);
 /*
  * While held, the HCE starts no check: due hosts wait in its queue.  A
  * driver holds it while the PFE does not read its results, so that a

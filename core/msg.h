@@ -45,7 +45,7 @@ enum msg_type {
 	MSG_TABLE_DISABLE,
 	MSG_POLL,		/* pfe -> hce: check every host now */
 	MSG_CMD_END,		/* pfe -> hce: an operator's command ends */
-	MSG_CMD_DONE,		/* hce -> pfe: ... and was applied (id: its gen) */
+	MSG_CMD_DONE,		/* hce -> pfe: ... applied (id: its gen) */
 	MSG_DEMOTE,		/* pfe -> parent: carp group +1 / -1 */
 	MSG_SCRIPT_RUN,		/* hce -> parent */
 	MSG_SCRIPT_DONE,	/* parent -> hce */
@@ -60,12 +60,12 @@ enum msg_type {
 	MSG_RELOAD,		/* control -> parent: text = file or "" */
 	MSG_RELOAD_RESULT,	/* parent -> control: ok flag + errors text */
 	/* the reload handshake (core/reload.h) */
-	MSG_CFG_TEXT,		/* parent -> child: a chunk of configuration */
-	MSG_CFG_DONE,		/* parent -> child: end of the configuration */
-	MSG_CFG_READY,		/* child -> parent: parsed, ready to switch */
-	MSG_CFG_FAIL,		/* child -> parent: cannot switch; text says why */
-	MSG_CFG_ABORT,		/* parent -> child: drop the new configuration */
-	MSG_CFG_START,		/* parent -> hce -> pfe: switch (or first start) */
+	MSG_CFG_TEXT,		/* parent -> child: a chunk of text */
+	MSG_CFG_DONE,		/* parent -> child: end of the text */
+	MSG_CFG_READY,		/* child -> parent: ready to switch */
+	MSG_CFG_FAIL,		/* child -> parent: cannot; text: why */
+	MSG_CFG_ABORT,		/* parent -> child: drop it */
+	MSG_CFG_START,		/* parent -> hce -> pfe: switch, start */
 	MSG_SHUTDOWN,
 	MSG_TYPE_MAX
 };
@@ -123,11 +123,10 @@ struct msg_text {
 struct msg {
 	enum msg_type		type;
 	uint32_t		peerid;		/* control client, or 0 */
-	uint32_t		gen;		/* configuration generation */
+	uint32_t		gen;		/* of the configuration */
 	union {
 		struct msg_host_status	host_status;
-		struct msg_id		id;	/* *_ENABLE/DISABLE, CTL_VERBOSE,
-						   CMD_DONE */
+		struct msg_id		id;	/* enable/disable ... */
 		struct msg_demote	demote;
 		struct msg_script_run	script_run;
 		struct msg_script_done	script_done;

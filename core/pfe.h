@@ -42,7 +42,8 @@ struct pfe_io {
 	 * The answer to a control client's command (pfe_command, reload)
 	 * once it is known: "command succeeded", or one failure line.
 	 */
-	void	(*reply)(void *arg, uint32_t client, bool ok, const char *text);
+	void	(*reply)(void *arg, uint32_t client, bool ok,
+		    const char *text);
 	send_fn	 send;		/* hce, parent (demote), relays */
 	log_fn	 log;
 };
@@ -82,8 +83,8 @@ void		 pfe_command_event(struct pfe *, const struct ctl_request *,
  * The rows of a show command, in the seed's order.  The caller frees
  * *rows.  Returns the number of rows, or -1 on allocation failure.
  */
-int		 pfe_rows(const struct pfe *, enum ctl_action, uint64_t now_ms,
-		    struct ctl_row **rows);
+int		 pfe_rows(const struct pfe *, enum ctl_action,
+		    uint64_t now_ms, struct ctl_row **rows);
 /* Install rules and tables for the start; demote empty tables. */
 void		 pfe_start(struct pfe *, uint64_t now_ms);
 /*
@@ -96,7 +97,8 @@ int		 pfe_reload_prepare(struct pfe *, const struct config *);
 void		 pfe_reload_commit(struct pfe *, uint64_t now_ms);
 void		 pfe_reload_abort(struct pfe *);
 /* prepare and commit; -1 (with a log line) keeps the running one. */
-int		 pfe_reload(struct pfe *, const struct config *, uint64_t now_ms);
+int		 pfe_reload(struct pfe *, const struct config *,
+		    uint64_t now_ms);
 /* The running configuration's generation. */
 uint32_t	 pfe_gen(const struct pfe *);
 /* Remove every rule and table, release every demotion. */

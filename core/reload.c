@@ -235,8 +235,8 @@ parent_abort(struct reload_parent *rp, const char *why)
 		parent_send(rp, rp->child[i], MSG_CFG_ABORT, gen);
 	config_free(rp->next);
 	parent_idle(rp);
-	reload_log(rp->io.log, rp->io.arg, 0, "reload failed: %s; configuration %u "
-	    "kept", why, rp->gen);
+	reload_log(rp->io.log, rp->io.arg, 0,
+	    "reload failed: %s; configuration %u kept", why, rp->gen);
 	send_text(rp->io.send, rp->io.arg, rp->answer_to, MSG_RELOAD_RESULT,
 	    gen, client, false, why);
 	if (rp->io.aborted != NULL)
@@ -419,7 +419,7 @@ reload_child_dispatch(struct reload_child *rc, enum hs_peer peer,
 	case MSG_CFG_TEXT:
 	case MSG_CFG_DONE:
 		if (rc->pending != NULL)
-			return -1;	/* the parent aborts before a new one */
+			return -1;	/* an abort comes first */
 		if (rc->text_gen != m->gen) {
 			child_text_reset(rc);
 			rc->text_gen = m->gen;

@@ -42,7 +42,8 @@
 #include "core/msg.h"
 #include "core/resolved.h"
 
-#define RELOAD_TEXT_MAX		(64u * 1024 * 1024)	/* bigger: refused */
+/* A configuration text longer than this is refused. */
+#define RELOAD_TEXT_MAX		(64u * 1024 * 1024)
 #define RELOAD_CHILDREN_MAX	4
 
 /* The parent's side. */
@@ -63,14 +64,14 @@ struct reload_parent {
 	enum hs_peer		 child[RELOAD_CHILDREN_MAX];
 	size_t			 nchildren;
 	enum hs_peer		 start_to;	/* who switches first */
-	enum hs_peer		 answer_to;	/* who answers the client */
-	uint32_t		 gen;		/* the running generation */
-	uint32_t		 last_gen;	/* the latest one handed out */
+	enum hs_peer		 answer_to;	/* answers clients */
+	uint32_t		 gen;		/* running */
+	uint32_t		 last_gen;	/* handed out */
 	/* The reload in flight: next != NULL. */
 	struct config		*next;
 	uint32_t		 client;
 	struct buf		 text;
-	size_t			 sent[RELOAD_CHILDREN_MAX];	/* bytes */
+	size_t			 sent[RELOAD_CHILDREN_MAX];
 	bool			 done_sent[RELOAD_CHILDREN_MAX];
 	bool			 ready[RELOAD_CHILDREN_MAX];
 };
@@ -113,7 +114,8 @@ struct reload_child_io {
 	 * The new configuration parsed: get ready to switch to it (e.g.
 	 * hce_reload_prepare).  -1 with one line in why if it cannot.
 	 */
-	int	(*prepare)(void *arg, const struct config *, struct buf *why);
+	int	(*prepare)(void *arg, const struct config *,
+		    struct buf *why);
 	/* Switch now (e.g. hce_reload_commit); conf is taken over. */
 	void	(*commit)(void *arg, struct config *conf);
 	/* The configuration prepared will not run (e.g. hce_reload_abort). */
@@ -125,10 +127,10 @@ struct reload_child_io {
 
 struct reload_child {
 	struct reload_child_io	 io;
-	const char		*name;		/* "hce": in failure lines */
-	enum hs_peer		 start_from;	/* who starts this child */
-	enum hs_peer		 start_to;	/* passed on; PEER_MAX: none */
-	uint32_t		 gen;		/* the running generation */
+	const char		*name;		/* "hce" */
+	enum hs_peer		 start_from;	/* its starter */
+	enum hs_peer		 start_to;	/* or PEER_MAX */
+	uint32_t		 gen;		/* running */
 	bool			 started;
 	/* Text being received: text_gen != 0. */
 	uint32_t		 text_gen;

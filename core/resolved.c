@@ -83,7 +83,8 @@ resolved_scan(const char *text, struct resolved *r)
 		name[sp - p] = '\0';
 		memcpy(addr, sp + 1, (size_t)(nl - sp - 1));
 		addr[nl - sp - 1] = '\0';
-		if (addr_parse(addr, &a) == -1 || resolved_add(r, name, &a) == -1)
+		if (addr_parse(addr, &a) == -1 ||
+		    resolved_add(r, name, &a) == -1)
 			return -1;
 		p = nl + 1;
 	}

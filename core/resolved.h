@@ -30,8 +30,8 @@ void	 resolved_free(struct resolved *);
 int	 resolved_add(struct resolved *, const char *name,
 	    const struct hs_addr *);
 /* A resolve_fn answering only from arg (struct resolved). */
-size_t	 resolve_recorded(void *arg, const char *name, struct hs_addr *out,
-	    size_t max);
+size_t	 resolve_recorded(void *arg, const char *name,
+	    struct hs_addr *out, size_t max);
 /* Append the "# resolve" lines of r to text. */
 void	 resolved_print(const struct resolved *, struct buf *text);
 /* Read the leading "# resolve" lines of text into r; -1 if malformed. */

@@ -16,8 +16,8 @@ struct channel {
 	struct bufferevent	*bev;
 	char			 name[CHANNEL_NAME_MAX];
 	size_t			 outmax;
-	size_t			 high;		/* busy above this */
-	size_t			 low;		/* drained at or below */
+	size_t			 high;		/* busy above */
+	size_t			 low;		/* drained at */
 	bool			 pause_reading;
 	bool			 paused;	/* reading stopped: busy */
 	bool			 was_busy;

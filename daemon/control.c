@@ -50,7 +50,7 @@ struct control {
 	gid_t				 sock_gid;
 	struct event			*ev_accept;
 	struct event			*ev_pause;	/* out of descriptors */
-	struct event			*ev_refused;	/* log the refusals */
+	struct event			*ev_refused;	/* logs them */
 	uint64_t			 refuse_logged_ms;
 	unsigned			 refused;	/* since that line */
 	TAILQ_HEAD(, control_client)	 clients;

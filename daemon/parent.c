@@ -39,8 +39,8 @@ struct child {
 	enum proc_id		 id;
 	pid_t			 pid;		/* -1 once reaped */
 	struct channel		*ch;
-	bool			 lost;		/* its channel closed first */
-	struct event		*ev_kill;	/* lost and not reaped yet */
+	bool			 lost;		/* channel gone */
+	struct event		*ev_kill;	/* kills it when lost */
 };
 
 struct parent {
@@ -462,7 +462,7 @@ parent_child_lost(void *arg, struct channel *ch, const char *why)
 	if (why != NULL && strncmp(why, "protocol error", 14) == 0)
 		log_warnx("%s: %s", proc_name(id), why);
 	if (p->exiting)
-		return;		/* finishing as told; stragglers are killed */
+		return;		/* as told; stragglers are killed */
 	log_warnx("%s: %s, stopping the daemon", proc_name(id),
 	    why != NULL ? why : "channel closed");
 	c->lost = true;

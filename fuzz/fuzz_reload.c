@@ -60,7 +60,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const enum hs_peer	 children[] = { PEER_HCE, PEER_PFE };
-	struct reload_parent_io	 pio = { NULL, drop, NULL, commit, NULL };
+	struct reload_parent_io	 pio = { NULL, drop, NULL, commit,
+				    NULL };
 	struct reload_child_io	 cio = { NULL, to_parent, prepare, commit,
 				    nothing, nothing, NULL };
 	struct reload_child	 child;

@@ -53,7 +53,7 @@ struct scen_stmt {
 	int		 line;
 	enum scen_kind	 kind;
 	enum scen_fault	 fault;
-	uint64_t	 value;		/* latency, flap period, code, demote N,
+	uint64_t	 value;		/* latency, flap, code, demote N;
 					   hold: from << 8 | to */
 	char		*target;	/* host, object, group, service, file */
 	char		*text;		/* body, status, addresses, pattern */

@@ -170,7 +170,7 @@ parent_script_run(struct world *w, const struct msg *m)
 	struct world_host		*h;
 
 	if (m->gen != w->parent_conf->gen) {
-		/* As the daemon's parent: the HCE cancels it when it switches. */
+		/* As the daemon's parent: the HCE cancels it on switching. */
 		buf_printf(&w->line, "parent: script for host %u of "
 		    "configuration %u refused: configuration %u is running",
 		    sr->host_id, m->gen, w->parent_conf->gen);

@@ -58,7 +58,7 @@ struct world_host {
 	bool		 last_up;	/* latest completed check passed */
 };
 
-/* World_inject_reload_failure: the next preparation of ... fails. */
+/* For world_inject_reload_failure: which engine fails to prepare. */
 #define WORLD_RELOAD_FAIL_HCE	0x01
 #define WORLD_RELOAD_FAIL_PFE	0x02
 
@@ -79,7 +79,8 @@ struct world {
 	struct reload_parent	 reload_parent;
 	struct reload_child	 reload_hce;
 	struct reload_child	 reload_pfe;
-	unsigned int		 reload_fail;	/* WORLD_RELOAD_FAIL_* */
+	/* WORLD_RELOAD_FAIL_*: the next preparation fails */
+	unsigned int		 reload_fail;
 	struct hce		*hce;
 	struct pfe		*pfe;
 	struct demote		*demote;	/* the parent's counters */
@@ -89,8 +90,9 @@ struct world {
 	struct world_host	*hosts;		/* by host id */
 	size_t			 nhosts;
 	struct msg_fifo		 fifo;
-	struct msg_fifo		 held;		/* on a held channel */
-	uint32_t		 hold[PEER_MAX];	/* bit to: from -> to held */
+	/* Held channels (world_hold): hold[from] has bit to set. */
+	struct msg_fifo		 held;
+	uint32_t		 hold[PEER_MAX];
 	uint32_t		 epoch;		/* bumped by reload: stale checks */
 	struct msg		 msg;		/* decode target (large) */
 	struct buf		 line;
@@ -107,7 +109,7 @@ struct world {
 	uint32_t		 next_client;
 	uint32_t		 ctl_client;
 	struct buf		*ctl_out;
-	int			 ctl_result;	/* 0 ok, -1 failed, 1 waiting */
+	int			 ctl_result;	/* 0, -1, 1: waiting */
 	/* Called after every processed event (explore's invariants). */
 	void			(*after_event)(void *, struct world *);
 	void			*after_arg;
@@ -154,7 +156,8 @@ int		 world_ctl(struct world *, int argc, char *const argv[],
  * handshake, as control client: the answer as world_ctl's, failure lines
  * in out.  world_reload_refuse: the parent could not parse it (errors).
  */
-int		 world_reload(struct world *, struct config *, struct buf *out);
+int		 world_reload(struct world *, struct config *,
+		    struct buf *out);
 int		 world_reload_refuse(struct world *, const char *errors,
 		    struct buf *out);
 /* The next reload fails in the engine's preparation (WORLD_RELOAD_FAIL_*). */
@@ -163,8 +166,8 @@ void		 world_inject_reload_failure(struct world *, unsigned int);
  * Hold the channel from -> to: its messages wait until it is released,
  * then come after everything sent meanwhile (forces an interleaving).
  */
-void		 world_hold(struct world *, enum hs_peer from, enum hs_peer to,
-		    bool hold);
+void		 world_hold(struct world *, enum hs_peer from,
+		    enum hs_peer to, bool hold);
 /* Shut down: rules removed, demotions released. */
 void		 world_shutdown(struct world *);
 

@@ -214,7 +214,7 @@ world_parent_reload_msg(struct world *w, enum hs_peer from,
     const struct msg *m)
 {
 	if (reload_parent_dispatch(&w->reload_parent, from, m) == -1)
-		world_fail(w, "the parent got a handshake message out of place");
+		world_fail(w, "a handshake message out of place");
 }
 
 int

@@ -623,7 +623,7 @@ test_command_answered_by_the_hce(void **state)
 	m.peerid = 1;
 	assert_int_equal(pfe_dispatch(f->pfe, PEER_HCE, &m, 0), 0);
 	m.peerid = 2;
-	m.gen = 5;			/* the hce runs 5, the command was 0 */
+	m.gen = 5;		/* the hce runs 5, the command was 0 */
 	assert_int_equal(pfe_dispatch(f->pfe, PEER_HCE, &m, 0), 0);
 	assert_string_equal(buf_str(&f->io.replies), "1 ok\n"
 	    "2 failed: the configuration was reloaded while the command was "

@@ -39,8 +39,8 @@ struct harness {
 	struct child		 hce, pfe;
 	struct qmsg		 q[QMAX];
 	size_t			 head, n;
-	size_t			 room;		/* what the parent may queue */
-	struct buf		 trace;		/* "from>to type gen" lines */
+	size_t			 room;		/* the parent's */
+	struct buf		 trace;		/* from>to type gen */
 	struct buf		 log;
 };
 

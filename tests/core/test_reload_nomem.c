@@ -96,7 +96,7 @@ test_hce_reload_out_of_memory(void **state)
 	tio_report(&io, hce, 0, true, HCE_TCP_CONNECT_OK, 1);
 	tio_report(&io, hce, 2, false, HCE_TCP_CONNECT_REFUSED, 1);
 	inflight = hce_inflight(hce);
-	assert_int_equal(inflight, 1);		/* host 1 still checking */
+	assert_int_equal(inflight, 1);	/* host 1 still checking */
 	for (k = 0;; k++) {
 		allowed = k;
 		if (hce_reload(hce, c2, 500) == 0)

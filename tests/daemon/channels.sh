@@ -14,8 +14,9 @@ fd=$(channel_fd "$pfe" "$hce") || fail "no pfe-hce channel"
 
 # An id of another configuration generation: refused, never applied.
 "$PROCFD" "$pfe" "$fd" send host_disable 99 0 || fail "procfd"
-wait_until 5 grep -q "hce: host_disable for id 0 of configuration 99 refused: configuration 1 is running" "$LOG" ||
-    fail "no refusal logged"
+refused="hce: host_disable for id 0 of configuration 99 refused"
+refused="$refused: configuration 1 is running"
+wait_until 5 grep -q "$refused" "$LOG" || fail "no refusal logged"
 checks() {
 	ctl show hosts | awk '/total:/ { split($0, a, "total: ");
 	    split(a[2], b, "/"); split(b[2], c, " "); print c[1]; exit }'
@@ -49,8 +50,9 @@ kill -STOP "$hce"
 wait_exit 15
 [ "$DAEMON_RC" = 1 ] || fail "exit status $DAEMON_RC"
 [ -e "$SOCK" ] && fail "socket left behind"
-grep -n "" "$LOG" | grep -E "stopping the daemon|killing it|lost child|pfe: shut down"
-first=$(grep -n "hce: connection closed, stopping the daemon" "$LOG" | cut -d: -f1)
+grep -n -E "stopping the daemon|killing it|lost child|pfe: shut down" "$LOG"
+first=$(grep -n "hce: connection closed, stopping the daemon" "$LOG" |
+    cut -d: -f1)
 kill_line=$(grep -n "killing it" "$LOG" | head -1 | cut -d: -f1)
 [ -n "$first" ] && [ -n "$kill_line" ] || fail "lines missing"
 [ "$first" -lt "$kill_line" ] ||
@@ -58,4 +60,5 @@ kill_line=$(grep -n "killing it" "$LOG" | head -1 | cut -d: -f1)
 grep -q "pfe: shut down" "$LOG" || fail "the pfe was not stopped"
 grep -q "lost child: hce terminated by signal 9" "$LOG" ||
     fail "the hce was not killed"
-ok "a hung child with a closed channel: stopped at once, killed after the grace period"
+ok "a hung child whose channel closed: the daemon stops at once," \
+    "the child is killed after the grace period"

@@ -145,16 +145,23 @@ channel_fd() {
 	local f link peer_inodes="" own=""
 	for f in /proc/$2/fd/*; do
 		link=$(readlink "$f") || continue
-		case $link in socket:*) peer_inodes="$peer_inodes ${link//[^0-9]/}" ;; esac
+		case $link in
+		socket:*) peer_inodes="$peer_inodes ${link//[^0-9]/}" ;;
+		esac
 	done
 	for f in /proc/$1/fd/*; do
 		link=$(readlink "$f") || continue
-		case $link in socket:*) own="$own ${f##*/}:${link//[^0-9]/}" ;; esac
+		case $link in
+		socket:*) own="$own ${f##*/}:${link//[^0-9]/}" ;;
+		esac
 	done
 	ss -xn | awk -v own="$own" -v peers="$peer_inodes" '
 	    BEGIN {
 		n = split(own, o, " ")
-		for (i = 1; i <= n; i++) { split(o[i], p, ":"); fd[p[2]] = p[1] }
+		for (i = 1; i <= n; i++) {
+			split(o[i], p, ":")
+			fd[p[2]] = p[1]
+		}
 		m = split(peers, q, " ")
 		for (i = 1; i <= m; i++) theirs[q[i]] = 1
 	    }
