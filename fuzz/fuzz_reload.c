@@ -60,10 +60,10 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const enum hs_peer	 children[] = { PEER_HCE, PEER_PFE };
-	struct reload_parent_io	 pio = { NULL, drop, NULL, commit,
-				    NULL };
-	struct reload_child_io	 cio = { NULL, to_parent, prepare, commit,
-				    nothing, nothing, NULL };
+	struct reload_parent_io	 pio = { .send = drop, .commit = commit };
+	struct reload_child_io	 cio = { .send = to_parent,
+				    .prepare = prepare, .commit = commit,
+				    .abort = nothing, .start = nothing };
 	struct reload_child	 child;
 	size_t			 off = 0;
 	int			 len;
