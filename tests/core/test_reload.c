@@ -40,6 +40,7 @@ struct harness {
 	struct qmsg		 q[QMAX];
 	size_t			 head, n;
 	size_t			 room;		/* the parent's */
+	int			 parent_aborts;
 	struct buf		 trace;		/* from>to type gen */
 	struct buf		 log;
 };
@@ -122,6 +123,12 @@ parent_commit(void *arg, struct config *conf)
 {
 	config_free(h.parent_conf);
 	h.parent_conf = conf;
+}
+
+static void
+parent_aborted(void *arg)
+{
+	h.parent_aborts++;
 }
 
 static void
@@ -210,6 +217,7 @@ setup(void **state)
 	io.send = send_parent;
 	io.room = room;
 	io.commit = parent_commit;
+	io.aborted = parent_aborted;
 	io.log = log_line;
 	h.parent_conf = conf_of(base_conf);
 	h.parent_conf->gen = 1;
@@ -358,6 +366,7 @@ test_child_failure_aborts_everywhere(void **state)
 	assert_string_equal(result->u.text.text, "pfe: out of memory");
 	free(result);
 	assert_int_equal(h.hce.aborts, 1);	/* it was ready: dropped */
+	assert_int_equal(h.parent_aborts, 1);
 	assert_int_equal(h.hce.commits + h.pfe.commits, 0);
 	assert_int_equal(h.parent_conf->gen, 1);
 	assert_int_equal(h.hce.running->gen, 1);
