@@ -63,32 +63,80 @@ config_table_live(const struct table_conf *t)
 	return !t->template;
 }
 
-/* The host of table tname named hname in c, or HS_ID_NONE. */
-static uint32_t
-host_find(const struct config *c, const char *tname, const char *hname)
-{
-	const struct table_conf	*t;
-	size_t			 i;
+/* A host of a table, by name: sorted so that matching is O(n log n). */
+struct named_id {
+	const char	*name;
+	uint32_t	 id;
+};
 
-	if ((t = config_table_by_name(c, tname)) == NULL)
-		return HS_ID_NONE;
+static int
+named_id_cmp(const void *a, const void *b)
+{
+	const struct named_id	*x = a, *y = b;
+	int			 c = strcmp(x->name, y->name);
+
+	if (c != 0)
+		return c;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* The first entry named name in the sorted v, or HS_ID_NONE. */
+static uint32_t
+named_id_find(const struct named_id *v, size_t n, const char *name)
+{
+	size_t	lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(v[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && strcmp(v[lo].name, name) == 0 ? v[lo].id : HS_ID_NONE;
+}
+
+/* Map the hosts of new table t to those of the old table of its name. */
+static void
+host_map_table(const struct config *old, const struct config *new,
+    const struct table_conf *t, struct named_id *idx, uint32_t *map)
+{
+	const struct table_conf	*ot;
+	size_t			 i, n = 0;
+
+	if ((ot = config_table_by_name(old, t->name)) == NULL)
+		return;
+	for (i = 0; i < ot->nhosts; i++)
+		if (ot->host_ids[i] < old->nhosts) {
+			idx[n].name = old->hosts[ot->host_ids[i]].name;
+			idx[n++].id = ot->host_ids[i];
+		}
+	qsort(idx, n, sizeof(*idx), named_id_cmp);
 	for (i = 0; i < t->nhosts; i++)
-		if (strcmp(c->hosts[t->host_ids[i]].name, hname) == 0)
-			return t->host_ids[i];
-	return HS_ID_NONE;
+		if (t->host_ids[i] < new->nhosts)
+			map[t->host_ids[i]] = named_id_find(idx, n,
+			    new->hosts[t->host_ids[i]].name);
 }
 
 uint32_t *
 config_host_map(const struct config *old, const struct config *new)
 {
+	struct named_id	*idx;
 	uint32_t	*map;
 	size_t		 i;
 
-	if ((map = calloc(new->nhosts + 1, sizeof(*map))) == NULL)
+	map = calloc(new->nhosts + 1, sizeof(*map));
+	idx = calloc(old->nhosts + 1, sizeof(*idx));
+	if (map == NULL || idx == NULL) {
+		free(map);
+		free(idx);
 		return NULL;
+	}
 	for (i = 0; i < new->nhosts; i++)
-		map[i] = host_find(old, new->tables[new->hosts[i].table_id].name,
-		    new->hosts[i].name);
+		map[i] = HS_ID_NONE;
+	for (i = 0; i < new->ntables; i++)
+		host_map_table(old, new, &new->tables[i], idx, map);
+	free(idx);
 	return map;
 }
 

@@ -253,6 +253,12 @@ enum log_level {
 };
 
 struct config {
+	/*
+	 * Which configuration this is: set when it starts running (1 at
+	 * startup, one more per reload), 0 until then.  Ids are only
+	 * meaningful within one generation (see core/msg.h).
+	 */
+	uint32_t		 gen;
 	uint32_t		 interval_s;
 	uint32_t		 timeout_ms;
 	uint32_t		 prefork;

@@ -53,6 +53,8 @@ int		 ctl_parse(int argc, char *const argv[], struct ctl_request *,
 bool		 ctl_action_modifies(enum ctl_action);
 /* True for the show commands, answered with rows. */
 bool		 ctl_action_shows(enum ctl_action);
+/* The command words of an action: "host disable". */
+const char	*ctl_action_words(enum ctl_action);
 
 enum ctl_obj {
 	OBJ_SERVICE = 0,
@@ -83,7 +85,8 @@ struct ctl_row {
 	uint32_t		 check_cnt;	/* host */
 	uint32_t		 up_cnt;
 	uint32_t		 retry_cnt;	/* failures still tolerated */
-	uint8_t			 error;		/* enum check_error of the last check */
+	uint8_t			 error;		/* last failure */
+	uint64_t		 error_age_ms;	/* since it was seen */
 	uint32_t		 rtt_ms;
 	int32_t			 detail;
 	char			 check[32];	/* table: check method name */
@@ -101,7 +104,12 @@ enum ctl_event_kind {
 	EV_RULES_ADDED,
 	EV_RULES_REMOVED,
 	EV_DEMOTE,
-	EV_RELOAD,
+	EV_RELOAD,		/* name: "" or why it failed (value 1) */
+	EV_POLL,		/* hoststatectl poll */
+	EV_LOG,			/* log brief|verbose: value 0|1 */
+	EV_STOP,
+	EV_COMMAND_FAILED,	/* value: enum ctl_action, name: why */
+	EV_KIND_MAX
 };
 
 struct ctl_event {
@@ -126,12 +134,20 @@ const char	*ctl_avail_str(uint32_t up_cnt, uint32_t check_cnt, char *,
 
 /*
  * Render the rows of a show command as hoststatectl prints it (the
- * seed's tab-separated table), or as JSON.
+ * seed's tab-separated table), or as JSON.  now_ms is the caller's wall
+ * clock in ms since the epoch: a host's last failure is shown at its
+ * time, computed from the row's error_age_ms.
  */
 void		 ctl_render(enum ctl_action, const struct ctl_row *, size_t,
 		    struct buf *);
 void		 ctl_render_json(enum ctl_action, const struct ctl_row *,
-		    size_t, struct buf *);
+		    size_t, uint64_t now_ms, struct buf *);
+/*
+ * A command's result as JSON: {"result":"command succeeded"}, or
+ * {"result":"command failed","error":"..."} with every line of failure.
+ */
+void		 ctl_render_result_json(bool ok, const char *failure,
+		    struct buf *);
 /* One monitor line per event. */
 void		 ctl_render_event(const struct ctl_event *, struct buf *);
 void		 ctl_render_event_json(const struct ctl_event *, struct buf *);

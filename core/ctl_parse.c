@@ -67,6 +67,36 @@ static const struct word top_words[] = {
 	{ NULL, NULL, CTL_NONE, ARG_NONE },
 };
 
+static const char *const action_words[CTL_ACTION_MAX] = {
+	[CTL_NONE] = "nothing",
+	[CTL_SHOW_SUMMARY] = "show summary",
+	[CTL_SHOW_HOSTS] = "show hosts",
+	[CTL_SHOW_TABLES] = "show tables",
+	[CTL_SHOW_SERVICES] = "show services",
+	[CTL_SHOW_RELAYS] = "show relays",
+	[CTL_SHOW_SESSIONS] = "show sessions",
+	[CTL_HOST_DISABLE] = "host disable",
+	[CTL_HOST_ENABLE] = "host enable",
+	[CTL_TABLE_DISABLE] = "table disable",
+	[CTL_TABLE_ENABLE] = "table enable",
+	[CTL_SERVICE_DISABLE] = "service disable",
+	[CTL_SERVICE_ENABLE] = "service enable",
+	[CTL_RELOAD] = "reload",
+	[CTL_POLL] = "poll",
+	[CTL_MONITOR] = "monitor",
+	[CTL_LOG_BRIEF] = "log brief",
+	[CTL_LOG_VERBOSE] = "log verbose",
+	[CTL_STOP] = "stop",
+};
+
+const char *
+ctl_action_words(enum ctl_action a)
+{
+	if ((unsigned)a >= CTL_ACTION_MAX || action_words[a] == NULL)
+		return "unknown command";
+	return action_words[a];
+}
+
 #define ARG_SHOWN_MAX	128	/* of a bad argument in an error */
 
 /* "unknown argument: x", with x cut short so the line always fits. */

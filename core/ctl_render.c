@@ -7,6 +7,7 @@
 
 #include "core/check.h"
 #include "core/ctl.h"
+#include "core/host_state.h"
 #include "core/msg.h"
 
 #define STATUS_MAX	64
@@ -146,8 +147,60 @@ json_avail(struct buf *out, uint32_t up_cnt, uint32_t check_cnt)
 		    (double)up_cnt * 100.0 / (double)check_cnt);
 }
 
+/* ms since the epoch as "2026-11-27T18:35:37.088Z" (civil from days). */
 static void
-render_row_json(const struct ctl_row *r, struct buf *out)
+json_utc(struct buf *out, uint64_t ms)
+{
+	uint64_t	secs = ms / 1000, z = secs / 86400 + 719468;
+	uint64_t	era = z / 146097, doe = z - era * 146097;
+	uint64_t	yoe, doy, mp, d, m, y, sod = secs % 86400;
+
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	y = yoe + era * 400;
+
+	(void)buf_printf(out, "\"%04llu-%02llu-%02lluT%02llu:%02llu:%02llu."
+	    "%03lluZ\"", (unsigned long long)(y + (m <= 2)),
+	    (unsigned long long)m, (unsigned long long)d,
+	    (unsigned long long)(sod / 3600),
+	    (unsigned long long)(sod / 60 % 60), (unsigned long long)(sod % 60),
+	    (unsigned long long)(ms % 1000));
+}
+
+/*
+ * A host's error is the reason it is down; an up host has none.  The
+ * last failure, up or down, is a field of its own with its time.
+ */
+static void
+render_host_json(const struct ctl_row *r, uint64_t now_ms, struct buf *out)
+{
+	const char	*err = check_error_str((enum check_error)r->error);
+	bool		 failed = r->error != HCE_NONE;
+
+	(void)buf_printf(out, ",\"table_id\":%u,\"check_cnt\":%u,"
+	    "\"up_cnt\":%u,\"retry_cnt\":%u,\"error\":", r->parent_id,
+	    r->check_cnt, r->up_cnt, r->retry_cnt);
+	if (failed && r->status == ST_DOWN)
+		json_str(out, err);
+	else
+		(void)buf_puts(out, "null");
+	(void)buf_puts(out, ",\"last_error\":");
+	if (failed)
+		json_str(out, err);
+	else
+		(void)buf_puts(out, "null");
+	(void)buf_puts(out, ",\"last_error_time\":");
+	if (failed && now_ms >= r->error_age_ms)
+		json_utc(out, now_ms - r->error_age_ms);
+	else
+		(void)buf_puts(out, "null");
+}
+
+static void
+render_row_json(const struct ctl_row *r, uint64_t now_ms, struct buf *out)
 {
 	char	status[STATUS_MAX];
 
@@ -164,29 +217,33 @@ render_row_json(const struct ctl_row *r, struct buf *out)
 	json_str(out, ctl_status_str(r, status, sizeof(status)));
 	if (r->type == OBJ_TABLE)
 		(void)buf_printf(out, ",\"hosts_up\":%u", r->up);
-	if (r->type == OBJ_HOST) {
-		(void)buf_printf(out, ",\"table_id\":%u,\"check_cnt\":%u,"
-		    "\"up_cnt\":%u,\"retry_cnt\":%u,\"error\":", r->parent_id,
-		    r->check_cnt, r->up_cnt, r->retry_cnt);
-		if (r->error == HCE_NONE)
-			(void)buf_puts(out, "null");
-		else
-			json_str(out,
-			    check_error_str((enum check_error)r->error));
-	}
+	if (r->type == OBJ_HOST)
+		render_host_json(r, now_ms, out);
 	(void)buf_puts(out, "}");
 }
 
 void
+ctl_render_result_json(bool ok, const char *failure, struct buf *out)
+{
+	(void)buf_printf(out, "{\"result\":\"command %s\"",
+	    ok ? "succeeded" : "failed");
+	if (!ok) {
+		(void)buf_puts(out, ",\"error\":");
+		json_str(out, failure);
+	}
+	(void)buf_puts(out, "}\n");
+}
+
+void
 ctl_render_json(enum ctl_action action, const struct ctl_row *rows,
-    size_t n, struct buf *out)
+    size_t n, uint64_t now_ms, struct buf *out)
 {
 	size_t	i;
 
 	(void)buf_puts(out, "[");
 	for (i = 0; i < n; i++) {
 		(void)buf_puts(out, i > 0 ? ",\n " : "");
-		render_row_json(&rows[i], out);
+		render_row_json(&rows[i], now_ms, out);
 	}
 	(void)buf_puts(out, "]\n");
 }
@@ -248,8 +305,23 @@ ctl_render_event(const struct ctl_event *e, struct buf *out)
 		(void)buf_printf(out, "demote %s: %+d", e->name, e->value);
 		break;
 	case EV_RELOAD:
-		(void)buf_printf(out, "reload: %s", e->name[0] != '\0' ?
-		    e->name : "configuration reloaded");
+		if (e->value != 0)
+			(void)buf_printf(out, "reload failed: %s", e->name);
+		else
+			(void)buf_puts(out, "reload: configuration reloaded");
+		break;
+	case EV_POLL:
+		(void)buf_puts(out, "poll: checking every host now");
+		break;
+	case EV_LOG:
+		(void)buf_printf(out, "log: %s", e->name);
+		break;
+	case EV_STOP:
+		(void)buf_puts(out, "stop: shutting down");
+		break;
+	case EV_COMMAND_FAILED:
+		(void)buf_printf(out, "%s failed: %s",
+		    ctl_action_words((enum ctl_action)e->value), e->name);
 		break;
 	default:
 		(void)buf_printf(out, "event %u", e->kind);
@@ -271,26 +343,40 @@ static const char *const event_names[] = {
 	[EV_RULES_REMOVED] = "rules_removed",
 	[EV_DEMOTE] = "demote",
 	[EV_RELOAD] = "reload",
+	[EV_POLL] = "poll",
+	[EV_LOG] = "log",
+	[EV_STOP] = "stop",
+	[EV_COMMAND_FAILED] = "command_failed",
 };
 
 void
 ctl_render_event_json(const struct ctl_event *e, struct buf *out)
 {
 	(void)buf_puts(out, "{\"event\":");
-	json_str(out, e->kind <= EV_RELOAD ? event_names[e->kind] :
+	json_str(out, e->kind < EV_KIND_MAX ? event_names[e->kind] :
 	    "unknown");
 	(void)buf_printf(out, ",\"time_ms\":%llu,\"id\":%u,\"name\":",
 	    (unsigned long long)e->time_ms, e->id);
 	json_str(out, e->name);
 	if (e->kind == EV_HOST_STATUS) {
 		(void)buf_printf(out, ",\"old_state\":\"%s\","
-		    "\"new_state\":\"%s\",\"error\":", state_name(e->old_state),
-		    state_name(e->new_state));
+		    "\"new_state\":\"%s\",\"result\":",
+		    state_name(e->old_state), state_name(e->new_state));
 		json_str(out, check_error_str((enum check_error)e->error));
+		/* a check that passed has no error */
+		(void)buf_puts(out, ",\"error\":");
+		if (check_error_failed((enum check_error)e->error))
+			json_str(out,
+			    check_error_str((enum check_error)e->error));
+		else
+			(void)buf_puts(out, "null");
 		(void)buf_printf(out, ",\"rtt_ms\":%u,\"check_cnt\":%u,"
 		    "\"up_cnt\":%u,\"availability\":", e->rtt_ms, e->check_cnt,
 		    e->up_cnt);
 		json_avail(out, e->up_cnt, e->check_cnt);
+	} else if (e->kind == EV_COMMAND_FAILED) {
+		(void)buf_puts(out, ",\"command\":");
+		json_str(out, ctl_action_words((enum ctl_action)e->value));
 	} else
 		(void)buf_printf(out, ",\"value\":%d", e->value);
 	(void)buf_puts(out, "}\n");

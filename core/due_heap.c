@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/due_heap.h"
+#include "core/invariant.h"
 
 int
 due_heap_init(struct due_heap *h, size_t nids)
@@ -43,6 +44,7 @@ less(const struct due_heap *h, uint32_t a, uint32_t b)
 static void
 place(struct due_heap *h, size_t at, uint32_t id)
 {
+	HS_ASSERT(at < h->n && id < h->nids);
 	h->heap[at] = id;
 	h->pos[id] = (uint32_t)at;
 }
@@ -83,8 +85,11 @@ due_heap_set(struct due_heap *h, uint32_t id, uint64_t due)
 	if (id >= h->nids)
 		return;
 	h->due[id] = due;
-	if (h->pos[id] == DUE_NONE)
-		place(h, h->n++, id);
+	if (h->pos[id] == DUE_NONE) {
+		HS_ASSERT(h->n < h->nids);
+		h->n++;
+		place(h, h->n - 1, id);
+	}
 	sift_up(h, h->pos[id]);
 	sift_down(h, h->pos[id]);
 }
@@ -98,6 +103,7 @@ due_heap_remove(struct due_heap *h, uint32_t id)
 	if (id >= h->nids || h->pos[id] == DUE_NONE)
 		return;
 	at = h->pos[id];
+	HS_ASSERT(h->n > 0 && at < h->n && h->heap[at] == id);
 	h->pos[id] = DUE_NONE;
 	last = h->heap[--h->n];
 	if (at == h->n)
@@ -132,5 +138,6 @@ due_heap_top(const struct due_heap *h)
 uint64_t
 due_heap_due(const struct due_heap *h, uint32_t id)
 {
+	HS_ASSERT(id < h->nids);
 	return h->due[id];
 }

@@ -14,6 +14,7 @@
 #include "core/due_heap.h"
 #include "core/hce.h"
 #include "core/host_state.h"
+#include "core/invariant.h"
 
 #define LOG_LINE_MAX	512
 
@@ -35,7 +36,10 @@ struct hce {
 	uint32_t		 max_inflight;
 	uint32_t		 inflight;
 	int			 log_max;	/* lines above this level are not made */
+	bool			 held;		/* hce_hold */
 	uint64_t		 next_seq;
+	struct hce		*next;		/* a prepared reload */
+	uint32_t		*next_map;	/* its hosts' ids in cfg */
 	struct hce_host		*hosts;
 	size_t			 nhosts;
 	bool			*table_disabled;
@@ -95,6 +99,7 @@ queue_push(struct hce *hce, uint32_t id)
 
 	if (h->queued)
 		return;
+	HS_ASSERT(hce->qlen < hce->nhosts);
 	h->queued = true;
 	hce->queue[(hce->qhead + hce->qlen++) % hce->nhosts] = id;
 }
@@ -102,8 +107,11 @@ queue_push(struct hce *hce, uint32_t id)
 static uint32_t
 queue_pop(struct hce *hce)
 {
-	uint32_t	id = hce->queue[hce->qhead];
+	uint32_t	id;
 
+	HS_ASSERT(hce->qlen > 0 && hce->qhead < hce->nhosts);
+	id = hce->queue[hce->qhead];
+	HS_ASSERT(id < hce->nhosts && hce->hosts[id].queued);
 	hce->qhead = (hce->qhead + 1) % hce->nhosts;
 	hce->qlen--;
 	hce->hosts[id].queued = false;
@@ -184,6 +192,7 @@ send_status(struct hce *hce, uint32_t id, enum check_error error)
 	/* a struct msg is 16 KiB: clear only what this message uses */
 	memset(&m, 0, offsetof(struct msg, u) + sizeof(m.u.host_status));
 	m.type = MSG_HOST_STATUS;
+	m.gen = hce->cfg->gen;
 	m.u.host_status.host_id = id;
 	m.u.host_status.state = (uint8_t)h->st.state;
 	m.u.host_status.error = (uint8_t)error;
@@ -218,6 +227,7 @@ start_check(struct hce *hce, uint32_t id, uint64_t now_ms)
 	struct hce_host		*h = &hce->hosts[id];
 	struct check_request	 req;
 
+	HS_ASSERT(!h->inflight && hce->inflight < hce->max_inflight);
 	h->inflight = true;
 	h->seq = ++hce->next_seq;
 	h->started_ms = now_ms;
@@ -231,18 +241,25 @@ start_check(struct hce *hce, uint32_t id, uint64_t now_ms)
 	hce->io.check_start(hce->io.arg, &req);
 }
 
+/* The host's check is no longer in flight: reported or cancelled. */
+static void
+check_over(struct hce *hce, uint32_t id, bool cancel)
+{
+	struct hce_host	*h = &hce->hosts[id];
+
+	HS_ASSERT(h->inflight && hce->inflight > 0);
+	h->inflight = false;
+	hce->inflight--;
+	if (cancel && hce->io.check_cancel != NULL)
+		hce->io.check_cancel(hce->io.arg, id, h->seq);
+}
+
 /* Stop whatever the host has going: check in flight, queue, schedule. */
 static void
 host_stop(struct hce *hce, uint32_t id)
 {
-	struct hce_host	*h = &hce->hosts[id];
-
-	if (h->inflight) {
-		h->inflight = false;
-		hce->inflight--;
-		if (hce->io.check_cancel != NULL)
-			hce->io.check_cancel(hce->io.arg, id, h->seq);
-	}
+	if (hce->hosts[id].inflight)
+		check_over(hce, id, true);
 	queue_remove(hce, id);
 	due_heap_remove(&hce->sched, id);
 }
@@ -252,7 +269,8 @@ drain(struct hce *hce, uint64_t now_ms)
 {
 	uint32_t	id;
 
-	while (hce->inflight < hce->max_inflight && hce->qlen > 0) {
+	while (!hce->held && hce->inflight < hce->max_inflight &&
+	    hce->qlen > 0) {
 		id = queue_pop(hce);
 		if (host_enabled(hce, id) && !hce->hosts[id].inflight)
 			start_check(hce, id, now_ms);
@@ -266,10 +284,7 @@ host_due(struct hce *hce, uint32_t id, uint64_t now_ms)
 	struct hce_host	*h = &hce->hosts[id];
 
 	if (h->inflight) {
-		h->inflight = false;
-		hce->inflight--;
-		if (hce->io.check_cancel != NULL)
-			hce->io.check_cancel(hce->io.arg, id, h->seq);
+		check_over(hce, id, true);
 		record_result(hce, id, false, HCE_INTERVAL_TIMEOUT,
 		    (uint32_t)(now_ms - h->started_ms), -1);
 	}
@@ -297,7 +312,7 @@ hce_run(struct hce *hce, uint64_t now_ms)
 uint64_t
 hce_next_deadline(const struct hce *hce)
 {
-	if (hce->qlen > 0 && hce->inflight < hce->max_inflight)
+	if (hce->qlen > 0 && hce->inflight < hce->max_inflight && !hce->held)
 		return 0;
 	if (due_heap_top(&hce->sched) == DUE_NONE)
 		return HS_TIME_NEVER;
@@ -315,8 +330,7 @@ hce_check_done(struct hce *hce, const struct check_result *res,
 	h = &hce->hosts[res->host_id];
 	if (!h->inflight || h->seq != res->seq)
 		return;		/* stale: cancelled, disabled or reloaded */
-	h->inflight = false;
-	hce->inflight--;
+	check_over(hce, res->host_id, false);
 	record_result(hce, res->host_id, res->up, res->error, res->rtt_ms,
 	    res->detail);
 	drain(hce, now_ms);
@@ -461,6 +475,7 @@ hce_free(struct hce *hce)
 {
 	if (hce == NULL)
 		return;
+	hce_reload_abort(hce);
 	hce_arrays_free(hce);
 	free(hce);
 }
@@ -573,6 +588,39 @@ dispatch_id(struct hce *hce, const struct msg *m, uint64_t now_ms)
 	return 0;
 }
 
+bool
+hce_gen_current(struct hce *hce, const struct msg *m)
+{
+	char	line[LOG_LINE_MAX];
+
+	if (m->gen == hce->cfg->gen)
+		return true;
+	(void)snprintf(line, sizeof(line), "hce: %s for id %u of configuration "
+	    "%u refused: configuration %u is running", msg_type_name(m->type),
+	    m->type == MSG_SCRIPT_DONE ? m->u.script_done.host_id :
+	    m->u.id.id, m->gen, hce->cfg->gen);
+	hce_log(hce, 0, line);
+	return false;
+}
+
+/*
+ * The end of an operator's command: every message of it came before on
+ * the same channel.  The answer says which configuration they met.
+ */
+static void
+cmd_done(struct hce *hce, const struct msg *end)
+{
+	struct msg	m;
+
+	memset(&m, 0, offsetof(struct msg, u) + sizeof(m.u.id));
+	m.type = MSG_CMD_DONE;
+	m.peerid = end->peerid;
+	m.gen = hce->cfg->gen;
+	m.u.id.id = end->gen;
+	if (hce->io.send != NULL)
+		hce->io.send(hce->io.arg, PEER_PFE, &m);
+}
+
 int
 hce_dispatch(struct hce *hce, enum hs_peer peer, const struct msg *m,
     uint64_t now_ms)
@@ -584,16 +632,24 @@ hce_dispatch(struct hce *hce, enum hs_peer peer, const struct msg *m,
 	case MSG_TABLE_ENABLE:
 		if (peer != PEER_PFE)
 			return -1;
+		if (!hce_gen_current(hce, m))
+			return 0;	/* never applied to another object */
 		return dispatch_id(hce, m, now_ms);
 	case MSG_POLL:
 		if (peer != PEER_PFE)
 			return -1;
 		hce_poll(hce, now_ms);
 		return 0;
+	case MSG_CMD_END:
+		if (peer != PEER_PFE)
+			return -1;
+		cmd_done(hce, m);
+		return 0;
 	case MSG_SCRIPT_DONE:
 		if (peer != PEER_PARENT)
 			return -1;
-		script_done(hce, &m->u.script_done, now_ms);
+		if (hce_gen_current(hce, m))
+			script_done(hce, &m->u.script_done, now_ms);
 		return 0;
 	default:
 		return -1;
@@ -617,32 +673,86 @@ hce_carry(struct hce *hce, const struct hce_host *old, size_t nold,
 	}
 }
 
+int
+hce_reload_prepare(struct hce *hce, const struct config *cfg)
+{
+	struct hce	*next;
+
+	hce_reload_abort(hce);
+	if ((next = calloc(1, sizeof(*next))) == NULL)
+		return -1;
+	if ((hce->next_map = config_host_map(hce->cfg, cfg)) == NULL ||
+	    hce_arrays_alloc(next, cfg) == -1) {
+		free(next);
+		free(hce->next_map);
+		hce->next_map = NULL;
+		return -1;
+	}
+	hce->next = next;
+	return 0;
+}
+
 void
-hce_reload(struct hce *hce, const struct config *cfg, uint64_t now_ms)
+hce_reload_abort(struct hce *hce)
+{
+	if (hce->next != NULL) {
+		hce_arrays_free(hce->next);
+		free(hce->next);
+		hce->next = NULL;
+	}
+	free(hce->next_map);
+	hce->next_map = NULL;
+}
+
+void
+hce_reload_commit(struct hce *hce, uint64_t now_ms)
 {
 	struct hce	 old = *hce;
-	uint32_t	*map;
 	size_t		 i;
 
+	HS_ASSERT(hce->next != NULL);
 	for (i = 0; i < old.nhosts; i++)
 		if (old.hosts[i].inflight && hce->io.check_cancel != NULL)
 			hce->io.check_cancel(hce->io.arg, (uint32_t)i,
 			    old.hosts[i].seq);
-	map = config_host_map(old.cfg, cfg);
-	if (hce_arrays_alloc(hce, cfg) == -1) {
-		/* Keep running the old configuration, checks restarted. */
-		*hce = old;
-		hce_log(hce, 0, "hce: reload failed: out of memory");
-		for (i = 0; i < hce->nhosts; i++)
-			hce->hosts[i].inflight = hce->hosts[i].queued = false;
-		hce->qlen = hce->inflight = 0;
-		hce_schedule_all(hce, now_ms);
-		free(map);
-		return;
-	}
+	hce->cfg = hce->next->cfg;
+	hce->hosts = hce->next->hosts;
+	hce->nhosts = hce->next->nhosts;
+	hce->table_disabled = hce->next->table_disabled;
+	hce->ntables = hce->next->ntables;
+	hce->queue = hce->next->queue;
+	hce->qhead = hce->qlen = 0;
+	hce->sched = hce->next->sched;
+	hce->inflight = 0;
+	free(hce->next);
+	hce->next = NULL;
 	hce_init_hosts(hce);
-	hce_carry(hce, old.hosts, old.nhosts, map);
-	free(map);
+	hce_carry(hce, old.hosts, old.nhosts, hce->next_map);
+	free(hce->next_map);
+	hce->next_map = NULL;
 	hce_arrays_free(&old);
 	hce_schedule_all(hce, now_ms);
+}
+
+int
+hce_reload(struct hce *hce, const struct config *cfg, uint64_t now_ms)
+{
+	if (hce_reload_prepare(hce, cfg) == -1) {
+		hce_log(hce, 0, "hce: reload failed: out of memory");
+		return -1;
+	}
+	hce_reload_commit(hce, now_ms);
+	return 0;
+}
+
+void
+hce_hold(struct hce *hce, bool held)
+{
+	hce->held = held;
+}
+
+uint32_t
+hce_gen(const struct hce *hce)
+{
+	return hce->cfg->gen;
 }

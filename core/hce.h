@@ -39,15 +39,44 @@ void		 hce_run(struct hce *, uint64_t now_ms);
 /* A backend's result; stale or unknown results are ignored. */
 void		 hce_check_done(struct hce *, const struct check_result *,
 		    uint64_t now_ms);
-/* Messages from the PFE (enable/disable, poll); -1 if unexpected. */
+/*
+ * Messages from the PFE (enable/disable, poll, the end of an operator's
+ * command) and the parent (script results).  Returns -1 for a message
+ * the HCE cannot accept from that peer: a protocol error.  A message
+ * whose ids belong to another configuration generation is refused with
+ * a log line and returns 0.
+ */
 int		 hce_dispatch(struct hce *, enum hs_peer, const struct msg *,
 		    uint64_t now_ms);
 /*
- * Switch to a new configuration: checks in flight are cancelled; hosts
- * present in both (same table name, same host) keep state and counters.
- * The hce does not own either configuration.
+ * Does m belong to the running configuration?  If not, logs the refusal
+ * (for drivers that route a message elsewhere, like script results).
  */
-void		 hce_reload(struct hce *, const struct config *, uint64_t now_ms);
+bool		 hce_gen_current(struct hce *, const struct msg *m);
+/* The running configuration's generation. */
+uint32_t	 hce_gen(const struct hce *);
+/*
+ * Switch to a new configuration in two steps, so that a reload either
+ * happens whole or not at all.  prepare allocates everything the switch
+ * needs; on failure (-1, out of memory) nothing changed.  commit cannot
+ * fail: checks in flight are cancelled, and hosts present in both (same
+ * table name, same host) keep state and counters.  abort drops what
+ * prepare made.  The hce does not own either configuration; after
+ * commit the old one may be freed.
+ */
+int		 hce_reload_prepare(struct hce *, const struct config *);
+void		 hce_reload_commit(struct hce *, uint64_t now_ms);
+void		 hce_reload_abort(struct hce *);
+/* prepare and commit; -1 (with a log line) keeps the running one. */
+int		 hce_reload(struct hce *, const struct config *,
+		    uint64_t now_ms);
+/*
+ * While held, the HCE starts no check: due hosts wait in its queue.  A
+ * driver holds it while the PFE does not read its results, so that a
+ * stalled peer bounds what is queued for it.  Call hce_run after
+ * releasing.
+ */
+void		 hce_hold(struct hce *, bool held);
 /* Checks started and not yet reported (for invariants and tests). */
 uint32_t	 hce_inflight(const struct hce *);
 /*

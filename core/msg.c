@@ -293,6 +293,7 @@ put_ctl_row(struct wr *w, const struct ctl_row *c)
 	put_u32(w, c->up_cnt);
 	put_u32(w, c->retry_cnt);
 	put_u8(w, c->error);
+	put_u64(w, c->error_age_ms);
 	put_u32(w, c->rtt_ms);
 	put_u32(w, (uint32_t)c->detail);
 	put_str(w, c->check, sizeof(c->check));
@@ -311,6 +312,7 @@ get_ctl_row(struct rd *r, struct ctl_row *c)
 	c->up_cnt = get_u32(r);
 	c->retry_cnt = get_u32(r);
 	c->error = get_enum(r, HCE_ERROR_MAX);
+	c->error_age_ms = get_u64(r);
 	c->rtt_ms = get_u32(r);
 	c->detail = (int32_t)get_u32(r);
 	get_str(r, c->check, sizeof(c->check));
@@ -321,7 +323,7 @@ get_ctl_row(struct rd *r, struct ctl_row *c)
 static void
 put_ctl_event(struct wr *w, const struct ctl_event *e)
 {
-	if (!enum_ok(e->kind, EV_RELOAD + 1) ||
+	if (!enum_ok(e->kind, EV_KIND_MAX) ||
 	    !enum_ok(e->old_state, HOST_DOWN + 1) ||
 	    !enum_ok(e->new_state, HOST_DOWN + 1) ||
 	    !enum_ok(e->error, HCE_ERROR_MAX))
@@ -342,7 +344,7 @@ put_ctl_event(struct wr *w, const struct ctl_event *e)
 static void
 get_ctl_event(struct rd *r, struct ctl_event *e)
 {
-	e->kind = get_enum(r, EV_RELOAD + 1);
+	e->kind = get_enum(r, EV_KIND_MAX);
 	e->id = get_u32(r);
 	get_str(r, e->name, sizeof(e->name));
 	e->old_state = get_enum(r, HOST_DOWN + 1);
@@ -413,6 +415,8 @@ static const enum payload payloads[MSG_TYPE_MAX] = {
 	[MSG_TABLE_ENABLE] = PL_ID,
 	[MSG_TABLE_DISABLE] = PL_ID,
 	[MSG_POLL] = PL_NONE,
+	[MSG_CMD_END] = PL_NONE,
+	[MSG_CMD_DONE] = PL_ID,
 	[MSG_DEMOTE] = PL_DEMOTE,
 	[MSG_SCRIPT_RUN] = PL_SCRIPT_RUN,
 	[MSG_SCRIPT_DONE] = PL_SCRIPT_DONE,
@@ -427,6 +431,9 @@ static const enum payload payloads[MSG_TYPE_MAX] = {
 	[MSG_RELOAD_RESULT] = PL_TEXT,
 	[MSG_CFG_TEXT] = PL_TEXT,
 	[MSG_CFG_DONE] = PL_NONE,
+	[MSG_CFG_READY] = PL_NONE,
+	[MSG_CFG_FAIL] = PL_TEXT,
+	[MSG_CFG_ABORT] = PL_NONE,
 	[MSG_CFG_START] = PL_NONE,
 	[MSG_SHUTDOWN] = PL_NONE,
 };
@@ -521,6 +528,7 @@ msg_encode(const struct msg *m, uint8_t *out, size_t outlen)
 	put_u16(&w, 0);
 	put_u32(&w, 0);		/* length, patched below */
 	put_u32(&w, m->peerid);
+	put_u32(&w, m->gen);
 	put_payload(&w, m);
 	if (w.bad)
 		return -1;
@@ -562,6 +570,7 @@ msg_decode(const uint8_t *in, size_t len, struct msg *m)
 	(void)get_u16(&r);
 	(void)get_u32(&r);
 	m->peerid = get_u32(&r);
+	m->gen = get_u32(&r);
 	get_payload(&r, m);
 	if (r.bad || r.off != len)
 		return -1;
@@ -576,6 +585,8 @@ static const char *const msg_type_names[MSG_TYPE_MAX] = {
 	[MSG_TABLE_ENABLE] = "table_enable",
 	[MSG_TABLE_DISABLE] = "table_disable",
 	[MSG_POLL] = "poll",
+	[MSG_CMD_END] = "cmd_end",
+	[MSG_CMD_DONE] = "cmd_done",
 	[MSG_DEMOTE] = "demote",
 	[MSG_SCRIPT_RUN] = "script_run",
 	[MSG_SCRIPT_DONE] = "script_done",
@@ -590,6 +601,9 @@ static const char *const msg_type_names[MSG_TYPE_MAX] = {
 	[MSG_RELOAD_RESULT] = "reload_result",
 	[MSG_CFG_TEXT] = "cfg_text",
 	[MSG_CFG_DONE] = "cfg_done",
+	[MSG_CFG_READY] = "cfg_ready",
+	[MSG_CFG_FAIL] = "cfg_fail",
+	[MSG_CFG_ABORT] = "cfg_abort",
 	[MSG_CFG_START] = "cfg_start",
 	[MSG_SHUTDOWN] = "shutdown",
 };

@@ -7,7 +7,18 @@
  *
  * Wire format (all integers big-endian):
  *   u16 type, u16 reserved (0), u32 length of the whole message
- *   (header included), u32 peerid, then the payload of that type.
+ *   (header included), u32 peerid, u32 gen, then the payload of that
+ *   type.
+ *
+ * Generations.  Host, table, service and relay ids are per
+ * configuration: the same id names another object after a reload.  Every
+ * configuration the daemon runs has a generation (1 at startup, one more
+ * for each reload the parent starts), and every message carries in gen
+ * the generation its sender runs, or for an answer the generation it
+ * answers.  A receiver that applies the ids of a message (host status,
+ * enable/disable, script runs, relay messages) first compares gen with
+ * its own and refuses a mismatch with a log line: it never applies an id
+ * to another object.  A control client sends 0: "the running one".
  */
 #ifndef HS_MSG_H
 #define HS_MSG_H
@@ -19,7 +30,7 @@
 #include "core/config.h"
 #include "core/ctl.h"
 
-#define MSG_HDR_LEN	12
+#define MSG_HDR_LEN	16
 #define MSG_MAX_LEN	16384	/* header included */
 #define MSG_TEXT_MAX	(MSG_MAX_LEN - MSG_HDR_LEN - 8)
 
@@ -33,6 +44,8 @@ enum msg_type {
 	MSG_TABLE_ENABLE,
 	MSG_TABLE_DISABLE,
 	MSG_POLL,		/* pfe -> hce: check every host now */
+	MSG_CMD_END,		/* pfe -> hce: an operator's command ends */
+	MSG_CMD_DONE,		/* hce -> pfe: ... applied (id: its gen) */
 	MSG_DEMOTE,		/* pfe -> parent: carp group +1 / -1 */
 	MSG_SCRIPT_RUN,		/* hce -> parent */
 	MSG_SCRIPT_DONE,	/* parent -> hce */
@@ -46,10 +59,13 @@ enum msg_type {
 	MSG_CTL_VERBOSE,	/* log brief|verbose: level */
 	MSG_RELOAD,		/* control -> parent: text = file or "" */
 	MSG_RELOAD_RESULT,	/* parent -> control: ok flag + errors text */
-	/* configuration push, parent -> children */
-	MSG_CFG_TEXT,		/* a chunk of canonical configuration text */
-	MSG_CFG_DONE,		/* end of configuration; children ack with it */
-	MSG_CFG_START,		/* all children acked: start */
+	/* the reload handshake (core/reload.h) */
+	MSG_CFG_TEXT,		/* parent -> child: a chunk of text */
+	MSG_CFG_DONE,		/* parent -> child: end of the text */
+	MSG_CFG_READY,		/* child -> parent: ready to switch */
+	MSG_CFG_FAIL,		/* child -> parent: cannot; text: why */
+	MSG_CFG_ABORT,		/* parent -> child: drop it */
+	MSG_CFG_START,		/* parent -> hce -> pfe: switch, start */
 	MSG_SHUTDOWN,
 	MSG_TYPE_MAX
 };
@@ -107,9 +123,10 @@ struct msg_text {
 struct msg {
 	enum msg_type		type;
 	uint32_t		peerid;		/* control client, or 0 */
+	uint32_t		gen;		/* of the configuration */
 	union {
 		struct msg_host_status	host_status;
-		struct msg_id		id;	/* *_ENABLE/DISABLE, CTL_VERBOSE */
+		struct msg_id		id;	/* enable/disable ... */
 		struct msg_demote	demote;
 		struct msg_script_run	script_run;
 		struct msg_script_done	script_done;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/invariant.h"
 #include "core/pfe_priv.h"
 
 #define LOG_LINE_MAX	512
@@ -68,8 +69,16 @@ pfe_send(struct pfe *p, enum hs_peer peer, enum msg_type type, uint32_t id)
 		return;
 	memset(&m, 0, offsetof(struct msg, u) + sizeof(m.u.id));
 	m.type = type;
+	m.gen = p->cfg->gen;
 	m.u.id.id = id;
 	p->io.send(p->io.arg, peer, &m);
+}
+
+void
+pfe_reply(struct pfe *p, uint32_t client, bool ok, const char *text)
+{
+	if (p->io.reply != NULL)
+		p->io.reply(p->io.arg, client, ok, text);
 }
 
 /* Hosts of an unchecked (relay) table count as up. */
@@ -94,15 +103,20 @@ pfe_set_state(struct pfe *p, uint32_t id, enum host_state state)
 	if (h->st.state == state)
 		return;
 	if (h->st.state == HOST_UP) {
+		HS_ASSERT(t->up > 0);
 		t->up--;
 		t->gen++;
-	} else if (h->st.state == HOST_DOWN)
+	} else if (h->st.state == HOST_DOWN) {
+		HS_ASSERT(t->down > 0);
 		t->down--;
+	}
 	if (state == HOST_UP) {
 		t->up++;
 		t->gen++;
 	} else if (state == HOST_DOWN)
 		t->down++;
+	HS_ASSERT(t->up + t->down <=
+	    p->cfg->tables[p->cfg->hosts[id].table_id].nhosts);
 	h->st.state = state;
 }
 
@@ -268,6 +282,7 @@ demote_send(struct pfe *p, uint32_t tid, int delta)
 	p->tables[tid].demoted = delta > 0;
 	memset(&m, 0, offsetof(struct msg, u) + sizeof(m.u.demote));
 	m.type = MSG_DEMOTE;
+	m.gen = p->cfg->gen;
 	(void)snprintf(m.u.demote.group, sizeof(m.u.demote.group), "%s",
 	    t->demote);
 	m.u.demote.delta = delta;
@@ -389,17 +404,25 @@ pfe_free(struct pfe *p)
 {
 	if (p == NULL)
 		return;
+	pfe_reload_abort(p);
 	pfe_arrays_free(p);
 	free(p);
 }
 
 static int
-host_status(struct pfe *p, const struct msg_host_status *hs)
+host_status(struct pfe *p, const struct msg *m)
 {
-	struct pfe_host		*h;
-	struct ctl_event	 ev;
-	enum host_state		 old;
+	const struct msg_host_status	*hs = &m->u.host_status;
+	struct pfe_host			*h;
+	struct ctl_event		 ev;
+	enum host_state			 old;
 
+	if (m->gen != p->cfg->gen) {
+		pfe_log(p, 0, "pfe: status of host %u of configuration %u "
+		    "refused: configuration %u is running", hs->host_id,
+		    m->gen, p->cfg->gen);
+		return 0;
+	}
 	if (!pfe_host_ok(p, hs->host_id) || hs->state > HOST_DOWN ||
 	    hs->error >= HCE_ERROR_MAX)
 		return -1;
@@ -411,8 +434,10 @@ host_status(struct pfe *p, const struct msg_host_status *hs)
 	h->st.retry_cnt = hs->retry_cnt;
 	h->st.check_cnt = hs->check_cnt;
 	h->st.up_cnt = hs->up_cnt;
-	if (check_error_failed((enum check_error)hs->error))
+	if (check_error_failed((enum check_error)hs->error)) {
 		h->st.error = (enum check_error)hs->error;
+		h->error_ms = p->now_ms;
+	}
 	h->rtt_ms = hs->rtt_ms;
 	h->detail = hs->detail;
 	if (p->io.event != NULL) {
@@ -436,14 +461,71 @@ host_status(struct pfe *p, const struct msg_host_status *hs)
 	return 0;
 }
 
+/*
+ * The HCE has applied an operator's command up to its MSG_CMD_END: it
+ * met the configuration the command meant, or a reload came between.
+ */
+static void
+cmd_done(struct pfe *p, const struct msg *m)
+{
+	char	text[160];
+
+	if (m->u.id.id == m->gen) {
+		pfe_reply(p, m->peerid, true, "");
+		return;
+	}
+	(void)snprintf(text, sizeof(text), "the configuration was reloaded "
+	    "while the command was on its way (generation %u, now %u): not "
+	    "applied, try again", m->u.id.id, m->gen);
+	pfe_log(p, 0, "control client %u: %s", m->peerid, text);
+	pfe_reply(p, m->peerid, false, text);
+}
+
+/* The parent's answer to a reload; a success waits for the switch. */
+static void
+reload_result(struct pfe *p, const struct msg *m)
+{
+	char	 first[HS_HOSTNAME_MAX];
+	size_t	 n;
+
+	if (m->u.text.ok) {
+		if (m->gen == p->cfg->gen) {
+			pfe_reply(p, m->peerid, true, "");
+			return;
+		}
+		p->reload_client = m->peerid;
+		p->reload_gen = m->gen;
+		return;
+	}
+	n = strcspn(m->u.text.text, "\n");
+	(void)snprintf(first, sizeof(first), "%.*s", (int)n, m->u.text.text);
+	pfe_emit(p, EV_RELOAD, 0, first, 1);
+	pfe_reply(p, m->peerid, false, m->u.text.text);
+}
+
 int
 pfe_dispatch(struct pfe *p, enum hs_peer peer, const struct msg *m,
     uint64_t now_ms)
 {
 	p->now_ms = now_ms;
-	if (peer != PEER_HCE || m->type != MSG_HOST_STATUS)
+	switch (m->type) {
+	case MSG_HOST_STATUS:
+		if (peer != PEER_HCE)
+			return -1;
+		return host_status(p, m);
+	case MSG_CMD_DONE:
+		if (peer != PEER_HCE)
+			return -1;
+		cmd_done(p, m);
+		return 0;
+	case MSG_RELOAD_RESULT:
+		if (peer != PEER_PARENT)
+			return -1;
+		reload_result(p, m);
+		return 0;
+	default:
 		return -1;
-	return host_status(p, &m->u.host_status);
+	}
 }
 
 void
@@ -512,6 +594,7 @@ reload_carry_hosts(struct pfe *p, const struct pfe *old, const uint32_t *map)
 		p->hosts[i].st = oh->st;
 		p->hosts[i].rtt_ms = oh->rtt_ms;
 		p->hosts[i].detail = oh->detail;
+		p->hosts[i].error_ms = oh->error_ms;
 	}
 }
 
@@ -546,29 +629,81 @@ reload_carry_objects(struct pfe *p, struct pfe *old)
 	}
 }
 
+int
+pfe_reload_prepare(struct pfe *p, const struct config *cfg)
+{
+	struct pfe	*next;
+
+	pfe_reload_abort(p);
+	if ((next = calloc(1, sizeof(*next))) == NULL)
+		return -1;
+	if ((p->next_map = config_host_map(p->cfg, cfg)) == NULL ||
+	    pfe_arrays_alloc(next, cfg) == -1) {
+		free(next);
+		free(p->next_map);
+		p->next_map = NULL;
+		return -1;
+	}
+	p->next = next;
+	return 0;
+}
+
 void
-pfe_reload(struct pfe *p, const struct config *cfg, uint64_t now_ms)
+pfe_reload_abort(struct pfe *p)
+{
+	if (p->next != NULL) {
+		pfe_arrays_free(p->next);
+		free(p->next);
+		p->next = NULL;
+	}
+	free(p->next_map);
+	p->next_map = NULL;
+}
+
+void
+pfe_reload_commit(struct pfe *p, uint64_t now_ms)
 {
 	struct pfe	 old;
-	uint32_t	*map;
 
+	HS_ASSERT(p->next != NULL);
 	p->now_ms = now_ms;
-	map = config_host_map(p->cfg, cfg);
-	reload_release(p, cfg);
+	reload_release(p, p->next->cfg);
 	old = *p;
-	if (pfe_arrays_alloc(p, cfg) == -1) {
-		*p = old;
-		pfe_log(p, 0, "pfe: reload failed: out of memory");
-		free(map);
-		return;
-	}
+	p->cfg = p->next->cfg;
+	p->hosts = p->next->hosts;
+	p->tables = p->next->tables;
+	p->services = p->next->services;
+	free(p->next);
+	p->next = NULL;
 	pfe_init_unchecked(p);
-	reload_carry_hosts(p, &old, map);
+	reload_carry_hosts(p, &old, p->next_map);
 	reload_carry_objects(p, &old);
-	free(map);
+	free(p->next_map);
+	p->next_map = NULL;
 	pfe_arrays_free(&old);
 	pfe_emit(p, EV_RELOAD, 0, "", 0);
 	pfe_sync(p);
+	if (p->reload_gen != 0 && p->reload_gen == p->cfg->gen) {
+		pfe_reply(p, p->reload_client, true, "");
+		p->reload_gen = 0;
+	}
+}
+
+int
+pfe_reload(struct pfe *p, const struct config *cfg, uint64_t now_ms)
+{
+	if (pfe_reload_prepare(p, cfg) == -1) {
+		pfe_log(p, 0, "pfe: reload failed: out of memory");
+		return -1;
+	}
+	pfe_reload_commit(p, now_ms);
+	return 0;
+}
+
+uint32_t
+pfe_gen(const struct pfe *p)
+{
+	return p->cfg->gen;
 }
 
 enum host_state

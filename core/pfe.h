@@ -38,6 +38,12 @@ struct pfe_io {
 	void	(*rules_remove)(void *arg, const struct service_conf *);
 	/* To monitor clients: every event. */
 	void	(*event)(void *arg, const struct ctl_event *);
+	/*
+	 * The answer to a control client's command (pfe_command, reload)
+	 * once it is known: "command succeeded", or one failure line.
+	 */
+	void	(*reply)(void *arg, uint32_t client, bool ok,
+		    const char *text);
 	send_fn	 send;		/* hce, parent (demote), relays */
 	log_fn	 log;
 };
@@ -47,25 +53,54 @@ struct pfe;
 struct pfe	*pfe_new(const struct config *, const struct pfe_io *,
 		    uint64_t now_ms);
 void		 pfe_free(struct pfe *);
-/* Messages from the HCE (MSG_HOST_STATUS); -1 if unexpected. */
+/*
+ * Messages from the HCE (MSG_HOST_STATUS, MSG_CMD_DONE) and the parent
+ * (MSG_RELOAD_RESULT).  Returns -1 for a message the PFE cannot accept
+ * from that peer: a protocol error.  A host status of another
+ * configuration generation is refused with a log line and returns 0.
+ */
 int		 pfe_dispatch(struct pfe *, enum hs_peer, const struct msg *,
 		    uint64_t now_ms);
 /*
- * An operator command that changes state (enable/disable, poll).  Returns
- * 0, or -1 with one line in err ("no such table: x").
+ * An operator command that changes state (enable/disable, poll) from
+ * control client `client`.  Returns -1 with one line in err ("no such
+ * table: x") if it cannot be done.  Otherwise the PFE has applied it,
+ * sent what the HCE must know, and ends it with MSG_CMD_END: the
+ * answer goes to io.reply when the HCE has applied it too, and is a
+ * failure if a reload switched the HCE to another configuration in
+ * between (the command's ids are no longer the running ones).
  */
 int		 pfe_command(struct pfe *, const struct ctl_request *,
-		    struct buf *err, uint64_t now_ms);
+		    uint32_t client, struct buf *err, uint64_t now_ms);
+/*
+ * Monitor clients see every command that changes or tries to change
+ * state.  The PFE reports those it carries out itself; a driver reports
+ * the others here (log brief|verbose, stop) with the failure, if any.
+ */
+void		 pfe_command_event(struct pfe *, const struct ctl_request *,
+		    const char *failure, uint64_t now_ms);
 /*
  * The rows of a show command, in the seed's order.  The caller frees
  * *rows.  Returns the number of rows, or -1 on allocation failure.
  */
 int		 pfe_rows(const struct pfe *, enum ctl_action,
-		    struct ctl_row **rows);
+		    uint64_t now_ms, struct ctl_row **rows);
 /* Install rules and tables for the start; demote empty tables. */
 void		 pfe_start(struct pfe *, uint64_t now_ms);
-/* Switch configuration keeping the state of hosts present in both. */
-void		 pfe_reload(struct pfe *, const struct config *, uint64_t now_ms);
+/*
+ * Switch configuration keeping the state of hosts present in both, in
+ * two steps like hce_reload_prepare/commit/abort: prepare may fail (-1,
+ * out of memory: nothing changed), commit cannot.  After commit the old
+ * configuration may be freed.
+ */
+int		 pfe_reload_prepare(struct pfe *, const struct config *);
+void		 pfe_reload_commit(struct pfe *, uint64_t now_ms);
+void		 pfe_reload_abort(struct pfe *);
+/* prepare and commit; -1 (with a log line) keeps the running one. */
+int		 pfe_reload(struct pfe *, const struct config *,
+		    uint64_t now_ms);
+/* The running configuration's generation. */
+uint32_t	 pfe_gen(const struct pfe *);
 /* Remove every rule and table, release every demotion. */
 void		 pfe_shutdown(struct pfe *, uint64_t now_ms);
 

@@ -3,6 +3,7 @@
  * and enable, and poll.  Each is forwarded to the engines that must know
  * and to monitor clients; layer 3 follows through pfe_sync.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,6 +171,11 @@ cmd_table(struct pfe *p, const struct ctl_request *req, bool disable,
 	return 0;
 }
 
+/*
+ * As relayd: disabling a service removes its rules and disables its
+ * main table (no longer checked); enabling it enables the main and the
+ * backup table again.
+ */
 static int
 cmd_service(struct pfe *p, const struct ctl_request *req, bool disable,
     struct buf *err)
@@ -197,12 +203,33 @@ cmd_service(struct pfe *p, const struct ctl_request *req, bool disable,
 	    disable ? "disabled" : "enabled");
 	pfe_emit(p, disable ? EV_SERVICE_DISABLE : EV_SERVICE_ENABLE, s->id,
 	    s->name, 0);
+	if (pfe_table_ok(p, s->table_id) &&
+	    p->tables[s->table_id].disabled != disable)
+		table_set(p, s->table_id, disable);
+	if (!disable && s->backup_id != HS_ID_NONE &&
+	    pfe_table_ok(p, s->backup_id) && p->tables[s->backup_id].disabled)
+		table_set(p, s->backup_id, false);
 	return 0;
 }
 
+/* The end of a command: the HCE answers it once it applied the rest. */
+static void
+cmd_end(struct pfe *p, uint32_t client)
+{
+	struct msg	m;
+
+	if (p->io.send == NULL)
+		return;
+	memset(&m, 0, offsetof(struct msg, u));
+	m.type = MSG_CMD_END;
+	m.peerid = client;
+	m.gen = p->cfg->gen;
+	p->io.send(p->io.arg, PEER_HCE, &m);
+}
+
 int
-pfe_command(struct pfe *p, const struct ctl_request *req, struct buf *err,
-    uint64_t now_ms)
+pfe_command(struct pfe *p, const struct ctl_request *req, uint32_t client,
+    struct buf *err, uint64_t now_ms)
 {
 	int	rv;
 
@@ -223,13 +250,45 @@ pfe_command(struct pfe *p, const struct ctl_request *req, struct buf *err,
 		break;
 	case CTL_POLL:
 		pfe_send(p, PEER_HCE, MSG_POLL, 0);
-		return 0;
+		pfe_log(p, 1, "poll: checking every host now");
+		pfe_emit(p, EV_POLL, 0, "", 0);
+		rv = 0;
+		break;
 	default:
 		(void)buf_printf(err, "command not handled by the pfe: %d",
 		    (int)req->action);
+		rv = -1;
+		break;
+	}
+	if (rv == -1) {
+		pfe_command_event(p, req, buf_str(err), now_ms);
 		return -1;
 	}
-	if (rv == 0)
-		pfe_sync(p);
-	return rv;
+	pfe_sync(p);
+	cmd_end(p, client);
+	return 0;
+}
+
+void
+pfe_command_event(struct pfe *p, const struct ctl_request *req,
+    const char *failure, uint64_t now_ms)
+{
+	p->now_ms = now_ms;
+	if (failure != NULL) {
+		pfe_emit(p, EV_COMMAND_FAILED, 0, failure,
+		    (int32_t)req->action);
+		return;
+	}
+	switch (req->action) {
+	case CTL_LOG_BRIEF:
+	case CTL_LOG_VERBOSE:
+		pfe_emit(p, EV_LOG, 0, req->action == CTL_LOG_VERBOSE ?
+		    "verbose" : "brief", req->action == CTL_LOG_VERBOSE);
+		break;
+	case CTL_STOP:
+		pfe_emit(p, EV_STOP, 0, "", 0);
+		break;
+	default:
+		break;
+	}
 }

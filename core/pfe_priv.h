@@ -9,6 +9,7 @@ struct pfe_host {
 	struct host_status	 st;
 	uint32_t		 rtt_ms;
 	int32_t			 detail;
+	uint64_t		 error_ms;	/* when st.error was seen */
 	bool			 disabled;	/* by the operator */
 };
 
@@ -36,6 +37,11 @@ struct pfe {
 	struct pfe_table	*tables;
 	struct pfe_service	*services;
 	uint64_t		 now_ms;
+	struct pfe		*next;		/* a prepared reload */
+	uint32_t		*next_map;	/* its hosts' ids in cfg */
+	/* A successful reload's answer waits for the switch to its gen. */
+	uint32_t		 reload_client;
+	uint32_t		 reload_gen;	/* 0: none waits */
 };
 
 /* pfe.c */
@@ -47,6 +53,8 @@ void		 pfe_sync(struct pfe *);
 void		 pfe_emit(struct pfe *, enum ctl_event_kind, uint32_t id,
 		    const char *name, int32_t value);
 void		 pfe_send(struct pfe *, enum hs_peer, enum msg_type, uint32_t);
+void		 pfe_reply(struct pfe *, uint32_t client, bool ok,
+		    const char *text);
 void		 pfe_log(struct pfe *, int level, const char *fmt, ...)
 		    __attribute__((format(printf, 3, 4)));
 

@@ -14,6 +14,7 @@ struct rows {
 	size_t		 n;
 	size_t		 cap;
 	bool		 failed;
+	uint64_t	 now_ms;
 };
 
 static struct ctl_row *
@@ -64,6 +65,8 @@ host_row(const struct pfe *p, struct rows *r, uint32_t hid)
 	v->up_cnt = h->st.up_cnt;
 	v->retry_cnt = h->st.retry_cnt;
 	v->error = (uint8_t)h->st.error;
+	if (h->st.error != HCE_NONE && r->now_ms > h->error_ms)
+		v->error_age_ms = r->now_ms - h->error_ms;
 	v->rtt_ms = h->rtt_ms;
 	v->detail = h->detail;
 }
@@ -200,9 +203,10 @@ rows_of_kind(const struct pfe *p, struct rows *r, enum ctl_action action)
 }
 
 int
-pfe_rows(const struct pfe *p, enum ctl_action action, struct ctl_row **out)
+pfe_rows(const struct pfe *p, enum ctl_action action, uint64_t now_ms,
+    struct ctl_row **out)
 {
-	struct rows	 r = { NULL, 0, 0, false };
+	struct rows	 r = { NULL, 0, 0, false, now_ms };
 	bool		*shown;
 
 	*out = NULL;

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,13 @@
 
 #define CTL_ROWS_MAX		(HS_HOSTS_MAX + HS_TABLES_MAX + \
 				    HS_SERVICES_MAX + HS_RELAYS_MAX)
-#define CTL_ANSWER_TIMEOUT	60	/* seconds, except for monitor */
+/*
+ * How long to wait for the daemon's next message, except for monitor: a
+ * hung daemon gets a clear line instead of a wait.  A reload parses and
+ * resolves names in the parent first, so it may take longer.
+ */
+#define CTL_ANSWER_TIMEOUT	10	/* seconds */
+#define CTL_RELOAD_TIMEOUT	30
 #define CTL_OUT_MAX		(256 * 1024 * 1024)
 
 /* The frame reader: the reply stream from the daemon. */
@@ -35,6 +42,8 @@ struct reader {
 };
 
 static const char	*sockpath = HS_SOCKET_DEFAULT;
+static int		 json;		/* -j: failures are JSON too */
+static int		 answer_timeout = CTL_ANSWER_TIMEOUT;
 
 static void __attribute__((noreturn))
 usage(void)
@@ -44,16 +53,31 @@ usage(void)
 	exit(1);
 }
 
+/* With -j, a failure is a JSON result on standard output. */
+static void __attribute__((noreturn))
+die_json(const char *text)
+{
+	struct buf	 out;
+
+	buf_init(&out, 2 * MSG_MAX_LEN);
+	ctl_render_result_json(false, text, &out);
+	fputs(buf_str(&out), stdout);
+	buf_free(&out);
+	exit(1);
+}
+
 static void __attribute__((noreturn))
 die(const char *fmt, ...)
 {
+	char	 text[2048];
 	va_list	 ap;
 
-	fputs("hoststatectl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	(void)vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (json)
+		die_json(text);
+	fprintf(stderr, "hoststatectl: %s\n", text);
 	exit(1);
 }
 
@@ -65,6 +89,8 @@ die_text(const char *text)
 
 	if (*text == '\0')
 		die("command failed");
+	if (json)
+		die_json(text);
 	while (*text != '\0') {
 		nl = strchr(text, '\n');
 		if (nl == NULL)
@@ -80,6 +106,7 @@ static int
 ctl_connect(const char *path)
 {
 	struct sockaddr_un	 sun;
+	struct timeval		 tv = { answer_timeout, 0 };
 	int			 fd;
 
 	memset(&sun, 0, sizeof(sun));
@@ -89,8 +116,14 @@ ctl_connect(const char *path)
 	memcpy(sun.sun_path, path, strlen(path) + 1);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
 		die("socket: %s", strerror(errno));
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1)
+	/* A daemon that accepts nobody: connect waits at most this long. */
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			die("no answer from hoststated within %d seconds",
+			    answer_timeout);
 		die("cannot connect to %s: %s", path, strerror(errno));
+	}
 	return fd;
 }
 
@@ -109,9 +142,18 @@ ctl_send(int fd, const struct ctl_request *req)
 	if ((len = msg_encode(&m, frame, sizeof(frame))) <= 0)
 		die("cannot encode the request");
 	while (off < (size_t)len) {
-		n = write(fd, frame + off, len - off);
+		n = send(fd, frame + off, len - off, MSG_NOSIGNAL);
 		if (n == -1 && errno == EINTR)
 			continue;
+		/*
+		 * A daemon that refuses us says why and closes: read that
+		 * line rather than dying of a write to a closed socket.
+		 */
+		if (n == -1 && (errno == EPIPE || errno == ECONNRESET))
+			return;
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			die("no answer from hoststated within %d seconds",
+			    answer_timeout);
 		if (n <= 0)
 			die("cannot send to %s: %s", sockpath,
 			    n == 0 ? "closed" : strerror(errno));
@@ -143,7 +185,9 @@ ctl_read(struct reader *r, struct msg *m)
 			continue;
 		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			die("no answer from hoststated within %d seconds",
-			    CTL_ANSWER_TIMEOUT);
+			    answer_timeout);
+		if (n == -1 && errno == ECONNRESET)
+			die("connection closed by hoststated");
 		if (n == -1)
 			die("read: %s", strerror(errno));
 		if (n == 0)
@@ -162,8 +206,18 @@ print_buf(struct buf *out)
 		exit(1);
 }
 
+/* Wall-clock milliseconds since the epoch, for the JSON times. */
+static uint64_t
+wall_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 static void
-ctl_show(struct reader *r, struct msg *m, enum ctl_action action, int json)
+ctl_show(struct reader *r, struct msg *m, enum ctl_action action)
 {
 	struct ctl_row	*rows = NULL, *nrows;
 	size_t		 n = 0, cap = 0;
@@ -191,7 +245,7 @@ ctl_show(struct reader *r, struct msg *m, enum ctl_action action, int json)
 	}
 	buf_init(&out, CTL_OUT_MAX);
 	if (json)
-		ctl_render_json(action, rows, n, &out);
+		ctl_render_json(action, rows, n, wall_ms(), &out);
 	else
 		ctl_render(action, rows, n, &out);
 	print_buf(&out);
@@ -200,7 +254,7 @@ ctl_show(struct reader *r, struct msg *m, enum ctl_action action, int json)
 }
 
 static void __attribute__((noreturn))
-ctl_monitor(struct reader *r, struct msg *m, int json)
+ctl_monitor(struct reader *r, struct msg *m)
 {
 	struct buf	 out;
 	struct timespec	 ts;
@@ -237,7 +291,7 @@ ctl_monitor(struct reader *r, struct msg *m, int json)
 }
 
 static void
-ctl_result(struct reader *r, struct msg *m, int json)
+ctl_result(struct reader *r, struct msg *m)
 {
 	ctl_read(r, m);
 	if (m->type == MSG_CTL_FAIL)
@@ -270,12 +324,14 @@ int
 main(int argc, char *argv[])
 {
 	struct ctl_request	 req;
-	struct timeval		 tv = { CTL_ANSWER_TIMEOUT, 0 };
+	struct timeval		 tv;
 	static struct reader	 r;
 	static struct msg	 m;
 	struct buf		 err;
-	int			 ch, json = 0;
+	int			 ch;
 
+	/* A daemon that closes on us is an answer, not a fatal signal. */
+	signal(SIGPIPE, SIG_IGN);
 	while ((ch = getopt(argc, argv, "+js:")) != -1) {
 		switch (ch) {
 		case 'j':
@@ -293,18 +349,22 @@ main(int argc, char *argv[])
 	buf_init(&err, 4096);
 	if (ctl_parse(argc, argv, &req, &err) == -1)
 		die("%s", buf_str(&err));
-	if (req.action == CTL_RELOAD)
+	if (req.action == CTL_RELOAD) {
 		ctl_absolute(&req);
+		answer_timeout = CTL_RELOAD_TIMEOUT;
+	}
 	r.fd = ctl_connect(sockpath);
+	tv.tv_sec = answer_timeout;
+	tv.tv_usec = 0;
 	if (req.action != CTL_MONITOR)
 		setsockopt(r.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	ctl_send(r.fd, &req);
 	if (req.action == CTL_MONITOR)
-		ctl_monitor(&r, &m, json);	/* until interrupted */
+		ctl_monitor(&r, &m);	/* until interrupted */
 	if (ctl_action_shows(req.action))
-		ctl_show(&r, &m, req.action, json);
+		ctl_show(&r, &m, req.action);
 	else
-		ctl_result(&r, &m, json);
+		ctl_result(&r, &m);
 	close(r.fd);
 	return 0;
 }

@@ -16,6 +16,12 @@ struct channel {
 	struct bufferevent	*bev;
 	char			 name[CHANNEL_NAME_MAX];
 	size_t			 outmax;
+	size_t			 high;		/* busy above */
+	size_t			 low;		/* drained at */
+	bool			 pause_reading;
+	bool			 paused;	/* reading stopped: busy */
+	bool			 was_busy;
+	channel_drained_fn	 drained;
 	channel_dispatch_fn	 dispatch;
 	channel_error_fn	 error;
 	void			*arg;
@@ -44,40 +50,81 @@ channel_protocol_error(struct channel *ch, const char *why)
 	ch->error(ch->arg, ch, why);
 }
 
-static void
-channel_read_cb(struct bufferevent *bev, void *arg)
+static size_t
+out_len(const struct channel *ch)
 {
-	struct channel	*ch = arg;
-	struct evbuffer	*in = bufferevent_get_input(bev);
+	return evbuffer_get_length(bufferevent_get_output(ch->bev));
+}
+
+bool
+channel_busy(const struct channel *ch)
+{
+	return ch->high != 0 && out_len(ch) > ch->high;
+}
+
+size_t
+channel_room(const struct channel *ch)
+{
+	size_t	n = out_len(ch);
+
+	return n < ch->outmax ? ch->outmax - n : 0;
+}
+
+/* Busy with a reader that does not read: decode nothing more for now. */
+static bool
+channel_pause(struct channel *ch)
+{
+	if (!ch->pause_reading || !channel_busy(ch))
+		return false;
+	ch->paused = true;
+	ch->was_busy = true;
+	bufferevent_disable(ch->bev, EV_READ);
+	return true;
+}
+
+/* Dispatch every complete frame; -1 if the channel may be gone. */
+static int
+channel_decode(struct channel *ch)
+{
+	struct evbuffer	*in = bufferevent_get_input(ch->bev);
 	uint8_t		*p;
 	size_t		 avail;
 	int		 len;
 
-	while (!ch->dead && !ch->closing && !ch->broken) {
+	while (!ch->dead && !ch->closing && !ch->broken &&
+	    !channel_pause(ch)) {
 		avail = evbuffer_get_length(in);
 		if (avail < MSG_HDR_LEN)
-			return;
+			return 0;
 		p = evbuffer_pullup(in, MSG_HDR_LEN);
 		len = msg_frame_len(p, MSG_HDR_LEN);
 		if (len < 0 || len > MSG_MAX_LEN || len < MSG_HDR_LEN) {
 			channel_protocol_error(ch,
 			    "protocol error: bad frame header");
-			return;
+			return -1;
 		}
 		if (len == 0 || avail < (size_t)len)
-			return;
+			return 0;
 		p = evbuffer_pullup(in, len);
 		if (msg_decode(p, len, ch->msg) == -1) {
 			channel_protocol_error(ch,
 			    "protocol error: malformed message");
-			return;
+			return -1;
 		}
 		evbuffer_drain(in, len);
 		if (ch->dispatch(ch->arg, ch, ch->msg) == -1)
-			return;		/* the channel may be gone */
+			return -1;	/* the channel may be gone */
 	}
+	return 0;
 }
 
+static void
+channel_read_cb(struct bufferevent *bev, void *arg)
+{
+	(void)channel_decode(arg);
+}
+
+/* The output fell to the low mark (or emptied). */
 static void
 channel_write_cb(struct bufferevent *bev, void *arg)
 {
@@ -87,7 +134,32 @@ channel_write_cb(struct bufferevent *bev, void *arg)
 	    evbuffer_get_length(bufferevent_get_output(bev)) == 0) {
 		ch->dead = 1;
 		ch->error(ch->arg, ch, NULL);
+		return;
 	}
+	if (ch->dead || ch->closing || out_len(ch) > ch->low)
+		return;
+	if (ch->paused) {
+		ch->paused = false;
+		/* What waited in the input buffer raises no read event. */
+		if (bufferevent_enable(ch->bev, EV_READ) == -1 ||
+		    channel_decode(ch) == -1 || ch->dead)
+			return;
+	}
+	if (ch->was_busy && ch->drained != NULL) {
+		ch->was_busy = false;
+		ch->drained(ch->arg, ch);
+	}
+}
+
+void
+channel_set_flow(struct channel *ch, size_t high, size_t low,
+    bool pause_reading, channel_drained_fn drained)
+{
+	ch->high = high;
+	ch->low = low < high ? low : high;
+	ch->pause_reading = pause_reading;
+	ch->drained = drained;
+	bufferevent_setwatermark(ch->bev, EV_WRITE, ch->low, 0);
 }
 
 static void
@@ -163,11 +235,14 @@ channel_send(struct channel *ch, const struct msg *m)
 	if (ch->dead)
 		return -1;
 	out = bufferevent_get_output(ch->bev);
-	if (ch->outmax != 0 && evbuffer_get_length(out) > ch->outmax)
+	if ((len = msg_encode(m, frame, sizeof(frame))) <= 0 ||
+	    evbuffer_get_length(out) + (size_t)len > ch->outmax)
 		return -1;
-	if ((len = msg_encode(m, frame, sizeof(frame))) <= 0)
+	if (bufferevent_write(ch->bev, frame, len) == -1)
 		return -1;
-	return bufferevent_write(ch->bev, frame, len);
+	if (ch->drained != NULL && out_len(ch) > ch->low)
+		ch->was_busy = true;	/* say when it is down again */
+	return 0;
 }
 
 void

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,15 +14,23 @@
 #include "daemon/channel.h"
 #include "daemon/control.h"
 #include "daemon/log.h"
+#include "daemon/proc.h"
 
 /*
- * A show of 100,000 hosts (about 60 bytes a row, 310 at most) must fit;
- * a monitor lagging by 1 MiB is dropped.
+ * A show of 100,000 hosts (about 60 bytes a row, 330 at most) must fit;
+ * a monitor lagging by 1 MiB is dropped.  A client with more than
+ * CONTROL_PAUSE bytes of answers unread gets no request read until it
+ * reads them (down to CONTROL_RESUME): pipelining requests cannot make
+ * the daemon queue answers without bound.
  */
 #define CONTROL_OUT_MAX		(64 * 1024 * 1024)
+#define CONTROL_PAUSE		(1024 * 1024)
+#define CONTROL_RESUME		(256 * 1024)
 #define CONTROL_MONITOR_LAG	(1024 * 1024)
 /* A client that asks nothing holds one of few slots: not for long. */
 #define CONTROL_IDLE_SEC	30
+/* "refusing a connection" at most this often; then how many more. */
+#define CONTROL_REFUSE_LOG_SEC	10
 
 struct control_client {
 	TAILQ_ENTRY(control_client)	 entry;
@@ -41,6 +50,9 @@ struct control {
 	gid_t				 sock_gid;
 	struct event			*ev_accept;
 	struct event			*ev_pause;	/* out of descriptors */
+	struct event			*ev_refused;	/* logs them */
+	uint64_t			 refuse_logged_ms;
+	unsigned			 refused;	/* since that line */
 	TAILQ_HEAD(, control_client)	 clients;
 	size_t				 nclients;
 	uint32_t			 next_id;
@@ -181,18 +193,20 @@ control_dispatch(void *arg, struct channel *ch, const struct msg *m)
 {
 	struct control_client	*cl = arg;
 	struct control		*c = cl->control;
+	uint32_t		 id = cl->id;
 
 	if (m->type != MSG_CTL_REQUEST) {
-		log_debug("control client %u: unexpected %s", cl->id,
+		log_debug("control client %u: unexpected %s", id,
 		    msg_type_name(m->type));
-		control_fail(c, cl->id, "protocol error: unexpected message");
-		channel_close_flush(ch);
+		if (control_fail(c, id, "protocol error: unexpected message")
+		    == 0)
+			channel_close_flush(ch);
 		return -1;
 	}
 	control_idle_reset(cl);
-	c->request(c->arg, cl->id, cl->may_modify, &m->u.ctl_request);
-	/* The handler may have dropped this client. */
-	return control_find(c, cl->id) == NULL ? -1 : 0;
+	c->request(c->arg, id, cl->may_modify, m->gen, &m->u.ctl_request);
+	/* The handler may have dropped (and freed) this client. */
+	return control_find(c, id) == NULL ? -1 : 0;
 }
 
 static void
@@ -239,18 +253,98 @@ control_peer(int fd, struct control_client *cl, gid_t sock_gid)
 	return 0;
 }
 
+/* Say how many refusals the last line did not show. */
+static void
+control_refused_report(evutil_socket_t fd, short ev, void *arg)
+{
+	struct control	*c = arg;
+
+	if (c->refused > 0)
+		log_warnx("control: refused %u more connections in %d s",
+		    c->refused, CONTROL_REFUSE_LOG_SEC);
+	c->refused = 0;
+	c->refuse_logged_ms = proc_now_ms();
+}
+
+static void
+control_refuse_log(struct control *c, uid_t uid, const char *why)
+{
+	struct timeval	 tv = { CONTROL_REFUSE_LOG_SEC, 0 };
+	uint64_t	 now = proc_now_ms();
+
+	if (c->refuse_logged_ms != 0 &&
+	    now - c->refuse_logged_ms < CONTROL_REFUSE_LOG_SEC * 1000) {
+		if (c->refused++ == 0)
+			evtimer_add(c->ev_refused, &tv);
+		return;
+	}
+	log_warnx("control: refusing a connection from uid %u: %s",
+	    (unsigned)uid, why);
+	c->refuse_logged_ms = now;
+}
+
+/*
+ * One failure line, then close: the client learns why.  Nothing is
+ * read, so no channel is needed; the line fits any socket buffer.
+ */
+static void
+control_refuse(struct control *c, int fd, uid_t uid, const char *why)
+{
+	static struct msg	 m;
+	uint8_t			 frame[MSG_MAX_LEN];
+	int			 len;
+
+	control_refuse_log(c, uid, why);
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_CTL_FAIL;
+	m.u.text.len = (uint32_t)snprintf(m.u.text.text,
+	    sizeof(m.u.text.text), "%s", why);
+	if ((len = msg_encode(&m, frame, sizeof(frame))) > 0)
+		(void)send(fd, frame, (size_t)len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	close(fd);
+}
+
+static size_t
+control_count_uid(const struct control *c, uid_t uid)
+{
+	const struct control_client	*cl;
+	size_t				 n = 0;
+
+	TAILQ_FOREACH(cl, &c->clients, entry)
+		n += cl->uid == uid;
+	return n;
+}
+
+/* Is there a slot for this client?  NULL, or why not. */
+static const char *
+control_admit(const struct control *c, const struct control_client *cl,
+    char *why, size_t len)
+{
+	if (c->nclients >= CONTROL_CLIENTS_MAX)
+		(void)snprintf(why, len, "too many control clients (%d), try "
+		    "again later", CONTROL_CLIENTS_MAX);
+	else if (!cl->may_modify &&
+	    c->nclients >= CONTROL_CLIENTS_MAX - CONTROL_RESERVED)
+		(void)snprintf(why, len, "no control slot left for read-only "
+		    "clients (%d of %d are kept for those who may change "
+		    "state), try again later", CONTROL_RESERVED,
+		    CONTROL_CLIENTS_MAX);
+	else if (cl->uid != 0 &&
+	    control_count_uid(c, cl->uid) >= CONTROL_PER_USER)
+		(void)snprintf(why, len, "too many control connections from "
+		    "uid %u (%d), try again later", (unsigned)cl->uid,
+		    CONTROL_PER_USER);
+	else
+		return NULL;
+	return why;
+}
+
 static void
 control_accept_fd(struct control *c, int fd)
 {
 	struct control_client	*cl;
-	char			 name[32];
+	char			 name[32], why[256];
 
-	if (c->nclients >= CONTROL_CLIENTS_MAX) {
-		log_warnx("control: %d clients connected, refusing one more",
-		    CONTROL_CLIENTS_MAX);
-		close(fd);
-		return;
-	}
 	if ((cl = calloc(1, sizeof(*cl))) == NULL) {
 		log_warn("control: client");
 		close(fd);
@@ -259,6 +353,11 @@ control_accept_fd(struct control *c, int fd)
 	if (control_peer(fd, cl, c->sock_gid) == -1) {
 		free(cl);
 		close(fd);
+		return;
+	}
+	if (control_admit(c, cl, why, sizeof(why)) != NULL) {
+		control_refuse(c, fd, cl->uid, why);
+		free(cl);
 		return;
 	}
 	cl->control = c;
@@ -280,6 +379,7 @@ control_accept_fd(struct control *c, int fd)
 		free(cl);
 		return;
 	}
+	channel_set_flow(cl->ch, CONTROL_PAUSE, CONTROL_RESUME, true, NULL);
 	control_idle_reset(cl);
 	TAILQ_INSERT_TAIL(&c->clients, cl, entry);
 	c->nclients++;
@@ -335,7 +435,9 @@ control_new(struct event_base *base, int listenfd, control_request_fn request,
 	c->ev_accept = event_new(base, listenfd, EV_READ | EV_PERSIST,
 	    control_accept, c);
 	c->ev_pause = evtimer_new(base, control_resume, c);
+	c->ev_refused = evtimer_new(base, control_refused_report, c);
 	if (c->ev_accept == NULL || c->ev_pause == NULL ||
+	    c->ev_refused == NULL ||
 	    event_add(c->ev_accept, NULL) == -1) {
 		control_free(c);
 		return NULL;
@@ -356,6 +458,8 @@ control_free(struct control *c)
 		event_free(c->ev_accept);
 	if (c->ev_pause != NULL)
 		event_free(c->ev_pause);
+	if (c->ev_refused != NULL)
+		event_free(c->ev_refused);
 	close(c->fd);
 	free(c);
 }
@@ -406,13 +510,14 @@ control_monitor(struct control *c, uint32_t client)
 }
 
 void
-control_event(struct control *c, const struct ctl_event *ev)
+control_event(struct control *c, const struct ctl_event *ev, uint32_t gen)
 {
 	struct control_client	*cl, *next;
 	struct msg		 m;
 
-	memset(&m, 0, sizeof(m));
+	memset(&m, 0, offsetof(struct msg, u) + sizeof(m.u.ctl_event));
 	m.type = MSG_CTL_EVENT;
+	m.gen = gen;
 	m.u.ctl_event = *ev;
 	for (cl = TAILQ_FIRST(&c->clients); cl != NULL; cl = next) {
 		next = TAILQ_NEXT(cl, entry);

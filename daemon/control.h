@@ -15,17 +15,28 @@
 #include "core/ctl.h"
 #include "core/msg.h"
 
+/*
+ * Who may connect.  Every client holds a slot; the last
+ * CONTROL_RESERVED slots are kept for clients that may change state
+ * (root and the socket's group), and no user but root holds more than
+ * CONTROL_PER_USER: a reader holding monitors cannot lock root out.  A
+ * client refused gets one failure line saying why, then is closed.
+ */
 #define CONTROL_CLIENTS_MAX	128
+#define CONTROL_RESERVED	16
+#define CONTROL_PER_USER	32
 #define CONTROL_BACKLOG		16
 
 struct control;
 
 /*
  * A client's request.  may_modify: the client is root or in the
- * socket's group.  The handler answers with control_send.
+ * socket's group.  gen: the configuration generation the request's ids
+ * belong to, 0 for the running one (what hoststatectl sends).  The
+ * handler answers with control_send, now or later.
  */
 typedef void	(*control_request_fn)(void *arg, uint32_t client,
-		    bool may_modify, const struct ctl_request *);
+		    bool may_modify, uint32_t gen, const struct ctl_request *);
 
 /*
  * Bind the socket at path, mode 0660, owned by root and group gid
@@ -46,6 +57,8 @@ int		 control_send(struct control *, uint32_t client,
 int		 control_fail(struct control *, uint32_t client, const char *);
 /* Make the client a monitor: it gets every event from now on. */
 void		 control_monitor(struct control *, uint32_t client);
-void		 control_event(struct control *, const struct ctl_event *);
+/* To every monitor client; gen: the generation of the event's ids. */
+void		 control_event(struct control *, const struct ctl_event *,
+		    uint32_t gen);
 
 #endif /* HS_DAEMON_CONTROL_H */

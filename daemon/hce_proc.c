@@ -15,22 +15,21 @@
 
 #include "backends/net/net_check.h"
 #include "core/hce.h"
+#include "core/reload.h"
 #include "daemon/channel.h"
-#include "daemon/config_xfer.h"
 #include "daemon/hce_proc.h"
 #include "daemon/log.h"
 
 struct hce_proc {
 	struct event_base	*base;
 	struct config		*conf;
-	struct config		*newconf;	/* parsed, waiting for start */
-	struct config_xfer	 xfer;
+	struct reload_child	 reload;
 	struct hce		*hce;
 	struct net_checker	*checker;
 	struct channel		*parent;
 	struct channel		*pfe;
 	struct event		*timer;
-	bool			 started;
+	bool			 held;		/* a peer is behind */
 };
 
 static void
@@ -39,7 +38,7 @@ hce_proc_schedule(struct hce_proc *hp)
 	uint64_t	 now, next;
 	struct timeval	 tv;
 
-	if (!hp->started)
+	if (!hp->reload.started || hp->pfe == NULL)
 		return;
 	next = hce_next_deadline(hp->hce);
 	if (next == HS_TIME_NEVER) {
@@ -87,6 +86,34 @@ hce_io_check_cancel(void *arg, uint32_t host_id, uint64_t seq)
 	net_check_cancel(hp->checker, host_id, seq);
 }
 
+/*
+ * No check starts while the PFE or the parent leaves what we sent them
+ * unread: what waits for them stays bounded by the checks in flight.
+ */
+static void
+hce_proc_hold(struct hce_proc *hp)
+{
+	bool	busy = (hp->pfe != NULL && channel_busy(hp->pfe)) ||
+		    (hp->parent != NULL && channel_busy(hp->parent));
+
+	if (busy == hp->held)
+		return;
+	hp->held = busy;
+	hce_hold(hp->hce, busy);
+	log_debug("%s checks: a peer %s", busy ? "holding" : "resuming",
+	    busy ? "is behind" : "caught up");
+	if (!busy) {
+		hce_run(hp->hce, proc_now_ms());
+		hce_proc_schedule(hp);
+	}
+}
+
+static void
+hce_proc_drained(void *arg, struct channel *ch)
+{
+	hce_proc_hold(arg);
+}
+
 static void
 hce_io_send(void *arg, enum hs_peer peer, const struct msg *m)
 {
@@ -106,8 +133,11 @@ hce_io_send(void *arg, enum hs_peer peer, const struct msg *m)
 	if (ch == NULL)
 		return;		/* lost: the parent is shutting us down */
 	if (channel_send(ch, m) == -1)
-		fatalx("cannot send %s to %s", msg_type_name(m->type),
-		    channel_name(ch));
+		fatalx("cannot send %s to %s: %zu bytes wait unread",
+		    msg_type_name(m->type), channel_name(ch),
+		    channel_pending(ch));
+	if (!hp->held && channel_busy(ch))
+		hce_proc_hold(hp);
 }
 
 /*
@@ -141,47 +171,53 @@ hce_proc_script(void *arg, const struct msg_script_run *run)
 
 	memset(&m, 0, sizeof(m));
 	m.type = MSG_SCRIPT_RUN;
+	m.gen = hp->conf->gen;
 	m.u.script_run = *run;
 	hce_io_send(hp, PEER_PARENT, &m);
 }
 
-static void
-hce_proc_start(struct hce_proc *hp)
+static int
+hce_proc_prepare(void *arg, const struct config *conf, struct buf *why)
 {
-	struct msg	 m;
+	struct hce_proc	*hp = arg;
+
+	if (hce_reload_prepare(hp->hce, conf) == -1) {
+		(void)buf_puts(why, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+hce_proc_abort(void *arg)
+{
+	struct hce_proc	*hp = arg;
+
+	hce_reload_abort(hp->hce);
+}
+
+/* Cancels the checks in flight before the old model goes. */
+static void
+hce_proc_commit(void *arg, struct config *conf)
+{
+	struct hce_proc	*hp = arg;
 	uint64_t	 now = proc_now_ms();
 
-	if (hp->newconf != NULL) {
-		/* Cancels the checks in flight before the old model goes. */
-		hce_reload(hp->hce, hp->newconf, now);
-		config_free(hp->conf);
-		hp->conf = hp->newconf;
-		hp->newconf = NULL;
-		log_debug("configuration reloaded");
-	} else if (hp->started)
-		fatalx("protocol error from parent: start without "
-		    "configuration");
-	hp->started = true;
-	/*
-	 * The PFE switches when this reaches it: every result sent before
-	 * still has the old ids and arrives first.
-	 */
-	memset(&m, 0, sizeof(m));
-	m.type = MSG_CFG_START;
-	hce_io_send(hp, PEER_PFE, &m);
+	hce_reload_commit(hp->hce, now);
+	config_free(hp->conf);
+	hp->conf = conf;
+	log_debug("configuration %u running", conf->gen);
 	hce_run(hp->hce, now);
 	hce_proc_schedule(hp);
 }
 
 static void
-hce_proc_cfg_done(struct hce_proc *hp)
+hce_proc_start(void *arg)
 {
-	struct msg	 m;
+	struct hce_proc	*hp = arg;
 
-	config_xfer_take(&hp->xfer, &hp->newconf);
-	memset(&m, 0, sizeof(m));
-	m.type = MSG_CFG_DONE;
-	hce_io_send(hp, PEER_PARENT, &m);
+	hce_run(hp->hce, proc_now_ms());
+	hce_proc_schedule(hp);
 }
 
 static int
@@ -189,20 +225,18 @@ hce_proc_dispatch_parent(void *arg, struct channel *ch, const struct msg *m)
 {
 	struct hce_proc	*hp = arg;
 
+	if (reload_msg(m)) {
+		if (reload_child_dispatch(&hp->reload, PEER_PARENT, m) == -1)
+			fatalx("protocol error from parent: %s out of place",
+			    msg_type_name(m->type));
+		return 0;
+	}
 	switch (m->type) {
-	case MSG_CFG_TEXT:
-		if (config_xfer_add(&hp->xfer, m) == -1)
-			fatalx("configuration from parent too big");
-		break;
-	case MSG_CFG_DONE:
-		hce_proc_cfg_done(hp);
-		break;
-	case MSG_CFG_START:
-		hce_proc_start(hp);
-		break;
 	case MSG_SCRIPT_DONE:
-		/* -1: a stale answer for a cancelled check, harmless. */
-		net_checker_script_done(hp->checker, &m->u.script_done);
+		/* A stale answer for a cancelled check is harmless. */
+		if (hce_gen_current(hp->hce, m))
+			net_checker_script_done(hp->checker,
+			    &m->u.script_done);
 		break;
 	case MSG_CTL_VERBOSE:
 		log_setverbose(m->u.id.id);
@@ -231,8 +265,8 @@ hce_proc_dispatch_pfe(void *arg, struct channel *ch, const struct msg *m)
 	 * the other channel: the engine exists already and takes it.
 	 */
 	if (hce_dispatch(hp->hce, PEER_PFE, m, proc_now_ms()) == -1)
-		log_warnx("pfe: %s for id %u ignored", msg_type_name(m->type),
-		    m->u.id.id);
+		fatalx("protocol error from pfe: unexpected %s for id %u",
+		    msg_type_name(m->type), m->u.id.id);
 	hce_proc_schedule(hp);
 	return 0;
 }
@@ -254,8 +288,25 @@ hce_proc_lost(void *arg, struct channel *ch, const char *why)
 	log_debug("pfe: %s", why != NULL ? why : "closed");
 	channel_free(hp->pfe);
 	hp->pfe = NULL;
-	hp->started = false;
 	evtimer_del(hp->timer);
+}
+
+/* The parent starts us; we start the PFE once we run. */
+static void
+hce_proc_reload_init(struct hce_proc *hp)
+{
+	struct reload_child_io	 io;
+
+	memset(&io, 0, sizeof(io));
+	io.arg = hp;
+	io.send = hce_io_send;
+	io.prepare = hce_proc_prepare;
+	io.commit = hce_proc_commit;
+	io.abort = hce_proc_abort;
+	io.start = hce_proc_start;
+	io.log = log_engine;
+	reload_child_init(&hp->reload, &io, "hce", PEER_PARENT, PEER_PFE,
+	    hp->conf->gen);
 }
 
 static int
@@ -302,14 +353,19 @@ hce_proc_main(void *argp, const struct proc_pipes *pp)
 		exit(1);
 	privdrop_pledge("hce", "stdio inet dns");
 	hp.conf = args->conf;
-	config_xfer_init(&hp.xfer);
+	hce_proc_reload_init(&hp);
 	hp.parent = channel_new(hp.base, pp->fd[PROC_HCE][PROC_PARENT],
-	    "parent", 0, hce_proc_dispatch_parent, hce_proc_lost, &hp);
-	hp.pfe = channel_new(hp.base, pp->fd[PROC_HCE][PROC_PFE], "pfe", 0,
-	    hce_proc_dispatch_pfe, hce_proc_lost, &hp);
+	    "parent", PROC_CHANNEL_MAX, hce_proc_dispatch_parent,
+	    hce_proc_lost, &hp);
+	hp.pfe = channel_new(hp.base, pp->fd[PROC_HCE][PROC_PFE], "pfe",
+	    PROC_CHANNEL_MAX, hce_proc_dispatch_pfe, hce_proc_lost, &hp);
 	hp.timer = evtimer_new(hp.base, hce_proc_timer, &hp);
 	if (hp.parent == NULL || hp.pfe == NULL || hp.timer == NULL)
 		fatalx("cannot set up the event loop");
+	channel_set_flow(hp.parent, PROC_CHANNEL_BUSY, PROC_CHANNEL_LOW, false,
+	    hce_proc_drained);
+	channel_set_flow(hp.pfe, PROC_CHANNEL_BUSY, PROC_CHANNEL_LOW, false,
+	    hce_proc_drained);
 	memset(&io, 0, sizeof(io));
 	io.arg = &hp;
 	io.check_start = hce_io_check_start;

@@ -20,8 +20,8 @@
 #include "backends/net/net_check.h"
 #include "core/demote.h"
 #include "core/parse.h"
+#include "core/reload.h"
 #include "daemon/channel.h"
-#include "daemon/config_xfer.h"
 #include "daemon/control.h"
 #include "daemon/hce_proc.h"
 #include "daemon/log.h"
@@ -30,13 +30,17 @@
 #include "daemon/pfe_proc.h"
 #include "daemon/privdrop.h"
 #include "daemon/proc.h"
+#include "daemon/resolve.h"
 
 #define PARENT_ERRORS_MAX	(256 * 1024)
 #define PARENT_CHILD_WAIT_MS	3000	/* for a child to finish at exit */
 
 struct child {
+	enum proc_id		 id;
 	pid_t			 pid;		/* -1 once reaped */
 	struct channel		*ch;
+	bool			 lost;		/* channel gone */
+	struct event		*ev_kill;	/* kills it when lost */
 };
 
 struct parent {
@@ -44,7 +48,6 @@ struct parent {
 	char			 conffile[PATH_MAX];	/* absolute */
 	struct event_base	*base;
 	struct config		*conf;
-	struct resolved		 resolved;
 	char			 sockpath[HS_PATH_MAX];
 	struct privdrop		 drop;
 	bool			 root;
@@ -54,11 +57,7 @@ struct parent {
 	struct demote		*demote;
 	struct event		*ev_sig[4];
 	struct event		*ev_exit_timer;
-	/* A reload between parse and the children's acks. */
-	struct config		*newconf;
-	struct resolved		 newresolved;
-	unsigned		 acks;
-	uint32_t		 reload_client;
+	struct reload_parent	 reload;
 	bool			 exiting;
 	int			 exit_code;
 };
@@ -113,16 +112,26 @@ parent_log_lines(const char *prefix, const char *text)
 	}
 }
 
+static enum proc_id
+proc_of(enum hs_peer peer)
+{
+	return peer == PEER_HCE ? PROC_HCE : peer == PEER_PFE ? PROC_PFE :
+	    PROC_MAX;
+}
+
 static void
 parent_send(struct parent *p, enum proc_id id, const struct msg *m)
 {
-	struct channel	*ch = p->child[id].ch;
+	struct channel	*ch = id < PROC_MAX ? p->child[id].ch : NULL;
 
 	if (ch == NULL)
 		return;
-	if (channel_send(ch, m) == -1)
-		log_warnx("cannot send %s to %s", msg_type_name(m->type),
-		    proc_name(id));
+	if (channel_send(ch, m) == -1) {
+		/* Only a child that stopped reading fills its channel. */
+		log_warnx("cannot send %s to %s: %zu bytes wait unread",
+		    msg_type_name(m->type), proc_name(id), channel_pending(ch));
+		parent_exit(p, 1);
+	}
 }
 
 static void
@@ -132,104 +141,96 @@ parent_send_type(struct parent *p, enum proc_id id, enum msg_type type)
 
 	memset(&m, 0, sizeof(m));
 	m.type = type;
+	m.gen = p->conf->gen;
 	parent_send(p, id, &m);
 }
 
 static void
-parent_reload_result(struct parent *p, uint32_t client, bool ok,
-    const char *text)
+parent_reload_send(void *arg, enum hs_peer peer, const struct msg *m)
 {
-	struct msg	 m;
-	size_t		 len = strlen(text);
-	const char	*nl;
+	parent_send(arg, proc_of(peer), m);
+}
 
-	memset(&m, 0, sizeof(m));
-	m.type = MSG_RELOAD_RESULT;
-	m.peerid = client;
-	m.u.text.ok = ok;
-	if (len > MSG_TEXT_MAX) {
-		/* Keep whole lines: cut after the last one that fits. */
-		len = MSG_TEXT_MAX;
-		for (nl = text + len; nl > text && nl[-1] != '\n'; nl--)
-			;
-		if (nl > text)
-			len = nl - text;
-	}
-	memcpy(m.u.text.text, text, len);
-	m.u.text.len = (uint32_t)len;	/* <= MSG_TEXT_MAX */
-	parent_send(p, PROC_PFE, &m);
+/* The reload text fills a child's channel up to the busy mark. */
+static size_t
+parent_reload_room(void *arg, enum hs_peer peer)
+{
+	struct parent	*p = arg;
+	enum proc_id	 id = proc_of(peer);
+	size_t		 n;
+
+	if (id == PROC_MAX || p->child[id].ch == NULL)
+		return SIZE_MAX;	/* lost: the daemon is stopping */
+	n = channel_pending(p->child[id].ch);
+	return n < PROC_CHANNEL_BUSY ? PROC_CHANNEL_BUSY - n : 0;
+}
+
+/* Every child is ready: the new configuration runs from now on. */
+static void
+parent_reload_commit(void *arg, struct config *conf)
+{
+	struct parent	*p = arg;
+
+	if (strcmp(conf->socket, p->conf->socket) != 0 ||
+	    strcmp(conf->user, p->conf->user) != 0 ||
+	    strcmp(conf->chroot, p->conf->chroot) != 0)
+		log_warnx("reload: socket, user and chroot changes take "
+		    "effect at restart");
+	config_free(p->conf);
+	p->conf = conf;
+	notify_ready();
+}
+
+/* A child could not take it: the running configuration stays. */
+static void
+parent_reload_aborted(void *arg)
+{
+	notify_ready();
+}
+
+static void
+parent_drained(void *arg, struct channel *ch)
+{
+	struct parent	*p = arg;
+
+	reload_parent_pump(&p->reload);
 }
 
 static void
 parent_reload(struct parent *p, const char *file, uint32_t client)
 {
 	struct buf	 errors;
+	struct resolved	 names;
+	struct config	*conf;
 	const char	*path = file != NULL && *file != '\0' ? file :
 			    p->conffile;
 
 	if (p->exiting)
 		return;
-	if (p->newconf != NULL) {
-		parent_reload_result(p, client, false,
+	if (reload_parent_busy(&p->reload)) {
+		reload_parent_refuse(&p->reload, client,
 		    "reload already in progress");
 		return;
 	}
 	log_info("reloading configuration from %s", path);
 	notify_reloading();
 	buf_init(&errors, PARENT_ERRORS_MAX);
-	memset(&p->newresolved, 0, sizeof(p->newresolved));
-	p->newconf = parent_parse(p, path, &p->newresolved, &errors);
-	if (p->newconf != NULL &&
-	    parent_check_root(p, p->newconf, &errors) == -1) {
-		config_free(p->newconf);
-		p->newconf = NULL;
+	memset(&names, 0, sizeof(names));
+	conf = parent_parse(p, path, &names, &errors);
+	if (conf != NULL && parent_check_root(p, conf, &errors) == -1) {
+		config_free(conf);
+		conf = NULL;
 	}
-	if (p->newconf == NULL) {
+	if (conf == NULL) {
 		if (errors.len == 0)
 			buf_printf(&errors, "%s: cannot load\n", path);
 		parent_log_lines("reload failed: ", buf_str(&errors));
-		parent_reload_result(p, client, false, buf_str(&errors));
-		resolved_free(&p->newresolved);
-		buf_free(&errors);
+		reload_parent_refuse(&p->reload, client, buf_str(&errors));
 		notify_ready();
-		return;
-	}
+	} else
+		(void)reload_parent_begin(&p->reload, conf, &names, client);
+	resolved_free(&names);
 	buf_free(&errors);
-	p->acks = 0;
-	p->reload_client = client;
-	if (config_xfer_send(p->child[PROC_HCE].ch, p->newconf,
-	    &p->newresolved) == -1 ||
-	    config_xfer_send(p->child[PROC_PFE].ch, p->newconf,
-	    &p->newresolved) == -1)
-		fatalx("reload: cannot reach the children");
-}
-
-/* Both children have the new model: switch. */
-static void
-parent_reload_ack(struct parent *p, enum proc_id id)
-{
-	if (p->newconf == NULL)
-		fatalx("protocol error from %s: unexpected configuration "
-		    "ack", proc_name(id));
-	p->acks |= 1U << id;
-	if (p->acks != ((1U << PROC_HCE) | (1U << PROC_PFE)))
-		return;
-	if (strcmp(p->newconf->socket, p->conf->socket) != 0 ||
-	    strcmp(p->newconf->user, p->conf->user) != 0 ||
-	    strcmp(p->newconf->chroot, p->conf->chroot) != 0)
-		log_warnx("reload: socket, user and chroot changes take "
-		    "effect at restart");
-	/* The HCE switches first and passes the start on to the PFE. */
-	parent_send_type(p, PROC_HCE, MSG_CFG_START);
-	config_free(p->conf);
-	resolved_free(&p->resolved);
-	p->conf = p->newconf;
-	p->resolved = p->newresolved;
-	p->newconf = NULL;
-	memset(&p->newresolved, 0, sizeof(p->newresolved));
-	parent_reload_result(p, p->reload_client, true, "");
-	log_info("configuration reloaded");
-	notify_ready();
 }
 
 /* A script request must be the configured script of that very host. */
@@ -247,6 +248,10 @@ parent_script_allowed(struct parent *p, const struct msg_script_run *run)
 	    strcmp(h->name, run->arg) == 0;
 }
 
+/*
+ * Sent with the running generation: an answer that crosses a reload is
+ * refused by the HCE, whose check was cancelled by the switch anyway.
+ */
 static void
 parent_script_done(void *arg, const struct msg_script_done *done)
 {
@@ -255,15 +260,24 @@ parent_script_done(void *arg, const struct msg_script_done *done)
 
 	memset(&m, 0, sizeof(m));
 	m.type = MSG_SCRIPT_DONE;
+	m.gen = p->conf->gen;
 	m.u.script_done = *done;
 	parent_send(p, PROC_HCE, &m);
 }
 
 static void
-parent_script_run(struct parent *p, const struct msg_script_run *run)
+parent_script_run(struct parent *p, const struct msg *m)
 {
-	struct msg_script_done	 done;
+	const struct msg_script_run	*run = &m->u.script_run;
+	struct msg_script_done		 done;
 
+	if (m->gen != p->conf->gen) {
+		/* The HCE cancels it when it switches, right after us. */
+		log_debug("script for host %u of configuration %u refused: "
+		    "configuration %u is running", run->host_id, m->gen,
+		    p->conf->gen);
+		return;
+	}
 	if (!parent_script_allowed(p, run)) {
 		/* Stale after a reload, or a confused HCE: never run it. */
 		log_debug("script %s for host %u refused: not configured",
@@ -293,10 +307,13 @@ parent_dispatch_hce(void *arg, struct channel *ch, const struct msg *m)
 
 	switch (m->type) {
 	case MSG_SCRIPT_RUN:
-		parent_script_run(p, &m->u.script_run);
+		parent_script_run(p, m);
 		break;
-	case MSG_CFG_DONE:
-		parent_reload_ack(p, PROC_HCE);
+	case MSG_CFG_READY:
+	case MSG_CFG_FAIL:
+		if (reload_parent_dispatch(&p->reload, PEER_HCE, m) == -1)
+			fatalx("protocol error from hce: %s out of place",
+			    msg_type_name(m->type));
 		break;
 	default:
 		fatalx("protocol error from hce: unexpected %s",
@@ -319,8 +336,11 @@ parent_dispatch_pfe(void *arg, struct channel *ch, const struct msg *m)
 	case MSG_RELOAD:
 		parent_reload(p, m->u.text.text, m->peerid);
 		break;
-	case MSG_CFG_DONE:
-		parent_reload_ack(p, PROC_PFE);
+	case MSG_CFG_READY:
+	case MSG_CFG_FAIL:
+		if (reload_parent_dispatch(&p->reload, PEER_PFE, m) == -1)
+			fatalx("protocol error from pfe: %s out of place",
+			    msg_type_name(m->type));
 		break;
 	case MSG_CTL_VERBOSE:
 		log_setverbose(m->u.id.id);
@@ -367,23 +387,24 @@ parent_finish(struct parent *p)
 static void
 parent_reaped(struct parent *p, enum proc_id id, int status)
 {
-	char	 how[128];
+	struct child	*c = &p->child[id];
+	char		 how[128];
 
 	parent_status_str(status, how, sizeof(how));
-	p->child[id].pid = -1;
-	if (p->child[id].ch != NULL) {
-		channel_free(p->child[id].ch);
-		p->child[id].ch = NULL;
+	c->pid = -1;
+	if (c->ev_kill != NULL)
+		evtimer_del(c->ev_kill);
+	if (c->ch != NULL) {
+		channel_free(c->ch);
+		c->ch = NULL;
 	}
-	if (p->exiting) {
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-			log_debug("%s %s", proc_name(id), how);
-		else
-			log_warnx("%s %s", proc_name(id), how);
-	} else {
+	if (c->lost || !p->exiting) {
 		log_warnx("lost child: %s %s", proc_name(id), how);
 		parent_exit(p, 1);
-	}
+	} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		log_debug("%s %s", proc_name(id), how);
+	else
+		log_warnx("%s %s", proc_name(id), how);
 	if (parent_children_gone(p))
 		parent_finish(p);
 }
@@ -403,36 +424,51 @@ parent_sigchld(struct parent *p)
 	}
 }
 
-/* A child's channel closed: it is ending; wait for it a little. */
+/* A lost child that is still there after the grace period. */
+static void
+parent_kill_lost(evutil_socket_t fd, short ev, void *arg)
+{
+	struct child	*c = arg;
+
+	if (c->pid == -1)
+		return;
+	log_warnx("%s: closed its channel but did not exit, killing it",
+	    proc_name(c->id));
+	kill(c->pid, SIGKILL);
+}
+
+/*
+ * A child's channel closed: it is ending, or of no use any more.  The
+ * daemon stops now; the child's exit status comes with SIGCHLD, and a
+ * child that lingers is killed after a grace period.  Never wait here:
+ * the other child and the signals are served meanwhile.
+ */
 static void
 parent_child_lost(void *arg, struct channel *ch, const char *why)
 {
 	struct parent	*p = arg;
-	int		 id, status, waited;
-	pid_t		 pid;
+	struct timeval	 tv = { PARENT_CHILD_WAIT_MS / 1000, 0 };
+	struct child	*c;
+	int		 id;
 
 	for (id = PROC_HCE; id < PROC_MAX; id++)
 		if (p->child[id].ch == ch)
 			break;
 	if (id == PROC_MAX)
 		fatalx("channel of no child lost");
+	c = &p->child[id];
+	channel_free(ch);
+	c->ch = NULL;
 	if (why != NULL && strncmp(why, "protocol error", 14) == 0)
 		log_warnx("%s: %s", proc_name(id), why);
-	channel_free(ch);
-	p->child[id].ch = NULL;
-	for (waited = 0; waited < PARENT_CHILD_WAIT_MS; waited += 10) {
-		pid = waitpid(p->child[id].pid, &status, WNOHANG);
-		if (pid == p->child[id].pid) {
-			parent_reaped(p, id, status);
-			return;
-		}
-		usleep(10 * 1000);
-	}
-	log_warnx("%s: closed its channel but did not exit, killing it",
-	    proc_name(id));
-	kill(p->child[id].pid, SIGKILL);
-	if (waitpid(p->child[id].pid, &status, 0) == p->child[id].pid)
-		parent_reaped(p, id, status);
+	if (p->exiting)
+		return;		/* as told; stragglers are killed */
+	log_warnx("%s: %s, stopping the daemon", proc_name(id),
+	    why != NULL ? why : "channel closed");
+	c->lost = true;
+	if (c->pid != -1)
+		evtimer_add(c->ev_kill, &tv);
+	parent_exit(p, 1);
 }
 
 static void
@@ -441,8 +477,9 @@ parent_exit_timeout(evutil_socket_t fd, short ev, void *arg)
 	struct parent	*p = arg;
 	int		 id;
 
+	/* A lost child has a timer of its own. */
 	for (id = PROC_HCE; id < PROC_MAX; id++)
-		if (p->child[id].pid != -1) {
+		if (p->child[id].pid != -1 && !p->child[id].lost) {
 			log_warnx("%s did not stop, killing it",
 			    proc_name(id));
 			kill(p->child[id].pid, SIGKILL);
@@ -499,9 +536,13 @@ static int
 parent_load(struct parent *p)
 {
 	struct buf	 errors;
+	struct resolved	 names;
 
 	buf_init(&errors, PARENT_ERRORS_MAX);
-	p->conf = parent_parse(p, p->opts->conffile, &p->resolved, &errors);
+	memset(&names, 0, sizeof(names));
+	/* The children inherit the model: the names are not needed after. */
+	p->conf = parent_parse(p, p->opts->conffile, &names, &errors);
+	resolved_free(&names);
 	/* Reloads happen after daemon(3) moved us to /: keep a full path. */
 	if (p->conf != NULL &&
 	    realpath(p->opts->conffile, p->conffile) == NULL) {
@@ -584,14 +625,40 @@ static int
 parent_fork_channels(struct parent *p)
 {
 	const int	*fd = p->pipes.fd[PROC_PARENT];
+	int		 id;
 
-	p->child[PROC_HCE].ch = channel_new(p->base, fd[PROC_HCE], "hce", 0,
-	    parent_dispatch_hce, parent_child_lost, p);
-	p->child[PROC_PFE].ch = channel_new(p->base, fd[PROC_PFE], "pfe", 0,
-	    parent_dispatch_pfe, parent_child_lost, p);
-	if (p->child[PROC_HCE].ch == NULL || p->child[PROC_PFE].ch == NULL)
-		return -1;
+	p->child[PROC_HCE].ch = channel_new(p->base, fd[PROC_HCE], "hce",
+	    PROC_CHANNEL_MAX, parent_dispatch_hce, parent_child_lost, p);
+	p->child[PROC_PFE].ch = channel_new(p->base, fd[PROC_PFE], "pfe",
+	    PROC_CHANNEL_MAX, parent_dispatch_pfe, parent_child_lost, p);
+	for (id = PROC_HCE; id < PROC_MAX; id++) {
+		p->child[id].id = id;
+		p->child[id].ev_kill = evtimer_new(p->base, parent_kill_lost,
+		    &p->child[id]);
+		if (p->child[id].ch == NULL || p->child[id].ev_kill == NULL)
+			return -1;
+		channel_set_flow(p->child[id].ch, PROC_CHANNEL_BUSY,
+		    PROC_CHANNEL_LOW, false, parent_drained);
+	}
 	return 0;
+}
+
+/* HCE and PFE get the configuration; the HCE switches first. */
+static void
+parent_reload_init(struct parent *p)
+{
+	const enum hs_peer	 children[] = { PEER_HCE, PEER_PFE };
+	struct reload_parent_io	 io;
+
+	memset(&io, 0, sizeof(io));
+	io.arg = p;
+	io.send = parent_reload_send;
+	io.room = parent_reload_room;
+	io.commit = parent_reload_commit;
+	io.aborted = parent_reload_aborted;
+	io.log = log_engine;
+	reload_parent_init(&p->reload, &io, children, 2, PEER_HCE, PEER_PFE,
+	    p->conf->gen);
 }
 
 static int
@@ -631,14 +698,15 @@ parent_free(struct parent *p)
 			event_free(p->ev_sig[i]);
 	if (p->ev_exit_timer != NULL)
 		event_free(p->ev_exit_timer);
-	for (i = PROC_HCE; i < PROC_MAX; i++)
+	for (i = PROC_HCE; i < PROC_MAX; i++) {
 		channel_free(p->child[i].ch);
+		if (p->child[i].ev_kill != NULL)
+			event_free(p->child[i].ev_kill);
+	}
 	script_runner_free(p->scripts);
 	demote_free(p->demote);
-	config_free(p->newconf);
+	reload_parent_free(&p->reload);
 	config_free(p->conf);
-	resolved_free(&p->resolved);
-	resolved_free(&p->newresolved);
 	event_base_free(p->base);
 }
 
@@ -655,6 +723,7 @@ parent_main(const struct parent_opts *opts)
 	log_init(1, opts->verbose);	/* stderr until detached */
 	if (parent_load(&p) == -1 || parent_paths(&p) == -1)
 		return 1;
+	p.conf->gen = 1;	/* inherited by the children */
 	if ((fd = control_listen(p.sockpath, p.root ? 0 : (gid_t)-1)) == -1)
 		return 1;
 	if (!opts->foreground) {
@@ -678,7 +747,8 @@ parent_main(const struct parent_opts *opts)
 		fatalx("cannot set up the event loop");
 	log_info("startup: %zu hosts, %zu tables, %zu services, socket %s",
 	    p.conf->nhosts, p.conf->ntables, p.conf->nservices, p.sockpath);
-	parent_send_type(&p, PROC_HCE, MSG_CFG_START);
+	parent_reload_init(&p);
+	reload_parent_start(&p.reload);
 	/* The control socket listens: clients queue until the PFE serves. */
 	notify_ready();
 	event_base_dispatch(p.base);

@@ -4,6 +4,7 @@
  * that hoststatectl talks to.  It runs chrooted and unprivileged.
  */
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +13,8 @@
 #include <event2/event.h>
 
 #include "core/pfe.h"
+#include "core/reload.h"
 #include "daemon/channel.h"
-#include "daemon/config_xfer.h"
 #include "daemon/control.h"
 #include "daemon/log.h"
 #include "daemon/pfe_proc.h"
@@ -23,16 +24,11 @@
 struct pfe_proc {
 	struct event_base	*base;
 	struct config		*conf;
-	struct config		*newconf;	/* acked, waiting for start */
-	struct config_xfer	 xfer;
+	struct reload_child	 reload;
 	struct pfe		*pfe;
 	struct control		*control;
 	struct channel		*parent;
 	struct channel		*hce;
-	bool			 started;
-	/* A successful reload is answered once the switch is done. */
-	bool			 reload_answer;
-	uint32_t		 reload_client;
 };
 
 static void
@@ -41,8 +37,9 @@ pfe_proc_send(struct pfe_proc *pp, struct channel *ch, const struct msg *m)
 	if (ch == NULL)
 		return;		/* lost: the parent is shutting us down */
 	if (channel_send(ch, m) == -1)
-		fatalx("cannot send %s to %s", msg_type_name(m->type),
-		    channel_name(ch));
+		fatalx("cannot send %s to %s: %zu bytes wait unread",
+		    msg_type_name(m->type), channel_name(ch),
+		    channel_pending(ch));
 }
 
 static void
@@ -90,7 +87,7 @@ pfe_io_event(void *arg, const struct ctl_event *ev)
 {
 	struct pfe_proc	*pp = arg;
 
-	control_event(pp->control, ev);
+	control_event(pp->control, ev, pfe_gen(pp->pfe));
 }
 
 static void
@@ -98,10 +95,36 @@ pfe_proc_answer(struct pfe_proc *pp, uint32_t client, enum msg_type type)
 {
 	struct msg	 m;
 
-	memset(&m, 0, sizeof(m));
+	memset(&m, 0, offsetof(struct msg, u));
 	m.type = type;
 	m.peerid = client;
+	m.gen = pfe_gen(pp->pfe);
 	control_send(pp->control, client, &m);
+}
+
+/* The engine's answer to a command; client 0 (SIGHUP) has no socket. */
+static void
+pfe_io_reply(void *arg, uint32_t client, bool ok, const char *text)
+{
+	struct pfe_proc	*pp = arg;
+
+	if (client == 0)
+		return;
+	if (ok)
+		pfe_proc_answer(pp, client, MSG_CTL_OK);
+	else
+		control_fail(pp->control, client, *text != '\0' ? text :
+		    "command failed");
+}
+
+/* A command refused before it ran; monitors see the attempt. */
+static void
+pfe_proc_refuse(struct pfe_proc *pp, uint32_t client,
+    const struct ctl_request *req, const char *why)
+{
+	if (ctl_action_modifies(req->action))
+		pfe_command_event(pp->pfe, req, why, proc_now_ms());
+	control_fail(pp->control, client, why);
 }
 
 static void
@@ -112,14 +135,15 @@ pfe_proc_show(struct pfe_proc *pp, uint32_t client, enum ctl_action action)
 	int		 i, n = 0;
 
 	/* Sessions live in relay processes, which this version has not. */
-	if (action != CTL_SHOW_SESSIONS &&
-	    (n = pfe_rows(pp->pfe, action, &rows)) == -1) {
+	if (action != CTL_SHOW_SESSIONS && (n = pfe_rows(pp->pfe, action,
+	    proc_now_ms(), &rows)) == -1) {
 		control_fail(pp->control, client, "out of memory");
 		return;
 	}
-	memset(&m, 0, sizeof(m));
+	memset(&m, 0, offsetof(struct msg, u) + sizeof(m.u.ctl_row));
 	m.type = MSG_CTL_ROW;
 	m.peerid = client;
+	m.gen = pfe_gen(pp->pfe);
 	for (i = 0; i < n; i++) {
 		m.u.ctl_row = rows[i];
 		if (control_send(pp->control, client, &m) == -1)
@@ -131,67 +155,91 @@ pfe_proc_show(struct pfe_proc *pp, uint32_t client, enum ctl_action action)
 }
 
 static void
-pfe_proc_verbose(struct pfe_proc *pp, uint32_t client, int level)
+pfe_proc_verbose(struct pfe_proc *pp, uint32_t client,
+    const struct ctl_request *req)
 {
 	struct msg	 m;
+	int		 level = req->action == CTL_LOG_VERBOSE ?
+			    PFE_LOG_VERBOSE : 0;
 
 	log_setverbose(level);
 	memset(&m, 0, sizeof(m));
 	m.type = MSG_CTL_VERBOSE;
+	m.gen = pfe_gen(pp->pfe);
 	m.u.id.id = level;
 	pfe_proc_send(pp, pp->parent, &m);
 	pfe_proc_send(pp, pp->hce, &m);
+	pfe_command_event(pp->pfe, req, NULL, proc_now_ms());
 	pfe_proc_answer(pp, client, MSG_CTL_OK);
 }
 
-static void
-pfe_proc_forward(struct pfe_proc *pp, uint32_t client, enum msg_type type,
-    const char *text)
+/* To the parent; 0, or -1 when refused (the client was told). */
+static int
+pfe_proc_forward(struct pfe_proc *pp, uint32_t client,
+    const struct ctl_request *req, enum msg_type type)
 {
 	struct msg	 m;
 	int		 n;
 
+	if (channel_busy(pp->parent)) {
+		pfe_proc_refuse(pp, client, req, "the parent is busy, try "
+		    "again");
+		return -1;
+	}
 	memset(&m, 0, sizeof(m));
 	m.type = type;
 	m.peerid = client;
-	n = snprintf(m.u.text.text, sizeof(m.u.text.text), "%s", text);
+	m.gen = pfe_gen(pp->pfe);
+	n = snprintf(m.u.text.text, sizeof(m.u.text.text), "%s", req->target);
 	if (n < 0 || (size_t)n >= sizeof(m.u.text.text)) {
-		control_fail(pp->control, client, "argument too long");
-		return;
+		pfe_proc_refuse(pp, client, req, "argument too long");
+		return -1;
 	}
 	m.u.text.len = n;
 	pfe_proc_send(pp, pp->parent, &m);
+	return 0;
 }
 
+/* Answered by the engine once the HCE has applied it too. */
 static void
 pfe_proc_command(struct pfe_proc *pp, uint32_t client,
     const struct ctl_request *req)
 {
 	struct buf	 err;
 
-	if (pp->newconf != NULL) {
+	if (reload_child_pending(&pp->reload)) {
 		/* Ids are about to change: a command now could hit another. */
-		control_fail(pp->control, client,
+		pfe_proc_refuse(pp, client, req,
 		    "reload in progress, try again");
 		return;
 	}
+	if (channel_busy(pp->hce)) {
+		pfe_proc_refuse(pp, client, req,
+		    "the check engine is busy, try again");
+		return;
+	}
 	buf_init(&err, 1024);
-	if (pfe_command(pp->pfe, req, &err, proc_now_ms()) == -1)
+	if (pfe_command(pp->pfe, req, client, &err, proc_now_ms()) == -1)
 		control_fail(pp->control, client, err.len > 0 ?
 		    buf_str(&err) : "command failed");
-	else
-		pfe_proc_answer(pp, client, MSG_CTL_OK);
 	buf_free(&err);
 }
 
 static void
-pfe_proc_request(void *arg, uint32_t client, bool may_modify,
+pfe_proc_request(void *arg, uint32_t client, bool may_modify, uint32_t gen,
     const struct ctl_request *req)
 {
 	struct pfe_proc	*pp = arg;
+	char		 why[128];
 
+	if (gen != 0 && gen != pfe_gen(pp->pfe)) {
+		(void)snprintf(why, sizeof(why), "configuration %u is running, "
+		    "not %u", pfe_gen(pp->pfe), gen);
+		pfe_proc_refuse(pp, client, req, why);
+		return;
+	}
 	if (ctl_action_modifies(req->action) && !may_modify) {
-		control_fail(pp->control, client, "permission denied");
+		pfe_proc_refuse(pp, client, req, "permission denied");
 		return;
 	}
 	if (ctl_action_shows(req->action)) {
@@ -203,18 +251,18 @@ pfe_proc_request(void *arg, uint32_t client, bool may_modify,
 		control_monitor(pp->control, client);
 		break;
 	case CTL_RELOAD:
-		pfe_proc_forward(pp, client, MSG_RELOAD, req->target);
+		(void)pfe_proc_forward(pp, client, req, MSG_RELOAD);
 		break;
 	case CTL_STOP:
+		if (pfe_proc_forward(pp, client, req, MSG_SHUTDOWN) == -1)
+			break;
 		log_info("stop requested by control client %u", client);
-		pfe_proc_forward(pp, client, MSG_SHUTDOWN, "");
+		pfe_command_event(pp->pfe, req, NULL, proc_now_ms());
 		pfe_proc_answer(pp, client, MSG_CTL_OK);
 		break;
 	case CTL_LOG_BRIEF:
-		pfe_proc_verbose(pp, client, 0);
-		break;
 	case CTL_LOG_VERBOSE:
-		pfe_proc_verbose(pp, client, PFE_LOG_VERBOSE);
+		pfe_proc_verbose(pp, client, req);
 		break;
 	case CTL_HOST_DISABLE:
 	case CTL_HOST_ENABLE:
@@ -231,54 +279,44 @@ pfe_proc_request(void *arg, uint32_t client, bool may_modify,
 	}
 }
 
-static void
-pfe_proc_reload_result(struct pfe_proc *pp, const struct msg *m)
+static int
+pfe_proc_prepare(void *arg, const struct config *conf, struct buf *why)
 {
-	if (!m->u.text.ok) {
-		control_fail(pp->control, m->peerid, m->u.text.text);
-		return;
+	struct pfe_proc	*pp = arg;
+
+	if (pfe_reload_prepare(pp->pfe, conf) == -1) {
+		(void)buf_puts(why, "out of memory");
+		return -1;
 	}
-	if (pp->newconf != NULL) {
-		/* The HCE's start has not reached us yet: answer after. */
-		pp->reload_answer = true;
-		pp->reload_client = m->peerid;
-		return;
-	}
-	pfe_proc_answer(pp, m->peerid, MSG_CTL_OK);
+	return 0;
 }
 
 static void
-pfe_proc_start(struct pfe_proc *pp)
+pfe_proc_abort(void *arg)
 {
-	uint64_t	 now = proc_now_ms();
+	struct pfe_proc	*pp = arg;
 
-	if (pp->newconf != NULL) {
-		pfe_reload(pp->pfe, pp->newconf, now);
-		config_free(pp->conf);
-		pp->conf = pp->newconf;
-		pp->newconf = NULL;
-		log_debug("configuration reloaded");
-		if (pp->reload_answer) {
-			pp->reload_answer = false;
-			pfe_proc_answer(pp, pp->reload_client, MSG_CTL_OK);
-		}
-		return;
-	}
-	if (pp->started)
-		fatalx("protocol error from hce: start without configuration");
-	pp->started = true;
-	pfe_start(pp->pfe, now);
+	pfe_reload_abort(pp->pfe);
+}
+
+/* The HCE switched and told us: every status from now has new ids. */
+static void
+pfe_proc_commit(void *arg, struct config *conf)
+{
+	struct pfe_proc	*pp = arg;
+
+	pfe_reload_commit(pp->pfe, proc_now_ms());
+	config_free(pp->conf);
+	pp->conf = conf;
+	log_debug("configuration %u running", conf->gen);
 }
 
 static void
-pfe_proc_cfg_done(struct pfe_proc *pp)
+pfe_proc_start(void *arg)
 {
-	struct msg	 m;
+	struct pfe_proc	*pp = arg;
 
-	config_xfer_take(&pp->xfer, &pp->newconf);
-	memset(&m, 0, sizeof(m));
-	m.type = MSG_CFG_DONE;
-	pfe_proc_send(pp, pp->parent, &m);
+	pfe_start(pp->pfe, proc_now_ms());
 }
 
 static void __attribute__((noreturn))
@@ -298,16 +336,15 @@ pfe_proc_dispatch_parent(void *arg, struct channel *ch, const struct msg *m)
 {
 	struct pfe_proc	*pp = arg;
 
+	if (reload_msg(m)) {
+		if (reload_child_dispatch(&pp->reload, PEER_PARENT, m) == -1)
+			fatalx("protocol error from parent: %s out of place",
+			    msg_type_name(m->type));
+		return 0;
+	}
 	switch (m->type) {
-	case MSG_CFG_TEXT:
-		if (config_xfer_add(&pp->xfer, m) == -1)
-			fatalx("configuration from parent too big");
-		break;
-	case MSG_CFG_DONE:
-		pfe_proc_cfg_done(pp);
-		break;
 	case MSG_RELOAD_RESULT:
-		pfe_proc_reload_result(pp, m);
+		(void)pfe_dispatch(pp->pfe, PEER_PARENT, m, proc_now_ms());
 		break;
 	case MSG_CTL_VERBOSE:
 		log_setverbose(m->u.id.id);
@@ -327,10 +364,12 @@ pfe_proc_dispatch_hce(void *arg, struct channel *ch, const struct msg *m)
 	struct pfe_proc	*pp = arg;
 
 	if (m->type == MSG_CFG_START) {
-		pfe_proc_start(pp);
+		if (reload_child_dispatch(&pp->reload, PEER_HCE, m) == -1)
+			fatalx("protocol error from hce: start out of place");
 		return 0;
 	}
-	if (!pp->started)
+	/* A command's answer may come before the first start; no status. */
+	if (!pp->reload.started && m->type == MSG_HOST_STATUS)
 		fatalx("protocol error from hce: %s before start",
 		    msg_type_name(m->type));
 	if (pfe_dispatch(pp->pfe, PEER_HCE, m, proc_now_ms()) == -1)
@@ -361,6 +400,24 @@ pfe_proc_lost(void *arg, struct channel *ch, const char *why)
 	pp->hce = NULL;
 }
 
+/* The HCE starts us, before a reload and at startup. */
+static void
+pfe_proc_reload_init(struct pfe_proc *pp)
+{
+	struct reload_child_io	 io;
+
+	memset(&io, 0, sizeof(io));
+	io.arg = pp;
+	io.send = pfe_io_send;
+	io.prepare = pfe_proc_prepare;
+	io.commit = pfe_proc_commit;
+	io.abort = pfe_proc_abort;
+	io.start = pfe_proc_start;
+	io.log = log_engine;
+	reload_child_init(&pp->reload, &io, "pfe", PEER_HCE, PEER_MAX,
+	    pp->conf->gen);
+}
+
 static void
 pfe_proc_setup(struct pfe_proc *pp, const struct proc_pipes *fds,
     int control_fd)
@@ -368,18 +425,24 @@ pfe_proc_setup(struct pfe_proc *pp, const struct proc_pipes *fds,
 	struct pfe_io	 io;
 
 	pp->parent = channel_new(pp->base, fds->fd[PROC_PFE][PROC_PARENT],
-	    "parent", 0, pfe_proc_dispatch_parent, pfe_proc_lost, pp);
-	pp->hce = channel_new(pp->base, fds->fd[PROC_PFE][PROC_HCE], "hce", 0,
-	    pfe_proc_dispatch_hce, pfe_proc_lost, pp);
+	    "parent", PROC_CHANNEL_MAX, pfe_proc_dispatch_parent,
+	    pfe_proc_lost, pp);
+	pp->hce = channel_new(pp->base, fds->fd[PROC_PFE][PROC_HCE], "hce",
+	    PROC_CHANNEL_MAX, pfe_proc_dispatch_hce, pfe_proc_lost, pp);
 	pp->control = control_new(pp->base, control_fd, pfe_proc_request, pp);
 	if (pp->parent == NULL || pp->hce == NULL || pp->control == NULL)
 		fatalx("cannot set up the event loop");
+	channel_set_flow(pp->parent, PROC_CHANNEL_BUSY, PROC_CHANNEL_LOW, false,
+	    NULL);
+	channel_set_flow(pp->hce, PROC_CHANNEL_BUSY, PROC_CHANNEL_LOW, false,
+	    NULL);
 	memset(&io, 0, sizeof(io));
 	io.arg = pp;
 	io.table_replace = pfe_io_table_replace;
 	io.rules_add = pfe_io_rules_add;
 	io.rules_remove = pfe_io_rules_remove;
 	io.event = pfe_io_event;
+	io.reply = pfe_io_reply;
 	io.send = pfe_io_send;
 	io.log = log_engine;
 	if ((pp->pfe = pfe_new(pp->conf, &io, proc_now_ms())) == NULL)
@@ -407,7 +470,7 @@ pfe_proc_main(void *argp, const struct proc_pipes *fds)
 		exit(1);
 	privdrop_pledge("pfe", "stdio unix recvfd");
 	pp.conf = args->conf;
-	config_xfer_init(&pp.xfer);
+	pfe_proc_reload_init(&pp);
 	pfe_proc_setup(&pp, fds, args->control_fd);
 	log_debug("started");
 	event_base_dispatch(pp.base);

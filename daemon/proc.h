@@ -8,6 +8,18 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/*
+ * The channel between two processes.  Nothing a process sends is
+ * unbounded: configuration text is pumped as the peer reads it, the HCE
+ * starts no check while its results wait unread, and the PFE refuses
+ * commands while the HCE or the parent is behind.  So a channel holds
+ * little more than PROC_CHANNEL_BUSY; PROC_CHANNEL_MAX queued means the
+ * peer stopped reading, and the sender gives up on it.
+ */
+#define PROC_CHANNEL_MAX	(4 * 1024 * 1024)
+#define PROC_CHANNEL_BUSY	(1024 * 1024)
+#define PROC_CHANNEL_LOW	(256 * 1024)
+
 enum proc_id {
 	PROC_PARENT = 0,
 	PROC_HCE,

@@ -24,7 +24,8 @@ render(const struct msg *msg)
 	buf_init(&b, 1 << 20);
 	if (msg->type == MSG_CTL_ROW) {
 		ctl_render(CTL_SHOW_HOSTS, &msg->u.ctl_row, 1, &b);
-		ctl_render_json(CTL_SHOW_HOSTS, &msg->u.ctl_row, 1, &b);
+		ctl_render_json(CTL_SHOW_HOSTS, &msg->u.ctl_row, 1,
+		    msg->u.ctl_row.error_age_ms, &b);
 	} else if (msg->type == MSG_CTL_EVENT) {
 		ctl_render_event(&msg->u.ctl_event, &b);
 		ctl_render_event_json(&msg->u.ctl_event, &b);

@@ -329,7 +329,8 @@ check_availability(struct world *w, struct buf *msg, struct buf *exp)
 	struct ctl_row	*rows = NULL;
 	int		 n, i, rv = 0;
 
-	if ((n = pfe_rows(w->pfe, CTL_SHOW_HOSTS, &rows)) == -1)
+	if ((n = pfe_rows(w->pfe, CTL_SHOW_HOSTS, w->clock.now_ms,
+	    &rows)) == -1)
 		return 0;
 	for (i = 0; i < n && rv == 0; i++) {
 		if (rows[i].type != OBJ_HOST ||

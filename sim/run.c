@@ -142,28 +142,34 @@ sim_config_load(const struct scenario *sc, const char *path,
 	    strlen(sc->config_text), &opts, err, NULL);
 }
 
-/* Reload: the daemon keeps its configuration when the new one fails. */
+/*
+ * Reload as the daemon's parent does: parse (errors are the answer),
+ * then the handshake with the engines.  Returns as world_ctl, with what
+ * hoststatectl would print in out.
+ */
 static int
-run_reload(void *arg, struct world *w, const char *file, struct buf *err)
+run_reload(void *arg, struct world *w, const char *file, struct buf *out)
 {
 	struct runner	*r = arg;
 	struct config	*conf;
+	struct buf	 err;
 	char		*path = NULL;
+	int		 rv;
 
 	if (file != NULL && file[0] != '\0' &&
 	    (path = scenario_path(r->sc, file)) == NULL) {
-		buf_puts(err, "out of memory\n");
+		buf_puts(out, "hoststatectl: out of memory\n");
 		return -1;
 	}
-	conf = sim_config_load(r->sc, path, err);
+	buf_init(&err, 65536);
+	conf = sim_config_load(r->sc, path, &err);
 	free(path);
 	if (conf == NULL)
-		return -1;
-	if (world_reload(w, conf) == -1) {
-		buf_printf(err, "reload failed: %s\n", w->errstr);
-		return -1;
-	}
-	return 0;
+		rv = world_reload_refuse(w, buf_str(&err), out);
+	else
+		rv = world_reload(w, conf, out);
+	buf_free(&err);
+	return rv;
 }
 
 static void
@@ -229,7 +235,8 @@ apply_ctl(struct runner *r, const struct scen_stmt *s)
 		buf_printf(&out, " %s", s->argv[i]);
 	say(r, "%s", buf_str(&out));
 	buf_reset(&out);
-	(void)world_ctl(r->w, s->argc, s->argv, &out);
+	if (world_ctl(r->w, s->argc, s->argv, &out) == 1)
+		say(r, "(no answer yet: a channel is held)");
 	if (out.truncated)
 		say(r, "(output truncated)");
 	say_text(r, buf_str(&out));
@@ -239,15 +246,18 @@ apply_ctl(struct runner *r, const struct scen_stmt *s)
 static void
 apply_reload(struct runner *r, const struct scen_stmt *s)
 {
-	struct buf	err;
+	struct buf	out;
+	int		rv;
 
-	buf_init(&err, 65536);
+	buf_init(&out, 65536);
 	say(r, "%s", s->src);
-	if (run_reload(r, r->w, s->target, &err) == -1) {
+	rv = run_reload(r, r->w, s->target, &out);
+	if (rv == -1) {
 		say(r, "reload failed, keeping the running configuration:");
-		say_text(r, buf_str(&err));
-	}
-	buf_free(&err);
+		say_text(r, buf_str(&out));
+	} else if (rv == 1)
+		say(r, "reload in progress: a channel is held");
+	buf_free(&out);
 }
 
 static int
@@ -257,7 +267,8 @@ host_availability(struct runner *r, const char *name, struct buf *found)
 	char		 av[32];
 	int		 n, i, rv = -1;
 
-	if ((n = pfe_rows(r->w->pfe, CTL_SHOW_HOSTS, &rows)) == -1)
+	if ((n = pfe_rows(r->w->pfe, CTL_SHOW_HOSTS, world_now(r->w),
+	    &rows)) == -1)
 		return -1;
 	for (i = 0; i < n; i++) {
 		if (rows[i].type != OBJ_HOST || strcmp(rows[i].name, name))
@@ -377,6 +388,17 @@ apply(struct runner *r, const struct scen_stmt *s)
 	switch (s->kind) {
 	case SC_FAULT:
 		apply_fault(r, s);
+		break;
+	case SC_HOLD:
+	case SC_RELEASE:
+		say(r, "%s", s->src);
+		world_hold(r->w, (enum hs_peer)(s->value >> 8),
+		    (enum hs_peer)(s->value & 0xff), s->kind == SC_HOLD);
+		break;
+	case SC_INJECT:
+		say(r, "%s", s->src);
+		world_inject_reload_failure(r->w, s->value == PEER_HCE ?
+		    WORLD_RELOAD_FAIL_HCE : WORLD_RELOAD_FAIL_PFE);
 		break;
 	case SC_CTL:
 		apply_ctl(r, s);

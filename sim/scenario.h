@@ -33,6 +33,9 @@ enum scen_kind {
 	SC_EXPECT_RULES,	/* rules SERVICE loaded|removed */
 	SC_EXPECT_AVAIL,	/* availability HOST "66.67%" */
 	SC_EXPECT_LOG,		/* log "pattern" */
+	SC_HOLD,		/* hold FROM TO: a channel's messages wait */
+	SC_RELEASE,		/* release FROM TO */
+	SC_INJECT,		/* inject reload-failure hce|pfe */
 };
 
 enum scen_fault {
@@ -50,7 +53,8 @@ struct scen_stmt {
 	int		 line;
 	enum scen_kind	 kind;
 	enum scen_fault	 fault;
-	uint64_t	 value;		/* latency, flap period, code, demote N */
+	uint64_t	 value;		/* latency, flap, code, demote N;
+					   hold: from << 8 | to */
 	char		*target;	/* host, object, group, service, file */
 	char		*text;		/* body, status, addresses, pattern */
 	char		**argv;		/* ctl words */

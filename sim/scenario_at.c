@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/addr.h"
+#include "core/engine.h"
 #include "sim/scenario.h"
 #include "sim/scenario_priv.h"
 
@@ -263,6 +264,56 @@ parse_ctl(struct pstate *ps, uint64_t t, const struct words *wd, int first)
 	return 0;
 }
 
+static int
+peer_word(const char *w)
+{
+	if (strcmp(w, "parent") == 0)
+		return PEER_PARENT;
+	if (strcmp(w, "hce") == 0)
+		return PEER_HCE;
+	if (strcmp(w, "pfe") == 0)
+		return PEER_PFE;
+	return -1;
+}
+
+/* hold|release FROM TO: the channel between two engines. */
+static int
+parse_hold(struct pstate *ps, uint64_t t, const struct words *wd)
+{
+	struct scen_stmt	*s;
+	int			 from, to;
+
+	if (wd->n != 5 || (from = peer_word(wd->w[3])) == -1 ||
+	    (to = peer_word(wd->w[4])) == -1 || from == to) {
+		perr(ps, "usage: at TIME %s parent|hce|pfe parent|hce|pfe",
+		    wd->w[2]);
+		return -1;
+	}
+	if ((s = stmt_new(ps, t, wd->w[2][0] == 'h' ? SC_HOLD :
+	    SC_RELEASE)) == NULL)
+		return -1;
+	s->value = (uint64_t)from << 8 | (uint64_t)to;
+	return 0;
+}
+
+/* inject reload-failure hce|pfe: that engine's next preparation fails. */
+static int
+parse_inject(struct pstate *ps, uint64_t t, const struct words *wd)
+{
+	struct scen_stmt	*s;
+	int			 peer;
+
+	if (wd->n != 5 || strcmp(wd->w[3], "reload-failure") != 0 ||
+	    ((peer = peer_word(wd->w[4])) != PEER_HCE && peer != PEER_PFE)) {
+		perr(ps, "usage: at TIME inject reload-failure hce|pfe");
+		return -1;
+	}
+	if ((s = stmt_new(ps, t, SC_INJECT)) == NULL)
+		return -1;
+	s->value = (uint64_t)peer;
+	return 0;
+}
+
 int
 parse_at(struct pstate *ps, const struct words *wd)
 {
@@ -273,7 +324,8 @@ parse_at(struct pstate *ps, const struct words *wd)
 	int			 rv;
 
 	if (wd->n < 3) {
-		perr(ps, "usage: at TIME host|ctl|show|reload|expect ...");
+		perr(ps, "usage: at TIME host|ctl|show|reload|expect|hold|"
+		    "release|inject ...");
 		return -1;
 	}
 	if (scenario_time(wd->w[1], &t) == -1) {
@@ -290,6 +342,10 @@ parse_at(struct pstate *ps, const struct words *wd)
 		rv = parse_ctl(ps, t, wd, 2);
 	else if (strcmp(what, "expect") == 0)
 		rv = parse_expect(ps, t, wd);
+	else if (strcmp(what, "hold") == 0 || strcmp(what, "release") == 0)
+		rv = parse_hold(ps, t, wd);
+	else if (strcmp(what, "inject") == 0)
+		rv = parse_inject(ps, t, wd);
 	else if (strcmp(what, "reload") == 0) {
 		if (wd->n > 4) {
 			perr(ps, "usage: at TIME reload [\"FILE\"]");

@@ -59,16 +59,22 @@ io_send(struct world *w, enum hs_peer to, enum hs_peer from,
 		world_fail(w, "message does not encode or the queue is full");
 }
 
-static void
-hce_send(void *arg, enum hs_peer to, const struct msg *m)
+void
+world_hce_send(void *arg, enum hs_peer to, const struct msg *m)
 {
 	io_send(arg, to, PEER_HCE, m);
 }
 
-static void
-pfe_send(void *arg, enum hs_peer to, const struct msg *m)
+void
+world_pfe_send(void *arg, enum hs_peer to, const struct msg *m)
 {
 	io_send(arg, to, PEER_PFE, m);
+}
+
+void
+world_parent_send(void *arg, enum hs_peer to, const struct msg *m)
+{
+	io_send(arg, to, PEER_PARENT, m);
 }
 
 /* Pack a result into an event: it is due at start + rtt. */
@@ -155,14 +161,23 @@ world_check_done(struct world *w, const struct sim_event *ev)
 
 /* The parent runs a script check: a virtual host answers it. */
 static void
-parent_script_run(struct world *w, const struct msg_script_run *sr)
+parent_script_run(struct world *w, const struct msg *m)
 {
-	struct check_request	 req;
-	struct check_result	 r;
-	const struct host_conf	*hc;
-	struct world_host	*h;
+	const struct msg_script_run	*sr = &m->u.script_run;
+	struct check_request		 req;
+	struct check_result		 r;
+	const struct host_conf		*hc;
+	struct world_host		*h;
 
-	if ((hc = config_host(w->conf, sr->host_id)) == NULL ||
+	if (m->gen != w->parent_conf->gen) {
+		/* As the daemon's parent: the HCE cancels it on switching. */
+		buf_printf(&w->line, "parent: script for host %u of "
+		    "configuration %u refused: configuration %u is running",
+		    sr->host_id, m->gen, w->parent_conf->gen);
+		world_print_line(w, 1);
+		return;
+	}
+	if ((hc = config_host(w->parent_conf, sr->host_id)) == NULL ||
 	    sr->host_id >= w->nhosts) {
 		world_fail(w, "script run for an unknown host");
 		return;
@@ -171,7 +186,7 @@ parent_script_run(struct world *w, const struct msg_script_run *sr)
 	req.host_id = sr->host_id;
 	req.seq = sr->seq;
 	req.host = hc;
-	req.table = config_table(w->conf, hc->table_id);
+	req.table = config_table(w->parent_conf, hc->table_id);
 	req.timeout_ms = sr->timeout_ms;
 	if (req.table == NULL) {
 		world_fail(w, "script run for a host without table");
@@ -196,13 +211,14 @@ world_script_done(struct world *w, const struct sim_event *ev)
 	host_result(w, &r);
 	memset(&m, 0, sizeof(m));
 	m.type = MSG_SCRIPT_DONE;
+	m.gen = w->parent_conf->gen;
 	m.u.script_done.host_id = r.host_id;
 	m.u.script_done.seq = r.seq;
 	m.u.script_done.rtt_ms = r.rtt_ms;
 	m.u.script_done.timed_out = r.error == HCE_SCRIPT_TIMEOUT;
 	m.u.script_done.status = r.error == HCE_SCRIPT_TIMEOUT ? -1 :
 	    r.detail;
-	io_send(w, PEER_HCE, PEER_PARENT, &m);
+	world_parent_send(w, PEER_HCE, &m);
 }
 
 static void
@@ -217,7 +233,11 @@ parent_dispatch(struct world *w, enum hs_peer from, const struct msg *m)
 		}
 		break;
 	case MSG_SCRIPT_RUN:
-		parent_script_run(w, &m->u.script_run);
+		parent_script_run(w, m);
+		break;
+	case MSG_CFG_READY:
+	case MSG_CFG_FAIL:
+		world_parent_reload_msg(w, from, m);
 		break;
 	default:
 		buf_printf(&w->line, "parent: unexpected %s message",
@@ -225,6 +245,40 @@ parent_dispatch(struct world *w, enum hs_peer from, const struct msg *m)
 		world_print_line(w, 0);
 		world_fail(w, "unexpected message to the parent");
 		break;
+	}
+}
+
+/* Messages on a held channel wait aside (world_hold). */
+static bool
+world_held(struct world *w, enum hs_peer to, enum hs_peer from,
+    const struct msg *m)
+{
+	if (to >= PEER_MAX || from >= PEER_MAX ||
+	    !(w->hold[from] & (1u << to)))
+		return false;
+	if (fifo_push(&w->held, to, from, m) == -1)
+		world_fail(w, "held messages do not fit");
+	return true;
+}
+
+static int
+world_deliver(struct world *w, enum hs_peer to, enum hs_peer from,
+    const struct msg *m)
+{
+	switch (to) {
+	case PEER_PFE:
+		if (reload_msg(m))
+			return reload_child_dispatch(&w->reload_pfe, from, m);
+		return pfe_dispatch(w->pfe, from, m, w->clock.now_ms);
+	case PEER_HCE:
+		if (reload_msg(m))
+			return reload_child_dispatch(&w->reload_hce, from, m);
+		return hce_dispatch(w->hce, from, m, w->clock.now_ms);
+	case PEER_PARENT:
+		parent_dispatch(w, from, m);
+		return 0;
+	default:
+		return 0;	/* no relay processes are simulated */
 	}
 }
 
@@ -245,25 +299,10 @@ world_drain(struct world *w)
 			world_fail(w, "engines keep messaging each other");
 			return;
 		}
+		if (world_held(w, to, from, &w->msg))
+			continue;
 		w->nmsgs++;
-		switch (to) {
-		case PEER_PFE:
-			rv = pfe_dispatch(w->pfe, from, &w->msg,
-			    w->clock.now_ms);
-			break;
-		case PEER_HCE:
-			rv = hce_dispatch(w->hce, from, &w->msg,
-			    w->clock.now_ms);
-			break;
-		case PEER_PARENT:
-			parent_dispatch(w, from, &w->msg);
-			rv = 0;
-			break;
-		default:
-			rv = 0;	/* no relay processes are simulated */
-			break;
-		}
-		if (rv == -1) {
+		if (world_deliver(w, to, from, &w->msg) == -1) {
 			buf_printf(&w->line, "%s rejected %s message",
 			    to == PEER_PFE ? "pfe" : "hce",
 			    msg_type_name(w->msg.type));
@@ -391,7 +430,7 @@ world_engines(struct world *w, struct buf *err)
 	hio.arg = w;
 	hio.check_start = hce_check_start;
 	hio.check_cancel = hce_check_cancel;
-	hio.send = hce_send;
+	hio.send = world_hce_send;
 	hio.log = io_log;
 	memset(&pio, 0, sizeof(pio));
 	pio.arg = w;
@@ -399,7 +438,8 @@ world_engines(struct world *w, struct buf *err)
 	pio.rules_add = pfe_rules_add;
 	pio.rules_remove = pfe_rules_remove;
 	pio.event = w->opts.quiet ? NULL : pfe_event;
-	pio.send = pfe_send;
+	pio.reply = world_reply;
+	pio.send = world_pfe_send;
 	pio.log = io_log;
 	memset(&dio, 0, sizeof(dio));
 	dio.arg = w;
@@ -428,11 +468,13 @@ world_new(struct config *conf, const struct world_opts *opts,
 		return NULL;
 	}
 	w->opts = *opts;
-	w->conf = conf;
+	conf->gen = 1;
+	w->conf = w->hce_conf = w->parent_conf = conf;
 	clock_init(&w->clock);
 	prng_seed(&w->prng, opts->seed);
 	recorder_init(&w->rec);
 	fifo_init(&w->fifo, WORLD_FIFO_MAX);
+	fifo_init(&w->held, WORLD_FIFO_MAX);
 	buf_init(&w->line, WORLD_LINE_MAX);
 	if (world_hosts_alloc(w, conf->nhosts) == -1 ||
 	    world_map_hosts(w) == -1) {
@@ -444,6 +486,7 @@ world_new(struct config *conf, const struct world_opts *opts,
 		world_free(w);
 		return NULL;
 	}
+	world_reload_init(w);
 	world_set_verbose(w, false);
 	return w;
 }
@@ -467,10 +510,11 @@ world_free(struct world *w)
 	free(w->vhosts);
 	free(w->vhost_names);
 	free(w->hosts);
-	config_free(w->conf);
+	world_reload_free(w);
 	clock_free(&w->clock);
 	recorder_free(&w->rec);
 	fifo_free(&w->fifo);
+	fifo_free(&w->held);
 	buf_free(&w->line);
 	free(w);
 }
@@ -489,10 +533,11 @@ world_now(const struct world *w)
 	return w->clock.now_ms;
 }
 
+/* As the daemon: the parent starts the HCE, which starts the PFE. */
 int
 world_start(struct world *w)
 {
-	pfe_start(w->pfe, w->clock.now_ms);
+	reload_parent_start(&w->reload_parent);
 	world_drain(w);
 	return w->error ? -1 : 0;
 }

@@ -22,6 +22,7 @@
 #include "core/buf.h"
 #include "core/config.h"
 #include "core/msg.h"
+#include "core/reload.h"
 
 #define WORLD_FIFO_MAX		(16u * 1024 * 1024)	/* queued message bytes */
 #define WORLD_DISPATCH_MAX	10000000	/* messages per drain: a loop */
@@ -57,12 +58,29 @@ struct world_host {
 	bool		 last_up;	/* latest completed check passed */
 };
 
+/* For world_inject_reload_failure: which engine fails to prepare. */
+#define WORLD_RELOAD_FAIL_HCE	0x01
+#define WORLD_RELOAD_FAIL_PFE	0x02
+
 struct world {
 	struct world_opts	 opts;
 	struct sim_clock	 clock;
 	struct prng		 prng;
 	struct recorder		 rec;
-	struct config		*conf;		/* owned */
+	/*
+	 * Each engine runs its own configuration, as each process of the
+	 * daemon does: the one it parsed from the reload handshake's text.
+	 * They are the same generation except during a reload.  conf is
+	 * the PFE's (what hoststatectl shows); all three are owned.
+	 */
+	struct config		*conf;
+	struct config		*hce_conf;	/* host ids of hosts[] */
+	struct config		*parent_conf;
+	struct reload_parent	 reload_parent;
+	struct reload_child	 reload_hce;
+	struct reload_child	 reload_pfe;
+	/* WORLD_RELOAD_FAIL_*: the next preparation fails */
+	unsigned int		 reload_fail;
 	struct hce		*hce;
 	struct pfe		*pfe;
 	struct demote		*demote;	/* the parent's counters */
@@ -72,6 +90,9 @@ struct world {
 	struct world_host	*hosts;		/* by host id */
 	size_t			 nhosts;
 	struct msg_fifo		 fifo;
+	/* Held channels (world_hold): hold[from] has bit to set. */
+	struct msg_fifo		 held;
+	uint32_t		 hold[PEER_MAX];
 	uint32_t		 epoch;		/* bumped by reload: stale checks */
 	struct msg		 msg;		/* decode target (large) */
 	struct buf		 line;
@@ -84,12 +105,20 @@ struct world {
 	uint64_t		 nmsgs;
 	uint64_t		 nevents;
 	uint64_t		 reload_ms;	/* last reload: checks restarted */
+	/* Control clients: the answer of ctl_client goes to ctl_out. */
+	uint32_t		 next_client;
+	uint32_t		 ctl_client;
+	struct buf		*ctl_out;
+	int			 ctl_result;	/* 0, -1, 1: waiting */
 	/* Called after every processed event (explore's invariants). */
 	void			(*after_event)(void *, struct world *);
 	void			*after_arg;
-	/* Reload for "hoststatectl reload|load FILE": the runner parses. */
+	/*
+	 * Reload for "hoststatectl reload [FILE]": the runner parses, then
+	 * calls world_reload or world_reload_refuse; returns as world_ctl.
+	 */
 	int			(*reload)(void *, struct world *,
-				    const char *path, struct buf *err);
+				    const char *path, struct buf *out);
 	void			*reload_arg;
 };
 
@@ -116,12 +145,29 @@ void		 world_vhost_changed(struct world *, struct vhost *,
 
 /*
  * A hoststatectl command, as its words.  Appends exactly what
- * hoststatectl prints to out.  Returns 0 on success, -1 on failure.
+ * hoststatectl prints to out.  Returns 0 on success, -1 on failure, 1
+ * if the answer has not come yet (a channel is held): it is printed on
+ * the timeline when it comes.
  */
 int		 world_ctl(struct world *, int argc, char *const argv[],
 		    struct buf *out);
-/* Switch to a new configuration (taken over; freed on failure too). */
-int		 world_reload(struct world *, struct config *);
+/*
+ * Reload to conf (taken over; freed on failure too) through the reload
+ * handshake, as control client: the answer as world_ctl's, failure lines
+ * in out.  world_reload_refuse: the parent could not parse it (errors).
+ */
+int		 world_reload(struct world *, struct config *,
+		    struct buf *out);
+int		 world_reload_refuse(struct world *, const char *errors,
+		    struct buf *out);
+/* The next reload fails in the engine's preparation (WORLD_RELOAD_FAIL_*). */
+void		 world_inject_reload_failure(struct world *, unsigned int);
+/*
+ * Hold the channel from -> to: its messages wait until it is released,
+ * then come after everything sent meanwhile (forces an interleaving).
+ */
+void		 world_hold(struct world *, enum hs_peer from,
+		    enum hs_peer to, bool hold);
 /* Shut down: rules removed, demotions released. */
 void		 world_shutdown(struct world *);
 

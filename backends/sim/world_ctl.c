@@ -35,7 +35,7 @@ world_show(struct world *w, enum ctl_action action, struct buf *out)
 	struct ctl_row	*rows = NULL;
 	int		 n;
 
-	if ((n = pfe_rows(w->pfe, action, &rows)) == -1) {
+	if ((n = pfe_rows(w->pfe, action, w->clock.now_ms, &rows)) == -1) {
 		buf_puts(out, "out of memory\n");
 		return -1;
 	}
@@ -44,42 +44,93 @@ world_show(struct world *w, enum ctl_action action, struct buf *out)
 	return 0;
 }
 
+uint32_t
+world_client_begin(struct world *w, struct buf *out)
+{
+	if (++w->next_client == 0)
+		w->next_client = 1;
+	w->ctl_client = w->next_client;
+	w->ctl_out = out;
+	w->ctl_result = 1;
+	return w->ctl_client;
+}
+
+int
+world_client_end(struct world *w)
+{
+	int	rv = w->ctl_result;
+
+	w->ctl_client = 0;
+	w->ctl_out = NULL;
+	return rv;
+}
+
+/*
+ * The engines' answer to a control client: into the output of the
+ * command being run, or, if it comes late (a held channel), on the
+ * timeline when it comes.
+ */
+void
+world_reply(void *arg, uint32_t client, bool ok, const char *text)
+{
+	struct world	*w = arg;
+	struct buf	 late;
+
+	if (client != 0 && client == w->ctl_client && w->ctl_out != NULL) {
+		if (ok)
+			buf_puts(w->ctl_out, "command succeeded\n");
+		else
+			ctl_failure(w->ctl_out, text);
+		w->ctl_result = ok ? 0 : -1;
+		return;
+	}
+	if (client == 0)
+		return;
+	buf_init(&late, WORLD_LINE_MAX);
+	buf_printf(&late, "answer to control client %u:\n", client);
+	if (ok)
+		buf_puts(&late, "command succeeded\n");
+	else
+		ctl_failure(&late, text);
+	world_print_text(w, buf_str(&late));
+	buf_free(&late);
+}
+
 static int
 world_command(struct world *w, const struct ctl_request *req,
     struct buf *out)
 {
 	struct buf	err;
+	uint32_t	client = world_client_begin(w, out);
 	int		rv;
 
 	buf_init(&err, 1024);
-	rv = pfe_command(w->pfe, req, &err, w->clock.now_ms);
+	rv = pfe_command(w->pfe, req, client, &err, w->clock.now_ms);
 	world_drain(w);
-	if (rv == 0)
-		buf_puts(out, "command succeeded\n");
-	else
+	if (rv == -1) {
 		ctl_failure(out, buf_str(&err));
+		w->ctl_result = -1;
+	}
 	buf_free(&err);
-	return rv;
+	return world_client_end(w);
 }
 
 static int
 world_ctl_reload(struct world *w, const char *path, struct buf *out)
 {
-	struct buf	err;
-	int		rv;
-
 	if (w->reload == NULL) {
 		ctl_failure(out, "reload not supported");
 		return -1;
 	}
-	buf_init(&err, 65536);
-	rv = w->reload(w->reload_arg, w, path, &err);
-	if (rv == 0)
-		buf_puts(out, "command succeeded\n");
-	else
-		ctl_failure(out, buf_str(&err));
-	buf_free(&err);
-	return rv;
+	return w->reload(w->reload_arg, w, path, out);
+}
+
+/* Commands the PFE does not carry out itself: monitors see them too. */
+static void
+world_command_event(struct world *w, const struct ctl_request *req)
+{
+	pfe_command_event(w->pfe, req, NULL, w->clock.now_ms);
+	world_drain(w);
 }
 
 int
@@ -107,9 +158,11 @@ world_ctl(struct world *w, int argc, char *const argv[], struct buf *out)
 	case CTL_LOG_BRIEF:
 	case CTL_LOG_VERBOSE:
 		world_set_verbose(w, req.action == CTL_LOG_VERBOSE);
+		world_command_event(w, &req);
 		buf_puts(out, "command succeeded\n");
 		return 0;
 	case CTL_STOP:
+		world_command_event(w, &req);
 		world_shutdown(w);
 		buf_puts(out, "command succeeded\n");
 		return 0;
@@ -118,49 +171,6 @@ world_ctl(struct world *w, int argc, char *const argv[], struct buf *out)
 		break;
 	}
 	return rv;
-}
-
-int
-world_reload(struct world *w, struct config *conf)
-{
-	struct world_host	*old = w->hosts;
-	size_t			 nold = w->nhosts, i;
-	struct config		*oldconf = w->conf;
-	uint32_t		*map;
-
-	if ((map = config_host_map(oldconf, conf)) == NULL) {
-		config_free(conf);
-		return -1;
-	}
-	w->hosts = NULL;
-	if (world_hosts_alloc(w, conf->nhosts) == -1) {
-		w->hosts = old;
-		w->nhosts = nold;
-		free(map);
-		config_free(conf);
-		return -1;
-	}
-	/* Hosts that stay keep what the world knows of them. */
-	for (i = 0; i < conf->nhosts; i++) {
-		if (map[i] == HS_ID_NONE || map[i] >= nold)
-			continue;
-		w->hosts[i] = old[map[i]];
-		w->hosts[i].inflight_seq = 0;
-	}
-	free(map);
-	free(old);
-	w->conf = conf;
-	w->epoch++;	/* answers to checks started before are stale */
-	w->reload_ms = w->clock.now_ms;
-	if (world_map_hosts(w) == -1) {
-		world_fail(w, "out of memory");
-		return -1;
-	}
-	hce_reload(w->hce, conf, w->clock.now_ms);
-	pfe_reload(w->pfe, conf, w->clock.now_ms);
-	world_drain(w);
-	config_free(oldconf);
-	return w->error ? -1 : 0;
 }
 
 void

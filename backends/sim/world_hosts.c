@@ -120,10 +120,10 @@ world_map_hosts(struct world *w)
 	}
 	for (i = 0; i < w->nhosts; i++)
 		ids[i] = (uint32_t)i;
-	sort_hosts(ids, tmp, w->nhosts, w->conf);
+	sort_hosts(ids, tmp, w->nhosts, w->hce_conf);
 	free(tmp);
 	for (i = 0; i < w->nhosts; i++) {
-		name = w->conf->hosts[ids[i]].name;
+		name = w->hce_conf->hosts[ids[i]].name;
 		if (vhost_index(w, name, &idx) == -1 &&
 		    vhost_insert(w, idx, name) == -1) {
 			free(ids);
@@ -182,11 +182,11 @@ world_vhost_changed(struct world *w, struct vhost *vh,
 		h = &w->hosts[i];
 		if (&w->vhosts[h->vhost] != vh)
 			continue;
-		hc = &w->conf->hosts[i];
+		hc = &w->hce_conf->hosts[i];
 		memset(&req, 0, sizeof(req));
 		req.host_id = (uint32_t)i;
 		req.host = hc;
-		req.table = config_table(w->conf, hc->table_id);
+		req.table = config_table(w->hce_conf, hc->table_id);
 		if (req.table == NULL)
 			continue;
 		req.timeout_ms = req.table->timeout_ms;

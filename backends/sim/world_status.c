@@ -129,7 +129,8 @@ world_relay_status(const struct world *w, const char *name, struct buf *out)
 	char		 st[64];
 	int		 n, i, rv = -1;
 
-	if ((n = pfe_rows(w->pfe, CTL_SHOW_RELAYS, &rows)) == -1)
+	if ((n = pfe_rows(w->pfe, CTL_SHOW_RELAYS, w->clock.now_ms,
+	    &rows)) == -1)
 		return -1;
 	for (i = 0; i < n; i++) {
 		if (rows[i].type != OBJ_RELAY ||

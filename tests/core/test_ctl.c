@@ -216,7 +216,7 @@ test_status_and_availability(void **state)
 static void
 test_render_json(void **state)
 {
-	struct ctl_row	rows[2];
+	struct ctl_row	rows[3];
 	struct buf	b;
 
 	memset(rows, 0, sizeof(rows));
@@ -230,9 +230,16 @@ test_render_json(void **state)
 	rows[1].check_cnt = 4;
 	rows[1].up_cnt = 1;
 	rows[1].error = HCE_HTTP_CODE_FAIL;
+	rows[1].error_age_ms = 1500;
 	(void)snprintf(rows[1].name, sizeof(rows[1].name), "10.0.0.1");
+	/* up again: no error, the last failure kept with its time */
+	rows[2] = rows[1];
+	rows[2].id = 4;
+	rows[2].status = ST_UP;
+	rows[2].error = HCE_TCP_CONNECT_REFUSED;
+	rows[2].error_age_ms = 0;
 	buf_init(&b, 4096);
-	ctl_render_json(CTL_SHOW_SUMMARY, rows, 2, &b);
+	ctl_render_json(CTL_SHOW_SUMMARY, rows, 3, 1764268537088ULL, &b);
 	assert_string_equal(buf_str(&b),
 	    "[{\"type\":\"table\",\"id\":0,\"name\":\"web\\\"x\","
 	    "\"availability\":null,\"status\":\"active (1 hosts up)\","
@@ -240,7 +247,29 @@ test_render_json(void **state)
 	    " {\"type\":\"host\",\"id\":3,\"name\":\"10.0.0.1\","
 	    "\"availability\":25.00,\"status\":\"down\",\"table_id\":0,"
 	    "\"check_cnt\":4,\"up_cnt\":1,\"retry_cnt\":0,"
-	    "\"error\":\"http code mismatch\"}]\n");
+	    "\"error\":\"http code mismatch\","
+	    "\"last_error\":\"http code mismatch\","
+	    "\"last_error_time\":\"2025-11-27T18:35:35.588Z\"},\n"
+	    " {\"type\":\"host\",\"id\":4,\"name\":\"10.0.0.1\","
+	    "\"availability\":25.00,\"status\":\"up\",\"table_id\":0,"
+	    "\"check_cnt\":4,\"up_cnt\":1,\"retry_cnt\":0,"
+	    "\"error\":null,\"last_error\":\"tcp connect refused\","
+	    "\"last_error_time\":\"2025-11-27T18:35:37.088Z\"}]\n");
+	/* a leap day, and a host that never failed */
+	buf_reset(&b);
+	rows[2].error = HCE_NONE;
+	ctl_render_json(CTL_SHOW_HOSTS, &rows[2], 1, 951782400000ULL, &b);
+	assert_non_null(strstr(buf_str(&b), "\"error\":null,"
+	    "\"last_error\":null,\"last_error_time\":null}"));
+	rows[2].error = HCE_ABORTED;
+	buf_reset(&b);
+	ctl_render_json(CTL_SHOW_HOSTS, &rows[2], 1, 951782400000ULL, &b);
+	assert_non_null(strstr(buf_str(&b),
+	    "\"last_error_time\":\"2000-02-29T00:00:00.000Z\"}"));
+	buf_reset(&b);
+	ctl_render_result_json(false, "no such host: x\nsecond \"line\"", &b);
+	assert_string_equal(buf_str(&b), "{\"result\":\"command failed\","
+	    "\"error\":\"no such host: x\\u000asecond \\\"line\\\"\"}\n");
 	buf_free(&b);
 }
 
@@ -288,6 +317,73 @@ test_render_events(void **state)
 	buf_free(&b);
 }
 
+/* Every command that changes or tries to change state is an event. */
+static void
+test_render_command_events(void **state)
+{
+	struct ctl_event	ev;
+	struct buf		b;
+
+	buf_init(&b, 4096);
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = EV_POLL;
+	ctl_render_event(&ev, &b);
+	ev.kind = EV_LOG;
+	(void)snprintf(ev.name, sizeof(ev.name), "verbose");
+	ctl_render_event(&ev, &b);
+	ev.kind = EV_RELOAD;
+	ev.value = 1;
+	(void)snprintf(ev.name, sizeof(ev.name), "x.conf:3: syntax error");
+	ctl_render_event(&ev, &b);
+	ev.value = 0;
+	ctl_render_event(&ev, &b);
+	ev.kind = EV_COMMAND_FAILED;
+	ev.value = CTL_HOST_DISABLE;
+	(void)snprintf(ev.name, sizeof(ev.name), "no such host: nosuch");
+	ctl_render_event(&ev, &b);
+	ev.kind = EV_STOP;
+	ctl_render_event(&ev, &b);
+	assert_string_equal(buf_str(&b),
+	    "poll: checking every host now\n"
+	    "log: verbose\n"
+	    "reload failed: x.conf:3: syntax error\n"
+	    "reload: configuration reloaded\n"
+	    "host disable failed: no such host: nosuch\n"
+	    "stop: shutting down\n");
+	buf_reset(&b);
+	ev.kind = EV_COMMAND_FAILED;
+	ctl_render_event_json(&ev, &b);
+	assert_string_equal(buf_str(&b), "{\"event\":\"command_failed\","
+	    "\"time_ms\":0,\"id\":0,\"name\":\"no such host: nosuch\","
+	    "\"command\":\"host disable\"}\n");
+	buf_free(&b);
+}
+
+/* A check that passed has a result and no error. */
+static void
+test_render_host_event_json(void **state)
+{
+	struct ctl_event	ev;
+	struct buf		b;
+
+	buf_init(&b, 4096);
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = EV_HOST_STATUS;
+	ev.old_state = ev.new_state = HOST_UP;
+	ev.error = HCE_TCP_CONNECT_OK;
+	ev.check_cnt = ev.up_cnt = 1;
+	ctl_render_event_json(&ev, &b);
+	assert_non_null(strstr(buf_str(&b),
+	    "\"result\":\"tcp connect ok\",\"error\":null,"));
+	buf_reset(&b);
+	ev.new_state = HOST_DOWN;
+	ev.error = HCE_TCP_CONNECT_REFUSED;
+	ctl_render_event_json(&ev, &b);
+	assert_non_null(strstr(buf_str(&b), "\"result\":\"tcp connect "
+	    "refused\",\"error\":\"tcp connect refused\","));
+	buf_free(&b);
+}
+
 static void
 test_check_error_texts(void **state)
 {
@@ -323,6 +419,8 @@ main(void)
 		cmocka_unit_test(test_status_and_availability),
 		cmocka_unit_test(test_render_json),
 		cmocka_unit_test(test_render_events),
+		cmocka_unit_test(test_render_command_events),
+		cmocka_unit_test(test_render_host_event_json),
 		cmocka_unit_test(test_check_error_texts),
 	};
 

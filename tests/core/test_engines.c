@@ -273,7 +273,7 @@ random_command(struct world *w)
 	req.by_id = true;
 	req.id = (uint32_t)(rnd(w) % 6);
 	buf_init(&err, 256);
-	(void)pfe_command(w->pfe, &req, &err, w->now);
+	(void)pfe_command(w->pfe, &req, 1, &err, w->now);
 	buf_free(&err);
 }
 
@@ -323,7 +323,7 @@ test_engines_agree(void **state)
 	struct hce_io		 hio = { &w, check_start, check_cancel,
 				    hce_send, NULL };
 	struct pfe_io		 pio = { &w, table_replace, rules_add,
-				    rules_remove, NULL, pfe_send, NULL };
+				    rules_remove, NULL, NULL, pfe_send, NULL };
 	struct demote_io	 dio = { NULL, NULL, NULL };
 	struct config		*spare = world_conf(true);
 	int			 i;

@@ -521,6 +521,82 @@ test_reload_with_queue(void **state)
 	fixture_free(f);
 }
 
+/*
+ * A command meant for another configuration is refused, never applied
+ * to the host that has its id now; the end of a command says which
+ * configuration it met.
+ */
+static void
+test_other_generation_refused(void **state)
+{
+	struct config	*c = conf_hosts(1, 2, 0, 10);
+	struct fixture	*f;
+	struct msg	 m;
+	const struct msg *done;
+
+	c->gen = 3;
+	f = fixture_new(c, 0);
+	tio_run_hce(&f->io, f->hce, 1);
+	m = id_msg(MSG_HOST_DISABLE, 0);
+	m.gen = 2;
+	assert_int_equal(hce_dispatch(f->hce, PEER_PFE, &m, 5), 0);
+	assert_int_equal(f->io.ncancels, 0);
+	assert_true(hce_host_inflight(f->hce, 0));
+	assert_non_null(strstr(buf_str(&f->io.log), "0 hce: host_disable for "
+	    "id 0 of configuration 2 refused: configuration 3 is running"));
+	m = id_msg(MSG_TABLE_DISABLE, 0);
+	m.gen = 4;
+	assert_int_equal(hce_dispatch(f->hce, PEER_PFE, &m, 5), 0);
+	assert_int_equal(hce_inflight(f->hce), 2);
+	/* a script's answer across a reload is stale too */
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_SCRIPT_DONE;
+	m.gen = 2;
+	assert_int_equal(hce_dispatch(f->hce, PEER_PARENT, &m, 5), 0);
+	/* the end of a command from generation 2, met by 3 */
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_CMD_END;
+	m.gen = 2;
+	m.peerid = 9;
+	assert_int_equal(hce_dispatch(f->hce, PEER_PFE, &m, 5), 0);
+	done = tio_last_sent(&f->io, PEER_PFE, MSG_CMD_DONE);
+	assert_non_null(done);
+	assert_int_equal(done->peerid, 9);
+	assert_int_equal(done->gen, 3);
+	assert_int_equal(done->u.id.id, 2);
+	/* the same generation: applied, and said so */
+	m = id_msg(MSG_HOST_DISABLE, 0);
+	m.gen = 3;
+	assert_int_equal(hce_dispatch(f->hce, PEER_PFE, &m, 5), 0);
+	assert_false(hce_host_inflight(f->hce, 0));
+	m.type = MSG_CMD_END;
+	assert_int_equal(hce_dispatch(f->hce, PEER_PFE, &m, 5), 0);
+	done = tio_last_sent(&f->io, PEER_PFE, MSG_CMD_DONE);
+	assert_int_equal(done->u.id.id, done->gen);
+	/* from anyone but the pfe: a protocol error */
+	assert_int_equal(hce_dispatch(f->hce, PEER_PARENT, &m, 5), -1);
+	fixture_free(f);
+}
+
+/* Held, the HCE starts nothing: due hosts wait, bounded by the hosts. */
+static void
+test_hold_starts_nothing(void **state)
+{
+	struct fixture	*f = fixture_new(conf_hosts(1, 3, 0, 1), 0);
+
+	hce_hold(f->hce, true);
+	tio_run_hce(&f->io, f->hce, 5000);
+	assert_int_equal(f->io.nstarts, 0);
+	assert_int_equal(hce_queued(f->hce), 3);
+	assert_true(hce_next_deadline(f->hce) > 5000);
+	hce_hold(f->hce, false);
+	assert_int_equal(hce_next_deadline(f->hce), 0);
+	hce_run(f->hce, 5000);
+	assert_int_equal(f->io.nstarts, 3);
+	assert_int_equal(hce_queued(f->hce), 0);
+	fixture_free(f);
+}
+
 int
 main(void)
 {
@@ -545,6 +621,8 @@ main(void)
 		cmocka_unit_test(test_log_level_brief),
 		cmocka_unit_test(test_empty_config_never_due),
 		cmocka_unit_test(test_reload_with_queue),
+		cmocka_unit_test(test_other_generation_refused),
+		cmocka_unit_test(test_hold_starts_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

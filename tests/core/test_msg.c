@@ -18,6 +18,7 @@ sample(enum msg_type type, struct msg *m)
 	memset(m, 0, sizeof(*m));
 	m->type = type;
 	m->peerid = 0xa1b2c3d4;
+	m->gen = 0x01020304;
 	switch (type) {
 	case MSG_HOST_STATUS:
 		m->u.host_status = (struct msg_host_status){ 70000, HOST_DOWN,
@@ -28,6 +29,7 @@ sample(enum msg_type type, struct msg *m)
 	case MSG_TABLE_ENABLE:
 	case MSG_TABLE_DISABLE:
 	case MSG_CTL_VERBOSE:
+	case MSG_CMD_DONE:
 		m->u.id.id = 0xfffffffe;
 		break;
 	case MSG_DEMOTE:
@@ -63,6 +65,7 @@ sample(enum msg_type type, struct msg *m)
 		m->u.ctl_row.up_cnt = 8;
 		m->u.ctl_row.retry_cnt = 2;
 		m->u.ctl_row.error = HCE_ICMP_READ_TIMEOUT;
+		m->u.ctl_row.error_age_ms = 0x0102030405ULL;
 		m->u.ctl_row.rtt_ms = 7;
 		m->u.ctl_row.detail = -1;
 		(void)snprintf(m->u.ctl_row.check, 32, "icmp");
@@ -84,6 +87,7 @@ sample(enum msg_type type, struct msg *m)
 	case MSG_RELOAD:
 	case MSG_RELOAD_RESULT:
 	case MSG_CFG_TEXT:
+	case MSG_CFG_FAIL:
 		m->u.text.ok = type == MSG_RELOAD_RESULT;
 		m->u.text.len = (uint32_t)snprintf(m->u.text.text,
 		    sizeof(m->u.text.text), "table web {\n\thost 10.0.0.1\n}\n");
@@ -102,6 +106,7 @@ assert_same(const struct msg *a, const struct msg *b)
 
 	assert_int_equal(a->type, b->type);
 	assert_int_equal(a->peerid, b->peerid);
+	assert_int_equal(a->gen, b->gen);
 	la = msg_encode(a, wa, sizeof(wa));
 	lb = msg_encode(b, wb, sizeof(wb));
 	assert_int_equal(la, lb);
@@ -136,6 +141,11 @@ test_round_trip_every_type(void **state)
 	assert_string_equal(d.u.ctl_event.name, "10.1.1.1");
 	assert_int_equal(d.u.ctl_event.time_ms, 86400000ULL * 365);
 	assert_int_equal(d.u.ctl_event.value, -7);
+	sample(MSG_CTL_ROW, &m);
+	len = msg_encode(&m, wire, sizeof(wire));
+	assert_int_equal(msg_decode(wire, (size_t)len, &d), 0);
+	assert_int_equal(d.u.ctl_row.error_age_ms, 0x0102030405ULL);
+	assert_int_equal(d.gen, 0x01020304);
 	sample(MSG_CFG_TEXT, &m);
 	len = msg_encode(&m, wire, sizeof(wire));
 	assert_int_equal(msg_decode(wire, (size_t)len, &d), 0);
@@ -155,8 +165,10 @@ test_header_is_big_endian(void **state)
 	assert_int_equal(wire[1], MSG_HOST_ENABLE);
 	assert_int_equal(wire[7], MSG_HDR_LEN + 4);
 	assert_int_equal(wire[8], 0xa1);
-	assert_int_equal(wire[12], 0xff);
-	assert_int_equal(wire[15], 0xfe);
+	assert_int_equal(wire[12], 0x01);	/* the generation */
+	assert_int_equal(wire[15], 0x04);
+	assert_int_equal(wire[16], 0xff);
+	assert_int_equal(wire[19], 0xfe);
 }
 
 static void
@@ -254,7 +266,7 @@ test_bad_enums_rejected(void **state)
 	m.u.ctl_row.status = ST_EMPTY + 1;
 	assert_int_equal(msg_encode(&m, wire, sizeof(wire)), -1);
 	sample(MSG_CTL_EVENT, &m);
-	m.u.ctl_event.kind = EV_RELOAD + 1;
+	m.u.ctl_event.kind = EV_KIND_MAX;
 	assert_int_equal(msg_encode(&m, wire, sizeof(wire)), -1);
 	m.type = MSG_TYPE_MAX;
 	assert_int_equal(msg_encode(&m, wire, sizeof(wire)), -1);

@@ -60,7 +60,7 @@ ctl(struct fixture *f, const char *line)
 		argv[argc++] = w;
 	buf_reset(&f->err);
 	assert_int_equal(ctl_parse(argc, argv, &req, &f->err), 0);
-	return pfe_command(f->pfe, &req, &f->err, 0);
+	return pfe_command(f->pfe, &req, 1, &f->err, 0);
 }
 
 static void
@@ -338,6 +338,12 @@ test_host_name_in_several_tables(void **state)
 	fixture_free(f);
 }
 
+/*
+ * As relayd: service disable removes the rules and disables the main
+ * table (the HCE stops checking it); enable enables the main and the
+ * backup table, whose hosts start unknown, and the rules come back with
+ * the first host up.
+ */
 static void
 test_service_commands_and_poll(void **state)
 {
@@ -347,12 +353,23 @@ test_service_commands_and_poll(void **state)
 	buf_reset(&f->io.ops);
 	assert_int_equal(ctl(f, "service disable www"), 0);
 	assert_string_equal(buf_str(&f->io.ops), "remove www\n");
+	assert_true(pfe_table_disabled(f->pfe, 0));
+	assert_int_equal(tio_last_sent(&f->io, PEER_HCE,
+	    MSG_TABLE_DISABLE)->u.id.id, 0);
+	assert_non_null(strstr(buf_str(&f->io.events),
+	    "service www (id 0): disabled\n"
+	    "table webhosts (id 0): disabled\n"));
 	assert_int_equal(ctl(f, "service disable 0"), -1);
 	assert_string_equal(buf_str(&f->err), "service www is already disabled");
 	assert_show(f, CTL_SHOW_SUMMARY,
 	    "Type      Id    Name                            Avlblty Status\n"
 	    "service    0    www                                     disabled\n");
 	assert_int_equal(ctl(f, "service enable www"), 0);
+	assert_false(pfe_table_disabled(f->pfe, 0));
+	assert_int_equal(tio_last_sent(&f->io, PEER_HCE,
+	    MSG_TABLE_ENABLE)->u.id.id, 0);
+	assert_int_equal(pfe_host_state(f->pfe, 0), HOST_UNKNOWN);
+	tio_status(f->pfe, 0, HOST_UP, 1, 1, HCE_HTTP_CODE_OK);
 	assert_string_equal(buf_str(&f->io.ops),
 	    "remove www\nreplace www webhosts 10.1.100.1\nadd www\n");
 	assert_int_equal(ctl(f, "service enable nosuch"), -1);
@@ -470,7 +487,7 @@ test_row_order(void **state)
 	{
 		struct fixture *f = fixture_new(c);
 
-		n = pfe_rows(f->pfe, CTL_SHOW_SUMMARY, &rows);
+		n = pfe_rows(f->pfe, CTL_SHOW_SUMMARY, 0, &rows);
 		assert_int_equal(n, 9);
 		for (i = 0; i < n; i++) {
 			assert_int_equal(rows[i].type, types[i]);
@@ -480,11 +497,11 @@ test_row_order(void **state)
 		assert_int_equal(rows[6].status, ST_UP);
 		assert_int_equal(rows[5].status, ST_TABLE_ACTIVE);
 		free(rows);
-		n = pfe_rows(f->pfe, CTL_SHOW_TABLES, &rows);
+		n = pfe_rows(f->pfe, CTL_SHOW_TABLES, 0, &rows);
 		assert_int_equal(n, 3);
 		assert_int_equal(rows[2].id, 3);
 		free(rows);
-		n = pfe_rows(f->pfe, CTL_SHOW_RELAYS, &rows);
+		n = pfe_rows(f->pfe, CTL_SHOW_RELAYS, 0, &rows);
 		assert_int_equal(n, 1);
 		assert_int_equal(rows[0].type, OBJ_RELAY);
 		free(rows);
@@ -583,6 +600,114 @@ test_relay_rows(void **state)
 	fixture_free(f);
 }
 
+/*
+ * A command is answered when the HCE has applied it: "command
+ * succeeded" if it met the same configuration, a failure line if a
+ * reload came between.
+ */
+static void
+test_command_answered_by_the_hce(void **state)
+{
+	struct fixture	*f = fixture_new(tc_seed_simple());
+	const struct msg *end;
+	struct msg	 m;
+
+	assert_int_equal(ctl(f, "host disable 10.1.100.1"), 0);
+	assert_string_equal(buf_str(&f->io.replies), "");
+	end = tio_last_sent(&f->io, PEER_HCE, MSG_CMD_END);
+	assert_non_null(end);
+	assert_int_equal(end->peerid, 1);
+	assert_int_equal(f->io.sent[f->io.nsent - 1].msg.type, MSG_CMD_END);
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_CMD_DONE;
+	m.peerid = 1;
+	assert_int_equal(pfe_dispatch(f->pfe, PEER_HCE, &m, 0), 0);
+	m.peerid = 2;
+	m.gen = 5;		/* the hce runs 5, the command was 0 */
+	assert_int_equal(pfe_dispatch(f->pfe, PEER_HCE, &m, 0), 0);
+	assert_string_equal(buf_str(&f->io.replies), "1 ok\n"
+	    "2 failed: the configuration was reloaded while the command was "
+	    "on its way (generation 0, now 5): not applied, try again\n");
+	assert_int_equal(pfe_dispatch(f->pfe, PEER_PARENT, &m, 0), -1);
+	fixture_free(f);
+}
+
+/* A host status of another configuration is refused, not applied. */
+static void
+test_status_of_other_generation_refused(void **state)
+{
+	struct fixture	*f = fixture_new(tc_seed_simple());
+	struct msg	 m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_HOST_STATUS;
+	m.gen = 7;
+	m.u.host_status.host_id = 0;
+	m.u.host_status.state = HOST_UP;
+	m.u.host_status.error = HCE_HTTP_CODE_OK;
+	assert_int_equal(pfe_dispatch(f->pfe, PEER_HCE, &m, 0), 0);
+	assert_int_equal(pfe_host_state(f->pfe, 0), HOST_UNKNOWN);
+	assert_non_null(strstr(buf_str(&f->io.log), "pfe: status of host 0 "
+	    "of configuration 7 refused: configuration 0 is running"));
+	fixture_free(f);
+}
+
+/* A reload's success is told once the PFE has switched to it. */
+static void
+test_reload_answer_waits_for_the_switch(void **state)
+{
+	struct fixture	*f = fixture_new(tc_seed_simple());
+	struct config	*c2 = tc_seed_simple();
+	struct msg	 m;
+
+	c2->gen = 2;
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_RELOAD_RESULT;
+	m.peerid = 4;
+	m.gen = 2;
+	m.u.text.ok = 1;
+	assert_int_equal(pfe_dispatch(f->pfe, PEER_PARENT, &m, 0), 0);
+	assert_string_equal(buf_str(&f->io.replies), "");
+	assert_int_equal(pfe_reload(f->pfe, c2, 0), 0);
+	assert_string_equal(buf_str(&f->io.replies), "4 ok\n");
+	config_free(f->cfg);
+	f->cfg = c2;
+	/* a failure is told at once, and monitors see it */
+	m.u.text.ok = 0;
+	m.gen = 3;
+	m.u.text.len = (uint32_t)snprintf(m.u.text.text,
+	    sizeof(m.u.text.text), "x.conf:3: syntax error\nx.conf:4: more");
+	assert_int_equal(pfe_dispatch(f->pfe, PEER_PARENT, &m, 0), 0);
+	assert_non_null(strstr(buf_str(&f->io.replies),
+	    "4 failed: x.conf:3: syntax error\nx.conf:4: more\n"));
+	assert_non_null(strstr(buf_str(&f->io.events),
+	    "reload failed: x.conf:3: syntax error\n"));
+	fixture_free(f);
+}
+
+/* Monitors see every command that changes or tries to change state. */
+static void
+test_commands_are_events(void **state)
+{
+	struct fixture		*f = fixture_new(tc_seed_simple());
+	struct ctl_request	 req;
+
+	buf_reset(&f->io.events);
+	assert_int_equal(ctl(f, "poll"), 0);
+	assert_int_equal(ctl(f, "host disable nosuch"), -1);
+	memset(&req, 0, sizeof(req));
+	req.action = CTL_LOG_VERBOSE;
+	pfe_command_event(f->pfe, &req, NULL, 0);
+	req.action = CTL_RELOAD;
+	pfe_command_event(f->pfe, &req, "permission denied", 0);
+	assert_string_equal(buf_str(&f->io.events),
+	    "poll: checking every host now\n"
+	    "host disable failed: no such host: nosuch\n"
+	    "log: verbose\n"
+	    "reload failed: permission denied\n");
+	fixture_free(f);
+}
+
 int
 main(void)
 {
@@ -604,6 +729,10 @@ main(void)
 		cmocka_unit_test(test_show_hosts_details),
 		cmocka_unit_test(test_service_down_and_backup_disabled),
 		cmocka_unit_test(test_relay_rows),
+		cmocka_unit_test(test_command_answered_by_the_hce),
+		cmocka_unit_test(test_status_of_other_generation_refused),
+		cmocka_unit_test(test_reload_answer_waits_for_the_switch),
+		cmocka_unit_test(test_commands_are_events),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

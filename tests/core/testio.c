@@ -18,6 +18,7 @@ tio_init(struct tio *t)
 	buf_init(&t->ops, 1 << 20);
 	buf_init(&t->events, 1 << 20);
 	buf_init(&t->log, 1 << 20);
+	buf_init(&t->replies, 1 << 20);
 }
 
 void
@@ -27,6 +28,7 @@ tio_free(struct tio *t)
 	buf_free(&t->ops);
 	buf_free(&t->events);
 	buf_free(&t->log);
+	buf_free(&t->replies);
 }
 
 static void
@@ -133,6 +135,18 @@ event(void *arg, const struct ctl_event *ev)
 	t->nevents++;
 }
 
+/* "CLIENT ok" or "CLIENT failed: TEXT", one line each. */
+static void
+reply(void *arg, uint32_t client, bool ok, const char *text)
+{
+	struct tio	*t = arg;
+
+	if (ok)
+		(void)buf_printf(&t->replies, "%u ok\n", client);
+	else
+		(void)buf_printf(&t->replies, "%u failed: %s\n", client, text);
+}
+
 void
 tio_pfe_io(struct tio *t, struct pfe_io *io)
 {
@@ -142,6 +156,7 @@ tio_pfe_io(struct tio *t, struct pfe_io *io)
 	io->rules_add = rules_add;
 	io->rules_remove = rules_remove;
 	io->event = event;
+	io->reply = reply;
 	io->send = send_msg;
 	io->log = log_line;
 }
@@ -229,7 +244,7 @@ tio_show(const struct pfe *p, enum ctl_action action)
 	int		 n;
 	char		*out;
 
-	n = pfe_rows(p, action, &rows);
+	n = pfe_rows(p, action, 0, &rows);
 	assert_true(n >= 0);
 	buf_init(&b, 1 << 20);
 	buf_init(&x, 1 << 20);

@@ -38,6 +38,7 @@ struct tio {
 	struct buf	 events;	/* rendered monitor lines */
 	size_t		 nevents;
 	struct buf	 log;		/* "LEVEL line" */
+	struct buf	 replies;	/* answers to control clients */
 };
 
 void	tio_init(struct tio *);

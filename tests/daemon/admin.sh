@@ -70,11 +70,24 @@ expect_status webhosts:8080 "active (2 hosts up)" 4
 expect_status www active 1
 ok "table disable/enable, backup table in use"
 
+# As relayd: a disabled service's main table is disabled too (its hosts
+# are no longer checked); enabling the service enables its tables.
+table_status() {
+	ctl show tables | awk -F'\t' -v n="$1" '
+	    { name = $3; sub(/ +$/, "", name) } name == n { print $5; exit }'
+}
+is_table_status() {
+	[ "$(table_status "$1")" = "$2" ]
+}
 expect_ok service disable www
 expect_status www disabled 1
+is_table_status webhosts:8080 disabled ||
+    fail "service disable left its table $(table_status webhosts:8080)"
 expect_ok service enable www
 expect_status www active 4
-ok "service disable/enable"
+wait_until 4 is_table_status webhosts:8080 "active (2 hosts up)" ||
+    fail "service enable left its table $(table_status webhosts:8080)"
+ok "service disable/enable, with its main table"
 
 expect_ok poll
 expect_ok log verbose

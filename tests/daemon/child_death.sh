@@ -2,15 +2,7 @@
 # naming it; nothing restarts silently and the socket is removed.
 . "$(dirname "$0")/lib.sh"
 
-cat >"$T/h.conf" <<CONF
-interval 1
-timeout 200
-table web {
-	real port 8080
-	check tcp
-	host 127.55.0.1
-}
-CONF
+web_conf 127.55.0.1 >"$T/h.conf"
 for child in hce pfe; do
 	start_daemon "$T/h.conf"
 	pid=$(child_pid $child) || fail "no $child process"

@@ -3,15 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 
 start_server $NET.1 8080
-cat >"$T/h.conf" <<CONF
-interval 1
-timeout 200
-table web {
-	real port 8080
-	check tcp
-	host $NET.1
-}
-CONF
+web_conf $NET.1 >"$T/h.conf"
 start_daemon "$T/h.conf"
 expect_status $NET.1 up 5
 ctl monitor >"$T/monitor" 2>&1 &
@@ -37,18 +29,26 @@ done
 echo "random_clients=$n $(sort "$T/random" | cut -c1-20 | uniq -c | tr '\n' ' ')"
 kill -0 "$DPID" || fail "daemon died"
 is_status $NET.1 up || fail "state disturbed: $(status $NET.1)"
+# every check is an event: the monitor goes on getting them
 lines=$(wc -l <"$T/monitor")
-sleep 1.5
-[ "$(wc -l <"$T/monitor")" -gt "$lines" ] || fail "monitor client stalled"
+wait_until 5 grew "$T/monitor" "$lines" || fail "monitor client stalled"
 kill -0 "$MON" || fail "monitor client dropped"
 ok "daemon and other clients undisturbed"
 
-# More idle clients than the daemon takes: the extra ones are closed,
-# and once they are gone hoststatectl works again.
+# More idle clients than the daemon takes: each one refused is told
+# why, with the bound in its line; nobody is closed without a word, and
+# once they are gone hoststatectl works again.
 out=$("$RAWCLIENT" "$SOCK" hold 200 1000)
 echo "$out"
-closed=${out##* }
-[ "$closed" -ge 60 ] || fail "too many clients accepted: $out"
+max=$(echo "$out" | sed -n 's/.*too many control clients (\([0-9]*\)).*/\1/p')
+refused=$(echo "$out" | awk '{ print $4 }')
+closed=$(echo "$out" | awk '{ sub(":", "", $6); print $6 }')
+[ -n "$max" ] || fail "refusals do not name the bound: $out"
+[ "$closed" = 0 ] || fail "clients closed without a line: $out"
+# the monitor holds a slot too
+[ $((200 - refused + 1)) -le "$max" ] ||
+    fail "more clients than the bound $max: $out"
+[ "$refused" -ge $((200 - max)) ] || fail "too few refused: $out"
 wait_until 3 ctl show summary || fail "no answer after the idle clients left"
 kill -0 "$DPID" || fail "daemon died"
-ok "client slots bounded: $out"
+ok "client slots bounded at $max: $out"

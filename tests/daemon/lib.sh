@@ -82,6 +82,13 @@ stop_server() {
 	wait "$1" 2>/dev/null
 }
 
+# web_conf ADDR: a configuration of one table checking ADDR:8080 by tcp
+# every second.
+web_conf() {
+	printf 'interval 1\ntimeout 200\ntable web {\n\treal port 8080\n'
+	printf '\tcheck tcp\n\thost %s\n}\n' "$1"
+}
+
 # start_daemon CONF [FLAGS...]: in the foreground, logging to $LOG.
 start_daemon() {
 	local conf=$1
@@ -125,6 +132,41 @@ child_pid() {
 		fi
 	done
 	return 1
+}
+
+# grew FILE LINES: FILE has more than LINES lines.
+grew() {
+	[ "$(wc -l <"$1")" -gt "$2" ]
+}
+
+# channel_fd PID PEER: the descriptor of process PID whose socket's
+# other end process PEER holds (one end of their socketpair).
+channel_fd() {
+	local f link peer_inodes="" own=""
+	for f in /proc/$2/fd/*; do
+		link=$(readlink "$f") || continue
+		case $link in
+		socket:*) peer_inodes="$peer_inodes ${link//[^0-9]/}" ;;
+		esac
+	done
+	for f in /proc/$1/fd/*; do
+		link=$(readlink "$f") || continue
+		case $link in
+		socket:*) own="$own ${f##*/}:${link//[^0-9]/}" ;;
+		esac
+	done
+	ss -xn | awk -v own="$own" -v peers="$peer_inodes" '
+	    BEGIN {
+		n = split(own, o, " ")
+		for (i = 1; i <= n; i++) {
+			split(o[i], p, ":")
+			fd[p[2]] = p[1]
+		}
+		m = split(peers, q, " ")
+		for (i = 1; i <= m; i++) theirs[q[i]] = 1
+	    }
+	    ($6 in fd) && ($8 in theirs) { print fd[$6]; found = 1; exit }
+	    END { exit !found }'
 }
 
 # wait_exit SECONDS: the daemon's exit status (fails if it keeps running).

@@ -1,16 +1,10 @@
-# hoststatectl monitor streams every change, each line with a timestamp.
+# hoststatectl monitor streams every change, each line with a timestamp,
+# and every command that changes or tries to change state; -j gives
+# JSON for events, rows and failures alike.
 . "$(dirname "$0")/lib.sh"
 
 start_server $NET.1 8080
-cat >"$T/h.conf" <<CONF
-interval 1
-timeout 200
-table web {
-	real port 8080
-	check tcp
-	host $NET.1
-}
-CONF
+web_conf $NET.1 >"$T/h.conf"
 start_daemon "$T/h.conf"
 expect_status $NET.1 up 5
 
@@ -19,26 +13,68 @@ MON=$!
 ctl -j monitor >"$T/monitor.json" 2>&1 &
 MONJ=$!
 SERVERS="$SERVERS $MON $MONJ"
-sleep 0.3
-
-ctl host disable $NET.1 >/dev/null || fail "host disable"
-ctl host enable $NET.1 >/dev/null || fail "host enable"
-expect_status $NET.1 up 4
-stop_server "$LAST_SERVER"
-expect_status $NET.1 down 4
+# every check is an event: both monitors are subscribed once one comes
+wait_until 5 grep -q "host $NET.1 (id 0): up," "$T/monitor" ||
+    fail "monitor got no check: $(cat "$T/monitor")"
+wait_until 5 grep -q '"event":"host_status"' "$T/monitor.json" ||
+    fail "json monitor got no check: $(cat "$T/monitor.json")"
 
 seen() {
 	grep -q "$1" "$T/monitor"
 }
-wait_until 2 seen "host $NET.1 (id 0): disabled" || fail "no disable event"
-wait_until 2 seen "host $NET.1 (id 0): enabled" || fail "no enable event"
-wait_until 2 seen "host $NET.1 (id 0): up -> down" || fail "no down event"
+ctl host disable $NET.1 >/dev/null || fail "host disable"
+ctl host enable $NET.1 >/dev/null || fail "host enable"
+expect_status $NET.1 up 4
+ctl poll >/dev/null || fail "poll"
+ctl log verbose >/dev/null || fail "log verbose"
+ctl log brief >/dev/null || fail "log brief"
+printf 'table broken {\n' >"$T/bad.conf"
+ctl reload "$T/bad.conf" >/dev/null 2>&1 && fail "broken reload succeeded"
+ctl host disable nosuch >/dev/null 2>&1 && fail "disable of nothing"
+stop_server "$LAST_SERVER"
+expect_status $NET.1 down 4
+for line in "host $NET.1 (id 0): disabled" "host $NET.1 (id 0): enabled" \
+    "poll: checking every host now" "log: verbose" "log: brief" \
+    "reload failed: $T/bad.conf:" "host disable failed: no such host: nosuch" \
+    "host $NET.1 (id 0): up -> down"; do
+	wait_until 2 seen "$line" || fail "no event: $line"
+done
 ts='^[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9]\{3\} '
 bad=$(grep -vc "$ts" "$T/monitor")
 [ "$bad" = 0 ] || fail "lines without a timestamp: $(grep -v "$ts" "$T/monitor")"
 grep -q '^{"time":"[0-9T:.-]*","data":{"event":' "$T/monitor.json" ||
     fail "json monitor: $(head -3 "$T/monitor.json")"
+# a check that passed has its result, and no error
+grep -q '"new_state":"up","result":"tcp connect ok","error":null' \
+    "$T/monitor.json" || fail "json: a passed check has an error"
+refused='"result":"tcp connect refused","error":"tcp connect refused"'
+grep -q "\"new_state\":\"down\",$refused" "$T/monitor.json" ||
+    fail "json: a failed check has no error"
 kill -0 $MON || fail "monitor ended"
 echo "monitor_lines=$(wc -l <"$T/monitor")"
-head -5 "$T/monitor"
-ok "monitor sees disable, enable and a host going down"
+grep -E "poll|log:|failed" "$T/monitor"
+ok "monitor sees every command, failed ones too, and a host going down"
+
+# JSON rows: a host down has its error; one up again has none, and its
+# last failure with the time it was seen.
+last='"last_error":"tcp connect refused"'
+last="$last"',"last_error_time":"[0-9-]*T[0-9:.]*Z"'
+out=$(ctl -j show hosts)
+down='"status":"down",.*"error":"tcp connect refused"'
+echo "$out" | grep -q "$down,$last" || fail "json down host: $out"
+start_server $NET.1 8080
+expect_status $NET.1 up 4
+out=$(ctl -j show hosts)
+echo "$out"
+echo "$out" | grep -q "\"status\":\"up\",.*\"error\":null,$last" ||
+    fail "json up host: $out"
+ok "json: an up host has no error, its last failure is kept with its time"
+
+out=$(ctl -j host disable nosuch); rc=$?
+[ $rc = 1 ] || fail "-j failure: exit status $rc"
+[ "$out" = '{"result":"command failed","error":"no such host: nosuch"}' ] ||
+    fail "-j failure: $out"
+out=$(ctl -j show bogus); rc=$?
+want='{"result":"command failed","error":"unknown argument: bogus"}'
+[ $rc = 1 ] && [ "$out" = "$want" ] || fail "-j usage failure: $rc $out"
+ok "-j failures are JSON: $out"

@@ -24,15 +24,7 @@ echo "$out" | grep -q "service www: layer-3 services need root" ||
     fail "layer-3 as non-root: $out"
 ok "layer-3 refused: $out"
 
-cat >"$T/h.conf" <<CONF
-interval 1
-timeout 200
-table web {
-	real port 8080
-	check tcp
-	host 127.58.0.1
-}
-CONF
+web_conf 127.58.0.1 >"$T/h.conf"
 chmod 644 "$T/h.conf"
 # Not through the function: $! must be the daemon itself.
 setpriv --reuid=65534 --regid=65534 --clear-groups \

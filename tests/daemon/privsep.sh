@@ -3,15 +3,7 @@
 # cleanly and removes the socket.
 . "$(dirname "$0")/lib.sh"
 
-cat >"$T/h.conf" <<CONF
-interval 1
-timeout 200
-table web {
-	real port 8080
-	check tcp
-	host 127.56.0.1
-}
-CONF
+web_conf 127.56.0.1 >"$T/h.conf"
 start_daemon "$T/h.conf"
 uid=$(id -u _hoststated)
 for child in hce pfe; do

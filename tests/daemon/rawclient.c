@@ -9,15 +9,27 @@
  *   unexpected      a well-formed message a client never sends
  *   random SEED N   N pseudo-random bytes from SEED
  *   hold N MS       open N connections, keep them MS milliseconds, and
- *                   print how many the daemon closed ("held N closed M")
+ *                   print how many the daemon refused with a line and
+ *                   how many it closed without one
+ *                   ("held N refused R closed C: first refusal")
+ *   monitors N MS   open N connections that each ask to monitor, print
+ *                   how many were refused ("monitors N refused R: ...")
+ *                   once the answers are in, keep them MS milliseconds
+ *   pipeline N READ send N "show summary" requests at once without
+ *                   reading; with READ 0 hold the connection two seconds
+ *                   more, still not reading, and close ("sent N"); with
+ *                   READ 1 then read and count the answers ("sent N
+ *                   answered A")
  */
 #include <sys/socket.h>
 #include <sys/un.h>
 
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/msg.h"
@@ -113,27 +125,161 @@ connect_to(const char *path)
 	return fd;
 }
 
-/* Many idle clients at once: the daemon must bound them, not die. */
+/* One request; -1 if it cannot be sent within wait_ms. */
 static int
-hold(const char *path, int n, int ms)
+send_request_within(int fd, enum ctl_action action, int wait_ms)
 {
-	struct pollfd	 pfd[1024];
-	char		 c;
-	int		 i, closed = 0;
+	struct msg	 m;
+	struct pollfd	 pfd = { fd, POLLOUT, 0 };
+	uint8_t		 frame[MSG_MAX_LEN];
+	int		 len;
+
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_CTL_REQUEST;
+	m.u.ctl_request.action = action;
+	if ((len = msg_encode(&m, frame, sizeof(frame))) <= 0 ||
+	    poll(&pfd, 1, wait_ms) != 1)
+		return -1;
+	return send(fd, frame, (size_t)len, MSG_NOSIGNAL | MSG_DONTWAIT) ==
+	    len ? 0 : -1;
+}
+
+static int
+send_request(int fd, enum ctl_action action)
+{
+	return send_request_within(fd, action, 1000);
+}
+
+/*
+ * The first message from the daemon in buf: 1 and its text if it is a
+ * refusal, 0 for another one (a monitor's event), -1 if incomplete.
+ */
+static int
+refusal_in(const uint8_t *buf, size_t len, char *why, size_t whylen)
+{
+	static struct msg m;
+	int		 flen;
+
+	flen = len >= MSG_HDR_LEN ? msg_frame_len(buf, len) : 0;
+	if (flen <= 0 || len < (size_t)flen)
+		return -1;
+	if (msg_decode(buf, (size_t)flen, &m) == -1 || m.type != MSG_CTL_FAIL)
+		return 0;
+	snprintf(why, whylen, "%.*s", (int)(whylen - 1), m.u.text.text);
+	return 1;
+}
+
+/*
+ * Many clients at once (idle, or monitors): the daemon must bound them,
+ * say why it refuses one, and not die.  Whatever the daemon says within
+ * half a second counts.
+ */
+static int
+hold(const char *path, int n, int ms, bool monitor)
+{
+	static struct pollfd	 pfd[1024];
+	static uint8_t		 in[1024][MSG_MAX_LEN];
+	static size_t		 have[1024];
+	static int		 fd[1024];
+	char			 why[512] = "", w[512];
+	int			 i, left, said, refused = 0, closed = 0;
+	ssize_t			 r;
 
 	if (n < 1 || n > 1024)
 		return 2;
 	for (i = 0; i < n; i++) {
-		pfd[i].fd = connect_to(path);
+		pfd[i].fd = fd[i] = connect_to(path);
 		pfd[i].events = POLLIN;
+		if (monitor)
+			(void)send_request(fd[i], CTL_MONITOR);
 	}
+	for (left = 5; left > 0 && poll(pfd, (nfds_t)n, 100) >= 0; left--) {
+		for (i = 0; i < n; i++) {
+			if (pfd[i].fd < 0 || !(pfd[i].revents & POLLIN))
+				continue;
+			r = read(fd[i], in[i] + have[i],
+			    sizeof(in[i]) - have[i]);
+			if (r > 0 && (said = refusal_in(in[i],
+			    have[i] += (size_t)r, w, sizeof(w))) == -1)
+				continue;	/* more to come */
+			pfd[i].fd = -1;		/* heard enough */
+			if (r > 0 && said == 0)
+				continue;	/* accepted */
+			if (r > 0 && refused++ == 0)
+				snprintf(why, sizeof(why), "%s", w);
+			closed += r <= 0;
+			close(fd[i]);
+			fd[i] = -1;
+		}
+	}
+	if (monitor)
+		printf("monitors %d refused %d: %s\n", n, refused, why);
+	fflush(stdout);
 	poll(NULL, 0, ms);
-	for (i = 0; i < n; i++) {
-		if (poll(&pfd[i], 1, 0) == 1 && read(pfd[i].fd, &c, 1) <= 0)
-			closed++;
-		close(pfd[i].fd);
+	if (!monitor)
+		printf("held %d refused %d closed %d: %s\n", n, refused,
+		    closed, why);
+	for (i = 0; i < n; i++)
+		if (fd[i] >= 0)
+			close(fd[i]);
+	return 0;
+}
+
+/* Count the answers (each ends with MSG_CTL_END) within 60 seconds. */
+static int
+count_answers(int fd, int want)
+{
+	static uint8_t	 in[4 * MSG_MAX_LEN];
+	static struct msg m;
+	struct pollfd	 pfd = { fd, POLLIN, 0 };
+	size_t		 have = 0;
+	ssize_t		 n;
+	int		 flen, ends = 0;
+
+	while (ends < want && poll(&pfd, 1, 60000) == 1) {
+		if ((n = read(fd, in + have, sizeof(in) - have)) <= 0)
+			break;
+		have += (size_t)n;
+		while (have >= MSG_HDR_LEN &&
+		    (flen = msg_frame_len(in, have)) > 0 &&
+		    have >= (size_t)flen) {
+			if (msg_decode(in, (size_t)flen, &m) == 0 &&
+			    m.type == MSG_CTL_END)
+				ends++;
+			memmove(in, in + flen, have - (size_t)flen);
+			have -= (size_t)flen;
+		}
 	}
-	printf("held %d closed %d\n", n, closed);
+	return ends;
+}
+
+/*
+ * A client that asks a lot and reads late, or never.  It sends what
+ * the daemon takes within 3 seconds.
+ */
+static int
+pipeline(const char *path, int n, bool readback)
+{
+	struct timespec	 t0, t;
+	int		 fd = connect_to(path), i, left;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < n; i++) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		left = 3000 - (int)((t.tv_sec - t0.tv_sec) * 1000 +
+		    (t.tv_nsec - t0.tv_nsec) / 1000000);
+		if (left <= 0 ||
+		    send_request_within(fd, CTL_SHOW_SUMMARY, left) == -1)
+			break;
+	}
+	if (!readback) {
+		poll(NULL, 0, 2000);
+		printf("sent %d\n", i);
+		close(fd);
+		return 0;
+	}
+	printf("sent %d answered %d\n", i, count_answers(fd, i));
+	close(fd);
 	return 0;
 }
 
@@ -145,10 +291,15 @@ main(int argc, char *argv[])
 	int			 fd;
 
 	if (argc == 5 && strcmp(argv[2], "hold") == 0)
-		return hold(argv[1], atoi(argv[3]), atoi(argv[4]));
+		return hold(argv[1], atoi(argv[3]), atoi(argv[4]), false);
+	if (argc == 5 && strcmp(argv[2], "monitors") == 0)
+		return hold(argv[1], atoi(argv[3]), atoi(argv[4]), true);
+	if (argc == 5 && strcmp(argv[2], "pipeline") == 0)
+		return pipeline(argv[1], atoi(argv[3]), atoi(argv[4]) != 0);
 	if (argc < 3 || (n = make_bytes(argc, argv, out, sizeof(out))) == 0) {
 		fprintf(stderr, "usage: rawclient socket header|short|huge|"
-		    "unexpected|random SEED N|hold N MS\n");
+		    "unexpected|random SEED N|hold N MS|monitors N MS|"
+		    "pipeline N READ\n");
 		return 2;
 	}
 	fd = connect_to(argv[1]);

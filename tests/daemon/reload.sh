@@ -61,3 +61,13 @@ expect_status $NET.4 down 5
 ctl show summary | grep -q "$NET.3" && fail "SIGHUP: old host still shown"
 kill -0 "$DPID" || fail "daemon died on SIGHUP"
 ok "SIGHUP reloads"
+
+# reload FILE loads another file; reload without one rereads the file
+# the daemon started with, not the last one loaded (as relayd does).
+sed "s/$NET.4/$NET.5/" "$T/h.conf" >"$T/other.conf"
+out=$(ctl reload "$T/other.conf" 2>&1) || fail "reload other: $out"
+expect_status $NET.5 down 5
+out=$(ctl reload 2>&1) || fail "reload: $out"
+expect_status $NET.4 down 5
+ctl show summary | grep -q "$NET.5" && fail "reload reread the last file"
+ok "reload without a file rereads the startup file"
