@@ -366,6 +366,14 @@ hce_host_state(const struct hce *hce, uint32_t id)
 	return id < hce->nhosts ? hce->hosts[id].st.state : HOST_UNKNOWN;
 }
 
+void
+hce_host_counts(const struct hce *hce, uint32_t id, uint32_t *check_cnt,
+    uint32_t *up_cnt)
+{
+	*check_cnt = id < hce->nhosts ? hce->hosts[id].st.check_cnt : 0;
+	*up_cnt = id < hce->nhosts ? hce->hosts[id].st.up_cnt : 0;
+}
+
 uint64_t
 hce_host_next_check(const struct hce *hce, uint32_t id)
 {

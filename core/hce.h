@@ -88,6 +88,9 @@ void		 hce_log_level(struct hce *, int max_level);
 uint32_t	 hce_queued(const struct hce *);
 bool		 hce_host_inflight(const struct hce *, uint32_t host_id);
 enum host_state	 hce_host_state(const struct hce *, uint32_t host_id);
+/* The counters the HCE sends with every status. */
+void		 hce_host_counts(const struct hce *, uint32_t host_id,
+		    uint32_t *check_cnt, uint32_t *up_cnt);
 /* When the host is next due, HS_TIME_NEVER if it is not scheduled. */
 uint64_t	 hce_host_next_check(const struct hce *, uint32_t host_id);
 

@@ -718,6 +718,14 @@ pfe_host_disabled(const struct pfe *p, uint32_t id)
 	return id < p->cfg->nhosts && p->hosts[id].disabled;
 }
 
+void
+pfe_host_counts(const struct pfe *p, uint32_t id, uint32_t *check_cnt,
+    uint32_t *up_cnt)
+{
+	*check_cnt = id < p->cfg->nhosts ? p->hosts[id].st.check_cnt : 0;
+	*up_cnt = id < p->cfg->nhosts ? p->hosts[id].st.up_cnt : 0;
+}
+
 bool
 pfe_table_disabled(const struct pfe *p, uint32_t id)
 {

@@ -107,6 +107,9 @@ void		 pfe_shutdown(struct pfe *, uint64_t now_ms);
 /* Read-only views for invariants and tests. */
 enum host_state	 pfe_host_state(const struct pfe *, uint32_t host_id);
 bool		 pfe_host_disabled(const struct pfe *, uint32_t host_id);
+/* The counters behind the availability column. */
+void		 pfe_host_counts(const struct pfe *, uint32_t host_id,
+		    uint32_t *check_cnt, uint32_t *up_cnt);
 bool		 pfe_table_disabled(const struct pfe *, uint32_t table_id);
 uint32_t	 pfe_table_up(const struct pfe *, uint32_t table_id);
 bool		 pfe_service_disabled(const struct pfe *, uint32_t service_id);
