@@ -1,8 +1,9 @@
 /*
  * libFuzzer target for the scenario language: any bytes give a scenario
  * or FILE:LINE errors, never a crash or a leak.  A short self-contained
- * scenario (inline configuration, no file reloads) is also run, twice,
- * and must give the same timeline both times.
+ * scenario (inline configuration, no file reloads) is also checked
+ * against its configuration (names that do not exist: errors at their
+ * lines) and run, twice, and must give the same timeline both times.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -34,6 +35,28 @@ self_contained(const struct scenario *sc)
 	return 1;
 }
 
+/* Unknown names are errors that say where, before any run. */
+static int
+names_ok(const struct scenario *sc)
+{
+	struct config	*conf;
+	struct buf	 err;
+	int		 rv;
+
+	buf_init(&err, 1 << 20);
+	if ((conf = sim_config_load(sc, NULL, &err)) == NULL) {
+		buf_free(&err);
+		return 0;
+	}
+	buf_reset(&err);
+	rv = scenario_check_names(sc, conf, &err);
+	if (rv == -1 && strncmp(buf_str(&err), "fuzz.scenario:", 14) != 0)
+		abort();
+	config_free(conf);
+	buf_free(&err);
+	return rv == 0;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
@@ -56,7 +79,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		return 0;
 	}
 	buf_free(&err);
-	if (self_contained(&sc)) {
+	if (self_contained(&sc) && names_ok(&sc)) {
 		memset(&ro, 0, sizeof(ro));
 		ro.err = null;
 		ra = scenario_run(&sc, &ro, &a);

@@ -1,5 +1,7 @@
 /*
- * Invariants of a simulated run; see invariants.h.
+ * The invariants of a simulated run, one object at a time; see
+ * invariants.h.  Lookups go through the index, so that a check costs
+ * what the object is, not what the configuration is.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,9 +9,10 @@
 
 #include "backends/sim/world.h"
 #include "core/ctl.h"
+#include "core/hce.h"
 #include "core/lb.h"
 #include "core/pfe.h"
-#include "sim/invariants.h"
+#include "sim/invariants_priv.h"
 
 static uint64_t
 table_interval_ms(const struct world *w, const struct table_conf *t)
@@ -80,23 +83,40 @@ host_servable(const struct world *w, uint32_t id, const char **why)
 	return true;
 }
 
+/* The first of table tid's hosts at a, in the index, or its end. */
+static size_t
+addr_first(const struct inv_index *ix, uint32_t tid, const struct hs_addr *a,
+    size_t *end)
+{
+	size_t	lo = ix->addr_off[tid], hi = ix->addr_off[tid + 1], mid;
+
+	*end = hi;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (addr_cmp(&ix->addrs[mid].addr, a) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* A host of table tid at this address that may be served, or why not. */
 static bool
-address_servable(const struct world *w, uint32_t tid,
-    const struct hs_addr *a, uint32_t *bad_id, const char **why)
+address_servable(const struct world *w, const struct inv_index *ix,
+    uint32_t tid, const struct hs_addr *a, uint32_t *bad_id,
+    const char **why)
 {
-	const struct table_conf	*t = config_table(w->conf, tid);
-	size_t			 i;
-	uint32_t		 hid;
+	size_t	i, end;
 
 	*why = "belongs to no host of the service's active table";
 	*bad_id = HS_ID_NONE;
-	for (i = 0; t != NULL && i < t->nhosts; i++) {
-		hid = t->host_ids[i];
-		if (!addr_equal(&w->conf->hosts[hid].addr, a))
-			continue;
-		*bad_id = hid;
-		if (host_servable(w, hid, why))
+	if (tid == HS_ID_NONE)
+		return false;
+	for (i = addr_first(ix, tid, a, &end); i < end &&
+	    addr_equal(&ix->addrs[i].addr, a); i++) {
+		*bad_id = ix->addrs[i].host_id;
+		if (host_servable(w, *bad_id, why))
 			return true;
 	}
 	return false;
@@ -131,48 +151,72 @@ table_status_word(const struct world *w, uint32_t tid, struct buf *out)
 		buf_printf(out, "active (%u hosts up)", up);
 }
 
-/* Every address in a service's layer-3 table may be served. */
+/* The table a service's layer-3 addresses came from. */
+static uint32_t
+layer3_table(const struct world *w, const struct service_conf *s,
+    const struct rec_service *rs)
+{
+	const struct table_conf	*t;
+
+	t = config_table(w->conf, s->table_id);
+	if (t != NULL && strcmp(t->name, rs->table) == 0)
+		return t->id;
+	t = config_table(w->conf, s->backup_id);
+	if (t != NULL && strcmp(t->name, rs->table) == 0)
+		return t->id;
+	t = config_table_by_name(w->conf, rs->table);
+	return t != NULL ? t->id : HS_ID_NONE;
+}
+
+/* May the service's layer-3 table hold its i-th address?  Why not. */
+static bool
+layer3_ok(const struct world *w, const struct inv_index *ix,
+    const struct service_conf *s, const struct rec_service *rs,
+    uint32_t tid, size_t i, const char **why)
+{
+	uint32_t	id;
+
+	if (pfe_service_disabled(w->pfe, s->id)) {
+		*why = "is served by a disabled service";
+		return false;
+	}
+	return address_servable(w, ix, tid, &rs->addrs[i], &id, why);
+}
+
+/*
+ * Every address in a service's layer-3 table may be served.  Only a
+ * violation is put in words: what failed, and what the table should
+ * hold.
+ */
 static int
-check_layer3(struct world *w, const struct service_conf *s, struct buf *msg,
-    struct buf *exp)
+check_layer3(struct world *w, struct inv_index *ix,
+    const struct service_conf *s, struct buf *msg, struct buf *exp)
 {
 	const struct rec_service	*rs;
-	const struct table_conf		*t;
-	const char			*why = NULL, *bad_why = NULL;
-	uint32_t			 bad = HS_ID_NONE, id;
+	const char			*why = NULL;
 	char				 a[HS_ADDRSTR_MAX];
-	size_t				 i;
+	uint32_t			 tid;
+	size_t				 i, bad;
 	int				 nok = 0;
 
-	rs = recorder_service(&w->rec, s->name);
+	rs = inv_rec(ix, w, s->id);
 	if (rs == NULL || rs->naddrs == 0)
 		return 0;
-	t = config_table_by_name(w->conf, rs->table);
+	tid = layer3_table(w, s, rs);
+	for (bad = 0; bad < rs->naddrs; bad++)
+		if (!layer3_ok(w, ix, s, rs, tid, bad, &why))
+			break;
+	if (bad == rs->naddrs)
+		return 0;
+	buf_printf(msg, "service %s: layer-3 table holds %s, which %s",
+	    s->name, addr_fmt(&rs->addrs[bad], a, sizeof(a)), why);
 	buf_printf(exp, "expect layer3 %s \"", s->name);
-	for (i = 0; i < rs->naddrs; i++) {
-		if (pfe_service_disabled(w->pfe, s->id)) {
-			why = "is served by a disabled service";
-			id = HS_ID_NONE;
-		} else if (t != NULL &&
-		    address_servable(w, t->id, &rs->addrs[i], &id, &why)) {
+	for (i = 0; i < rs->naddrs; i++)
+		if (i != bad && layer3_ok(w, ix, s, rs, tid, i, &why))
 			buf_printf(exp, "%s%s", nok++ > 0 ? " " : "",
 			    addr_fmt(&rs->addrs[i], a, sizeof(a)));
-			continue;
-		}
-		if (bad_why == NULL) {
-			bad_why = why;
-			bad = id;
-			buf_printf(msg, "service %s: layer-3 table holds %s, "
-			    "which %s", s->name,
-			    addr_fmt(&rs->addrs[i], a, sizeof(a)), why);
-		}
-	}
 	buf_puts(exp, "\"\n");
-	(void)bad;
-	if (bad_why != NULL)
-		return -1;
-	buf_reset(exp);
-	return 0;
+	return -1;
 }
 
 /* The backup table is in use iff the main one has no host up. */
@@ -235,35 +279,30 @@ table_demotes(const struct world *w, const struct table_conf *t)
 	return false;
 }
 
-static int
-check_demote(struct world *w, struct buf *msg, struct buf *exp)
+int
+inv_group(struct world *w, struct inv_index *ix, uint32_t g,
+    struct buf *msg, struct buf *exp)
 {
-	const struct table_conf	*t, *u;
-	size_t			 i, j;
-	int64_t			 want;
+	const struct table_conf	*t;
+	const char		*group;
+	uint32_t		 i;
+	int64_t			 want = 0, have;
 
-	for (i = 0; i < w->conf->ntables; i++) {
-		t = &w->conf->tables[i];
-		if (t->demote[0] == '\0' || !config_table_live(t))
-			continue;
-		want = 0;
-		for (j = 0; j < w->conf->ntables; j++) {
-			u = &w->conf->tables[j];
-			if (strcmp(u->demote, t->demote) == 0 &&
-			    table_demotes(w, u))
-				want++;
-		}
-		if (recorder_group(&w->rec, t->demote) == want)
-			continue;
-		buf_printf(msg, "carp group %s is demoted %lld times, "
-		    "%lld of its tables are empty", t->demote,
-		    (long long)recorder_group(&w->rec, t->demote),
-		    (long long)want);
-		buf_printf(exp, "expect demote %s %lld\n", t->demote,
-		    (long long)want);
-		return -1;
+	if (g >= ix->ngroups)
+		return 0;
+	group = w->conf->tables[ix->group_tables[ix->group_off[g]]].demote;
+	for (i = ix->group_off[g]; i < ix->group_off[g + 1]; i++) {
+		t = &w->conf->tables[ix->group_tables[i]];
+		if (table_demotes(w, t))
+			want++;
 	}
-	return 0;
+	if ((have = recorder_group(&w->rec, group)) == want)
+		return 0;
+	buf_printf(msg, "carp group %s is demoted %lld times, "
+	    "%lld of its tables are empty", group, (long long)have,
+	    (long long)want);
+	buf_printf(exp, "expect demote %s %lld\n", group, (long long)want);
+	return -1;
 }
 
 static size_t
@@ -272,6 +311,8 @@ lb_hosts(const struct world *w, uint32_t tid, struct lb_host *out)
 	const struct table_conf	*t = config_table(w->conf, tid);
 	size_t			 i;
 
+	if (out == NULL)
+		return 0;
 	for (i = 0; t != NULL && i < t->nhosts; i++) {
 		memset(&out[i], 0, sizeof(out[i]));
 		out[i].id = t->host_ids[i];
@@ -284,10 +325,20 @@ lb_hosts(const struct world *w, uint32_t tid, struct lb_host *out)
 	return t != NULL ? t->nhosts : 0;
 }
 
-/* The host a relay would choose for a client may be served. */
-static int
-check_relay(struct world *w, const struct relay_conf *r, struct buf *msg)
+static size_t
+table_size(const struct world *w, uint32_t tid)
 {
+	const struct table_conf	*t = config_table(w->conf, tid);
+
+	return t != NULL ? t->nhosts : 0;
+}
+
+/* The host a relay would choose for a client may be served. */
+int
+inv_relay(struct world *w, struct inv_index *ix, uint32_t rid,
+    struct buf *msg)
+{
+	const struct relay_conf	*r = &w->conf->relays[rid];
 	struct lb_host		*m, *b;
 	struct lb_client	 cl;
 	struct lb_state		 st;
@@ -298,10 +349,9 @@ check_relay(struct world *w, const struct relay_conf *r, struct buf *msg)
 
 	if (r->disabled || r->table_id == HS_ID_NONE)
 		return 0;
-	m = calloc(w->conf->nhosts + 1, sizeof(*m));
-	b = calloc(w->conf->nhosts + 1, sizeof(*b));
-	if (m == NULL || b == NULL) {
-		free(m);
+	m = calloc(table_size(w, r->table_id) + 1, sizeof(*m));
+	b = calloc(table_size(w, r->backup_id) + 1, sizeof(*b));
+	if (m == NULL) {
 		free(b);
 		return 0;
 	}
@@ -323,49 +373,136 @@ check_relay(struct world *w, const struct relay_conf *r, struct buf *msg)
 	return rv;
 }
 
-static int
-check_availability(struct world *w, struct buf *msg, struct buf *exp)
+/* What the PFE would show had it taken every status: if words can say. */
+static void
+host_expect(const char *name, enum host_state ps, enum host_state hs,
+    const char *pav, const char *hav, struct buf *exp)
 {
-	struct ctl_row	*rows = NULL;
-	int		 n, i, rv = 0;
+	if (ps != hs)
+		buf_printf(exp, "expect host %s %s\n", name,
+		    host_state_name(hs));
+	else if (strcmp(pav, hav) != 0)
+		buf_printf(exp, "expect availability %s \"%s\"\n", name, hav);
+}
 
-	if ((n = pfe_rows(w->pfe, CTL_SHOW_HOSTS, w->clock.now_ms,
-	    &rows)) == -1)
-		return 0;
-	for (i = 0; i < n && rv == 0; i++) {
-		if (rows[i].type != OBJ_HOST ||
-		    rows[i].up_cnt <= rows[i].check_cnt)
-			continue;
+/*
+ * No host has more up checks than checks, and with nothing in flight
+ * the PFE shows every checked host as the HCE has it: a status the PFE
+ * did not take is a state or an availability nobody sees.
+ */
+int
+inv_host_counts(struct world *w, uint32_t hid, struct buf *msg,
+    struct buf *exp)
+{
+	const struct host_conf	*h = &w->conf->hosts[hid];
+	const struct table_conf	*t = config_table(w->conf, h->table_id);
+	uint32_t		 checks, up, hchecks, hup;
+	enum host_state		 ps, hs;
+	char			 a[32], b[32];
+
+	pfe_host_counts(w->pfe, hid, &checks, &up);
+	if (up > checks) {
 		buf_printf(msg, "host %s (id %u): %u up checks out of %u",
-		    rows[i].name, rows[i].id, rows[i].up_cnt,
-		    rows[i].check_cnt);
+		    h->name, hid, up, checks);
 		buf_printf(exp, "expect availability %s \"100.00%%\"\n",
-		    rows[i].name);
-		rv = -1;
+		    h->name);
+		return -1;
 	}
-	free(rows);
-	return rv;
+	if (t == NULL || !config_table_live(t) ||
+	    t->check.type == CHECK_NONE)
+		return 0;
+	hce_host_counts(w->hce, hid, &hchecks, &hup);
+	ps = pfe_host_state(w->pfe, hid);
+	hs = hce_host_state(w->hce, hid);
+	if (ps == hs && checks == hchecks && up == hup)
+		return 0;
+	buf_printf(msg, "host %s (id %u): the pfe shows %s, %u/%u checks up, "
+	    "the hce has %s, %u/%u", h->name, hid, host_state_name(ps), up,
+	    checks, host_state_name(hs), hup, hchecks);
+	host_expect(h->name, ps, hs, ctl_avail_str(up, checks, a, sizeof(a)),
+	    ctl_avail_str(hup, hchecks, b, sizeof(b)), exp);
+	return -1;
+}
+
+static bool
+addrs_have(const struct rec_service *rs, const struct hs_addr *a)
+{
+	size_t	lo = 0, hi = rs->naddrs, mid;
+	int	c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = addr_cmp(&rs->addrs[mid], a)) == 0)
+			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/*
+ * A host's result came: its counters, and each layer-3 table holding
+ * its address from its table may still hold it.
+ */
+int
+inv_host(struct world *w, struct inv_index *ix, uint32_t hid,
+    struct buf *msg, struct buf *exp)
+{
+	const struct host_conf		*h = &w->conf->hosts[hid];
+	const struct rec_service	*rs;
+	const struct service_conf	*s;
+	const char			*why;
+	uint32_t			 i, tid = h->table_id, bad;
+
+	if (inv_host_counts(w, hid, msg, exp) == -1)
+		return -1;
+	if (tid >= w->conf->ntables)
+		return 0;
+	for (i = ix->svc_off[tid]; i < ix->svc_off[tid + 1]; i++) {
+		s = &w->conf->services[ix->svc[i]];
+		rs = inv_rec(ix, w, s->id);
+		if (rs == NULL || rs->naddrs == 0 ||
+		    strcmp(rs->table, w->conf->tables[tid].name) != 0 ||
+		    !addrs_have(rs, &h->addr))
+			continue;
+		if (pfe_service_disabled(w->pfe, s->id) ||
+		    !address_servable(w, ix, tid, &h->addr, &bad, &why))
+			return check_layer3(w, ix, s, msg, exp);
+	}
+	return 0;
 }
 
 int
-invariants_check(struct world *w, struct buf *msg, struct buf *exp)
+inv_service(struct world *w, struct inv_index *ix, uint32_t sid,
+    struct buf *msg, struct buf *exp)
 {
-	const struct config	*c = w->conf;
-	size_t			 i;
+	const struct service_conf	*s = &w->conf->services[sid];
 
-	for (i = 0; i < c->ntables; i++)
-		if (config_table_live(&c->tables[i]) &&
-		    check_table_up(w, &c->tables[i], msg, exp) == -1)
-			return -1;
-	for (i = 0; i < c->nservices; i++) {
-		if (check_backup(w, &c->services[i], msg, exp) == -1 ||
-		    check_layer3(w, &c->services[i], msg, exp) == -1)
-			return -1;
-	}
-	if (check_demote(w, msg, exp) == -1)
+	if (check_backup(w, s, msg, exp) == -1)
 		return -1;
-	for (i = 0; i < c->nrelays; i++)
-		if (check_relay(w, &c->relays[i], msg) == -1)
+	return check_layer3(w, ix, s, msg, exp);
+}
+
+/* A host of the table changed state: everything that depends on it. */
+int
+inv_table(struct world *w, struct inv_index *ix, uint32_t tid,
+    struct buf *msg, struct buf *exp)
+{
+	uint32_t	i;
+
+	if (!config_table_live(&w->conf->tables[tid]))
+		return 0;
+	if (check_table_up(w, &w->conf->tables[tid], msg, exp) == -1)
+		return -1;
+	for (i = ix->svc_off[tid]; i < ix->svc_off[tid + 1]; i++)
+		if (inv_service(w, ix, ix->svc[i], msg, exp) == -1)
 			return -1;
-	return check_availability(w, msg, exp);
+	if (inv_group(w, ix, ix->group_of[tid], msg, exp) == -1)
+		return -1;
+	for (i = ix->relay_off[tid]; i < ix->relay_off[tid + 1]; i++)
+		if (inv_relay(w, ix, ix->relay[i], msg) == -1)
+			return -1;
+	return 0;
 }

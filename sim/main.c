@@ -19,8 +19,10 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: hoststated-sim [-v] [-s seed] scenario\n"
-	    "       hoststated-sim --explore N [-v] [-s seed] [-o dir] "
-	    "[--inject drop-table-remove] config\n");
+	    "       hoststated-sim --explore N [-qv] [-j jobs] [-s seed] "
+	    "[-o dir] [--keep N]\n"
+	    "                      [--progress seconds] "
+	    "[--inject fault] config\n");
 	exit(EXIT_SCENARIO);
 }
 
@@ -47,8 +49,15 @@ run_one(const char *path, const struct run_opts *ro)
 	struct buf		err;
 
 	buf_init(&err, 1024 * 1024);
-	if (scenario_parse_file(path, &sc, &err) == -1) {
-		fprintf(stderr, "%s", buf_str(&err));
+	if (scenario_load(path, &sc, &err) == -1) {
+		if (sim_file_is_config(path))
+			fprintf(stderr, "hoststated-sim: %s is a "
+			    "configuration, not a scenario: explore it with "
+			    "hoststated-sim --explore N %s, or replay a "
+			    "scenario that says config \"%s\"\n", path, path,
+			    path);
+		else
+			fprintf(stderr, "%s", buf_str(&err));
 		buf_free(&err);
 		return EXIT_SCENARIO;
 	}
@@ -69,11 +78,13 @@ main(int argc, char *argv[])
 		{ "explore", required_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "inject", required_argument, NULL, 'i' },
+		{ "keep", required_argument, NULL, 'k' },
+		{ "progress", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run_opts		ro;
 	struct explore_opts	eo;
-	uint64_t		runs = 0;
+	uint64_t		runs = 0, n;
 	bool			explore = false;
 	int			ch;
 
@@ -82,7 +93,9 @@ main(int argc, char *argv[])
 	ro.out = stdout;
 	ro.err = stderr;
 	eo.dir = ".";
-	while ((ch = getopt_long(argc, argv, "e:ho:s:v", longopts, NULL)) !=
+	eo.progress = true;
+	eo.progress_s = EXPLORE_PROGRESS_S;
+	while ((ch = getopt_long(argc, argv, "e:hj:o:qs:v", longopts, NULL)) !=
 	    -1) {
 		switch (ch) {
 		case 'e':
@@ -92,12 +105,32 @@ main(int argc, char *argv[])
 			break;
 		case 'i':
 			/* A deliberately broken world, to see explore catch it. */
-			if (strcmp(optarg, "drop-table-remove") != 0)
+			if (world_inject_word(optarg) == 0)
 				usage();
-			eo.inject |= WORLD_INJECT_DROP_TABLE_REMOVE;
+			eo.inject |= world_inject_word(optarg);
+			break;
+		case 'j':
+			if (parse_u64(optarg, &n) == -1 || n == 0 ||
+			    n > EXPLORE_JOBS_MAX)
+				usage();
+			eo.jobs = (unsigned int)n;
+			break;
+		case 'k':
+			if (parse_u64(optarg, &n) == -1 || n == 0 ||
+			    n > UINT32_MAX)
+				usage();
+			eo.max_reports = (unsigned int)n;
 			break;
 		case 'o':
 			eo.dir = optarg;
+			break;
+		case 'p':
+			if (parse_u64(optarg, &n) == -1 || n > 86400)
+				usage();
+			eo.progress_s = (double)n;
+			break;
+		case 'q':
+			eo.progress = false;
 			break;
 		case 's':
 			if (parse_u64(optarg, &ro.seed) == -1)

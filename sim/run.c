@@ -142,6 +142,22 @@ sim_config_load(const struct scenario *sc, const char *path,
 	    strlen(sc->config_text), &opts, err, NULL);
 }
 
+bool
+sim_file_is_config(const char *path)
+{
+	struct scenario	 sc;
+	struct config	*conf;
+	struct buf	 err;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.config_path = (char *)path;
+	buf_init(&err, 65536);
+	conf = sim_config_load(&sc, NULL, &err);
+	buf_free(&err);
+	config_free(conf);
+	return conf != NULL;
+}
+
 /*
  * Reload as the daemon's parent does: parse (errors are the answer),
  * then the handshake with the engines.  Returns as world_ctl, with what
@@ -183,6 +199,47 @@ stmt_error(struct runner *r, const struct scen_stmt *s, const char *msg,
 	r->error = 1;
 }
 
+/* An answering fault: the host's or the path's answer changes. */
+static int
+set_answer(struct vhost *vh, const struct scen_stmt *s, uint64_t now)
+{
+	struct vhost_answer	*a;
+
+	if (s->fault == FAULT_UP) {		/* a path's: healthy again */
+		vhost_path_reset(vh, s->path);
+		vhost_answers(vh, now);
+		return 0;
+	}
+	if ((a = vhost_answer(vh, s->path)) == NULL)
+		return -1;
+	switch (s->fault) {
+	case FAULT_LATENCY:
+		answer_set_latency(a, (uint32_t)s->value);
+		break;
+	case FAULT_SLOW:
+		answer_set_slow(a, (uint32_t)s->value);
+		break;
+	case FAULT_ONE_READ:
+		answer_set_slow(a, 0);
+		break;
+	case FAULT_HTTP_CODE:
+		answer_set_code(a, (uint16_t)s->value);
+		break;
+	case FAULT_BODY:
+		if (answer_set_body(a, s->text, strlen(s->text)) == -1)
+			return -1;
+		break;
+	case FAULT_BODY_SIZE:
+		if (answer_set_body_size(a, (size_t)s->value) == -1)
+			return -1;
+		break;
+	default:
+		return -1;
+	}
+	vhost_answers(vh, now);
+	return 0;
+}
+
 static void
 apply_fault(struct runner *r, const struct scen_stmt *s)
 {
@@ -194,8 +251,11 @@ apply_fault(struct runner *r, const struct scen_stmt *s)
 		return;
 	}
 	say(r, "%s", s->src);
-	before = *vh;
-	before.body = before.digest = NULL;	/* freed by the change */
+	/* Only reachability is compared with before: answers are freed. */
+	memset(&before, 0, sizeof(before));
+	before.reach = vh->reach;
+	before.flap_ms = vh->flap_ms;
+	before.since_ms = vh->since_ms;
 	switch (s->fault) {
 	case FAULT_DOWN:
 		vhost_set_down(vh, now);
@@ -203,21 +263,19 @@ apply_fault(struct runner *r, const struct scen_stmt *s)
 	case FAULT_REFUSE:
 		vhost_set_refuse(vh, now);
 		break;
-	case FAULT_UP:
-		vhost_set_up(vh, now);
-		break;
-	case FAULT_LATENCY:
-		vhost_set_latency(vh, (uint32_t)s->value, now);
-		break;
-	case FAULT_HTTP_CODE:
-		vhost_set_code(vh, (uint16_t)s->value, now);
-		break;
-	case FAULT_BODY:
-		if (vhost_set_body(vh, s->text, strlen(s->text), now) == -1)
-			stmt_error(r, s, "body too large", s->target);
-		break;
 	case FAULT_FLAP:
 		vhost_set_flap(vh, (uint32_t)s->value, now);
+		break;
+	case FAULT_UP:
+		if (s->path == NULL) {
+			vhost_set_up(vh, now);
+			break;
+		}
+		/* FALLTHROUGH */
+	default:
+		if (set_answer(vh, s, now) == -1)
+			stmt_error(r, s, "out of memory or too many paths",
+			    s->target);
 		break;
 	}
 	world_vhost_changed(r->w, vh, &before);
@@ -440,6 +498,8 @@ runner_world(struct runner *r)
 	}
 	memset(&wo, 0, sizeof(wo));
 	wo.seed = r->ro->seed_set ? r->ro->seed : r->sc->seed;
+	wo.jitter_min_ms = r->sc->jitter_min_ms;
+	wo.jitter_max_ms = r->sc->jitter_max_ms;
 	wo.inject = r->sc->inject;
 	wo.line = timeline;
 	wo.line_arg = r;
@@ -452,6 +512,7 @@ runner_world(struct runner *r)
 	w->reload = run_reload;
 	w->reload_arg = r;
 	w->after_event = r->ro->after_event;
+	w->changed = r->ro->changed;
 	w->after_arg = r->ro->after_arg;
 	return w;
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "backends/sim/world.h"
 #include "core/buf.h"
 #include "core/config.h"
 #include "sim/scenario.h"
@@ -23,6 +24,8 @@ struct run_opts {
 	FILE		*err;		/* scenario and configuration errors */
 	/* Called after every event, with the world (explore). */
 	void		(*after_event)(void *, struct world *);
+	/* Told what each event changed (explore's invariants). */
+	void		(*changed)(void *, enum world_change, uint32_t id);
 	void		*after_arg;
 };
 
@@ -43,6 +46,8 @@ int		 scenario_run(const struct scenario *, const struct run_opts *,
 /* Parse a configuration as the simulator does (resolver, defines). */
 struct config	*sim_config_load(const struct scenario *, const char *path,
 		    struct buf *err);
+/* A file that parses as a configuration (given instead of a scenario). */
+bool		 sim_file_is_config(const char *path);
 /* The timeline's time prefix, 16 columns so tabs keep their stops. */
 void		 sim_time_prefix(uint64_t ms, char *, size_t);
 

@@ -20,11 +20,9 @@ perr(struct pstate *ps, const char *fmt, ...)
 {
 	va_list	ap;
 
-	(void)buf_printf(ps->err, "%s:%d: ", ps->name, ps->line);
 	va_start(ap, fmt);
-	(void)buf_vprintf(ps->err, fmt, ap);
+	errors_vadd(ps->errs, ps->line, fmt, ap);
 	va_end(ap);
-	(void)buf_puts(ps->err, "\n");
 	ps->nerr++;
 }
 
@@ -295,6 +293,36 @@ parse_config(struct pstate *ps, const struct words *wd)
 	return 0;
 }
 
+/* jitter MAX, or jitter MIN MAX: answers come that much later. */
+static int
+parse_jitter(struct pstate *ps, const struct words *wd)
+{
+	struct scenario	*sc = ps->sc;
+	uint64_t	 lo = 0, hi;
+	int		 i;
+
+	if (wd->n != 2 && wd->n != 3) {
+		perr(ps, "usage: jitter [MIN] MAX");
+		return -1;
+	}
+	for (i = 1; i < wd->n; i++) {
+		if (scenario_time(wd->w[i], &hi) == -1 ||
+		    hi > SCEN_JITTER_MAX_MS) {
+			perr(ps, "invalid jitter: %s (at most 1h)", wd->w[i]);
+			return -1;
+		}
+		if (i == 1 && wd->n == 3)
+			lo = hi;
+	}
+	if (lo > hi) {
+		perr(ps, "jitter: %s is more than %s", wd->w[1], wd->w[2]);
+		return -1;
+	}
+	sc->jitter_min_ms = (uint32_t)lo;
+	sc->jitter_max_ms = (uint32_t)hi;
+	return 0;
+}
+
 static int
 parse_scalar(struct pstate *ps, const struct words *wd)
 {
@@ -303,8 +331,8 @@ parse_scalar(struct pstate *ps, const struct words *wd)
 
 	if (wd->n != 2) {
 		perr(ps, "usage: %s %s", kw, strcmp(kw, "inject") == 0 ?
-		    "drop-table-remove" : strcmp(kw, "seed") == 0 ? "N" :
-		    "TIME");
+		    "drop-table-remove|pfe-switches-first" :
+		    strcmp(kw, "seed") == 0 ? "N" : "TIME");
 		return -1;
 	}
 	if (strcmp(kw, "seed") == 0) {
@@ -324,11 +352,11 @@ parse_scalar(struct pstate *ps, const struct words *wd)
 		}
 		sc->has_run = true;
 	} else {
-		if (strcmp(wd->w[1], "drop-table-remove") != 0) {
+		if (world_inject_word(wd->w[1]) == 0) {
 			perr(ps, "unknown fault injection: %s", wd->w[1]);
 			return -1;
 		}
-		sc->inject |= WORLD_INJECT_DROP_TABLE_REMOVE;
+		sc->inject |= world_inject_word(wd->w[1]);
 	}
 	return 0;
 }
@@ -347,6 +375,8 @@ parse_statement(struct pstate *ps, const struct words *wd)
 	if (strcmp(kw, "seed") == 0 || strcmp(kw, "run") == 0 ||
 	    strcmp(kw, "inject") == 0)
 		return parse_scalar(ps, wd);
+	if (strcmp(kw, "jitter") == 0)
+		return parse_jitter(ps, wd);
 	perr(ps, "unknown statement: %s", kw);
 	return -1;
 }
@@ -408,14 +438,11 @@ scenario_finish(struct pstate *ps)
 	struct scenario	*sc = ps->sc;
 	size_t		 i;
 
-	if (ps->in_config) {
+	if (ps->in_config)
 		perr(ps, "inline configuration not closed (missing })");
-		return;
-	}
-	if (sc->config_path == NULL && sc->config_text == NULL) {
-		buf_printf(ps->err, "%s: no config statement\n", ps->name);
-		ps->nerr++;
-		return;
+	else if (sc->config_path == NULL && sc->config_text == NULL) {
+		ps->line = 0;
+		perr(ps, "no config statement");
 	}
 	if (sc->nstmts > 1)
 		qsort(sc->stmts, sc->nstmts, sizeof(*sc->stmts), stmt_cmp);
@@ -430,7 +457,6 @@ scenario_finish(struct pstate *ps)
 		ps->line = sc->stmts[i].line;
 		perr(ps, "statement after the end of the run (run %llu ms)",
 		    (unsigned long long)sc->run_ms);
-		return;
 	}
 }
 
@@ -466,8 +492,8 @@ scenario_path(const struct scenario *sc, const char *rel)
 }
 
 int
-scenario_parse_string(const char *name, const char *text, size_t len,
-    struct scenario *sc, struct buf *err)
+scenario_parse_all(const char *name, const char *text, size_t len,
+    struct scenario *sc, struct scen_errors *errs)
 {
 	struct pstate	 ps;
 	struct words	*wd;
@@ -479,95 +505,118 @@ scenario_parse_string(const char *name, const char *text, size_t len,
 	memset(&ps, 0, sizeof(ps));
 	ps.name = name;
 	ps.sc = sc;
-	ps.err = err;
-	buf_init(&ps.config, SCEN_FILE_MAX);
+	ps.errs = errs;
+	sc->jitter_max_ms = SCEN_JITTER_DEFAULT_MS;
 	if (scenario_set_path(sc, name) == -1 ||
 	    (wd = malloc(sizeof(*wd))) == NULL) {
-		buf_printf(err, "%s: out of memory\n", name);
-		buf_free(&ps.config);
-		return -1;
+		perr(&ps, "out of memory");
+		return ps.nerr;
 	}
-	while (pos < len && ps.nerr == 0) {
+	buf_init(&ps.config, SCEN_FILE_MAX);
+	while (pos < len) {
 		ps.line++;
 		/* The text need not end with a NUL: bound every search. */
 		nl = memchr(text + pos, '\n', len - pos);
 		n = nl != NULL ? (size_t)(nl - (text + pos)) : len - pos;
+		pos += n + 1;
 		if (n > SCEN_LINE_MAX) {
 			perr(&ps, "line too long (at most %d bytes)",
 			    SCEN_LINE_MAX);
-			break;
+			continue;
 		}
-		if (memchr(text + pos, '\0', n) != NULL) {
+		if (memchr(text + pos - n - 1, '\0', n) != NULL) {
 			perr(&ps, "NUL byte in scenario");
-			break;
+			continue;
 		}
-		memcpy(line, text + pos, n);
+		memcpy(line, text + pos - n - 1, n);
 		line[n] = '\0';
-		pos += n + 1;
 		if (ps.in_config)
 			config_line(&ps, line);
 		else if (split_words(&ps, line, wd) == 0 && wd->n > 0)
 			(void)parse_statement(&ps, wd);
 	}
-	if (ps.nerr == 0)
-		scenario_finish(&ps);
+	scenario_finish(&ps);
 	free(wd);
 	buf_free(&ps.config);
-	if (ps.nerr > 0) {
-		scenario_free(sc);
+	return ps.nerr;
+}
+
+int
+scenario_parse_string(const char *name, const char *text, size_t len,
+    struct scenario *sc, struct buf *err)
+{
+	struct scen_errors	errs;
+
+	memset(&errs, 0, sizeof(errs));
+	(void)scenario_parse_all(name, text, len, sc, &errs);
+	return errors_finish(&errs, name, sc, err);
+}
+
+/* The whole file, bounded; the caller frees *text. */
+int
+scenario_read(const char *path, char **text, size_t *len, struct buf *err)
+{
+	FILE	*f;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		buf_printf(err, "%s: %s\n", path, strerror(errno));
 		return -1;
 	}
+	if ((*text = malloc(SCEN_FILE_MAX + 1)) == NULL) {
+		fclose(f);
+		buf_printf(err, "%s: out of memory\n", path);
+		return -1;
+	}
+	*len = fread(*text, 1, SCEN_FILE_MAX + 1, f);
+	if (ferror(f) || *len > SCEN_FILE_MAX) {
+		buf_printf(err, "%s: %s\n", path, ferror(f) ?
+		    "read error" : "file too large");
+		fclose(f);
+		free(*text);
+		*text = NULL;
+		return -1;
+	}
+	fclose(f);
 	return 0;
 }
 
 int
 scenario_parse_file(const char *path, struct scenario *sc, struct buf *err)
 {
-	FILE	*f;
 	char	*text;
 	size_t	 len;
 	int	 rv;
 
 	memset(sc, 0, sizeof(*sc));
-	if ((f = fopen(path, "r")) == NULL) {
-		buf_printf(err, "%s: %s\n", path, strerror(errno));
+	if (scenario_read(path, &text, &len, err) == -1)
 		return -1;
-	}
-	if ((text = malloc(SCEN_FILE_MAX + 1)) == NULL) {
-		fclose(f);
-		buf_printf(err, "%s: out of memory\n", path);
-		return -1;
-	}
-	len = fread(text, 1, SCEN_FILE_MAX + 1, f);
-	if (ferror(f) || len > SCEN_FILE_MAX) {
-		buf_printf(err, "%s: %s\n", path, ferror(f) ?
-		    "read error" : "file too large");
-		fclose(f);
-		free(text);
-		return -1;
-	}
-	fclose(f);
 	rv = scenario_parse_string(path, text, len, sc, err);
 	free(text);
 	return rv;
 }
 
 void
+stmt_free(struct scen_stmt *s)
+{
+	int	i;
+
+	free(s->target);
+	free(s->path);
+	free(s->text);
+	free(s->src);
+	for (i = 0; i < s->argc; i++)
+		free(s->argv[i]);
+	free(s->argv);
+	memset(s, 0, sizeof(*s));
+}
+
+void
 scenario_free(struct scenario *sc)
 {
-	struct scen_stmt	*s;
-	size_t			 i;
-	int			 j;
+	size_t	i;
 
-	for (i = 0; i < sc->nstmts; i++) {
-		s = &sc->stmts[i];
-		free(s->target);
-		free(s->text);
-		free(s->src);
-		for (j = 0; j < s->argc; j++)
-			free(s->argv[j]);
-		free(s->argv);
-	}
+	for (i = 0; i < sc->nstmts; i++)
+		stmt_free(&sc->stmts[i]);
 	for (i = 0; i < sc->ndefines; i++)
 		free(sc->defines[i]);
 	free(sc->defines);

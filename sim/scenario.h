@@ -19,6 +19,10 @@
 #define SCEN_STMTS_MAX		1000000
 #define SCEN_DEFINES_MAX	256
 #define SCEN_FILE_MAX		(16u * 1024 * 1024)
+#define SCEN_ERRORS_MAX		1000
+/* Answers come 0 to 5 ms later than their latency unless "jitter". */
+#define SCEN_JITTER_DEFAULT_MS	5
+#define SCEN_JITTER_MAX_MS	3600000
 
 enum scen_kind {
 	SC_FAULT = 0,		/* host ADDR down|refuse|up|latency|... */
@@ -46,6 +50,9 @@ enum scen_fault {
 	FAULT_HTTP_CODE,
 	FAULT_BODY,
 	FAULT_FLAP,
+	FAULT_BODY_SIZE,
+	FAULT_SLOW,
+	FAULT_ONE_READ,
 };
 
 struct scen_stmt {
@@ -53,9 +60,10 @@ struct scen_stmt {
 	int		 line;
 	enum scen_kind	 kind;
 	enum scen_fault	 fault;
-	uint64_t	 value;		/* latency, flap, code, demote N;
+	uint64_t	 value;		/* a time, code, size or count;
 					   hold: from << 8 | to */
 	char		*target;	/* host, object, group, service, file */
+	char		*path;		/* one HTTP path's fault; NULL: all */
 	char		*text;		/* body, status, addresses, pattern */
 	char		**argv;		/* ctl words */
 	int		 argc;
@@ -70,6 +78,8 @@ struct scenario {
 	int		 config_line;
 	uint64_t	 seed;
 	bool		 has_seed;
+	uint32_t	 jitter_min_ms;
+	uint32_t	 jitter_max_ms;
 	char		**defines;	/* "NAME=VALUE" */
 	size_t		 ndefines;
 	unsigned int	 inject;	/* WORLD_INJECT_* */
@@ -80,11 +90,24 @@ struct scenario {
 	bool		 has_log_expect;
 };
 
-/* 0, or -1 with "FILE:LINE: message\n" lines appended to err. */
+/*
+ * 0, or -1 with "FILE:LINE: message\n" lines appended to err: every
+ * error of the text, in line order.
+ */
 int	 scenario_parse_file(const char *path, struct scenario *,
 	    struct buf *err);
 int	 scenario_parse_string(const char *name, const char *text,
 	    size_t len, struct scenario *, struct buf *err);
+/*
+ * Parse a scenario file and check it against its configuration (and
+ * those its reloads load): every statement names objects that exist
+ * when it applies.  0, or -1 with every error, in line order, in err.
+ */
+int	 scenario_load(const char *path, struct scenario *, struct buf *err);
+/* The same check against a configuration already loaded. */
+struct config;
+int	 scenario_check_names(const struct scenario *, const struct config *,
+	    struct buf *err);
 void	 scenario_free(struct scenario *);
 /* "30s", "12.5s", "300ms", "2m", "1h" to milliseconds; -1 if invalid. */
 int	 scenario_time(const char *, uint64_t *ms);

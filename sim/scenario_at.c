@@ -7,69 +7,113 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backends/sim/vhost.h"
 #include "core/addr.h"
 #include "core/engine.h"
 #include "sim/scenario.h"
 #include "sim/scenario_priv.h"
+
+#define FAULT_USAGE	"usage: at TIME host ADDRESS [path PATH] " \
+	"down|refuse|up|flap TIME|latency TIME|slow TIME|one-read|" \
+	"http-code N|body TEXT|body-size N"
+
+static const struct {
+	const char	*word;
+	enum scen_fault	 fault;
+	bool		 value;		/* takes one */
+	bool		 path;		/* may apply to one path */
+} faults[] = {
+	{ "down", FAULT_DOWN, false, false },
+	{ "refuse", FAULT_REFUSE, false, false },
+	{ "up", FAULT_UP, false, true },
+	{ "flap", FAULT_FLAP, true, false },
+	{ "latency", FAULT_LATENCY, true, true },
+	{ "slow", FAULT_SLOW, true, true },
+	{ "one-read", FAULT_ONE_READ, false, true },
+	{ "http-code", FAULT_HTTP_CODE, true, true },
+	{ "body", FAULT_BODY, true, true },
+	{ "body-size", FAULT_BODY_SIZE, true, true },
+};
+
+/* The value of a fault that takes one, into s. */
+static int
+fault_value(struct pstate *ps, struct scen_stmt *s, const char *f,
+    const char *v)
+{
+	uint64_t	n = 0;
+
+	switch (s->fault) {
+	case FAULT_LATENCY:
+	case FAULT_SLOW:
+	case FAULT_FLAP:
+		if (scenario_time(v, &n) == -1 || n > UINT32_MAX ||
+		    (s->fault == FAULT_FLAP && n == 0)) {
+			perr(ps, "invalid %s time: %s", f, v);
+			return -1;
+		}
+		break;
+	case FAULT_HTTP_CODE:
+		if (parse_number(v, 999, &n) == -1 || n < 100) {
+			perr(ps, "invalid http code: %s (100 to 999)", v);
+			return -1;
+		}
+		break;
+	case FAULT_BODY_SIZE:
+		if (parse_number(v, VHOST_BODY_SIZE_MAX, &n) == -1) {
+			perr(ps, "invalid body size: %s (0 to %u bytes)", v,
+			    VHOST_BODY_SIZE_MAX);
+			return -1;
+		}
+		break;
+	default:
+		return (s->text = pdup(ps, v)) == NULL ? -1 : 0;
+	}
+	s->value = n;
+	return 0;
+}
 
 static int
 parse_fault(struct pstate *ps, uint64_t t, const struct words *wd)
 {
 	struct scen_stmt	*s;
 	const char		*f;
-	uint64_t		 v = 0;
+	size_t			 i;
+	int			 at = 4;
 
-	if (wd->n < 5) {
-		perr(ps, "usage: at TIME host ADDRESS down|refuse|up|"
-		    "latency TIME|http-code N|body TEXT|flap TIME");
+	if (wd->n >= 6 && strcmp(wd->w[4], "path") == 0)
+		at = 6;
+	if (wd->n <= at) {
+		perr(ps, FAULT_USAGE);
 		return -1;
 	}
-	f = wd->w[4];
+	f = wd->w[at];
+	for (i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
+		if (strcmp(f, faults[i].word) == 0)
+			break;
+	if (i == sizeof(faults) / sizeof(faults[0])) {
+		perr(ps, "unknown host fault: %s", f);
+		return -1;
+	}
+	if (at == 6 && !faults[i].path) {
+		perr(ps, "%s is the whole host's, not a path's", f);
+		return -1;
+	}
+	if (wd->n != at + 1 + faults[i].value) {
+		if (wd->n > at + 1 + faults[i].value)
+			perr(ps, "superfluous argument: %s",
+			    wd->w[at + 1 + faults[i].value]);
+		else
+			perr(ps, "%s needs a value", f);
+		return -1;
+	}
 	if ((s = stmt_new(ps, t, SC_FAULT)) == NULL)
 		return -1;
-	s->target = pdup(ps, wd->w[3]);
-	if (strcmp(f, "down") == 0 || strcmp(f, "refuse") == 0 ||
-	    strcmp(f, "up") == 0) {
-		s->fault = f[0] == 'd' ? FAULT_DOWN : f[0] == 'r' ?
-		    FAULT_REFUSE : FAULT_UP;
-		if (wd->n != 5) {
-			perr(ps, "superfluous argument: %s", wd->w[5]);
-			return -1;
-		}
-		return 0;
-	}
-	if (strcmp(f, "latency") != 0 && strcmp(f, "flap") != 0 &&
-	    strcmp(f, "http-code") != 0 && strcmp(f, "body") != 0) {
-		perr(ps, "unknown host fault: %s", f);
+	s->fault = faults[i].fault;
+	if ((s->target = pdup(ps, wd->w[3])) == NULL ||
+	    (at == 6 && (s->path = pdup(ps, wd->w[5])) == NULL))
 		return -1;
-	}
-	if (wd->n != 6) {
-		perr(ps, wd->n < 6 ? "%s needs a value" :
-		    "%s takes one value", f);
+	if (faults[i].value && fault_value(ps, s, f, wd->w[at + 1]) == -1)
 		return -1;
-	}
-	if (strcmp(f, "latency") == 0 || strcmp(f, "flap") == 0) {
-		s->fault = f[0] == 'l' ? FAULT_LATENCY : FAULT_FLAP;
-		if (scenario_time(wd->w[5], &v) == -1 || v > UINT32_MAX ||
-		    (s->fault == FAULT_FLAP && v == 0)) {
-			perr(ps, "invalid %s time: %s", f, wd->w[5]);
-			return -1;
-		}
-	} else if (strcmp(f, "http-code") == 0) {
-		s->fault = FAULT_HTTP_CODE;
-		if (parse_number(wd->w[5], 999, &v) == -1 || v < 100) {
-			perr(ps, "invalid http code: %s (100 to 999)",
-			    wd->w[5]);
-			return -1;
-		}
-	} else if (strcmp(f, "body") == 0) {
-		s->fault = FAULT_BODY;
-		s->text = pdup(ps, wd->w[5]);
-	} else {
-		perr(ps, "unknown host fault: %s", f);
-		return -1;
-	}
-	s->value = v;
 	return 0;
 }
 
@@ -203,23 +247,24 @@ parse_expect_other(struct pstate *ps, struct scen_stmt *s,
 	}
 }
 
+static const struct {
+	const char	*word;
+	enum scen_kind	 kind;
+} kinds[] = {
+	{ "host", SC_EXPECT_HOST },
+	{ "table", SC_EXPECT_TABLE },
+	{ "service", SC_EXPECT_SERVICE },
+	{ "relay", SC_EXPECT_RELAY },
+	{ "demote", SC_EXPECT_DEMOTE },
+	{ "layer3", SC_EXPECT_LAYER3 },
+	{ "rules", SC_EXPECT_RULES },
+	{ "availability", SC_EXPECT_AVAIL },
+	{ "log", SC_EXPECT_LOG },
+};
+
 static int
 parse_expect(struct pstate *ps, uint64_t t, const struct words *wd)
 {
-	static const struct {
-		const char	*word;
-		enum scen_kind	 kind;
-	} kinds[] = {
-		{ "host", SC_EXPECT_HOST },
-		{ "table", SC_EXPECT_TABLE },
-		{ "service", SC_EXPECT_SERVICE },
-		{ "relay", SC_EXPECT_RELAY },
-		{ "demote", SC_EXPECT_DEMOTE },
-		{ "layer3", SC_EXPECT_LAYER3 },
-		{ "rules", SC_EXPECT_RULES },
-		{ "availability", SC_EXPECT_AVAIL },
-		{ "log", SC_EXPECT_LOG },
-	};
 	struct scen_stmt	*s;
 	size_t			 i;
 
@@ -353,9 +398,9 @@ parse_at(struct pstate *ps, const struct words *wd)
 		}
 		if ((s = stmt_new(ps, t, SC_RELOAD)) == NULL)
 			return -1;
-		if (wd->n == 4 && (s->target = pdup(ps, wd->w[3])) == NULL)
-			return -1;
 		rv = 0;
+		if (wd->n == 4 && (s->target = pdup(ps, wd->w[3])) == NULL)
+			rv = -1;
 	} else {
 		perr(ps, "unknown statement: at %s %s", wd->w[1], what);
 		return -1;
@@ -363,8 +408,11 @@ parse_at(struct pstate *ps, const struct words *wd)
 	if (rv == 0 && ps->sc->nstmts > before) {
 		s = &ps->sc->stmts[ps->sc->nstmts - 1];
 		if ((s->src = join_words(ps, wd, 2)) == NULL)
-			return -1;
+			rv = -1;
 	}
+	/* A statement that did not parse is not kept half made. */
+	while (rv == -1 && ps->sc->nstmts > before)
+		stmt_free(&ps->sc->stmts[--ps->sc->nstmts]);
 	return rv;
 }
 

@@ -108,6 +108,31 @@ test_parse_errors_name_file_and_line(void **state)
 	    "t.scenario:8: unknown fault injection: everything");
 }
 
+/* One pass reports every error, each at its line, in line order. */
+static void
+test_parse_reports_every_error_in_line_order(void **state)
+{
+	const char	*text = CONF
+	    "run 10s\n"
+	    "at 20s ctl poll\n"
+	    "at 1s host 10.0.0.1 explode\n"
+	    "at 15s expect host 10.0.0.1 up\n"
+	    "at 1s frob\n";
+	const char	*want =
+	    "t.scenario:9: statement after the end of the run (run 10000 ms)\n"
+	    "t.scenario:10: unknown host fault: explode\n"
+	    "t.scenario:11: statement after the end of the run (run 10000 ms)\n"
+	    "t.scenario:12: unknown statement: at 1s frob\n";
+	struct scenario	sc;
+	struct buf	err;
+
+	buf_init(&err, 65536);
+	assert_int_equal(scenario_parse_string("t.scenario", text,
+	    strlen(text), &sc, &err), -1);
+	assert_string_equal(buf_str(&err), want);
+	buf_free(&err);
+}
+
 static void
 test_statements_sorted_by_time_then_file_order(void **state)
 {
@@ -241,6 +266,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_times),
 		cmocka_unit_test(test_parse_errors_name_file_and_line),
+		cmocka_unit_test(test_parse_reports_every_error_in_line_order),
 		cmocka_unit_test(test_statements_sorted_by_time_then_file_order),
 		cmocka_unit_test(test_inline_config_errors_keep_scenario_lines),
 		cmocka_unit_test(test_run_reports_passed_and_failed),

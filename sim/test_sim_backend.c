@@ -166,7 +166,7 @@ check_at(struct fixture *f, uint64_t now)
 	struct check_result	r;
 
 	memset(&r, 0, sizeof(r));
-	vhost_check(&f->vh, &f->req, now, &r);
+	vhost_check(&f->vh, &f->req, now, 0, &r);
 	assert_int_equal(r.seq, 7);
 	return r;
 }
@@ -255,11 +255,11 @@ test_vhost_latency_within_and_past_timeout(void **state)
 	struct check_result	r;
 
 	fixture_init(&f, CHECK_HTTP_CODE);
-	vhost_set_latency(&f.vh, 150, 0);
+	answer_set_latency(vhost_answer(&f.vh, NULL), 150);
 	r = check_at(&f, 0);
 	assert_true(r.up);
 	assert_int_equal(r.rtt_ms, 150);
-	vhost_set_latency(&f.vh, 250, 0);
+	answer_set_latency(vhost_answer(&f.vh, NULL), 250);
 	r = check_at(&f, 0);
 	assert_false(r.up);
 	assert_int_equal(r.error, HCE_TCP_READ_TIMEOUT);
@@ -274,7 +274,7 @@ test_vhost_http_code_and_up_restores(void **state)
 	struct check_result	r;
 
 	fixture_init(&f, CHECK_HTTP_CODE);
-	vhost_set_code(&f.vh, 503, 0);
+	answer_set_code(vhost_answer(&f.vh, NULL), 503);
 	r = check_at(&f, 0);
 	assert_false(r.up);
 	assert_int_equal(r.error, HCE_HTTP_CODE_FAIL);
@@ -299,7 +299,8 @@ test_vhost_digest_and_expect_see_the_body(void **state)
 	r = check_at(&f, 0);
 	assert_true(r.up);
 	assert_int_equal(r.error, HCE_HTTP_DIGEST_OK);
-	assert_int_equal(vhost_set_body(&f.vh, "x", 1, 0), 0);
+	assert_int_equal(answer_set_body(vhost_answer(&f.vh, NULL), "x", 1),
+	    0);
 	r = check_at(&f, 0);
 	assert_int_equal(r.error, HCE_HTTP_DIGEST_FAIL);
 	f.table.check.type = CHECK_SEND_EXPECT;

@@ -104,6 +104,20 @@ clock_next(const struct sim_clock *c)
 	return c->len == 0 ? UINT64_MAX : c->heap[0].time_ms;
 }
 
+/* The earliest event, as clock_pop would take it; false if none. */
+bool
+clock_peek(const struct sim_clock *c, struct sim_event *ev)
+{
+	if (c->rlen > 0 && (c->len == 0 ||
+	    event_before(&c->ring[c->rhead], &c->heap[0])))
+		*ev = c->ring[c->rhead];
+	else if (c->len > 0)
+		*ev = c->heap[0];
+	else
+		return false;
+	return true;
+}
+
 size_t
 clock_pending(const struct sim_clock *c)
 {

@@ -44,6 +44,8 @@ void		 clock_free(struct sim_clock *);
 int		 clock_schedule(struct sim_clock *, const struct sim_event *);
 /* Time of the earliest event, UINT64_MAX if none. */
 uint64_t	 clock_next(const struct sim_clock *);
+/* The earliest event, without removing it; false if none. */
+bool		 clock_peek(const struct sim_clock *, struct sim_event *ev);
 /* Remove the earliest event into *ev and advance now to its time. */
 bool		 clock_pop(struct sim_clock *, struct sim_event *ev);
 size_t		 clock_pending(const struct sim_clock *);

@@ -21,6 +21,12 @@ struct msg_fifo {
 };
 
 void	 fifo_init(struct msg_fifo *, size_t max);
+static inline int
+fifo_empty(const struct msg_fifo *f)
+{
+	return f->head == f->len;
+}
+
 void	 fifo_free(struct msg_fifo *);
 /* Encode and queue; -1 if the message does not encode or fit. */
 int	 fifo_push(struct msg_fifo *, enum hs_peer to, enum hs_peer from,

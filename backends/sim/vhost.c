@@ -1,9 +1,5 @@
-#include <fnmatch.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <openssl/evp.h>
 
 #include "backends/sim/vhost.h"
 
@@ -11,14 +7,27 @@ void
 vhost_init(struct vhost *vh)
 {
 	memset(vh, 0, sizeof(*vh));
-	vh->code = 200;
+}
+
+static void
+vhost_paths_free(struct vhost *vh)
+{
+	size_t	i;
+
+	for (i = 0; i < vh->npaths; i++) {
+		free(vh->paths[i].path);
+		answer_free(&vh->paths[i].answer);
+	}
+	free(vh->paths);
+	vh->paths = NULL;
+	vh->npaths = 0;
 }
 
 void
 vhost_free(struct vhost *vh)
 {
-	free(vh->body);
-	free(vh->digest);
+	answer_free(&vh->answer);
+	vhost_paths_free(vh);
 	vhost_init(vh);
 }
 
@@ -32,12 +41,8 @@ vhost_reach_set(struct vhost *vh, enum vhost_reach r, uint64_t now_ms)
 void
 vhost_set_up(struct vhost *vh, uint64_t now_ms)
 {
-	free(vh->body);
-	free(vh->digest);
-	vh->body = vh->digest = NULL;
-	vh->bodylen = 0;
-	vh->latency_ms = 0;
-	vh->code = 200;
+	answer_free(&vh->answer);
+	vhost_paths_free(vh);
 	vhost_reach_set(vh, VH_UP, now_ms);
 }
 
@@ -61,38 +66,49 @@ vhost_set_flap(struct vhost *vh, uint32_t period_ms, uint64_t now_ms)
 }
 
 void
-vhost_set_latency(struct vhost *vh, uint32_t ms, uint64_t now_ms)
+vhost_answers(struct vhost *vh, uint64_t now_ms)
 {
-	vh->latency_ms = ms;
 	vhost_reach_set(vh, VH_UP, now_ms);
+}
+
+struct vhost_answer *
+vhost_answer(struct vhost *vh, const char *path)
+{
+	struct vhost_path	*p;
+	size_t			 i;
+
+	if (path == NULL)
+		return &vh->answer;
+	for (i = 0; i < vh->npaths; i++)
+		if (strcmp(vh->paths[i].path, path) == 0)
+			return &vh->paths[i].answer;
+	if (vh->npaths >= VHOST_PATHS_MAX)
+		return NULL;
+	p = realloc(vh->paths, (vh->npaths + 1) * sizeof(*p));
+	if (p == NULL)
+		return NULL;
+	vh->paths = p;
+	p = &vh->paths[vh->npaths];
+	if ((p->path = strdup(path)) == NULL)
+		return NULL;
+	answer_init(&p->answer);
+	vh->npaths++;
+	return &p->answer;
 }
 
 void
-vhost_set_code(struct vhost *vh, uint16_t code, uint64_t now_ms)
+vhost_path_reset(struct vhost *vh, const char *path)
 {
-	vh->code = code;
-	vhost_reach_set(vh, VH_UP, now_ms);
-}
+	size_t	i;
 
-int
-vhost_set_body(struct vhost *vh, const char *text, size_t len,
-    uint64_t now_ms)
-{
-	char	*b;
-
-	if (len > VHOST_BODY_MAX)
-		return -1;
-	if ((b = malloc(len + 1)) == NULL)
-		return -1;
-	memcpy(b, text, len);
-	b[len] = '\0';
-	free(vh->body);
-	free(vh->digest);
-	vh->digest = NULL;
-	vh->body = b;
-	vh->bodylen = len;
-	vhost_reach_set(vh, VH_UP, now_ms);
-	return 0;
+	for (i = 0; i < vh->npaths; i++) {
+		if (strcmp(vh->paths[i].path, path) != 0)
+			continue;
+		free(vh->paths[i].path);
+		answer_free(&vh->paths[i].answer);
+		vh->paths[i] = vh->paths[--vh->npaths];
+		return;
+	}
 }
 
 enum vhost_reach
@@ -115,39 +131,6 @@ vhost_phase_start(const struct vhost *vh, uint64_t now_ms)
 		return vh->since_ms;
 	phase = (now_ms - vh->since_ms) / vh->flap_ms;
 	return vh->since_ms + phase * vh->flap_ms;
-}
-
-static const EVP_MD *
-digest_md(enum digest_type t)
-{
-	const char	*name = digest_type_name(t);
-
-	return name != NULL ? EVP_get_digestbyname(name) : NULL;
-}
-
-/* The hex digest of the body, computed once per body and type. */
-static const char *
-vhost_digest(struct vhost *vh, enum digest_type t)
-{
-	unsigned char	 md[EVP_MAX_MD_SIZE];
-	unsigned int	 mdlen = 0, i;
-	const EVP_MD	*evp;
-
-	if (vh->digest != NULL && vh->digest_type == t)
-		return vh->digest;
-	free(vh->digest);
-	vh->digest = NULL;
-	if ((evp = digest_md(t)) == NULL)
-		return NULL;
-	if (EVP_Digest(vh->body != NULL ? vh->body : "", vh->bodylen, md,
-	    &mdlen, evp, NULL) != 1)
-		return NULL;
-	if ((vh->digest = malloc(mdlen * 2 + 1)) == NULL)
-		return NULL;
-	for (i = 0; i < mdlen; i++)
-		(void)snprintf(vh->digest + i * 2, 3, "%02x", md[i]);
-	vh->digest_type = (uint8_t)t;
-	return vh->digest;
 }
 
 static void
@@ -180,14 +163,27 @@ timeout_error(const struct check_conf *cc, bool connected)
 	}
 }
 
+/* When the method has what it needs: the status line, or the end. */
+static uint64_t
+answer_time(const struct check_conf *cc, const struct answer_view *v)
+{
+	switch (cc->type) {
+	case CHECK_HTTP_DIGEST:
+	case CHECK_SEND_EXPECT:
+		return (uint64_t)v->latency_ms + v->slow_ms;
+	default:
+		return v->latency_ms;
+	}
+}
+
 /* A host that answers in time: what the method makes of its answer. */
 static void
-answer(struct vhost *vh, const struct check_conf *cc, uint32_t rtt,
-    struct check_result *out)
+answer(const struct check_conf *cc, const struct answer_view *v,
+    uint32_t rtt, struct check_result *out)
 {
-	const char	*hex, *body;
+	enum check_error	e;
+	int			code;
 
-	body = vh->body != NULL ? vh->body : "";
 	switch (cc->type) {
 	case CHECK_ICMP:
 		result_set(out, true, HCE_ICMP_OK, rtt, -1);
@@ -199,23 +195,17 @@ answer(struct vhost *vh, const struct check_conf *cc, uint32_t rtt,
 		result_set(out, true, HCE_TLS_CONNECT_OK, rtt, -1);
 		break;
 	case CHECK_HTTP_CODE:
-		if (vh->code == cc->code)
-			result_set(out, true, HCE_HTTP_CODE_OK, rtt, vh->code);
+		if (answer_code_ok(v, cc->code, &code))
+			result_set(out, true, HCE_HTTP_CODE_OK, rtt, code);
 		else
-			result_set(out, false, HCE_HTTP_CODE_FAIL, rtt,
-			    vh->code);
+			result_set(out, false, HCE_HTTP_CODE_FAIL, rtt, code);
 		break;
 	case CHECK_HTTP_DIGEST:
-		hex = vhost_digest(vh, cc->digest_type);
-		if (hex == NULL)
-			result_set(out, false, HCE_HTTP_DIGEST_ERROR, rtt, -1);
-		else if (strcmp(hex, cc->digest) == 0)
-			result_set(out, true, HCE_HTTP_DIGEST_OK, rtt, -1);
-		else
-			result_set(out, false, HCE_HTTP_DIGEST_FAIL, rtt, -1);
+		e = answer_digest(v, cc);
+		result_set(out, e == HCE_HTTP_DIGEST_OK, e, rtt, -1);
 		break;
 	case CHECK_SEND_EXPECT:
-		if (fnmatch(cc->expect, body, 0) == 0)
+		if (answer_expect_ok(v, cc->expect))
 			result_set(out, true, HCE_SEND_EXPECT_OK, rtt, -1);
 		else
 			result_set(out, false, HCE_SEND_EXPECT_FAIL, rtt, -1);
@@ -230,12 +220,20 @@ answer(struct vhost *vh, const struct check_conf *cc, uint32_t rtt,
 	}
 }
 
+static bool
+check_is_http(const struct check_conf *cc)
+{
+	return cc->type == CHECK_HTTP_CODE || cc->type == CHECK_HTTP_DIGEST;
+}
+
 void
 vhost_check(struct vhost *vh, const struct check_request *req,
-    uint64_t now_ms, struct check_result *out)
+    uint64_t now_ms, uint32_t jitter_ms, struct check_result *out)
 {
 	const struct check_conf	*cc = &req->table->check;
+	struct answer_view	 v;
 	uint32_t		 to = req->timeout_ms;
+	uint64_t		 rtt;
 
 	out->host_id = req->host_id;
 	out->seq = req->seq;
@@ -246,17 +244,24 @@ vhost_check(struct vhost *vh, const struct check_request *req,
 	case VH_REFUSE:
 		if (cc->type == CHECK_ICMP)
 			break;
-		if (cc->type == CHECK_SCRIPT)
-			result_set(out, false, HCE_SCRIPT_FAIL, 0, 1);
+		if (jitter_ms >= to)
+			result_set(out, false, timeout_error(cc, false), to,
+			    -1);
+		else if (cc->type == CHECK_SCRIPT)
+			result_set(out, false, HCE_SCRIPT_FAIL, jitter_ms, 1);
 		else
-			result_set(out, false, HCE_TCP_CONNECT_REFUSED, 0, -1);
+			result_set(out, false, HCE_TCP_CONNECT_REFUSED,
+			    jitter_ms, -1);
 		return;
 	default:
 		break;
 	}
-	if (vh->latency_ms >= to) {
+	answer_view(vh, check_is_http(cc) ? cc->path : NULL, &v);
+	rtt = answer_time(cc, &v) + jitter_ms;
+	if (rtt >= to) {
+		/* Connected: the answer is what comes late. */
 		result_set(out, false, timeout_error(cc, true), to, -1);
 		return;
 	}
-	answer(vh, cc, vh->latency_ms, out);
+	answer(cc, &v, (uint32_t)rtt, out);
 }

@@ -11,11 +11,6 @@
 #include "core/hce.h"
 #include "core/pfe.h"
 
-enum world_event {
-	WEV_CHECK = 1,		/* a virtual host's answer is due */
-	WEV_SCRIPT,		/* a script run by the parent finished */
-};
-
 void
 world_fail(struct world *w, const char *what)
 {
@@ -36,7 +31,7 @@ world_print(struct world *w, int level, const char *line)
 }
 
 /* Print the world's scratch line buffer and reset it. */
-static void
+void
 world_print_line(struct world *w, int level)
 {
 	if (w->line.truncated)
@@ -51,35 +46,46 @@ io_log(void *arg, int level, const char *line)
 	world_print(arg, level, line);
 }
 
-static void
-io_send(struct world *w, enum hs_peer to, enum hs_peer from,
-    const struct msg *m)
-{
-	if (fifo_push(&w->fifo, to, from, m) == -1)
-		world_fail(w, "message does not encode or the queue is full");
-}
-
 void
 world_hce_send(void *arg, enum hs_peer to, const struct msg *m)
 {
-	io_send(arg, to, PEER_HCE, m);
+	world_send(arg, to, PEER_HCE, m);
 }
 
 void
 world_pfe_send(void *arg, enum hs_peer to, const struct msg *m)
 {
-	io_send(arg, to, PEER_PFE, m);
+	world_send(arg, to, PEER_PFE, m);
 }
 
 void
 world_parent_send(void *arg, enum hs_peer to, const struct msg *m)
 {
-	io_send(arg, to, PEER_PARENT, m);
+	world_send(arg, to, PEER_PARENT, m);
+}
+
+/* How much later than its latency an answer comes: seeded. */
+uint32_t
+world_jitter(struct world *w)
+{
+	uint32_t	lo = w->opts.jitter_min_ms, hi = w->opts.jitter_max_ms;
+
+	if (hi <= lo)
+		return lo;
+	return lo + (uint32_t)prng_below(&w->jitter, (uint64_t)(hi - lo) + 1);
+}
+
+void
+world_changed(struct world *w, enum world_change what, uint32_t id)
+{
+	if (w->changed != NULL)
+		w->changed(w->after_arg, what, id);
 }
 
 /* Pack a result into an event: it is due at start + rtt. */
-static void
-schedule_result(struct world *w, uint32_t kind, const struct check_result *r)
+void
+world_schedule_result(struct world *w, uint32_t kind,
+    const struct check_result *r)
 {
 	struct sim_event	ev;
 
@@ -119,9 +125,10 @@ hce_check_start(void *arg, const struct check_request *req)
 		return;
 	}
 	h = &w->hosts[req->host_id];
-	vhost_check(&w->vhosts[h->vhost], req, w->clock.now_ms, &r);
+	vhost_check(&w->vhosts[h->vhost], req, w->clock.now_ms,
+	    world_jitter(w), &r);
 	h->inflight_seq = req->seq;
-	schedule_result(w, WEV_CHECK, &r);
+	world_schedule_result(w, WEV_CHECK, &r);
 }
 
 static void
@@ -134,8 +141,8 @@ hce_check_cancel(void *arg, uint32_t host_id, uint64_t seq)
 }
 
 /* What the world knows of a completed check, for the invariants. */
-static void
-host_result(struct world *w, const struct check_result *r)
+void
+world_host_result(struct world *w, const struct check_result *r)
 {
 	struct world_host	*h = &w->hosts[r->host_id];
 
@@ -144,6 +151,7 @@ host_result(struct world *w, const struct check_result *r)
 	h->fails = r->up ? 0 : h->fails + 1;
 	h->results++;
 	w->nchecks++;
+	world_changed(w, WORLD_CHANGED_HOST, r->host_id);
 }
 
 static void
@@ -155,47 +163,8 @@ world_check_done(struct world *w, const struct sim_event *ev)
 	    w->hosts[ev->a].inflight_seq != ev->b)
 		return;		/* cancelled, or from before a reload */
 	unpack_result(ev, &r);
-	host_result(w, &r);
+	world_host_result(w, &r);
 	hce_check_done(w->hce, &r, w->clock.now_ms);
-}
-
-/* The parent runs a script check: a virtual host answers it. */
-static void
-parent_script_run(struct world *w, const struct msg *m)
-{
-	const struct msg_script_run	*sr = &m->u.script_run;
-	struct check_request		 req;
-	struct check_result		 r;
-	const struct host_conf		*hc;
-	struct world_host		*h;
-
-	if (m->gen != w->parent_conf->gen) {
-		/* As the daemon's parent: the HCE cancels it on switching. */
-		buf_printf(&w->line, "parent: script for host %u of "
-		    "configuration %u refused: configuration %u is running",
-		    sr->host_id, m->gen, w->parent_conf->gen);
-		world_print_line(w, 1);
-		return;
-	}
-	if ((hc = config_host(w->parent_conf, sr->host_id)) == NULL ||
-	    sr->host_id >= w->nhosts) {
-		world_fail(w, "script run for an unknown host");
-		return;
-	}
-	memset(&req, 0, sizeof(req));
-	req.host_id = sr->host_id;
-	req.seq = sr->seq;
-	req.host = hc;
-	req.table = config_table(w->parent_conf, hc->table_id);
-	req.timeout_ms = sr->timeout_ms;
-	if (req.table == NULL) {
-		world_fail(w, "script run for a host without table");
-		return;
-	}
-	h = &w->hosts[sr->host_id];
-	vhost_check(&w->vhosts[h->vhost], &req, w->clock.now_ms, &r);
-	h->inflight_seq = sr->seq;
-	schedule_result(w, WEV_SCRIPT, &r);
 }
 
 static void
@@ -208,7 +177,7 @@ world_script_done(struct world *w, const struct sim_event *ev)
 	    w->hosts[ev->a].inflight_seq != ev->b)
 		return;
 	unpack_result(ev, &r);
-	host_result(w, &r);
+	world_host_result(w, &r);
 	memset(&m, 0, sizeof(m));
 	m.type = MSG_SCRIPT_DONE;
 	m.gen = w->parent_conf->gen;
@@ -219,97 +188,6 @@ world_script_done(struct world *w, const struct sim_event *ev)
 	m.u.script_done.status = r.error == HCE_SCRIPT_TIMEOUT ? -1 :
 	    r.detail;
 	world_parent_send(w, PEER_HCE, &m);
-}
-
-static void
-parent_dispatch(struct world *w, enum hs_peer from, const struct msg *m)
-{
-	switch (m->type) {
-	case MSG_DEMOTE:
-		if (demote_dispatch(w->demote, from, m) == -1) {
-			buf_printf(&w->line, "carp: demote %s %+d refused",
-			    m->u.demote.group, m->u.demote.delta);
-			world_print_line(w, 0);
-		}
-		break;
-	case MSG_SCRIPT_RUN:
-		parent_script_run(w, m);
-		break;
-	case MSG_CFG_READY:
-	case MSG_CFG_FAIL:
-		world_parent_reload_msg(w, from, m);
-		break;
-	default:
-		buf_printf(&w->line, "parent: unexpected %s message",
-		    msg_type_name(m->type));
-		world_print_line(w, 0);
-		world_fail(w, "unexpected message to the parent");
-		break;
-	}
-}
-
-/* Messages on a held channel wait aside (world_hold). */
-static bool
-world_held(struct world *w, enum hs_peer to, enum hs_peer from,
-    const struct msg *m)
-{
-	if (to >= PEER_MAX || from >= PEER_MAX ||
-	    !(w->hold[from] & (1u << to)))
-		return false;
-	if (fifo_push(&w->held, to, from, m) == -1)
-		world_fail(w, "held messages do not fit");
-	return true;
-}
-
-static int
-world_deliver(struct world *w, enum hs_peer to, enum hs_peer from,
-    const struct msg *m)
-{
-	switch (to) {
-	case PEER_PFE:
-		if (reload_msg(m))
-			return reload_child_dispatch(&w->reload_pfe, from, m);
-		return pfe_dispatch(w->pfe, from, m, w->clock.now_ms);
-	case PEER_HCE:
-		if (reload_msg(m))
-			return reload_child_dispatch(&w->reload_hce, from, m);
-		return hce_dispatch(w->hce, from, m, w->clock.now_ms);
-	case PEER_PARENT:
-		parent_dispatch(w, from, m);
-		return 0;
-	default:
-		return 0;	/* no relay processes are simulated */
-	}
-}
-
-/* Deliver every queued message, including those sent while delivering. */
-void
-world_drain(struct world *w)
-{
-	enum hs_peer	to, from;
-	uint64_t	n = 0;
-	int		rv;
-
-	while ((rv = fifo_pop(&w->fifo, &to, &from, &w->msg)) != 0) {
-		if (rv == -1) {
-			world_fail(w, "a queued message does not decode");
-			continue;
-		}
-		if (++n > WORLD_DISPATCH_MAX) {
-			world_fail(w, "engines keep messaging each other");
-			return;
-		}
-		if (world_held(w, to, from, &w->msg))
-			continue;
-		w->nmsgs++;
-		if (world_deliver(w, to, from, &w->msg) == -1) {
-			buf_printf(&w->line, "%s rejected %s message",
-			    to == PEER_PFE ? "pfe" : "hce",
-			    msg_type_name(w->msg.type));
-			world_print_line(w, 0);
-			world_fail(w, "an engine rejected a message");
-		}
-	}
 }
 
 static bool
@@ -356,6 +234,7 @@ pfe_table_replace(void *arg, const struct service_conf *svc,
 	if (recorder_table_replace(&w->rec, svc->name, active->name, addrs, n,
 	    line) == -1)
 		world_fail(w, "recorder: table replace failed");
+	world_changed(w, WORLD_CHANGED_SERVICE, svc->id);
 	if (line != NULL)
 		world_print_line(w, 0);
 }
@@ -367,6 +246,7 @@ pfe_rules(struct world *w, const struct service_conf *svc, bool add)
 
 	if (recorder_rules(&w->rec, svc->name, add, line) == -1)
 		world_fail(w, "recorder: rules change failed");
+	world_changed(w, WORLD_CHANGED_SERVICE, svc->id);
 	if (line != NULL)
 		world_print_line(w, 0);
 }
@@ -461,6 +341,8 @@ world_new(struct config *conf, const struct world_opts *opts,
     struct buf *err)
 {
 	struct world	*w;
+	uint64_t	 state = opts->seed;
+	size_t		 i;
 
 	if ((w = calloc(1, sizeof(*w))) == NULL) {
 		config_free(conf);
@@ -471,10 +353,13 @@ world_new(struct config *conf, const struct world_opts *opts,
 	conf->gen = 1;
 	w->conf = w->hce_conf = w->parent_conf = conf;
 	clock_init(&w->clock);
-	prng_seed(&w->prng, opts->seed);
+	/* Independent streams: more jitter draws move no delivery. */
+	prng_seed(&w->order, prng_mix(&state));
+	prng_seed(&w->jitter, prng_mix(&state));
 	recorder_init(&w->rec);
-	fifo_init(&w->fifo, WORLD_FIFO_MAX);
-	fifo_init(&w->held, WORLD_FIFO_MAX);
+	for (i = 0; i < PEER_MAX * PEER_MAX; i++)
+		fifo_init(&w->chan[i / PEER_MAX][i % PEER_MAX],
+		    WORLD_FIFO_MAX);
 	buf_init(&w->line, WORLD_LINE_MAX);
 	if (world_hosts_alloc(w, conf->nhosts) == -1 ||
 	    world_map_hosts(w) == -1) {
@@ -509,12 +394,13 @@ world_free(struct world *w)
 	}
 	free(w->vhosts);
 	free(w->vhost_names);
+	free(w->vhost_first);
 	free(w->hosts);
 	world_reload_free(w);
 	clock_free(&w->clock);
 	recorder_free(&w->rec);
-	fifo_free(&w->fifo);
-	fifo_free(&w->held);
+	for (i = 0; i < PEER_MAX * PEER_MAX; i++)
+		fifo_free(&w->chan[i / PEER_MAX][i % PEER_MAX]);
 	buf_free(&w->line);
 	free(w);
 }
@@ -539,6 +425,7 @@ world_start(struct world *w)
 {
 	reload_parent_start(&w->reload_parent);
 	world_drain(w);
+	world_changed(w, WORLD_CHANGED_ALL, 0);
 	return w->error ? -1 : 0;
 }
 
@@ -558,32 +445,142 @@ world_event(struct world *w, const struct sim_event *ev)
 	}
 }
 
-int
-world_run_before(struct world *w, uint64_t t)
+/* Work due at now, before t: an answer first, then the hce's checks. */
+static bool
+world_due(const struct world *w, uint64_t t)
+{
+	uint64_t	now = w->clock.now_ms, hn;
+
+	if (now >= t)
+		return false;
+	hn = hce_next_deadline(w->hce);
+	return clock_next(&w->clock) <= now || (hn != HS_TIME_NEVER &&
+	    hn <= now);
+}
+
+static void
+world_step(struct world *w)
 {
 	struct sim_event	ev;
 	uint64_t		qn, hn;
 
-	while (!w->error && !w->stopped) {
-		qn = clock_next(&w->clock);
-		hn = hce_next_deadline(w->hce);
-		if (hn != HS_TIME_NEVER && hn < w->clock.now_ms)
-			hn = w->clock.now_ms;
-		if ((qn == UINT64_MAX || qn >= t) &&
-		    (hn == HS_TIME_NEVER || hn >= t))
-			break;
+	qn = clock_next(&w->clock);
+	hn = hce_next_deadline(w->hce);
+	if (hn != HS_TIME_NEVER && hn < w->clock.now_ms)
+		hn = w->clock.now_ms;
+	/* Answers due at an instant come before new checks. */
+	if (qn != UINT64_MAX && (hn == HS_TIME_NEVER || qn <= hn)) {
+		(void)clock_pop(&w->clock, &ev);
+		world_event(w, &ev);
+	} else {
+		w->clock.now_ms = hn;
+		hce_run(w->hce, hn);
+	}
+}
+
+/* Move now to the next event or check before t; false if none. */
+static bool
+world_advance(struct world *w, uint64_t t)
+{
+	uint64_t	qn, hn, next;
+
+	qn = clock_next(&w->clock);
+	hn = hce_next_deadline(w->hce);
+	next = qn;
+	if (hn != HS_TIME_NEVER && hn < next)
+		next = hn;
+	if (next == UINT64_MAX || next >= t)
+		return false;
+	if (next > w->clock.now_ms)
+		w->clock.now_ms = next;
+	return true;
+}
+
+/*
+ * A message in flight or the work due now, as the seed picks; then, if
+ * nothing is in flight, the invariants may look.  n counts messages
+ * since the last event: engines that only message each other loop.
+ */
+/* After a step: with nothing in flight, the invariants may look. */
+static void
+world_quiet(struct world *w, uint64_t *n)
+{
+	*n = 0;
+	if (w->nbusy > 0)
+		return;
+	w->nevents++;
+	if (w->after_event != NULL)
+		w->after_event(w->after_arg, w);
+}
+
+static void
+world_pick(struct world *w, bool due, uint64_t *n)
+{
+	if (w->nbusy > 0 && (!due ||
+	    prng_below(&w->order, w->nbusy + 1) < w->nbusy)) {
+		if (++*n > WORLD_DISPATCH_MAX) {
+			world_fail(w, "engines keep messaging each other");
+			return;
+		}
+		world_deliver(w);
+		if (w->nbusy == 0)
+			world_quiet(w, n);
+		return;
+	}
+	world_step(w);
+	world_quiet(w, n);
+}
+
+/*
+ * The statement applied at now is done: deliver what it sent, crossing
+ * the work that was due at now before it (answers, checks), not what
+ * it made due itself, which comes after the statements at now.
+ */
+void
+world_settle(struct world *w)
+{
+	struct sim_event	ev;
+	uint64_t		n = 0, before = w->clock.next_order;
+	uint64_t		now = w->clock.now_ms, hn;
+	bool			hce_due, answer;
+	unsigned int		k;
+
+	hn = hce_next_deadline(w->hce);
+	hce_due = hn != HS_TIME_NEVER && hn <= now;
+	while (w->nbusy > 0 && !w->error) {
+		answer = clock_peek(&w->clock, &ev) && ev.time_ms <= now &&
+		    ev.order < before;
 		/* Answers due at an instant come before new checks. */
-		if (qn != UINT64_MAX && (hn == HS_TIME_NEVER || qn <= hn)) {
+		k = (unsigned int)prng_below(&w->order, w->nbusy +
+		    (answer || hce_due ? 1 : 0));
+		if (k < w->nbusy) {
+			world_pick(w, false, &n);
+			continue;
+		}
+		if (answer) {
 			(void)clock_pop(&w->clock, &ev);
 			world_event(w, &ev);
 		} else {
-			w->clock.now_ms = hn;
-			hce_run(w->hce, hn);
+			hce_due = false;	/* once: the checks due then */
+			if ((hn = hce_next_deadline(w->hce)) != HS_TIME_NEVER &&
+			    hn <= now)
+				hce_run(w->hce, now);
 		}
-		world_drain(w);
-		w->nevents++;
-		if (w->after_event != NULL)
-			w->after_event(w->after_arg, w);
+		world_quiet(w, &n);
+	}
+}
+
+int
+world_run_before(struct world *w, uint64_t t)
+{
+	uint64_t	n = 0;
+	bool		due;
+
+	while (!w->error && !w->stopped) {
+		due = world_due(w, t);
+		if (w->nbusy == 0 && !due && !(due = world_advance(w, t)))
+			break;
+		world_pick(w, due, &n);
 	}
 	if (t != UINT64_MAX && t > w->clock.now_ms)
 		w->clock.now_ms = t;

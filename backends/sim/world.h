@@ -1,11 +1,14 @@
 /*
  * The simulated world: one hce, one pfe and the parent's carp demotion
  * counters wired together exactly as the daemon wires its processes.
- * Every message between them is encoded with msg_encode, queued in an
- * in-memory FIFO and decoded with msg_decode before dispatch, so every
- * simulation exercises the wire format.  Checks run against virtual
- * hosts on a virtual clock; every layer-3 and carp operation goes to the
- * recorder.
+ * Every message between them is encoded with msg_encode, queued on its
+ * channel (one FIFO per sender and receiver, as a socketpair) and
+ * decoded with msg_decode before dispatch, so every simulation exercises
+ * the wire format.  Which channel delivers next, and when other work due
+ * at the same instant runs, the seed decides: every order the daemon's
+ * processes could see.  Checks run against virtual hosts on a virtual
+ * clock, their answers with seeded jitter; every layer-3 and carp
+ * operation goes to the recorder.
  */
 #ifndef HS_SIM_WORLD_H
 #define HS_SIM_WORLD_H
@@ -29,11 +32,19 @@
 #define WORLD_LINE_MAX		65536
 
 /*
- * Fault injection in the simulated backend, to prove the invariant
- * checks catch a broken engine: drop every layer-3 table replace that
- * removes an address (the table keeps hosts that went down).
+ * Deliberately broken worlds, to prove the invariants catch them:
+ * - drop every layer-3 table replace that removes an address (the table
+ *   keeps hosts that went down);
+ * - wire the reload handshake backwards: the parent starts the PFE,
+ *   which passes the start on to the HCE, so the PFE switches first and
+ *   refuses the host statuses the HCE sent under the old configuration.
  */
 #define WORLD_INJECT_DROP_TABLE_REMOVE	0x01
+#define WORLD_INJECT_PFE_SWITCHES_FIRST	0x02
+
+/* The words of the injections ("drop-table-remove"); 0 if unknown. */
+unsigned int	 world_inject_word(const char *);
+const char	*world_inject_name(unsigned int one);
 
 /* A timeline line; level 1 lines are verbose. */
 typedef void	(*world_line_fn)(void *arg, uint64_t now_ms, int level,
@@ -41,6 +52,8 @@ typedef void	(*world_line_fn)(void *arg, uint64_t now_ms, int level,
 
 struct world_opts {
 	uint64_t	 seed;
+	uint32_t	 jitter_min_ms;	/* added to every answer's time */
+	uint32_t	 jitter_max_ms;
 	uint32_t	 max_inflight;	/* 0: HCE_INFLIGHT_DEFAULT */
 	unsigned int	 inject;	/* WORLD_INJECT_* */
 	world_line_fn	 line;
@@ -48,9 +61,21 @@ struct world_opts {
 	bool		 quiet;		/* no timeline lines at all (bench) */
 };
 
+/*
+ * What changed, for an observer that checks invariants incrementally:
+ * a host's results or state, a service's layer-3 objects, or anything.
+ */
+enum world_change {
+	WORLD_CHANGED_ALL = 0,
+	WORLD_CHANGED_HOST,	/* a result, or a state that stayed */
+	WORLD_CHANGED_TABLE,	/* a host of the table changed state */
+	WORLD_CHANGED_SERVICE,	/* its layer-3 table or rules */
+};
+
 /* Per configured host: what the world knows independently of engines. */
 struct world_host {
 	uint32_t	 vhost;		/* index in world.vhosts */
+	uint32_t	 vhost_next;	/* next host of that vhost, or NONE */
 	uint64_t	 inflight_seq;	/* 0: no check running */
 	uint64_t	 fail_since;	/* checks would fail since; NEVER if not */
 	uint32_t	 fails;		/* consecutive failed results */
@@ -65,7 +90,8 @@ struct world_host {
 struct world {
 	struct world_opts	 opts;
 	struct sim_clock	 clock;
-	struct prng		 prng;
+	struct prng		 order;		/* which channel goes next */
+	struct prng		 jitter;	/* answers' jitter */
 	struct recorder		 rec;
 	/*
 	 * Each engine runs its own configuration, as each process of the
@@ -86,12 +112,13 @@ struct world {
 	struct demote		*demote;	/* the parent's counters */
 	struct vhost		*vhosts;
 	char			**vhost_names;	/* as written in the config */
+	uint32_t		*vhost_first;	/* first host of each vhost */
 	size_t			 nvhosts;
 	struct world_host	*hosts;		/* by host id */
 	size_t			 nhosts;
-	struct msg_fifo		 fifo;
+	struct msg_fifo		 chan[PEER_MAX][PEER_MAX];	/* [to][from] */
+	unsigned int		 nbusy;		/* deliverable channels */
 	/* Held channels (world_hold): hold[from] has bit to set. */
-	struct msg_fifo		 held;
 	uint32_t		 hold[PEER_MAX];
 	uint32_t		 epoch;		/* bumped by reload: stale checks */
 	struct msg		 msg;		/* decode target (large) */
@@ -110,8 +137,13 @@ struct world {
 	uint32_t		 ctl_client;
 	struct buf		*ctl_out;
 	int			 ctl_result;	/* 0, -1, 1: waiting */
-	/* Called after every processed event (explore's invariants). */
+	/*
+	 * Called after every processed event that leaves no message in
+	 * flight (explore's invariants), and told what each one changed.
+	 */
 	void			(*after_event)(void *, struct world *);
+	void			(*changed)(void *, enum world_change,
+				    uint32_t id);
 	void			*after_arg;
 	/*
 	 * Reload for "hoststatectl reload [FILE]": the runner parses, then
@@ -128,7 +160,10 @@ struct world	*world_new(struct config *conf, const struct world_opts *,
 void		 world_free(struct world *);
 /* Install rules and start checking at the current time (0). */
 int		 world_start(struct world *);
-/* Process every event due strictly before t, then set now to t. */
+/*
+ * Process every event due strictly before t and deliver every message
+ * in flight, then set now to t.
+ */
 int		 world_run_before(struct world *, uint64_t t);
 uint64_t	 world_now(const struct world *);
 /* Print the engines' verbose lines too (-v, hoststatectl log verbose). */
@@ -182,6 +217,8 @@ int		 world_relay_status(const struct world *, const char *name,
 		    struct buf *out);
 /* Lookups of live objects by configured or printed name. */
 const struct table_conf	  *world_table(const struct world *, const char *);
+const struct table_conf	  *sim_table_named(const struct config *,
+			    const char *);
 const struct service_conf *world_service(const struct world *,
 			    const char *);
 

@@ -106,7 +106,9 @@ world_command(struct world *w, const struct ctl_request *req,
 
 	buf_init(&err, 1024);
 	rv = pfe_command(w->pfe, req, client, &err, w->clock.now_ms);
-	world_drain(w);
+	world_changed(w, WORLD_CHANGED_ALL, 0);
+	/* Its messages may cross what is due now, answers included. */
+	world_settle(w);
 	if (rv == -1) {
 		ctl_failure(out, buf_str(&err));
 		w->ctl_result = -1;
@@ -130,7 +132,7 @@ static void
 world_command_event(struct world *w, const struct ctl_request *req)
 {
 	pfe_command_event(w->pfe, req, NULL, w->clock.now_ms);
-	world_drain(w);
+	world_settle(w);
 }
 
 int
@@ -178,8 +180,10 @@ world_shutdown(struct world *w)
 {
 	if (w->stopped)
 		return;
+	world_drain(w);
 	pfe_shutdown(w->pfe, w->clock.now_ms);
 	world_drain(w);
 	demote_shutdown(w->demote);
 	w->stopped = true;
+	world_changed(w, WORLD_CHANGED_ALL, 0);
 }

@@ -98,6 +98,26 @@ vhost_insert(struct world *w, size_t idx, const char *name)
 	return 0;
 }
 
+/* Chain each virtual host's configured hosts, in id order. */
+static int
+world_link_vhosts(struct world *w)
+{
+	uint32_t	*first;
+	size_t		 i;
+
+	if ((first = calloc(w->nvhosts + 1, sizeof(*first))) == NULL)
+		return -1;
+	for (i = 0; i < w->nvhosts; i++)
+		first[i] = HS_ID_NONE;
+	for (i = w->nhosts; i-- > 0;) {
+		w->hosts[i].vhost_next = first[w->hosts[i].vhost];
+		first[w->hosts[i].vhost] = (uint32_t)i;
+	}
+	free(w->vhost_first);
+	w->vhost_first = first;
+	return 0;
+}
+
 /*
  * Give every configured host its virtual host, creating those not seen
  * before (new ones are healthy).  Bulk creation at start: sort by name.
@@ -132,7 +152,7 @@ world_map_hosts(struct world *w)
 		w->hosts[ids[i]].vhost = (uint32_t)idx;
 	}
 	free(ids);
-	return 0;
+	return world_link_vhosts(w);
 }
 
 int
@@ -176,12 +196,11 @@ world_vhost_changed(struct world *w, struct vhost *vh,
 	struct world_host	*h;
 	const struct host_conf	*hc;
 	uint64_t		 now = w->clock.now_ms, prev;
-	size_t			 i;
+	uint32_t		 i;
 
-	for (i = 0; i < w->nhosts; i++) {
+	for (i = w->vhost_first[vh - w->vhosts]; i != HS_ID_NONE;
+	    i = h->vhost_next) {
 		h = &w->hosts[i];
-		if (&w->vhosts[h->vhost] != vh)
-			continue;
 		hc = &w->hce_conf->hosts[i];
 		memset(&req, 0, sizeof(req));
 		req.host_id = (uint32_t)i;
@@ -191,12 +210,13 @@ world_vhost_changed(struct world *w, struct vhost *vh,
 			continue;
 		req.timeout_ms = req.table->timeout_ms;
 		prev = effective_fail_since(before, h->fail_since, now);
-		vhost_check(vh, &req, now, &r);
+		vhost_check(vh, &req, now, 0, &r);
 		if (vh->reach == VH_FLAP)
 			h->fail_since = now;	/* a flap starts down */
 		else if (!r.up)
 			h->fail_since = prev != HS_TIME_NEVER ? prev : now;
 		else
 			h->fail_since = HS_TIME_NEVER;
+		world_changed(w, WORLD_CHANGED_HOST, i);
 	}
 }

@@ -4,8 +4,29 @@
 
 #include "backends/sim/world.h"
 
+enum world_event {
+	WEV_CHECK = 1,		/* a virtual host's answer is due */
+	WEV_SCRIPT,		/* a script run by the parent finished */
+};
+
 void	world_fail(struct world *, const char *);
+void	world_print_line(struct world *, int level);
+uint32_t world_jitter(struct world *);
+void	world_schedule_result(struct world *, uint32_t kind,
+	    const struct check_result *);
+void	world_host_result(struct world *, const struct check_result *);
+/* world_msg.c: queue a message on its channel, deliver them all. */
+void	world_send(struct world *, enum hs_peer to, enum hs_peer from,
+	    const struct msg *);
+void	world_deliver(struct world *);
+/* Deliver every message in flight (and nothing else). */
 void	world_drain(struct world *);
+/*
+ * Deliver every message in flight, crossing the work due at the same
+ * instant as the seed picks: what follows an operator's command.
+ */
+void	world_settle(struct world *);
+void	world_changed(struct world *, enum world_change, uint32_t id);
 void	world_print(struct world *, int level, const char *);
 void	world_print_text(struct world *, const char *);
 int	world_hosts_alloc(struct world *, size_t);

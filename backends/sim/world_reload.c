@@ -1,10 +1,11 @@
 /*
  * The simulated world's reload: the daemon's handshake (core/reload.h)
  * between the parent, the HCE and the PFE, over the world's message
- * queue.  Each engine parses the text it gets and runs its own copy of
- * the configuration, as each process of the daemon does.  A scenario
- * can fail an engine's preparation and hold a channel to force an
- * interleaving.
+ * channels, interleaved as the seed picks with each other and with the
+ * answers due at the same instant.  Each engine parses the text it gets
+ * and runs its own copy of the configuration, as each process of the
+ * daemon does.  A scenario can fail an engine's preparation and hold a
+ * channel (world_msg.c) to force an interleaving.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +118,7 @@ hce_commit(void *arg, struct config *conf)
 	if (world_map_hosts(w) == -1)
 		world_fail(w, "out of memory");
 	release(w, old);
+	world_changed(w, WORLD_CHANGED_ALL, 0);
 }
 
 static int
@@ -150,6 +152,7 @@ pfe_commit(void *arg, struct config *conf)
 	pfe_reload_commit(w->pfe, w->clock.now_ms);
 	w->conf = conf;
 	release(w, old);
+	world_changed(w, WORLD_CHANGED_ALL, 0);
 }
 
 static void
@@ -166,13 +169,25 @@ world_reload_init(struct world *w)
 	const enum hs_peer	 children[] = { PEER_HCE, PEER_PFE };
 	struct reload_parent_io	 pio;
 	struct reload_child_io	 cio;
+	/* Who the parent starts, and who each child starts after it. */
+	enum hs_peer		 first = PEER_HCE, hce_to = PEER_PFE;
+	enum hs_peer		 pfe_from = PEER_HCE, pfe_to = PEER_MAX;
+	enum hs_peer		 hce_from = PEER_PARENT;
+
+	if (w->opts.inject & WORLD_INJECT_PFE_SWITCHES_FIRST) {
+		first = PEER_PFE;
+		pfe_from = PEER_PARENT;
+		pfe_to = PEER_HCE;
+		hce_from = PEER_PFE;
+		hce_to = PEER_MAX;
+	}
 
 	memset(&pio, 0, sizeof(pio));
 	pio.arg = w;
 	pio.send = world_parent_send;
 	pio.commit = parent_commit;
 	pio.log = reload_log;
-	reload_parent_init(&w->reload_parent, &pio, children, 2, PEER_HCE,
+	reload_parent_init(&w->reload_parent, &pio, children, 2, first,
 	    PEER_PFE, w->parent_conf->gen);
 	memset(&cio, 0, sizeof(cio));
 	cio.arg = w;
@@ -181,14 +196,14 @@ world_reload_init(struct world *w)
 	cio.prepare = hce_prepare;
 	cio.commit = hce_commit;
 	cio.abort = hce_abort;
-	reload_child_init(&w->reload_hce, &cio, "hce", PEER_PARENT, PEER_PFE,
+	reload_child_init(&w->reload_hce, &cio, "hce", hce_from, hce_to,
 	    w->hce_conf->gen);
 	cio.send = world_pfe_send;
 	cio.prepare = pfe_prepare;
 	cio.commit = pfe_commit;
 	cio.abort = pfe_abort;
 	cio.start = pfe_started;
-	reload_child_init(&w->reload_pfe, &cio, "pfe", PEER_HCE, PEER_MAX,
+	reload_child_init(&w->reload_pfe, &cio, "pfe", pfe_from, pfe_to,
 	    w->conf->gen);
 }
 
@@ -223,7 +238,7 @@ world_reload(struct world *w, struct config *conf, struct buf *out)
 	uint32_t	client = world_client_begin(w, out);
 
 	(void)reload_parent_begin(&w->reload_parent, conf, NULL, client);
-	world_drain(w);
+	world_settle(w);
 	return world_client_end(w);
 }
 
@@ -233,7 +248,7 @@ world_reload_refuse(struct world *w, const char *errors, struct buf *out)
 	uint32_t	client = world_client_begin(w, out);
 
 	reload_parent_refuse(&w->reload_parent, client, errors);
-	world_drain(w);
+	world_settle(w);
 	return world_client_end(w);
 }
 
@@ -243,36 +258,32 @@ world_inject_reload_failure(struct world *w, unsigned int which)
 	w->reload_fail |= which;
 }
 
-/* What waited on the channel goes after everything sent meanwhile. */
-static void
-release_channel(struct world *w, enum hs_peer from, enum hs_peer to)
-{
-	struct msg_fifo	 keep;
-	enum hs_peer	 t, f;
-	int		 rv;
+static const struct {
+	const char	*word;
+	unsigned int	 bit;
+} injections[] = {
+	{ "drop-table-remove", WORLD_INJECT_DROP_TABLE_REMOVE },
+	{ "pfe-switches-first", WORLD_INJECT_PFE_SWITCHES_FIRST },
+};
 
-	fifo_init(&keep, WORLD_FIFO_MAX);
-	while ((rv = fifo_pop(&w->held, &t, &f, &w->msg)) != 0) {
-		if (rv == -1)
-			continue;
-		if (fifo_push(t == to && f == from ? &w->fifo : &keep, t, f,
-		    &w->msg) == -1)
-			world_fail(w, "held messages do not fit");
-	}
-	fifo_free(&w->held);
-	w->held = keep;
+unsigned int
+world_inject_word(const char *word)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(injections) / sizeof(injections[0]); i++)
+		if (strcmp(word, injections[i].word) == 0)
+			return injections[i].bit;
+	return 0;
 }
 
-void
-world_hold(struct world *w, enum hs_peer from, enum hs_peer to, bool hold)
+const char *
+world_inject_name(unsigned int one)
 {
-	if (from >= PEER_MAX || to >= PEER_MAX)
-		return;
-	if (hold) {
-		w->hold[from] |= 1u << to;
-		return;
-	}
-	w->hold[from] &= ~(1u << to);
-	release_channel(w, from, to);
-	world_drain(w);
+	size_t	i;
+
+	for (i = 0; i < sizeof(injections) / sizeof(injections[0]); i++)
+		if (injections[i].bit == one)
+			return injections[i].word;
+	return NULL;
 }

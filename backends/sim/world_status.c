@@ -14,15 +14,21 @@
 const struct table_conf *
 world_table(const struct world *w, const char *name)
 {
+	return sim_table_named(w->conf, name);
+}
+
+const struct table_conf *
+sim_table_named(const struct config *conf, const char *name)
+{
 	const struct table_conf	*t, *found = NULL;
 	size_t			 i;
 
-	t = config_table_by_name(w->conf, name);
+	t = config_table_by_name(conf, name);
 	if (t != NULL && config_table_live(t))
 		return t;
 	/* A declared template: its one live copy. */
-	for (i = 0; i < w->conf->ntables; i++) {
-		t = &w->conf->tables[i];
+	for (i = 0; i < conf->ntables; i++) {
+		t = &conf->tables[i];
 		if (!config_table_live(t) || strcmp(t->base, name) != 0)
 			continue;
 		if (found != NULL)

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "backends/sim/world.h"
+#include "bench/cpu_time.h"
 #include "core/parse.h"
 
 #define FAULTS_PER_HOUR	3600	/* one fault statement per virtual second */
@@ -25,18 +26,6 @@ peak_rss_kib(void)
 	if (getrusage(RUSAGE_SELF, &ru) == -1)
 		return -1;
 	return ru.ru_maxrss;
-}
-
-/* CPU time: the figure that holds when the machine is shared. */
-static double
-cpu_seconds(void)
-{
-	struct rusage	ru;
-
-	if (getrusage(RUSAGE_SELF, &ru) == -1)
-		return 0;
-	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 static double
@@ -90,10 +79,13 @@ random_fault(struct world *w, struct prng *p, uint64_t now)
 		vhost_set_up(vh, now);
 	else if (k < 88)
 		vhost_set_refuse(vh, now);
-	else if (k < 94)
-		vhost_set_latency(vh, (uint32_t)prng_below(p, 400), now);
-	else
-		vhost_set_code(vh, prng_below(p, 2) ? 200 : 500, now);
+	else if (k < 94) {
+		answer_set_latency(&vh->answer, (uint32_t)prng_below(p, 400));
+		vhost_answers(vh, now);
+	} else {
+		answer_set_code(&vh->answer, prng_below(p, 2) ? 200 : 500);
+		vhost_answers(vh, now);
+	}
 }
 
 int

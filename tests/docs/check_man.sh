@@ -1,7 +1,8 @@
 #!/bin/sh
 # The manual pages: mandoc finds nothing to warn about, every keyword of
 # the configuration grammar (the lexer's keyword table) is documented in
-# hoststated.conf(5), and every hoststatectl command word in hoststatectl(8).
+# hoststated.conf(5), every hoststatectl command word in hoststatectl(8),
+# and every host fault and expectation of a scenario in hoststated-sim(8).
 # Usage: check_man.sh SOURCE_ROOT
 set -u
 ROOT=$1
@@ -60,6 +61,18 @@ for t in show_words host_words table_words service_words log_words \
 done
 [ "$n" -gt 15 ] || fail "only $n command words found in core/ctl_parse.c"
 echo "ok - $n hoststatectl command words checked"
+
+n=0
+for t in faults kinds; do
+	for w in $(table_words "$ROOT/sim/scenario_at.c" "$t"); do
+		n=$((n + 1))
+		documented "$w" "$DOCS/hoststated-sim.8" ||
+		    fail "scenario word '$w' is not documented in" \
+		    "hoststated-sim(8)"
+	done
+done
+[ "$n" -gt 15 ] || fail "only $n scenario words found in sim/scenario_at.c"
+echo "ok - $n scenario words checked"
 
 echo "failed=$fails"
 [ "$fails" -eq 0 ]
