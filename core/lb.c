@@ -159,12 +159,16 @@ select_least_states(const struct lb_host *h, size_t n)
 	return best != NULL ? (int)best->id : -1;
 }
 
-/* Rendezvous hashing: the up host with the highest score wins. */
+/*
+ * Rendezvous hashing: the up host with the highest score wins.  The
+ * score rests on what identifies a backend, its address and port, never
+ * on its id: a reload that inserts a host moves only that host's share.
+ */
 static int
 select_hashed(const struct lb_host *h, size_t n, uint64_t digest,
     const struct lb_state *st)
 {
-	uint8_t		 in[8 + 1 + 16 + 4];
+	uint8_t		 in[8 + 1 + 16 + 2];
 	uint64_t	 score, best_score = 0;
 	int		 best = -1;
 	size_t		 i;
@@ -175,7 +179,7 @@ select_hashed(const struct lb_host *h, size_t n, uint64_t digest,
 		store_le(in, digest, 8);
 		in[8] = h[i].addr.family;
 		memcpy(in + 9, h[i].addr.bytes, 16);
-		store_le(in + 25, h[i].id, 4);
+		store_le(in + 25, h[i].port, 2);
 		score = lb_siphash(st->key, in, sizeof(in));
 		if (best == -1 || score > best_score) {
 			best = (int)h[i].id;

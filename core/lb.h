@@ -19,6 +19,7 @@
 struct lb_host {
 	uint32_t	id;
 	struct hs_addr	addr;
+	uint16_t	port;		/* with addr: what the hash scores */
 	uint32_t	weight;		/* random only; 0 counts as 1 */
 	bool		up;
 	uint32_t	states;		/* sessions open to it (least-states) */

@@ -208,6 +208,78 @@ test_hash_uses_hashdata(void **state)
 	    -1);
 }
 
+/*
+ * A host inserted before the others (a reload of an edited file gives
+ * every later host a new id) takes only its own share: no other client
+ * moves, because the score rests on the address and port, not the id.
+ */
+static void
+check_insert_remaps_only_new_share(enum lb_mode mode)
+{
+	struct lb_host		before[NHOSTS], after[NHOSTS + 1];
+	struct lb_state		st;
+	struct lb_client	c;
+	uint8_t			key[LB_KEY_LEN] = "fedcba9876543210";
+	unsigned		moved = 0, to_new = 0;
+	uint32_t		i;
+	int			a, b;
+
+	hosts_init(before, NHOSTS, 0, 0);
+	hosts_init(after + 1, NHOSTS, 1, 0);
+	hosts_init(after, 1, 0, 1);		/* 10.1.0.1, id 0 */
+	lb_state_init(&st, 0, key);
+	for (i = 0; i < 2000; i++) {
+		client_init(&c, i);
+		a = lb_select(mode, before, NHOSTS, NULL, 0, &c, &st);
+		b = lb_select(mode, after, NHOSTS + 1, NULL, 0, &c, &st);
+		assert_true(a >= 0 && b >= 0);
+		if (b == 0) {
+			to_new++;
+			continue;
+		}
+		/* same address as before: ids moved up by one */
+		if (!addr_equal(&after[b].addr, &before[a].addr))
+			moved++;
+	}
+	printf("%s: host inserted first: %u of 2000 clients to it, %u moved "
+	    "between old hosts\n", lb_mode_name(mode), to_new, moved);
+	assert_int_equal(moved, 0);
+	assert_true(to_new > 250 && to_new < 550);	/* about 1 in 5 */
+}
+
+static void
+test_insert_remaps_only_new_share(void **state)
+{
+	check_insert_remaps_only_new_share(LB_SOURCE_HASH);
+	check_insert_remaps_only_new_share(LB_LOADBALANCE);
+}
+
+/* The same address on another port is another backend. */
+static void
+test_port_is_part_of_the_backend(void **state)
+{
+	struct lb_host		h[2];
+	struct lb_state		st;
+	struct lb_client	c;
+	uint8_t			key[LB_KEY_LEN] = "0123456789abcdef";
+	unsigned		count[2] = { 0, 0 };
+	uint32_t		i;
+	int			id;
+
+	hosts_init(h, 2, 0, 0);
+	h[1].addr = h[0].addr;
+	h[0].port = 8080;
+	h[1].port = 8081;
+	lb_state_init(&st, 0, key);
+	for (i = 0; i < 1000; i++) {
+		client_init(&c, i);
+		id = lb_select(LB_SOURCE_HASH, h, 2, NULL, 0, &c, &st);
+		assert_true(id == 0 || id == 1);
+		count[id]++;
+	}
+	assert_true(count[0] > 350 && count[1] > 350);
+}
+
 static void
 test_backup_fallback_and_none_up(void **state)
 {
@@ -249,6 +321,8 @@ main(void)
 		cmocka_unit_test(test_loadbalance_sticky),
 		cmocka_unit_test(test_hash_uses_hashdata),
 		cmocka_unit_test(test_backup_fallback_and_none_up),
+		cmocka_unit_test(test_insert_remaps_only_new_share),
+		cmocka_unit_test(test_port_is_part_of_the_backend),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
