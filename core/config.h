@@ -38,6 +38,12 @@
 #define HS_RETRY_MAX		1000
 #define HS_WEIGHT_MAX		1000
 #define HS_RELAY_TIMEOUT_DEFAULT 600	/* seconds */
+#define HS_SESSIONS_DEFAULT	10000	/* per relay process */
+#define HS_SESSIONS_MAX		1000000
+#define HS_SESSION_BUFFER_DEFAULT 65536	/* bytes per direction */
+#define HS_SESSION_BUFFER_MIN	4096
+#define HS_SESSION_BUFFER_MAX	(16 * 1024 * 1024)
+#define HS_KEY_LEN		16	/* a relay's hash key */
 #define HS_USER_DEFAULT		"_hoststated"
 #define HS_CHROOT_DEFAULT	"/var/empty"
 #define HS_SOCKET_DEFAULT	"/var/run/hoststated.sock"
@@ -170,6 +176,7 @@ struct action_conf {
 #define TCPOPT_BUFSIZE		0x10
 #define TCPOPT_TTL		0x20
 #define TCPOPT_MINTTL		0x40
+#define TCPOPT_SESSION_BUFFER	0x80
 
 struct tcp_opts {
 	uint32_t		 set;		/* options given */
@@ -178,6 +185,7 @@ struct tcp_opts {
 	uint32_t		 bufsize;
 	uint32_t		 ttl;
 	uint32_t		 minttl;
+	uint32_t		 session_buffer;	/* bytes per direction */
 };
 
 #define SSLOPT_SSLV3		0x01
@@ -241,6 +249,9 @@ struct relay_conf {
 	enum lb_mode		 mode;		/* default loadbalance, as hoststated */
 	uint32_t		 backup_id;
 	uint32_t		 service_id;	/* "service NAME": forward to its table */
+	uint32_t		 retry;		/* table, service: other hosts tried */
+	bool			 has_key;	/* else the daemon's, per relay name */
+	uint8_t			 key[HS_KEY_LEN];	/* hash methods */
 	uint32_t		 timeout_s;	/* session timeout */
 	bool			 disabled;
 	char			 ssl_cert[HS_PATH_MAX];	/* "" = /etc/ssl/ADDR.crt */
@@ -250,6 +261,13 @@ struct relay_conf {
 enum log_level {
 	LOG_UPDATES = 0,	/* state changes only */
 	LOG_ALL,		/* every check */
+};
+
+/* The line a relay logs when a session ends. */
+enum log_sessions {
+	LOG_SESSIONS_DEBUG = 0,	/* only with -v or "log verbose" */
+	LOG_SESSIONS_ERRORS,	/* "log connection errors": failed ones */
+	LOG_SESSIONS_ALL,	/* "log connection": every one */
 };
 
 struct config {
@@ -263,6 +281,8 @@ struct config {
 	uint32_t		 timeout_ms;
 	uint32_t		 prefork;
 	enum log_level		 log;
+	enum log_sessions	 log_sessions;
+	uint32_t		 sessions;	/* per relay process */
 	char			 demote[HS_IFNAME_MAX];	/* global demote group */
 	char			 user[HS_NAME_MAX];
 	char			 chroot[HS_PATH_MAX];

@@ -14,7 +14,7 @@
 #include "core/addr.h"
 #include "core/config.h"
 
-#define LB_KEY_LEN	16
+#define LB_KEY_LEN	HS_KEY_LEN
 
 struct lb_host {
 	uint32_t	id;

@@ -235,6 +235,7 @@ p_macro(struct parser *p, const char *name, const struct pos *at)
 	return 0;
 }
 
+/* log updates|all, and relayd's log connection [errors] */
 static int
 p_log(struct parser *p)
 {
@@ -242,8 +243,12 @@ p_log(struct parser *p)
 		p->cfg->log = LOG_UPDATES;
 	else if (p_accept(p, KW_ALL))
 		p->cfg->log = LOG_ALL;
+	else if (p_accept(p, KW_CONNECTION))
+		p->cfg->log_sessions = p_accept(p, KW_ERRORS) ?
+		    LOG_SESSIONS_ERRORS : LOG_SESSIONS_ALL;
 	else {
-		p_error(p, "syntax error: log updates or log all expected");
+		p_error(p, "syntax error: log updates, log all or log "
+		    "connection [errors] expected");
 		return -1;
 	}
 	return 0;
@@ -266,6 +271,9 @@ p_global(struct parser *p, enum keyword kw)
 		    &c->timeout_ms);
 	case KW_PREFORK:
 		return p_number(p, 1, HS_PREFORK_MAX, "prefork", &c->prefork);
+	case KW_SESSIONS:
+		return p_number(p, 1, HS_SESSIONS_MAX, "sessions",
+		    &c->sessions);
 	case KW_LOG:
 		return p_log(p);
 	case KW_DEMOTE:
@@ -356,6 +364,7 @@ config_new(void)
 	c->timeout_ms = HS_TIMEOUT_DEFAULT;
 	c->prefork = HS_PREFORK_DEFAULT;
 	c->log = LOG_UPDATES;
+	c->sessions = HS_SESSIONS_DEFAULT;
 	(void)snprintf(c->user, sizeof(c->user), "%s", HS_USER_DEFAULT);
 	(void)snprintf(c->chroot, sizeof(c->chroot), "%s", HS_CHROOT_DEFAULT);
 	(void)snprintf(c->socket, sizeof(c->socket), "%s", HS_SOCKET_DEFAULT);

@@ -3,6 +3,7 @@
  * read: what they must have, and the names they reference.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/parse_priv.h"
@@ -113,6 +114,65 @@ check_protocol(struct parser *p, uint32_t id)
 		    "and path actions need protocol http", pr->name);
 }
 
+struct listener_ref {
+	const struct listen_conf *l;
+	uint32_t		 relay;
+	uint32_t		 idx;
+};
+
+static int
+listener_cmp(const void *a, const void *b)
+{
+	const struct listener_ref *x = a, *y = b;
+	int			   c;
+
+	if ((c = addr_cmp(&x->l->addr, &y->l->addr)) != 0)
+		return c;
+	if (x->l->port != y->l->port)
+		return x->l->port < y->l->port ? -1 : 1;
+	if (x->relay != y->relay)
+		return x->relay < y->relay ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* One address and port is one listener: sorted, so neighbours clash. */
+static void
+check_listeners(struct parser *p)
+{
+	const struct config	*c = p->cfg;
+	struct listener_ref	*v;
+	size_t			 i, j, n = 0;
+
+	for (i = 0; i < c->nrelays; i++)
+		n += c->relays[i].nlistens;
+	if (n < 2)
+		return;
+	if ((v = calloc(n, sizeof(*v))) == NULL) {
+		p_error_at(p, &p->rx[0].at, "out of memory");
+		return;
+	}
+	for (i = 0, n = 0; i < c->nrelays; i++)
+		for (j = 0; j < c->relays[i].nlistens; j++) {
+			v[n].l = &c->relays[i].listens[j];
+			v[n].relay = (uint32_t)i;
+			v[n++].idx = (uint32_t)j;
+		}
+	qsort(v, n, sizeof(*v), listener_cmp);
+	for (i = 1; i < n; i++) {
+		char	 a[HS_ADDRSTR_MAX];
+
+		if (!addr_equal(&v[i].l->addr, &v[i - 1].l->addr) ||
+		    v[i].l->port != v[i - 1].l->port)
+			continue;
+		p_error_at(p, &p->rx[v[i].relay].listen_at[v[i].idx],
+		    "relay %s: %s port %u is already a listener of relay %s",
+		    c->relays[v[i].relay].name,
+		    addr_fmt(&v[i].l->addr, a, sizeof(a)), v[i].l->port,
+		    c->relays[v[i - 1].relay].name);
+	}
+	free(v);
+}
+
 void
 parse_validate_owners(struct parser *p)
 {
@@ -124,6 +184,7 @@ parse_validate_owners(struct parser *p)
 		check_relay(p, (uint32_t)i);
 	for (i = 0; i < p->cfg->nprotocols; i++)
 		check_protocol(p, (uint32_t)i);
+	check_listeners(p);
 }
 
 /* After syntax errors: only report protocol and service names. */

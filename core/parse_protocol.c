@@ -149,6 +149,14 @@ tcp_opt(struct parser *p, void *ctx)
 {
 	struct tcp_opts	*o = ctx;
 
+	if (p_accept(p, KW_SESSION)) {
+		o->set |= TCPOPT_SESSION_BUFFER;
+		if (p_expect(p, KW_BUFFER) == -1)
+			return -1;
+		return p_number(p, HS_SESSION_BUFFER_MIN,
+		    HS_SESSION_BUFFER_MAX, "session buffer",
+		    &o->session_buffer);
+	}
 	if (p_accept(p, KW_BACKLOG)) {
 		o->set |= TCPOPT_BACKLOG;
 		return p_number(p, 1, TCP_BACKLOG_MAX, "backlog", &o->backlog);
@@ -305,6 +313,7 @@ protocol_new(struct parser *p, const char *name, const struct pos *at)
 	(void)snprintf(pr->name, sizeof(pr->name), "%s", name);
 	pr->type = PROTO_TCP;
 	pr->tcp.backlog = 10;
+	pr->tcp.session_buffer = HS_SESSION_BUFFER_DEFAULT;
 	(void)snprintf(pr->ssl.ciphers, sizeof(pr->ssl.ciphers), "%s",
 	    SSL_CIPHERS_DEFAULT);
 	pr->ssl.session_cache = SSL_CACHE_DEFAULT;

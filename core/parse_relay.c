@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/lb.h"
 #include "core/parse_priv.h"
 
 #define RELAY_TIMEOUT_MAX	2147483647U
@@ -59,7 +60,72 @@ relay_forward(struct parser *p, struct relay_conf *r)
 	return 0;
 }
 
-/* table NAME [port PORT] [MODE], after "table" */
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * A hash key as relayd writes it: 0x and 32 hex digits, or any other
+ * text, hashed to 128 bits so that the same text gives the same key.
+ */
+static int
+relay_key(struct parser *p, struct relay_conf *r)
+{
+	static const uint8_t	 k0[LB_KEY_LEN] = "hoststated key 0";
+	static const uint8_t	 k1[LB_KEY_LEN] = "hoststated key 1";
+	char			 text[HS_STR_MAX];
+	struct pos		 at = p_pos(p);
+	uint64_t		 h[2];
+	size_t			 i, n;
+
+	if (r->mode == LB_ROUNDROBIN || r->mode == LB_RANDOM ||
+	    r->mode == LB_LEAST_STATES) {
+		p_error(p, "key not supported by mode %s",
+		    lb_mode_name(r->mode));
+		return -1;
+	}
+	if (p_string(p, text, sizeof(text), "key") == -1)
+		return -1;
+	n = strlen(text);
+	r->has_key = true;
+	if (n < 2 || text[0] != '0' || (text[1] != 'x' && text[1] != 'X')) {
+		h[0] = lb_siphash(k0, text, n);
+		h[1] = lb_siphash(k1, text, n);
+		for (i = 0; i < HS_KEY_LEN; i++)
+			r->key[i] = (uint8_t)(h[i / 8] >> (8 * (i % 8)));
+		return 0;
+	}
+	for (i = 2; i < n && hexval(text[i]) >= 0; i++)
+		;
+	if (n != 2 + 2 * HS_KEY_LEN || i != n) {
+		p_error_at(p, &at, "hex key must be 128 bits (32 hex "
+		    "digits) long");
+		return -1;
+	}
+	for (i = 0; i < HS_KEY_LEN; i++)
+		r->key[i] = (uint8_t)(hexval(text[2 + 2 * i]) << 4 |
+		    hexval(text[3 + 2 * i]));
+	return 0;
+}
+
+/* [retry N]: other hosts a failed connect tries */
+static int
+relay_retry(struct parser *p, uint32_t *retry)
+{
+	if (p_accept(p, KW_RETRY))
+		return p_number(p, 0, HS_RETRY_MAX, "retry", retry);
+	return 0;
+}
+
+/* table NAME [port PORT] [MODE [KEY]] [retry N], after "table" */
 static int
 relay_table(struct parser *p, struct relay_conf *r, struct relay_extra *x)
 {
@@ -72,8 +138,12 @@ relay_table(struct parser *p, struct relay_conf *r, struct relay_extra *x)
 	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
 		if (p_accept(p, modes[i].kw)) {
 			r->mode = modes[i].mode;
+			if (p_at_string(p) && relay_key(p, r) == -1)
+				return -1;
 			break;
 		}
+	if (relay_retry(p, &r->retry) == -1)
+		return -1;
 	return parse_table_use(p, true, false, r->id);
 }
 
@@ -109,6 +179,8 @@ relay_target(struct parser *p, struct relay_conf *r, struct relay_extra *x)
 	else {
 		p_next(p);
 		rc = parse_ref(p, &x->service, "", "service");
+		if (rc == 0)
+			rc = relay_retry(p, &r->retry);
 	}
 	if (rc == 0)
 		x->ntargets++;

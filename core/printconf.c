@@ -42,9 +42,12 @@ print_str(struct buf *b, const char *s, bool c)
 static void
 print_globals(const struct config *c, struct buf *b)
 {
-	buf_printf(b, "interval %u\ntimeout %u\nprefork %u\nlog %s\n",
-	    c->interval_s, c->timeout_ms, c->prefork,
+	buf_printf(b, "interval %u\ntimeout %u\nprefork %u\nsessions %u\n"
+	    "log %s\n", c->interval_s, c->timeout_ms, c->prefork, c->sessions,
 	    c->log == LOG_ALL ? "all" : "updates");
+	if (c->log_sessions != LOG_SESSIONS_DEBUG)
+		buf_printf(b, "log connection%s\n",
+		    c->log_sessions == LOG_SESSIONS_ERRORS ? " errors" : "");
 	if (c->demote[0] != '\0') {
 		buf_puts(b, "demote ");
 		print_str(b, c->demote, false);
@@ -234,6 +237,8 @@ print_tcp(const struct tcp_opts *o, struct buf *b)
 		buf_printf(b, "\t\tip ttl %u\n", o->ttl);
 	if (o->set & TCPOPT_MINTTL)
 		buf_printf(b, "\t\tip minttl %u\n", o->minttl);
+	if (o->set & TCPOPT_SESSION_BUFFER)
+		buf_printf(b, "\t\tsession buffer %u\n", o->session_buffer);
 	buf_puts(b, "\t}\n");
 }
 
@@ -272,6 +277,27 @@ print_protocol(const struct protocol_conf *pr, struct buf *b)
 }
 
 static void
+print_key(const struct relay_conf *r, struct buf *b)
+{
+	size_t	 i;
+
+	if (!r->has_key)
+		return;
+	buf_puts(b, " 0x");
+	for (i = 0; i < HS_KEY_LEN; i++)
+		buf_printf(b, "%02x", r->key[i]);
+}
+
+/* Ends the line of a table or service target. */
+static void
+print_retry(const struct relay_conf *r, struct buf *b)
+{
+	if (r->retry > 0)
+		buf_printf(b, " retry %u", r->retry);
+	buf_puts(b, "\n");
+}
+
+static void
 print_relay_table(const struct config *c, const struct relay_conf *r,
     struct buf *b)
 {
@@ -282,7 +308,9 @@ print_relay_table(const struct config *c, const struct relay_conf *r,
 	if (t->copy_of != HS_ID_NONE &&
 	    (r->nlistens == 0 || t->port != r->listens[0].port))
 		buf_printf(b, " port %u", t->port);
-	buf_printf(b, " %s\n", lb_mode_name(r->mode));
+	buf_printf(b, " %s", lb_mode_name(r->mode));
+	print_key(r, b);
+	print_retry(r, b);
 }
 
 static void
@@ -305,7 +333,7 @@ print_relay_target(const struct config *c, const struct relay_conf *r,
 	if (r->service_id < c->nservices) {
 		buf_puts(b, "\tservice ");
 		print_str(b, c->services[r->service_id].name, false);
-		buf_puts(b, "\n");
+		print_retry(r, b);
 	}
 }
 

@@ -117,6 +117,7 @@ cmp_protocol(const struct protocol_conf *a, const struct protocol_conf *b,
 	NUM(tcp.bufsize, "protocol", i);
 	NUM(tcp.ttl, "protocol", i);
 	NUM(tcp.minttl, "protocol", i);
+	NUM(tcp.session_buffer, "protocol", i);
 	NUM(ssl.set, "protocol", i);
 	NUM(ssl.on, "protocol", i);
 	STR(ssl.ciphers, "protocol", i);
@@ -153,6 +154,10 @@ cmp_relay(const struct relay_conf *a, const struct relay_conf *b, size_t i,
 	NUM(disabled, "relay", i);
 	STR(ssl_cert, "relay", i);
 	STR(ssl_key, "relay", i);
+	NUM(retry, "relay", i);
+	NUM(has_key, "relay", i);
+	DIFF(memcmp(a->key, b->key, sizeof(a->key)) != 0,
+	    "relay %zu: key differs", i);
 	return 0;
 }
 
@@ -164,6 +169,8 @@ cmp_globals(const struct config *a, const struct config *b, char *why,
 	NUM(timeout_ms, "config", 0);
 	NUM(prefork, "config", 0);
 	NUM(log, "config", 0);
+	NUM(log_sessions, "config", 0);
+	NUM(sessions, "config", 0);
 	STR(demote, "config", 0);
 	STR(user, "config", 0);
 	STR(chroot, "config", 0);

@@ -77,6 +77,21 @@ static const struct error_case cases[] = {
 	    " host 10.0.0.1\n}\n", 2, "check script: missing path" },
 	{ "check script relative", "table t {\n check script \"x.sh\"\n"
 	    " host 10.0.0.1\n}\n", 2, "path x.sh is not absolute" },
+	{ "short hex key", TBL "relay r {\n listen on 127.0.0.1 port 80\n"
+	    " table t loadbalance 0x0102\n}\n", 7,
+	    "hex key must be 128 bits (32 hex digits) long" },
+	{ "key with roundrobin", TBL "relay r {\n listen on 127.0.0.1 port 80"
+	    "\n table t roundrobin \"k\"\n}\n", 7,
+	    "key not supported by mode roundrobin" },
+	{ "listener used twice", TBL "relay r {\n listen on 127.0.0.1 port "
+	    "80\n table t\n}\nrelay s {\n listen on 127.0.0.1 port 80\n"
+	    " table t\n}\n", 10,
+	    "relay s: 127.0.0.1 port 80 is already a listener of relay r" },
+	{ "sessions 0", "sessions 0\n", 1, "invalid sessions 0" },
+	{ "session buffer too small", "protocol p {\n tcp session buffer "
+	    "100\n}\n", 2, "invalid session buffer 100" },
+	{ "log connection what", "log connection maybe\n", 1,
+	    "syntax error: unexpected 'maybe'" },
 	{ "check without method", "table t {\n check\n}\n", 2,
 	    "check: missing or unknown method" },
 	{ "bad digest", "table t {\n check http \"/\" digest \"abc\"\n"

@@ -477,12 +477,93 @@ test_continuation_and_comments(void **state)
 }
 
 /* Every keyword is found by the binary search: the table is sorted. */
+/*
+ * The relay's options: session bound and logging, the session buffer,
+ * connect retries and the hash key of a table, all kept by the printed
+ * text that reloads carry to the engines.
+ */
+static void
+test_relay_options(void **state)
+{
+	const char	*text = "sessions 20000\nlog connection errors\n"
+	    "log all\n"
+	    "table t {\n host 10.0.0.1\n host 10.0.0.2\n}\n"
+	    "protocol p {\n tcp { session buffer 16384, no splice }\n}\n"
+	    "relay a {\n listen on 127.0.0.1 port 80\n protocol p\n"
+	    " table t loadbalance \"a secret\" retry 2\n}\n"
+	    "relay b {\n listen on 127.0.0.1 port 81\n"
+	    " table t port 80 source-hash "
+	    "0x000102030405060708090a0b0c0d0e0f\n}\n"
+	    "relay c {\n listen on 127.0.0.1 port 82\n table t\n}\n";
+	struct buf	 errors, printed;
+	struct config	*c, *again;
+	char		 why[256];
+	size_t		 i;
+
+	buf_init(&errors, 4096);
+	buf_init(&printed, 65536);
+	c = parse_text(text, &errors, NULL);
+	if (c == NULL)
+		fail_msg("%s", buf_str(&errors));
+	assert_int_equal(c->sessions, 20000);
+	assert_int_equal(c->log_sessions, LOG_SESSIONS_ERRORS);
+	assert_int_equal(c->log, LOG_ALL);
+	assert_int_equal(c->protocols[0].tcp.session_buffer, 16384);
+	assert_false(c->protocols[0].tcp.on & TCPOPT_SPLICE);
+	assert_int_equal(c->relays[0].retry, 2);
+	assert_true(c->relays[0].has_key);
+	assert_int_equal(c->relays[1].mode, LB_SOURCE_HASH);
+	assert_true(c->relays[1].has_key);
+	for (i = 0; i < HS_KEY_LEN; i++)
+		assert_int_equal(c->relays[1].key[i], i);
+	assert_false(c->relays[2].has_key);
+	assert_int_equal(c->relays[2].retry, 0);
+	config_print(c, &printed);
+	again = parse_text(buf_str(&printed), &errors, NULL);
+	if (again == NULL)
+		fail_msg("%s\n%s", buf_str(&errors), buf_str(&printed));
+	if (config_compare(c, again, why, sizeof(why)) != 0)
+		fail_msg("%s", why);
+	config_free(again);
+	config_free(c);
+	/* the defaults */
+	c = parse_text("", &errors, NULL);
+	assert_non_null(c);
+	assert_int_equal(c->sessions, HS_SESSIONS_DEFAULT);
+	assert_int_equal(c->log_sessions, LOG_SESSIONS_DEBUG);
+	config_free(c);
+	buf_free(&errors);
+	buf_free(&printed);
+}
+
+/* A string key is hashed: the same text gives the same key. */
+static void
+test_relay_key_text(void **state)
+{
+	const char	*text = "table t {\n host 10.0.0.1\n}\n"
+	    "relay a {\n listen on 127.0.0.1 port 80\n table t hash k1\n}\n"
+	    "relay b {\n listen on 127.0.0.1 port 81\n table t hash k1\n}\n"
+	    "relay c {\n listen on 127.0.0.1 port 82\n table t hash k2\n}\n";
+	struct buf	 errors;
+	struct config	*c;
+
+	buf_init(&errors, 4096);
+	c = parse_text(text, &errors, NULL);
+	if (c == NULL)
+		fail_msg("%s", buf_str(&errors));
+	assert_memory_equal(c->relays[0].key, c->relays[1].key, HS_KEY_LEN);
+	assert_memory_not_equal(c->relays[0].key, c->relays[2].key,
+	    HS_KEY_LEN);
+	config_free(c);
+	buf_free(&errors);
+}
+
 static void
 test_keywords_sorted(void **state)
 {
 	int	 kw;
 
-	for (kw = KW_ALL; kw <= KW_WEIGHT; kw++)
+	for (kw = KW_ALL; kw < KW_MAX; kw++)
 		assert_int_equal(lex_keyword(lex_keyword_text(kw)), kw);
 	assert_int_equal(lex_keyword("Table"), KW_NONE);
 	assert_int_equal(lex_keyword("tables"), KW_NONE);
@@ -496,6 +577,8 @@ main(void)
 		cmocka_unit_test(test_backup_ids),
 		cmocka_unit_test(test_maintenance_ids),
 		cmocka_unit_test(test_relay_sample),
+		cmocka_unit_test(test_relay_options),
+		cmocka_unit_test(test_relay_key_text),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_unused_table_is_live),
 		cmocka_unit_test(test_globals_defaults),
