@@ -75,6 +75,16 @@ enum ctl_status {
 	ST_EMPTY,		/* table */
 };
 
+/* A relay's counters, summed over the relay processes. */
+struct relay_stats {
+	uint64_t		 active;	/* sessions open now */
+	uint64_t		 total;		/* sessions accepted */
+	uint64_t		 bytes_in;	/* client to host */
+	uint64_t		 bytes_out;	/* host to client */
+	uint64_t		 connect_fail;	/* connects that failed */
+	uint64_t		 errors;	/* sessions that ended badly */
+};
+
 struct ctl_row {
 	uint8_t			 type;		/* enum ctl_obj */
 	uint8_t			 status;	/* enum ctl_status */
@@ -90,6 +100,38 @@ struct ctl_row {
 	uint32_t		 rtt_ms;
 	int32_t			 detail;
 	char			 check[32];	/* table: check method name */
+	struct relay_stats	 stats;		/* relay (show relays) */
+};
+
+/* Why a session ended; "done" is the only good end. */
+enum session_end {
+	SESS_OPEN = 0,		/* not ended: a show sessions row */
+	SESS_DONE,		/* both sides closed */
+	SESS_TIMEOUT,		/* idle for the relay's timeout */
+	SESS_CLIENT_RESET,	/* the client reset or failed */
+	SESS_HOST_RESET,	/* the host reset or failed */
+	SESS_CONNECT_FAILED,	/* no connect succeeded, retries included */
+	SESS_NO_HOST,		/* no host of the tables was up */
+	SESS_SHUTDOWN,		/* the daemon stopped */
+	SESS_ERROR,		/* a local failure (memory, descriptors) */
+	SESS_END_MAX
+};
+
+/* A relay session: a show sessions row, or the event of its end. */
+struct ctl_session {
+	uint32_t		 proc;		/* relay process, from 1 */
+	uint64_t		 id;		/* per process */
+	uint32_t		 relay_id;
+	char			 relay[HS_NAME_MAX];
+	struct hs_addr		 client;
+	uint16_t		 client_port;
+	struct hs_addr		 host;		/* HS_AF_NONE: not chosen yet */
+	uint16_t		 host_port;
+	uint64_t		 age_ms;
+	uint64_t		 idle_ms;
+	uint64_t		 bytes_in;	/* client to host */
+	uint64_t		 bytes_out;	/* host to client */
+	uint8_t			 end;		/* enum session_end */
 };
 
 enum ctl_event_kind {
@@ -128,6 +170,14 @@ struct ctl_event {
 
 /* The status word of a row: "active (2 hosts up)", "up", ... */
 const char	*ctl_status_str(const struct ctl_row *, char *, size_t);
+const char	*session_end_str(enum session_end);
+/*
+ * One line per session: show sessions, the monitor and the relay's log
+ * line at its end.
+ */
+void		 ctl_render_session(const struct ctl_session *, struct buf *);
+void		 ctl_render_session_json(const struct ctl_session *,
+		    struct buf *);
 /* "100.00%", or "" when the host has no counted check. */
 const char	*ctl_avail_str(uint32_t up_cnt, uint32_t check_cnt, char *,
 		    size_t);

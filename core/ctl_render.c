@@ -92,6 +92,19 @@ render_host_detail(const struct ctl_row *r, struct buf *out)
 	(void)buf_puts(out, "\n");
 }
 
+static void
+render_relay_detail(const struct ctl_row *r, struct buf *out)
+{
+	const struct relay_stats *s = &r->stats;
+
+	(void)buf_printf(out, "\t%4s\tsessions: %llu active, %llu total, "
+	    "bytes: %llu in, %llu out, %llu connect failures, %llu errors\n",
+	    "", (unsigned long long)s->active, (unsigned long long)s->total,
+	    (unsigned long long)s->bytes_in, (unsigned long long)s->bytes_out,
+	    (unsigned long long)s->connect_fail,
+	    (unsigned long long)s->errors);
+}
+
 void
 ctl_render(enum ctl_action action, const struct ctl_row *rows, size_t n,
     struct buf *out)
@@ -116,6 +129,8 @@ ctl_render(enum ctl_action action, const struct ctl_row *rows, size_t n,
 		    ctl_status_str(r, status, sizeof(status)));
 		if (action == CTL_SHOW_HOSTS && r->type == OBJ_HOST)
 			render_host_detail(r, out);
+		if (action == CTL_SHOW_RELAYS && r->type == OBJ_RELAY)
+			render_relay_detail(r, out);
 	}
 }
 
@@ -217,6 +232,16 @@ render_row_json(const struct ctl_row *r, uint64_t now_ms, struct buf *out)
 	json_str(out, ctl_status_str(r, status, sizeof(status)));
 	if (r->type == OBJ_TABLE)
 		(void)buf_printf(out, ",\"hosts_up\":%u", r->up);
+	if (r->type == OBJ_RELAY)
+		(void)buf_printf(out, ",\"sessions_active\":%llu,"
+		    "\"sessions_total\":%llu,\"bytes_in\":%llu,"
+		    "\"bytes_out\":%llu,\"connect_failures\":%llu,"
+		    "\"errors\":%llu", (unsigned long long)r->stats.active,
+		    (unsigned long long)r->stats.total,
+		    (unsigned long long)r->stats.bytes_in,
+		    (unsigned long long)r->stats.bytes_out,
+		    (unsigned long long)r->stats.connect_fail,
+		    (unsigned long long)r->stats.errors);
 	if (r->type == OBJ_HOST)
 		render_host_json(r, now_ms, out);
 	(void)buf_puts(out, "}");
@@ -380,4 +405,94 @@ ctl_render_event_json(const struct ctl_event *e, struct buf *out)
 	} else
 		(void)buf_printf(out, ",\"value\":%d", e->value);
 	(void)buf_puts(out, "}\n");
+}
+
+static const char *const session_ends[SESS_END_MAX] = {
+	[SESS_OPEN] = "running",
+	[SESS_DONE] = "done",
+	[SESS_TIMEOUT] = "timeout",
+	[SESS_CLIENT_RESET] = "client reset",
+	[SESS_HOST_RESET] = "host reset",
+	[SESS_CONNECT_FAILED] = "connect failed",
+	[SESS_NO_HOST] = "no host up",
+	[SESS_SHUTDOWN] = "shutdown",
+	[SESS_ERROR] = "error",
+};
+
+const char *
+session_end_str(enum session_end e)
+{
+	if ((unsigned)e >= SESS_END_MAX)
+		return "invalid";
+	return session_ends[e];
+}
+
+/* ADDR:PORT, [ADDR]:PORT for IPv6, "-" before a host is chosen. */
+static void
+render_endpoint(const struct hs_addr *a, uint16_t port, struct buf *out)
+{
+	char	txt[HS_ADDRSTR_MAX];
+
+	if (a->family == HS_AF_NONE) {
+		(void)buf_puts(out, "-");
+		return;
+	}
+	(void)addr_fmt(a, txt, sizeof(txt));
+	if (a->family == HS_AF_INET6)
+		(void)buf_printf(out, "[%s]:%u", txt, port);
+	else
+		(void)buf_printf(out, "%s:%u", txt, port);
+}
+
+static void
+render_duration(uint64_t ms, struct buf *out)
+{
+	(void)buf_printf(out, "%02llu:%02llu:%02llu.%03llu",
+	    (unsigned long long)(ms / 3600000),
+	    (unsigned long long)(ms / 60000 % 60),
+	    (unsigned long long)(ms / 1000 % 60),
+	    (unsigned long long)(ms % 1000));
+}
+
+void
+ctl_render_session(const struct ctl_session *s, struct buf *out)
+{
+	(void)buf_printf(out, "session %u:%llu relay %s: ", s->proc,
+	    (unsigned long long)s->id, s->relay);
+	render_endpoint(&s->client, s->client_port, out);
+	(void)buf_puts(out, " -> ");
+	render_endpoint(&s->host, s->host_port, out);
+	(void)buf_printf(out, ", %s, age ",
+	    session_end_str((enum session_end)s->end));
+	render_duration(s->age_ms, out);
+	(void)buf_puts(out, ", idle ");
+	render_duration(s->idle_ms, out);
+	(void)buf_printf(out, ", bytes in %llu, out %llu\n",
+	    (unsigned long long)s->bytes_in,
+	    (unsigned long long)s->bytes_out);
+}
+
+void
+ctl_render_session_json(const struct ctl_session *s, struct buf *out)
+{
+	char	txt[HS_ADDRSTR_MAX];
+
+	(void)buf_printf(out, "{\"session\":\"%u:%llu\",\"relay\":", s->proc,
+	    (unsigned long long)s->id);
+	json_str(out, s->relay);
+	(void)buf_printf(out, ",\"relay_id\":%u,\"client\":\"%s\","
+	    "\"client_port\":%u,\"host\":", s->relay_id,
+	    addr_fmt(&s->client, txt, sizeof(txt)), s->client_port);
+	if (s->host.family == HS_AF_NONE)
+		(void)buf_puts(out, "null");
+	else
+		(void)buf_printf(out, "\"%s\"", addr_fmt(&s->host, txt,
+		    sizeof(txt)));
+	(void)buf_printf(out, ",\"host_port\":%u,\"state\":\"%s\","
+	    "\"age_ms\":%llu,\"idle_ms\":%llu,\"bytes_in\":%llu,"
+	    "\"bytes_out\":%llu}\n", s->host_port,
+	    session_end_str((enum session_end)s->end),
+	    (unsigned long long)s->age_ms, (unsigned long long)s->idle_ms,
+	    (unsigned long long)s->bytes_in,
+	    (unsigned long long)s->bytes_out);
 }

@@ -277,6 +277,30 @@ get_ctl_request(struct rd *r, struct ctl_request *q)
 }
 
 static void
+put_stats(struct wr *w, const struct relay_stats *s)
+{
+	put_u64(w, s->active);
+	put_u64(w, s->total);
+	put_u64(w, s->bytes_in);
+	put_u64(w, s->bytes_out);
+	put_u64(w, s->connect_fail);
+	put_u64(w, s->errors);
+}
+
+static void
+get_stats(struct rd *r, struct relay_stats *s)
+{
+	s->active = get_u64(r);
+	s->total = get_u64(r);
+	s->bytes_in = get_u64(r);
+	s->bytes_out = get_u64(r);
+	s->connect_fail = get_u64(r);
+	s->errors = get_u64(r);
+	if (s->active > s->total)
+		r->bad = 1;
+}
+
+static void
 put_ctl_row(struct wr *w, const struct ctl_row *c)
 {
 	if (!enum_ok(c->type, OBJ_RELAY + 1) ||
@@ -297,6 +321,7 @@ put_ctl_row(struct wr *w, const struct ctl_row *c)
 	put_u32(w, c->rtt_ms);
 	put_u32(w, (uint32_t)c->detail);
 	put_str(w, c->check, sizeof(c->check));
+	put_stats(w, &c->stats);
 }
 
 static void
@@ -316,6 +341,7 @@ get_ctl_row(struct rd *r, struct ctl_row *c)
 	c->rtt_ms = get_u32(r);
 	c->detail = (int32_t)get_u32(r);
 	get_str(r, c->check, sizeof(c->check));
+	get_stats(r, &c->stats);
 	if (c->up_cnt > c->check_cnt)
 		r->bad = 1;
 }
@@ -357,6 +383,133 @@ get_ctl_event(struct rd *r, struct ctl_event *e)
 	e->time_ms = get_u64(r);
 	if (e->up_cnt > e->check_cnt)
 		r->bad = 1;
+}
+
+static void
+put_addr(struct wr *w, const struct hs_addr *a)
+{
+	if (a->family != HS_AF_NONE && a->family != HS_AF_INET &&
+	    a->family != HS_AF_INET6)
+		w->bad = 1;
+	put_u8(w, a->family);
+	put(w, a->bytes, sizeof(a->bytes));
+}
+
+static void
+get_addr(struct rd *r, struct hs_addr *a)
+{
+	const uint8_t	*p;
+
+	a->family = get_u8(r);
+	if (a->family != HS_AF_NONE && a->family != HS_AF_INET &&
+	    a->family != HS_AF_INET6)
+		r->bad = 1;
+	if ((p = get(r, sizeof(a->bytes))) != NULL)
+		memcpy(a->bytes, p, sizeof(a->bytes));
+}
+
+static void
+put_relay_hosts(struct wr *w, const struct msg_relay_hosts *h)
+{
+	uint32_t	i;
+
+	if (h->n > RELAY_HOSTS_MAX) {
+		w->bad = 1;
+		return;
+	}
+	put_u32(w, h->n);
+	for (i = 0; i < h->n; i++) {
+		if (!enum_ok(h->v[i].state, HOST_DOWN + 1) ||
+		    h->v[i].flags > (RELAY_HOST_DISABLED |
+		    RELAY_HOST_TABLE_DISABLED))
+			w->bad = 1;
+		put_u32(w, h->v[i].host_id);
+		put_u8(w, h->v[i].state);
+		put_u8(w, h->v[i].flags);
+	}
+}
+
+static void
+get_relay_hosts(struct rd *r, struct msg_relay_hosts *h)
+{
+	uint32_t	i;
+
+	h->n = get_u32(r);
+	if (h->n > RELAY_HOSTS_MAX) {
+		r->bad = 1;
+		return;
+	}
+	for (i = 0; i < h->n && !r->bad; i++) {
+		h->v[i].host_id = get_u32(r);
+		h->v[i].state = get_enum(r, HOST_DOWN + 1);
+		h->v[i].flags = get_enum(r, (RELAY_HOST_DISABLED |
+		    RELAY_HOST_TABLE_DISABLED) + 1);
+	}
+}
+
+static void
+put_relay_ready(struct wr *w, const struct msg_relay_ready *m)
+{
+	if (m->nrelays > HS_RELAYS_MAX) {
+		w->bad = 1;
+		return;
+	}
+	put_u32(w, m->nrelays);
+	put(w, m->listening, (m->nrelays + 7) / 8);
+}
+
+static void
+get_relay_ready(struct rd *r, struct msg_relay_ready *m)
+{
+	const uint8_t	*p;
+	size_t		 n;
+
+	m->nrelays = get_u32(r);
+	if (m->nrelays > HS_RELAYS_MAX) {
+		r->bad = 1;
+		return;
+	}
+	n = (m->nrelays + 7) / 8;
+	if ((p = get(r, n)) != NULL)
+		memcpy(m->listening, p, n);
+}
+
+static void
+put_ctl_session(struct wr *w, const struct ctl_session *s)
+{
+	if (!enum_ok(s->end, SESS_END_MAX))
+		w->bad = 1;
+	put_u32(w, s->proc);
+	put_u64(w, s->id);
+	put_u32(w, s->relay_id);
+	put_str(w, s->relay, sizeof(s->relay));
+	put_addr(w, &s->client);
+	put_u16(w, s->client_port);
+	put_addr(w, &s->host);
+	put_u16(w, s->host_port);
+	put_u64(w, s->age_ms);
+	put_u64(w, s->idle_ms);
+	put_u64(w, s->bytes_in);
+	put_u64(w, s->bytes_out);
+	put_u8(w, s->end);
+}
+
+static void
+get_ctl_session(struct rd *r, struct ctl_session *s)
+{
+	s->proc = get_u32(r);
+	s->id = get_u64(r);
+	s->relay_id = get_u32(r);
+	get_str(r, s->relay, sizeof(s->relay));
+	get_addr(r, &s->client);
+	s->client_port = get_u16(r);
+	get_addr(r, &s->host);
+	s->host_port = get_u16(r);
+	s->age_ms = get_u64(r);
+	s->idle_ms = get_u64(r);
+	s->bytes_in = get_u64(r);
+	s->bytes_out = get_u64(r);
+	s->end = get_enum(r, SESS_END_MAX);
 }
 
 static void
@@ -406,6 +559,10 @@ enum payload {
 	PL_CTL_ROW,
 	PL_CTL_EVENT,
 	PL_TEXT,
+	PL_RELAY_HOSTS,
+	PL_RELAY_READY,
+	PL_RELAY_STATS,
+	PL_CTL_SESSION,
 };
 
 static const enum payload payloads[MSG_TYPE_MAX] = {
@@ -436,6 +593,11 @@ static const enum payload payloads[MSG_TYPE_MAX] = {
 	[MSG_CFG_ABORT] = PL_NONE,
 	[MSG_CFG_START] = PL_NONE,
 	[MSG_SHUTDOWN] = PL_NONE,
+	[MSG_RELAY_HOSTS] = PL_RELAY_HOSTS,
+	[MSG_RELAY_READY] = PL_RELAY_READY,
+	[MSG_RELAY_STATS] = PL_RELAY_STATS,
+	[MSG_CTL_SESSION] = PL_CTL_SESSION,
+	[MSG_RELAY_MONITOR] = PL_ID,
 };
 
 static int
@@ -477,6 +639,19 @@ put_payload(struct wr *w, const struct msg *m)
 	case PL_TEXT:
 		put_text(w, &m->u.text);
 		break;
+	case PL_RELAY_HOSTS:
+		put_relay_hosts(w, &m->u.relay_hosts);
+		break;
+	case PL_RELAY_READY:
+		put_relay_ready(w, &m->u.relay_ready);
+		break;
+	case PL_RELAY_STATS:
+		put_u32(w, m->u.relay_stats.relay_id);
+		put_stats(w, &m->u.relay_stats.stats);
+		break;
+	case PL_CTL_SESSION:
+		put_ctl_session(w, &m->u.ctl_session);
+		break;
 	}
 }
 
@@ -512,6 +687,19 @@ get_payload(struct rd *r, struct msg *m)
 		break;
 	case PL_TEXT:
 		get_text(r, &m->u.text);
+		break;
+	case PL_RELAY_HOSTS:
+		get_relay_hosts(r, &m->u.relay_hosts);
+		break;
+	case PL_RELAY_READY:
+		get_relay_ready(r, &m->u.relay_ready);
+		break;
+	case PL_RELAY_STATS:
+		m->u.relay_stats.relay_id = get_u32(r);
+		get_stats(r, &m->u.relay_stats.stats);
+		break;
+	case PL_CTL_SESSION:
+		get_ctl_session(r, &m->u.ctl_session);
 		break;
 	}
 }
@@ -606,6 +794,11 @@ static const char *const msg_type_names[MSG_TYPE_MAX] = {
 	[MSG_CFG_ABORT] = "cfg_abort",
 	[MSG_CFG_START] = "cfg_start",
 	[MSG_SHUTDOWN] = "shutdown",
+	[MSG_RELAY_HOSTS] = "relay_hosts",
+	[MSG_RELAY_READY] = "relay_ready",
+	[MSG_RELAY_STATS] = "relay_stats",
+	[MSG_CTL_SESSION] = "ctl_session",
+	[MSG_RELAY_MONITOR] = "relay_monitor",
 };
 
 const char *

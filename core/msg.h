@@ -67,6 +67,12 @@ enum msg_type {
 	MSG_CFG_ABORT,		/* parent -> child: drop it */
 	MSG_CFG_START,		/* parent -> hce -> pfe: switch, start */
 	MSG_SHUTDOWN,
+	/* relays */
+	MSG_RELAY_HOSTS,	/* pfe -> relays: states of hosts relays use */
+	MSG_RELAY_READY,	/* relay -> pfe: switched; which relays listen */
+	MSG_RELAY_STATS,	/* relay -> pfe: a relay's counters (show) */
+	MSG_CTL_SESSION,	/* relay -> pfe -> ctl: a session or its end */
+	MSG_RELAY_MONITOR,	/* pfe -> relays: send session ends or not */
 	MSG_TYPE_MAX
 };
 
@@ -113,6 +119,33 @@ struct msg_script_done {
 	uint32_t		rtt_ms;
 };
 
+/* States of hosts in relay tables, complete per host: idempotent. */
+#define RELAY_HOSTS_MAX		2000	/* per message */
+#define RELAY_HOST_DISABLED	0x01
+#define RELAY_HOST_TABLE_DISABLED 0x02
+
+struct msg_relay_host {
+	uint32_t		host_id;
+	uint8_t			state;		/* enum host_state */
+	uint8_t			flags;		/* RELAY_HOST_* */
+};
+
+struct msg_relay_hosts {
+	uint32_t		n;
+	struct msg_relay_host	v[RELAY_HOSTS_MAX];
+};
+
+/* Relay ids whose listeners a relay process accepts on. */
+struct msg_relay_ready {
+	uint32_t		nrelays;
+	uint8_t			listening[(HS_RELAYS_MAX + 7) / 8];
+};
+
+struct msg_relay_stats {
+	uint32_t		relay_id;
+	struct relay_stats	stats;
+};
+
 /* Text payloads: reload path, errors, failure reasons, config chunks. */
 struct msg_text {
 	uint8_t			ok;		/* MSG_RELOAD_RESULT only */
@@ -134,6 +167,10 @@ struct msg {
 		struct ctl_row		ctl_row;
 		struct ctl_event	ctl_event;
 		struct msg_text		text;
+		struct msg_relay_hosts	relay_hosts;
+		struct msg_relay_ready	relay_ready;
+		struct msg_relay_stats	relay_stats;
+		struct ctl_session	ctl_session;
 	} u;
 };
 

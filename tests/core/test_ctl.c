@@ -384,6 +384,71 @@ test_render_host_event_json(void **state)
 	buf_free(&b);
 }
 
+/* show relays: each relay's counters under its row, in text and JSON. */
+static void
+test_render_relay_stats(void **state)
+{
+	struct ctl_row	row;
+	struct buf	b;
+
+	memset(&row, 0, sizeof(row));
+	row.type = OBJ_RELAY;
+	row.status = ST_ACTIVE;
+	(void)snprintf(row.name, sizeof(row.name), "r");
+	row.stats = (struct relay_stats){ 2, 10, 251, 502, 1, 3 };
+	buf_init(&b, 4096);
+	ctl_render(CTL_SHOW_RELAYS, &row, 1, &b);
+	assert_non_null(strstr(buf_str(&b), "relay\t   0\tr"));
+	assert_non_null(strstr(buf_str(&b), "\tsessions: 2 active, 10 total, "
+	    "bytes: 251 in, 502 out, 1 connect failures, 3 errors\n"));
+	buf_reset(&b);
+	ctl_render(CTL_SHOW_SUMMARY, &row, 1, &b);
+	assert_null(strstr(buf_str(&b), "sessions:"));
+	buf_reset(&b);
+	ctl_render_json(CTL_SHOW_RELAYS, &row, 1, 0, &b);
+	assert_non_null(strstr(buf_str(&b), "\"sessions_active\":2,"
+	    "\"sessions_total\":10,\"bytes_in\":251,\"bytes_out\":502,"
+	    "\"connect_failures\":1,\"errors\":3}"));
+	buf_free(&b);
+}
+
+/* A session line: show sessions, monitor and the log share it. */
+static void
+test_render_session(void **state)
+{
+	struct ctl_session	s;
+	struct buf		b;
+
+	memset(&s, 0, sizeof(s));
+	s.proc = 2;
+	s.id = 17;
+	(void)snprintf(s.relay, sizeof(s.relay), "web");
+	assert_int_equal(addr_parse("192.0.2.7", &s.client), 0);
+	s.client_port = 40000;
+	assert_int_equal(addr_parse("2001:db8::1", &s.host), 0);
+	s.host_port = 80;
+	s.age_ms = 3723004;
+	s.idle_ms = 1500;
+	s.bytes_in = 251;
+	s.bytes_out = 64;
+	buf_init(&b, 4096);
+	ctl_render_session(&s, &b);
+	assert_string_equal(buf_str(&b), "session 2:17 relay web: "
+	    "192.0.2.7:40000 -> [2001:db8::1]:80, running, age 01:02:03.004, "
+	    "idle 00:00:01.500, bytes in 251, out 64\n");
+	buf_reset(&b);
+	memset(&s.host, 0, sizeof(s.host));
+	s.end = SESS_NO_HOST;
+	ctl_render_session_json(&s, &b);
+	assert_string_equal(buf_str(&b), "{\"session\":\"2:17\","
+	    "\"relay\":\"web\",\"relay_id\":0,\"client\":\"192.0.2.7\","
+	    "\"client_port\":40000,\"host\":null,\"host_port\":80,"
+	    "\"state\":\"no host up\",\"age_ms\":3723004,\"idle_ms\":1500,"
+	    "\"bytes_in\":251,\"bytes_out\":64}\n");
+	assert_string_equal(session_end_str(SESS_END_MAX), "invalid");
+	buf_free(&b);
+}
+
 static void
 test_check_error_texts(void **state)
 {
@@ -422,6 +487,8 @@ main(void)
 		cmocka_unit_test(test_render_command_events),
 		cmocka_unit_test(test_render_host_event_json),
 		cmocka_unit_test(test_check_error_texts),
+		cmocka_unit_test(test_render_relay_stats),
+		cmocka_unit_test(test_render_session),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -92,6 +92,41 @@ sample(enum msg_type type, struct msg *m)
 		m->u.text.len = (uint32_t)snprintf(m->u.text.text,
 		    sizeof(m->u.text.text), "table web {\n\thost 10.0.0.1\n}\n");
 		break;
+	case MSG_RELAY_HOSTS:
+		m->u.relay_hosts.n = 2;
+		m->u.relay_hosts.v[0] = (struct msg_relay_host){ 7, HOST_UP, 0 };
+		m->u.relay_hosts.v[1] = (struct msg_relay_host){ 70000,
+		    HOST_UNKNOWN, RELAY_HOST_DISABLED |
+		    RELAY_HOST_TABLE_DISABLED };
+		break;
+	case MSG_RELAY_READY:
+		m->u.relay_ready.nrelays = 11;
+		m->u.relay_ready.listening[0] = 0x81;
+		m->u.relay_ready.listening[1] = 0x04;
+		break;
+	case MSG_RELAY_STATS:
+		m->u.relay_stats.relay_id = 3;
+		m->u.relay_stats.stats = (struct relay_stats){ 1, 2,
+		    1ULL << 40, 4, 5, 6 };
+		break;
+	case MSG_CTL_SESSION:
+		m->u.ctl_session.proc = 3;
+		m->u.ctl_session.id = 1ULL << 33;
+		m->u.ctl_session.relay_id = 9;
+		(void)snprintf(m->u.ctl_session.relay, HS_NAME_MAX, "web");
+		(void)addr_parse("192.0.2.1", &m->u.ctl_session.client);
+		m->u.ctl_session.client_port = 40000;
+		(void)addr_parse("2001:db8::2", &m->u.ctl_session.host);
+		m->u.ctl_session.host_port = 443;
+		m->u.ctl_session.age_ms = 12;
+		m->u.ctl_session.idle_ms = 3;
+		m->u.ctl_session.bytes_in = 251;
+		m->u.ctl_session.bytes_out = 1ULL << 36;
+		m->u.ctl_session.end = SESS_HOST_RESET;
+		break;
+	case MSG_RELAY_MONITOR:
+		m->u.id.id = 1;
+		break;
 	default:
 		break;
 	}
@@ -314,6 +349,47 @@ test_largest_text_fits(void **state)
 }
 
 static void
+test_relay_payloads_checked(void **state)
+{
+	struct msg	m, d;
+	int		len;
+
+	sample(MSG_RELAY_HOSTS, &m);
+	len = msg_encode(&m, wire, sizeof(wire));
+	assert_int_equal(msg_decode(wire, (size_t)len, &d), 0);
+	assert_int_equal(d.u.relay_hosts.n, 2);
+	assert_int_equal(d.u.relay_hosts.v[1].host_id, 70000);
+	wire[MSG_HDR_LEN + 4 + 4] = HOST_DOWN + 1;	/* a state */
+	assert_int_equal(msg_decode(wire, (size_t)len, &d), -1);
+	wire[MSG_HDR_LEN + 4 + 4] = HOST_UP;
+	wire[MSG_HDR_LEN + 4 + 5] = 4;			/* unknown flag */
+	assert_int_equal(msg_decode(wire, (size_t)len, &d), -1);
+	m.u.relay_hosts.n = RELAY_HOSTS_MAX + 1;
+	assert_int_equal(msg_encode(&m, wire, sizeof(wire)), -1);
+	/* the most hosts a message holds fit in one frame */
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_RELAY_HOSTS;
+	m.u.relay_hosts.n = RELAY_HOSTS_MAX;
+	assert_true(msg_encode(&m, wire, sizeof(wire)) > 0);
+
+	sample(MSG_RELAY_READY, &m);
+	m.u.relay_ready.nrelays = HS_RELAYS_MAX + 1;
+	assert_int_equal(msg_encode(&m, wire, sizeof(wire)), -1);
+
+	sample(MSG_CTL_SESSION, &m);
+	m.u.ctl_session.end = SESS_END_MAX;
+	assert_int_equal(msg_encode(&m, wire, sizeof(wire)), -1);
+	sample(MSG_CTL_SESSION, &m);
+	m.u.ctl_session.client.family = 5;
+	assert_int_equal(msg_encode(&m, wire, sizeof(wire)), -1);
+
+	sample(MSG_RELAY_STATS, &m);
+	m.u.relay_stats.stats.active = 3;	/* more open than accepted */
+	len = msg_encode(&m, wire, sizeof(wire));
+	assert_int_equal(msg_decode(wire, (size_t)len, &d), -1);
+}
+
+static void
 test_names(void **state)
 {
 	assert_string_equal(msg_type_name(MSG_HOST_STATUS), "host_status");
@@ -337,6 +413,7 @@ main(void)
 		cmocka_unit_test(test_strings_checked),
 		cmocka_unit_test(test_largest_text_fits),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_relay_payloads_checked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

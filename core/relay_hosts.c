@@ -1,0 +1,415 @@
+/* A relay process's view of the hosts and its choice; see relay_hosts.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/relay_hosts.h"
+
+/* Where a host of a relay table sits in its table's choice array. */
+struct rh_host {
+	uint32_t	 table;		/* HS_ID_NONE: no relay uses it */
+	uint32_t	 idx;
+	uint8_t		 state;		/* enum host_state */
+	bool		 disabled;
+};
+
+struct rh_table {
+	struct lb_host	*hosts;		/* what lb_select chooses from */
+	size_t		 n;
+	bool		 disabled;
+};
+
+struct relay_hosts {
+	const struct config	*cfg;
+	uint8_t			 secret[HS_KEY_LEN];
+	uint64_t		 seed;
+	struct rh_host		*hosts;		/* by host id */
+	struct rh_table		*tables;	/* by table id */
+	struct lb_state		*lb;		/* by relay id */
+};
+
+uint32_t
+relay_main_table(const struct config *c, const struct relay_conf *r)
+{
+	if (r->table_id != HS_ID_NONE)
+		return r->table_id;
+	if (r->service_id < c->nservices)
+		return c->services[r->service_id].table_id;
+	return HS_ID_NONE;
+}
+
+uint32_t
+relay_backup_table(const struct config *c, const struct relay_conf *r)
+{
+	if (r->table_id != HS_ID_NONE)
+		return r->backup_id;
+	if (r->service_id < c->nservices)
+		return c->services[r->service_id].backup_id;
+	return HS_ID_NONE;
+}
+
+const char *
+relay_unsupported(const struct config *c, const struct relay_conf *r)
+{
+	const struct protocol_conf	*pr = NULL;
+	size_t				 i;
+
+	if (r->protocol_id < c->nprotocols)
+		pr = &c->protocols[r->protocol_id];
+	if (pr != NULL && pr->type == PROTO_HTTP)
+		return "HTTP relaying is not supported in this version";
+	if (pr != NULL && pr->type == PROTO_DNS)
+		return "DNS relaying is not supported in this version";
+	for (i = 0; i < r->nlistens; i++)
+		if (r->listens[i].ssl)
+			return "TLS listeners are not supported in this version";
+	return NULL;
+}
+
+void
+relay_hash_key(const struct relay_conf *r, const uint8_t secret[HS_KEY_LEN],
+    uint8_t key[HS_KEY_LEN])
+{
+	uint64_t	h[2];
+	uint8_t		k1[HS_KEY_LEN];
+	size_t		i;
+
+	if (r->has_key) {
+		memcpy(key, r->key, HS_KEY_LEN);
+		return;
+	}
+	memcpy(k1, secret, HS_KEY_LEN);
+	k1[0] ^= 0x5a;
+	h[0] = lb_siphash(secret, r->name, strlen(r->name));
+	h[1] = lb_siphash(k1, r->name, strlen(r->name));
+	for (i = 0; i < HS_KEY_LEN; i++)
+		key[i] = (uint8_t)(h[i / 8] >> (8 * (i % 8)));
+}
+
+static bool
+host_up(const struct relay_hosts *rh, const struct rh_host *h)
+{
+	return h->state == HOST_UP && !h->disabled &&
+	    !rh->tables[h->table].disabled;
+}
+
+static void
+refresh_host(struct relay_hosts *rh, uint32_t id)
+{
+	struct rh_host	*h = &rh->hosts[id];
+
+	if (h->table != HS_ID_NONE)
+		rh->tables[h->table].hosts[h->idx].up = host_up(rh, h);
+}
+
+static void
+refresh_table(struct relay_hosts *rh, uint32_t tid)
+{
+	const struct table_conf	*t = &rh->cfg->tables[tid];
+	size_t			 i;
+
+	for (i = 0; i < t->nhosts; i++)
+		refresh_host(rh, t->host_ids[i]);
+}
+
+static void
+free_arrays(struct relay_hosts *rh, const struct config *c)
+{
+	size_t	i;
+
+	for (i = 0; rh->tables != NULL && i < c->ntables; i++)
+		free(rh->tables[i].hosts);
+	free(rh->tables);
+	free(rh->hosts);
+	free(rh->lb);
+	rh->tables = NULL;
+	rh->hosts = NULL;
+	rh->lb = NULL;
+}
+
+/* Give table tid its choice array, hosts as the engines start them. */
+static int
+table_init(struct relay_hosts *rh, uint32_t tid)
+{
+	const struct config	*c = rh->cfg;
+	const struct table_conf	*t = &c->tables[tid];
+	struct rh_table		*rt = &rh->tables[tid];
+	size_t			 i;
+
+	if (rt->hosts != NULL || t->nhosts == 0)
+		return 0;
+	if ((rt->hosts = calloc(t->nhosts, sizeof(*rt->hosts))) == NULL)
+		return -1;
+	rt->n = t->nhosts;
+	rt->disabled = t->disabled;
+	for (i = 0; i < t->nhosts; i++) {
+		const struct host_conf	*hc = &c->hosts[t->host_ids[i]];
+		struct rh_host		*h = &rh->hosts[hc->id];
+
+		rt->hosts[i].id = hc->id;
+		rt->hosts[i].addr = hc->addr;
+		rt->hosts[i].port = t->port;
+		rt->hosts[i].weight = hc->weight;
+		h->table = tid;
+		h->idx = (uint32_t)i;
+		/* Unchecked tables: hosts count as up, as in the PFE. */
+		h->state = t->check.type == CHECK_NONE ? HOST_UP :
+		    HOST_UNKNOWN;
+	}
+	refresh_table(rh, tid);
+	return 0;
+}
+
+static int
+alloc_arrays(struct relay_hosts *rh, const struct config *c)
+{
+	uint8_t		 key[HS_KEY_LEN];
+	uint32_t	 tid;
+	size_t		 i;
+
+	rh->cfg = c;
+	rh->hosts = calloc(c->nhosts ? c->nhosts : 1, sizeof(*rh->hosts));
+	rh->tables = calloc(c->ntables ? c->ntables : 1, sizeof(*rh->tables));
+	rh->lb = calloc(c->nrelays ? c->nrelays : 1, sizeof(*rh->lb));
+	if (rh->hosts == NULL || rh->tables == NULL || rh->lb == NULL)
+		return -1;
+	for (i = 0; i < c->nhosts; i++)
+		rh->hosts[i].table = HS_ID_NONE;
+	for (i = 0; i < c->nrelays; i++) {
+		const struct relay_conf	*r = &c->relays[i];
+
+		relay_hash_key(r, rh->secret, key);
+		lb_state_init(&rh->lb[i], rh->seed + i, key);
+		if ((tid = relay_main_table(c, r)) < c->ntables &&
+		    table_init(rh, tid) == -1)
+			return -1;
+		if ((tid = relay_backup_table(c, r)) < c->ntables &&
+		    table_init(rh, tid) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+struct relay_hosts *
+relay_hosts_new(const struct config *c, const uint8_t secret[HS_KEY_LEN],
+    uint64_t seed)
+{
+	struct relay_hosts	*rh;
+
+	if ((rh = calloc(1, sizeof(*rh))) == NULL)
+		return NULL;
+	memcpy(rh->secret, secret, HS_KEY_LEN);
+	rh->seed = seed;
+	if (alloc_arrays(rh, c) == -1) {
+		free_arrays(rh, c);
+		free(rh);
+		return NULL;
+	}
+	return rh;
+}
+
+void
+relay_hosts_free(struct relay_hosts *rh)
+{
+	if (rh == NULL)
+		return;
+	free_arrays(rh, rh->cfg);
+	free(rh);
+}
+
+/* What the old view knew of the hosts and tables the new one keeps. */
+static void
+carry_states(struct relay_hosts *rh, const struct relay_hosts *old,
+    const uint32_t *map)
+{
+	const struct table_conf	*ot;
+	size_t			 i;
+
+	for (i = 0; i < rh->cfg->ntables; i++) {
+		ot = config_table_by_name(old->cfg, rh->cfg->tables[i].name);
+		if (ot != NULL && rh->tables[i].hosts != NULL &&
+		    old->tables[ot->id].hosts != NULL)
+			rh->tables[i].disabled = old->tables[ot->id].disabled;
+	}
+	for (i = 0; map != NULL && i < rh->cfg->nhosts; i++) {
+		if (map[i] == HS_ID_NONE || map[i] >= old->cfg->nhosts ||
+		    old->hosts[map[i]].table == HS_ID_NONE ||
+		    rh->hosts[i].table == HS_ID_NONE)
+			continue;
+		rh->hosts[i].state = old->hosts[map[i]].state;
+		rh->hosts[i].disabled = old->hosts[map[i]].disabled;
+	}
+	for (i = 0; i < rh->cfg->ntables; i++)
+		if (rh->tables[i].hosts != NULL)
+			refresh_table(rh, (uint32_t)i);
+}
+
+/* Relays of the same name keep their round-robin place and PRNG. */
+static void
+carry_relays(struct relay_hosts *rh, const struct relay_hosts *old)
+{
+	size_t	i, j;
+
+	for (i = 0; i < rh->cfg->nrelays; i++)
+		for (j = 0; j < old->cfg->nrelays; j++) {
+			if (strcmp(rh->cfg->relays[i].name,
+			    old->cfg->relays[j].name) != 0)
+				continue;
+			rh->lb[i].rr_next = old->lb[j].rr_next;
+			rh->lb[i].rng = old->lb[j].rng;
+			break;
+		}
+}
+
+int
+relay_hosts_reload(struct relay_hosts *rh, const struct config *c)
+{
+	struct relay_hosts	 old = *rh;
+	uint32_t		*map;
+
+	if ((map = config_host_map(old.cfg, c)) == NULL && c->nhosts > 0)
+		return -1;
+	rh->hosts = NULL;
+	rh->tables = NULL;
+	rh->lb = NULL;
+	if (alloc_arrays(rh, c) == -1) {
+		free_arrays(rh, c);
+		*rh = old;
+		free(map);
+		return -1;
+	}
+	carry_states(rh, &old, map);
+	carry_relays(rh, &old);
+	free(map);
+	free_arrays(&old, old.cfg);
+	return 0;
+}
+
+int
+relay_hosts_update(struct relay_hosts *rh, const struct msg_relay_hosts *m)
+{
+	const struct msg_relay_host	*v;
+	struct rh_host			*h;
+	uint32_t			 i;
+
+	for (i = 0; i < m->n && i < RELAY_HOSTS_MAX; i++) {
+		v = &m->v[i];
+		if (v->host_id >= rh->cfg->nhosts || v->state > HOST_DOWN)
+			return -1;
+		h = &rh->hosts[v->host_id];
+		if (h->table == HS_ID_NONE)
+			continue;	/* no relay forwards to its table */
+		h->state = v->state;
+		h->disabled = (v->flags & RELAY_HOST_DISABLED) != 0;
+		rh->tables[h->table].disabled =
+		    (v->flags & RELAY_HOST_TABLE_DISABLED) != 0;
+		refresh_host(rh, v->host_id);
+	}
+	return 0;
+}
+
+/* Take the tried hosts out of the choice; restored by the caller. */
+static void
+mark_tried(struct relay_hosts *rh, const uint32_t *tried, size_t n,
+    bool *was_up)
+{
+	struct rh_host	*h;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		was_up[i] = false;
+		if (tried[i] >= rh->cfg->nhosts)
+			continue;
+		h = &rh->hosts[tried[i]];
+		if (h->table == HS_ID_NONE)
+			continue;
+		was_up[i] = rh->tables[h->table].hosts[h->idx].up;
+		rh->tables[h->table].hosts[h->idx].up = false;
+	}
+}
+
+static void
+unmark_tried(struct relay_hosts *rh, const uint32_t *tried, size_t n,
+    const bool *was_up)
+{
+	struct rh_host	*h;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		if (!was_up[i])
+			continue;
+		h = &rh->hosts[tried[i]];
+		rh->tables[h->table].hosts[h->idx].up = true;
+	}
+}
+
+static const struct rh_table *
+relay_table(const struct relay_hosts *rh, uint32_t tid)
+{
+	if (tid >= rh->cfg->ntables || rh->tables[tid].hosts == NULL)
+		return NULL;
+	return &rh->tables[tid];
+}
+
+int
+relay_hosts_select(struct relay_hosts *rh, uint32_t rid,
+    const struct lb_client *cl, const uint32_t *tried, size_t ntried,
+    struct relay_target *out)
+{
+	const struct relay_conf	*r;
+	const struct rh_table	*m, *b;
+	bool			 was_up[RELAY_TRIED_MAX];
+	int			 id;
+
+	if (rid >= rh->cfg->nrelays)
+		return -1;
+	r = &rh->cfg->relays[rid];
+	if (r->has_forward) {
+		out->host_id = HS_ID_NONE;
+		out->addr = r->forward.addr;
+		out->port = r->forward.port;
+		return 0;
+	}
+	m = relay_table(rh, relay_main_table(rh->cfg, r));
+	b = relay_table(rh, relay_backup_table(rh->cfg, r));
+	if (ntried > RELAY_TRIED_MAX)
+		ntried = RELAY_TRIED_MAX;
+	mark_tried(rh, tried, ntried, was_up);
+	id = lb_select(r->mode, m != NULL ? m->hosts : NULL, m ? m->n : 0,
+	    b != NULL ? b->hosts : NULL, b ? b->n : 0, cl, &rh->lb[rid]);
+	unmark_tried(rh, tried, ntried, was_up);
+	if (id < 0)
+		return -1;
+	out->host_id = (uint32_t)id;
+	out->addr = rh->cfg->hosts[id].addr;
+	out->port = rh->cfg->tables[rh->hosts[id].table].port;
+	return 0;
+}
+
+void
+relay_hosts_count(struct relay_hosts *rh, uint32_t id, int delta)
+{
+	struct lb_host	*lh;
+
+	if (id >= rh->cfg->nhosts || rh->hosts[id].table == HS_ID_NONE)
+		return;
+	lh = &rh->tables[rh->hosts[id].table].hosts[rh->hosts[id].idx];
+	if (delta < 0 && lh->states == 0)
+		return;
+	lh->states += delta;
+}
+
+bool
+relay_hosts_usable(const struct relay_hosts *rh, uint32_t id)
+{
+	if (id >= rh->cfg->nhosts || rh->hosts[id].table == HS_ID_NONE)
+		return false;
+	return host_up(rh, &rh->hosts[id]);
+}
+
+uint32_t
+relay_hosts_states(const struct relay_hosts *rh, uint32_t id)
+{
+	if (id >= rh->cfg->nhosts || rh->hosts[id].table == HS_ID_NONE)
+		return 0;
+	return rh->tables[rh->hosts[id].table].hosts[rh->hosts[id].idx].states;
+}
