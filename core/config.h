@@ -39,6 +39,7 @@
 #define HS_WEIGHT_MAX		1000
 #define HS_RELAY_TIMEOUT_DEFAULT 600	/* seconds */
 #define HS_SESSIONS_DEFAULT	10000	/* per relay process */
+#define HS_BACKLOG_DEFAULT	10	/* of a relay's listeners */
 #define HS_SESSIONS_MAX		1000000
 #define HS_SESSION_BUFFER_DEFAULT 65536	/* bytes per direction */
 #define HS_SESSION_BUFFER_MIN	4096

@@ -312,7 +312,7 @@ protocol_new(struct parser *p, const char *name, const struct pos *at)
 	pr->id = (uint32_t)c->nprotocols;
 	(void)snprintf(pr->name, sizeof(pr->name), "%s", name);
 	pr->type = PROTO_TCP;
-	pr->tcp.backlog = 10;
+	pr->tcp.backlog = HS_BACKLOG_DEFAULT;
 	pr->tcp.session_buffer = HS_SESSION_BUFFER_DEFAULT;
 	(void)snprintf(pr->ssl.ciphers, sizeof(pr->ssl.ciphers), "%s",
 	    SSL_CIPHERS_DEFAULT);

@@ -1,0 +1,202 @@
+/*
+ * Listening sockets: handed over by the parent, bound to the relay that
+ * listens on their address and port, accepting while the session bound
+ * and the descriptors allow.  A listener whose relay goes away in a
+ * reload is closed; one whose relay stays is kept, so a reload never
+ * refuses a connection.
+ */
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "relay/relay_priv.h"
+
+static void	listener_accept(evutil_socket_t, short, void *);
+
+static struct listener *
+listener_find(struct relay_engine *e, const struct hs_addr *a, uint16_t port)
+{
+	struct listener	*l;
+
+	TAILQ_FOREACH(l, &e->listeners, entry)
+		if (l->port == port && addr_equal(&l->addr, a))
+			return l;
+	return NULL;
+}
+
+void
+listener_free(struct listener *l)
+{
+	if (l->ev != NULL)
+		event_free(l->ev);
+	if (l->fd != -1)
+		close(l->fd);
+	free(l);
+}
+
+int
+listener_add(struct relay_engine *e, const struct hs_addr *a, uint16_t port,
+    int fd)
+{
+	struct listener	*l;
+
+	if ((l = listener_find(e, a, port)) != NULL) {
+		TAILQ_REMOVE(&e->listeners, l, entry);
+		listener_free(l);
+	}
+	if ((l = calloc(1, sizeof(*l))) == NULL) {
+		close(fd);
+		return -1;
+	}
+	l->eng = e;
+	l->addr = *a;
+	l->port = port;
+	l->fd = fd;
+	l->ev = event_new(e->base, fd, EV_READ | EV_PERSIST, listener_accept,
+	    l);
+	if (l->ev == NULL || evutil_make_socket_nonblocking(fd) == -1) {
+		listener_free(l);
+		return -1;
+	}
+	TAILQ_INSERT_TAIL(&e->listeners, l, entry);
+	return 0;
+}
+
+static void
+listener_arm(struct listener *l, bool on)
+{
+	if (on == l->armed)
+		return;
+	if (on && event_add(l->ev, NULL) == -1)
+		return;
+	if (!on)
+		event_del(l->ev);
+	l->armed = on;
+}
+
+/* Accepting: started, not stopping, not paused, and a relay to serve. */
+static bool
+listener_open(const struct listener *l)
+{
+	const struct relay_engine *e = l->eng;
+
+	return l->rt != NULL && e->started && !e->stopping && !e->paused;
+}
+
+/*
+ * After a start or a switch: give each listener of the configuration its
+ * relay, close those no running relay uses (the parent keeps its own
+ * copy as long as one does), and note which relays have all their
+ * listeners.
+ */
+void
+listener_bind_relays(struct relay_engine *e)
+{
+	const struct config	*c = e->cfg;
+	struct listener		*l, *next;
+	const char		*why;
+	size_t			 i, j, have;
+
+	TAILQ_FOREACH(l, &e->listeners, entry)
+		l->rt = NULL;
+	for (i = 0; i < c->nrelays; i++) {
+		const struct relay_conf	*r = &c->relays[i];
+
+		why = r->disabled ? "disabled" : relay_unsupported(c, r);
+		for (j = 0, have = 0; j < r->nlistens; j++) {
+			l = listener_find(e, &r->listens[j].addr,
+			    r->listens[j].port);
+			if (l == NULL)
+				continue;
+			have++;
+			if (why != NULL)
+				continue;
+			l->rt = e->by_id[i];
+			sockopt_listener(e, l->fd, &l->rt->tune);
+		}
+		e->by_id[i]->listening = why == NULL && have == r->nlistens;
+		if (why != NULL && !r->disabled)
+			relay_log(e, 0, "relay %s: not listening: %s", r->name,
+			    why);
+		else if (why == NULL && have < r->nlistens)
+			relay_log(e, 0, "relay %s: not listening: %zu of its "
+			    "%zu listeners missing", r->name,
+			    r->nlistens - have, r->nlistens);
+	}
+	for (l = TAILQ_FIRST(&e->listeners); l != NULL; l = next) {
+		next = TAILQ_NEXT(l, entry);
+		if (l->rt == NULL) {
+			TAILQ_REMOVE(&e->listeners, l, entry);
+			listener_free(l);
+			continue;
+		}
+		listener_arm(l, listener_open(l));
+	}
+}
+
+/* Stop accepting until a session ends (bound) or a while (descriptors). */
+void
+listener_pause(struct relay_engine *e, bool descriptors)
+{
+	struct listener	*l;
+	struct timeval	 tv = { 0, RELAY_PAUSE_MS * 1000 };
+
+	if (!e->paused) {
+		relay_log(e, 1, "relay: accept paused: %s", descriptors ?
+		    "out of descriptors" : "session bound reached");
+		e->paused = true;
+		TAILQ_FOREACH(l, &e->listeners, entry)
+			listener_arm(l, false);
+	}
+	if (descriptors)
+		evtimer_add(e->pause_timer, &tv);
+}
+
+void
+listener_resume(struct relay_engine *e)
+{
+	struct listener	*l;
+
+	if (!e->paused || e->nsessions >= e->cfg->sessions)
+		return;
+	e->paused = false;
+	evtimer_del(e->pause_timer);
+	TAILQ_FOREACH(l, &e->listeners, entry)
+		listener_arm(l, listener_open(l));
+}
+
+static void
+listener_accept(evutil_socket_t fd, short what, void *arg)
+{
+	struct listener		*l = arg;
+	struct relay_engine	*e = l->eng;
+	struct sockaddr_storage	 ss;
+	socklen_t		 sl;
+	int			 i, s;
+
+	for (i = 0; i < RELAY_ACCEPT_BATCH && l->armed; i++) {
+		if (e->nsessions >= e->cfg->sessions) {
+			listener_pause(e, false);
+			return;
+		}
+		sl = sizeof(ss);
+		s = accept4(fd, (struct sockaddr *)&ss, &sl,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (s == -1) {
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM)
+				listener_pause(e, true);
+			else if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != EINTR && errno != ECONNABORTED)
+				relay_log(e, 0, "relay %s: accept: %s",
+				    l->rt->name, strerror(errno));
+			if (errno != ECONNABORTED && errno != EINTR)
+				return;
+			continue;
+		}
+		session_accept(l, s, &ss);
+	}
+}

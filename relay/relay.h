@@ -1,0 +1,69 @@
+/*
+ * The relay engine of one relay process: the listeners it is handed,
+ * the sessions it accepts, the host each session goes to (core's
+ * relay_hosts, fed by the PFE's messages), and the bytes between them.
+ * It runs on the caller's libevent loop and talks to the other engines
+ * only through core messages (the io's send).
+ */
+#ifndef HS_RELAY_H
+#define HS_RELAY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <event2/event.h>
+
+#include "core/addr.h"
+#include "core/config.h"
+#include "core/engine.h"
+#include "core/msg.h"
+
+struct relay_io {
+	void		*arg;
+	/* To the PFE: readiness, statistics and session rows, session ends. */
+	send_fn		 send;
+	log_fn		 log;
+	/* Verbose lines are wanted: formatted only then.  NULL: always. */
+	bool		(*verbose)(void *arg);
+};
+
+struct relay_opts {
+	uint32_t	 proc;			/* this process, from 1 */
+	uint8_t		 secret[HS_KEY_LEN];	/* for relays without a key */
+	uint64_t	 seed;			/* for the random method */
+};
+
+struct relay_engine;
+
+/* cfg is the caller's until relay_reload replaces it. */
+struct relay_engine *relay_new(struct event_base *, const struct config *,
+		    const struct relay_opts *, const struct relay_io *);
+void		 relay_free(struct relay_engine *);
+/*
+ * A listening socket (opened by the parent) for addr:port, taken over.
+ * One replaces the one held for the same address and port.
+ */
+int		 relay_listener_add(struct relay_engine *,
+		    const struct hs_addr *, uint16_t port, int fd);
+/*
+ * Accept on the listeners of every relay the configuration enables and
+ * this version can run, and tell the PFE which relays listen.
+ */
+void		 relay_start(struct relay_engine *);
+/*
+ * Switch to cfg: sessions go on; relays of the same name keep their
+ * listeners and counters; listeners no relay uses any more are closed.
+ * -1 on allocation failure: the running configuration stays.
+ */
+int		 relay_reload(struct relay_engine *, const struct config *);
+/*
+ * A message from the PFE: host states, a show request (answered with
+ * rows and MSG_CTL_END), monitor on/off.  -1 for one it cannot take.
+ */
+int		 relay_dispatch(struct relay_engine *, const struct msg *);
+/* Stop accepting and end every session (shutdown). */
+void		 relay_stop(struct relay_engine *);
+/* Sessions open now. */
+uint32_t	 relay_sessions(const struct relay_engine *);
+
+#endif /* HS_RELAY_H */

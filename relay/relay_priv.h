@@ -1,0 +1,227 @@
+/*
+ * The relay engine's parts, shared by the files of relay/: the engine,
+ * its relays and listeners, sessions with their two legs, and the two
+ * pumps (one per direction) that move the bytes.
+ */
+#ifndef HS_RELAY_PRIV_H
+#define HS_RELAY_PRIV_H
+
+#include <sys/queue.h>
+#include <sys/types.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <event2/event.h>
+
+#include "core/ctl.h"
+#include "core/relay_hosts.h"
+#include "relay/relay.h"
+
+#define RELAY_ACCEPT_BATCH	64	/* accepts per wake-up, for fairness */
+#define RELAY_PAUSE_MS		100	/* retry accept after fd exhaustion */
+#define RELAY_BUFS_IDLE		64	/* free buffers kept per process */
+#define RELAY_PIPES_IDLE	64	/* free pipes kept per process */
+#define RELAY_LOG_MAX		512
+
+struct relay_engine;
+struct session;
+
+/* What a relay's sessions need of its configuration, copied at switch. */
+struct relay_tune {
+	uint32_t		 timeout_ms;	/* idle */
+	uint32_t		 bufsize;	/* per direction */
+	bool			 splice;
+	bool			 nodelay;
+	uint32_t		 sockbuf;	/* 0: the kernel's */
+	uint32_t		 ttl;		/* 0: the kernel's */
+	uint32_t		 minttl;
+	uint32_t		 retry;		/* connects after the first */
+	uint32_t		 backlog;	/* of its listeners */
+};
+
+/*
+ * A relay at run time, by name: it outlives a reload that keeps it, and
+ * one that drops it until its last session ends.
+ */
+struct relay_rt {
+	TAILQ_ENTRY(relay_rt)	 entry;
+	char			 name[HS_NAME_MAX];
+	uint32_t		 id;		/* HS_ID_NONE: not configured */
+	struct relay_tune	 tune;
+	struct relay_stats	 stats;		/* this process's */
+	uint32_t		 refs;		/* sessions, + 1 if configured */
+	bool			 configured;	/* in the running configuration */
+	bool			 listening;
+};
+
+/* A listening socket and the relay accepting on it. */
+struct listener {
+	TAILQ_ENTRY(listener)	 entry;
+	struct relay_engine	*eng;
+	struct hs_addr		 addr;
+	uint16_t		 port;
+	int			 fd;
+	struct event		*ev;
+	struct relay_rt		*rt;		/* NULL: not accepting */
+	bool			 armed;		/* ev is added */
+};
+
+/*
+ * One side of a session.  The calls go through ops so that a leg can be
+ * wrapped (TLS) without the pumps knowing; splice needs plain legs on
+ * both sides.
+ */
+struct leg;
+struct leg_ops {
+	ssize_t	(*read)(struct leg *, void *, size_t);
+	ssize_t	(*write)(struct leg *, const void *, size_t, bool more);
+	int	(*shutdown)(struct leg *);
+};
+
+struct leg {
+	struct session		*s;
+	const struct leg_ops	*ops;
+	int			 fd;
+	struct event		*ev;
+	bool			 open;		/* connected */
+	bool			 can_read;	/* not known to be drained */
+	bool			 can_write;	/* not known to be full */
+	bool			 rdhup;		/* the peer's FIN is pending */
+};
+
+extern const struct leg_ops	 leg_plain;
+
+/* One direction: bytes read from src, written to dst. */
+struct pump {
+	struct leg		*src;
+	struct leg		*dst;
+	uint8_t			*buf;		/* copy path, from the pool */
+	size_t			 off, len;	/* [off, len) waits for dst */
+	size_t			 bufsize;	/* of the buffer or the pipe */
+	int			 pipe[2];	/* splice path, from the pool */
+	size_t			 inpipe;
+	uint64_t		 bytes;
+	uint64_t		*total;		/* the relay's counter */
+	bool			 nosplice;	/* splice failed: copy */
+	bool			 eof;		/* src said so */
+	bool			 shut;		/* dst's write side closed */
+};
+
+enum session_phase {
+	PHASE_CONNECT = 0,	/* choosing a host, connecting */
+	PHASE_RELAY,		/* both legs open */
+};
+
+struct session {
+	LIST_ENTRY(session)	 entry;
+	struct relay_engine	*eng;
+	struct relay_rt		*rt;
+	uint64_t		 id;
+	enum session_phase	 phase;
+	struct leg		 client;
+	struct leg		 host;
+	struct pump		 up;		/* client to host */
+	struct pump		 down;		/* host to client */
+	struct event		*timer;
+	uint64_t		 start_ms;
+	uint64_t		 last_ms;	/* last byte moved */
+	struct hs_addr		 caddr;
+	uint16_t		 cport;
+	struct hs_addr		 laddr;		/* the listener, for hashing */
+	uint16_t		 lport;
+	struct relay_target	 target;
+	bool			 counted;	/* in relay_hosts' states */
+	uint32_t		 tried[RELAY_TRIED_MAX];
+	uint32_t		 ntried;
+	uint32_t		 attempts;	/* connects started */
+	bool			 running;	/* in session_run: defer free */
+	bool			 ended;
+	enum session_end	 end;
+};
+
+/* A free list of equal things, bounded. */
+struct pool_bufs {
+	uint8_t			**v;
+	size_t			 n;
+	size_t			 size;		/* of each buffer */
+};
+
+struct pool_pipes {
+	int			(*v)[2];
+	size_t			 n;
+	size_t			 size;		/* of each pipe */
+};
+
+struct relay_engine {
+	struct event_base	*base;
+	const struct config	*cfg;
+	struct relay_opts	 opts;
+	struct relay_io		 io;
+	struct relay_hosts	*hosts;
+	TAILQ_HEAD(, relay_rt)	 relays;
+	struct relay_rt		**by_id;	/* current config's relays */
+	TAILQ_HEAD(, listener)	 listeners;
+	LIST_HEAD(, session)	 sessions;
+	uint32_t		 nsessions;
+	uint64_t		 next_id;
+	bool			 started;
+	bool			 stopping;
+	bool			 paused;	/* bound or descriptors reached */
+	struct event		*pause_timer;
+	bool			 monitor;	/* send session ends to the pfe */
+	struct pool_bufs	 bufs;
+	struct pool_pipes	 pipes;
+};
+
+/* engine.c */
+void		 relay_log(struct relay_engine *, int level, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+uint64_t	 relay_now_ms(void);
+void		 relay_send(struct relay_engine *, const struct msg *);
+void		 relay_rt_unref(struct relay_engine *, struct relay_rt *);
+void		 relay_session_ended(struct relay_engine *,
+		    const struct ctl_session *);
+
+/* listener.c */
+int		 listener_add(struct relay_engine *, const struct hs_addr *,
+		    uint16_t, int fd);
+void		 listener_bind_relays(struct relay_engine *);
+void		 listener_free(struct listener *);
+void		 listener_pause(struct relay_engine *, bool descriptors);
+void		 listener_resume(struct relay_engine *);
+
+/* session.c */
+void		 session_accept(struct listener *, int fd,
+		    const struct sockaddr_storage *);
+void		 session_end(struct session *, enum session_end);
+void		 session_row(const struct session *, struct ctl_session *);
+void		 session_reload(struct relay_engine *, const uint32_t *old_to_new,
+		    size_t nold);
+void		 session_connected(struct session *);
+void		 session_touch(struct session *);
+
+/* pump.c */
+void		 pump_init(struct pump *, struct leg *src, struct leg *dst,
+		    size_t bufsize, uint64_t *total);
+/* Move what can move in both directions; -1: the session ended. */
+int		 session_run(struct session *);
+void		 pump_release(struct relay_engine *, struct pump *);
+
+/* pool.c */
+uint8_t		*pool_buf_get(struct relay_engine *, size_t size);
+void		 pool_buf_put(struct relay_engine *, uint8_t *, size_t size);
+int		 pool_pipe_get(struct relay_engine *, size_t size, int fds[2]);
+void		 pool_pipe_put(struct relay_engine *, int fds[2], size_t size,
+		    bool empty);
+void		 pool_free(struct relay_engine *);
+
+/* sockopt.c */
+void		 sockopt_listener(struct relay_engine *, int fd,
+		    const struct relay_tune *);
+int		 sockopt_host(int fd, int family, const struct relay_tune *);
+void		 relay_tune_of(const struct config *, const struct relay_conf *,
+		    struct relay_tune *);
+
+#endif /* HS_RELAY_PRIV_H */

@@ -1,0 +1,362 @@
+/*
+ * A session's life: accepted, a host chosen (core's relay_hosts), a
+ * connect started and retried on another host when it fails, bytes
+ * relayed by the pumps, ended by both sides closing, a reset, or its
+ * idle timeout.  Its end is counted, logged and, while a monitor
+ * listens, sent to the PFE.
+ */
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "relay/relay_priv.h"
+
+static void	session_connect(struct session *);
+
+static void
+addr_of(const struct sockaddr_storage *ss, struct hs_addr *a, uint16_t *port)
+{
+	const struct sockaddr_in	*sin = (const void *)ss;
+	const struct sockaddr_in6	*sin6 = (const void *)ss;
+
+	memset(a, 0, sizeof(*a));
+	*port = 0;
+	if (ss->ss_family == AF_INET) {
+		a->family = HS_AF_INET;
+		memcpy(a->bytes, &sin->sin_addr, 4);
+		*port = ntohs(sin->sin_port);
+	} else if (ss->ss_family == AF_INET6) {
+		a->family = HS_AF_INET6;
+		memcpy(a->bytes, &sin6->sin6_addr, 16);
+		*port = ntohs(sin6->sin6_port);
+	}
+}
+
+static socklen_t
+sockaddr_of(const struct hs_addr *a, uint16_t port,
+    struct sockaddr_storage *ss)
+{
+	struct sockaddr_in	*sin = (void *)ss;
+	struct sockaddr_in6	*sin6 = (void *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (a->family == HS_AF_INET6) {
+		sin6->sin6_family = AF_INET6;
+		memcpy(&sin6->sin6_addr, a->bytes, 16);
+		sin6->sin6_port = htons(port);
+		return sizeof(*sin6);
+	}
+	sin->sin_family = AF_INET;
+	memcpy(&sin->sin_addr, a->bytes, 4);
+	sin->sin_port = htons(port);
+	return sizeof(*sin);
+}
+
+void
+session_touch(struct session *s)
+{
+	s->last_ms = relay_now_ms();
+}
+
+static void
+leg_event(evutil_socket_t fd, short what, void *arg)
+{
+	struct leg	*l = arg;
+	struct session	*s = l->s;
+
+	if (what & EV_READ)
+		l->can_read = true;
+	if (what & EV_CLOSED)
+		l->can_read = l->rdhup = true;
+	if (what & EV_WRITE)
+		l->can_write = true;
+	if (l == &s->host && !l->open) {
+		session_connected(s);
+		return;
+	}
+	(void)session_run(s);
+}
+
+/* Register the socket once, for everything, edge-triggered. */
+static int
+leg_open(struct session *s, struct leg *l, int fd)
+{
+	l->s = s;
+	l->ops = &leg_plain;
+	l->fd = fd;
+	l->ev = event_new(s->eng->base, fd, EV_READ | EV_WRITE | EV_CLOSED |
+	    EV_ET | EV_PERSIST, leg_event, l);
+	if (l->ev == NULL || event_add(l->ev, NULL) == -1)
+		return -1;
+	return 0;
+}
+
+static void
+leg_close(struct leg *l)
+{
+	if (l->ev != NULL)
+		event_free(l->ev);
+	if (l->fd != -1)
+		close(l->fd);
+	l->ev = NULL;
+	l->fd = -1;
+	l->open = l->can_read = l->can_write = l->rdhup = false;
+}
+
+static void
+session_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct session	*s = arg;
+	uint64_t	 idle = relay_now_ms() - s->last_ms;
+	uint32_t	 limit = s->rt->tune.timeout_ms;
+	struct timeval	 tv;
+
+	if (idle >= limit) {
+		session_end(s, SESS_TIMEOUT);
+		return;
+	}
+	/* Moved bytes since: wait for the rest of the idle time only. */
+	tv.tv_sec = (limit - idle) / 1000;
+	tv.tv_usec = (limit - idle) % 1000 * 1000;
+	evtimer_add(s->timer, &tv);
+}
+
+void
+session_accept(struct listener *l, int fd, const struct sockaddr_storage *ss)
+{
+	struct relay_engine	*e = l->eng;
+	struct relay_rt		*rt = l->rt;
+	struct session		*s;
+	struct timeval		 tv;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		close(fd);
+		relay_log(e, 0, "relay %s: out of memory", rt->name);
+		rt->stats.errors++;
+		return;
+	}
+	s->eng = e;
+	s->rt = rt;
+	rt->refs++;
+	s->id = e->next_id++;
+	s->start_ms = s->last_ms = relay_now_ms();
+	addr_of(ss, &s->caddr, &s->cport);
+	s->laddr = l->addr;
+	s->lport = l->port;
+	s->client.fd = fd;
+	s->host.fd = -1;
+	s->target.host_id = HS_ID_NONE;
+	pump_init(&s->up, &s->client, &s->host, rt->tune.bufsize,
+	    &rt->stats.bytes_in);
+	pump_init(&s->down, &s->host, &s->client, rt->tune.bufsize,
+	    &rt->stats.bytes_out);
+	LIST_INSERT_HEAD(&e->sessions, s, entry);
+	e->nsessions++;
+	rt->stats.active++;
+	rt->stats.total++;
+	s->timer = evtimer_new(e->base, session_timer, s);
+	tv.tv_sec = rt->tune.timeout_ms / 1000;
+	tv.tv_usec = rt->tune.timeout_ms % 1000 * 1000;
+	if (s->timer == NULL || evtimer_add(s->timer, &tv) == -1 ||
+	    leg_open(s, &s->client, fd) == -1) {
+		session_end(s, SESS_ERROR);
+		return;
+	}
+	s->client.open = true;
+	session_connect(s);
+}
+
+/* Choose a host the session has not tried and start connecting to it. */
+static int
+session_start_connect(struct session *s)
+{
+	struct relay_engine	*e = s->eng;
+	struct sockaddr_storage	 ss;
+	struct lb_client	 cl;
+	socklen_t		 sl;
+	int			 fd;
+
+	if (s->rt->id == HS_ID_NONE) {
+		s->end = SESS_NO_HOST;	/* the relay went away */
+		return -1;
+	}
+	memset(&cl, 0, sizeof(cl));
+	cl.addr = s->caddr;
+	cl.relay_addr = s->laddr;
+	cl.relay_port = s->lport;
+	if (relay_hosts_select(e->hosts, s->rt->id, &cl, s->tried,
+	    s->ntried, &s->target) == -1) {
+		s->end = s->attempts == 0 ? SESS_NO_HOST : SESS_CONNECT_FAILED;
+		return -1;
+	}
+	if (s->target.host_id != HS_ID_NONE) {
+		s->tried[s->ntried++ % RELAY_TRIED_MAX] = s->target.host_id;
+		relay_hosts_count(e->hosts, s->target.host_id, 1);
+		s->counted = true;
+	}
+	s->attempts++;
+	sl = sockaddr_of(&s->target.addr, s->target.port, &ss);
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0);
+	if (fd == -1) {
+		s->end = SESS_ERROR;
+		return -1;
+	}
+	(void)sockopt_host(fd, ss.ss_family, &s->rt->tune);
+	if (connect(fd, (struct sockaddr *)&ss, sl) == -1 &&
+	    errno != EINPROGRESS) {
+		close(fd);
+		return 0;	/* refused at once: the next try */
+	}
+	if (leg_open(s, &s->host, fd) == -1) {
+		close(fd);
+		s->end = SESS_ERROR;
+		return -1;
+	}
+	return 1;
+}
+
+static void
+session_uncount(struct session *s)
+{
+	if (!s->counted)
+		return;
+	relay_hosts_count(s->eng->hosts, s->target.host_id, -1);
+	s->counted = false;
+}
+
+/*
+ * Connect, and on an immediate failure try again while retries are
+ * left; the first failure of a table's host counts against the relay.
+ */
+static void
+session_connect(struct session *s)
+{
+	uint32_t	retries = s->rt->tune.retry;
+	int		r;
+
+	for (;;) {
+		if ((r = session_start_connect(s)) == 1)
+			return;
+		if (r == -1) {
+			session_end(s, s->end);
+			return;
+		}
+		s->rt->stats.connect_fail++;
+		session_uncount(s);
+		if (s->attempts > retries) {
+			session_end(s, SESS_CONNECT_FAILED);
+			return;
+		}
+	}
+}
+
+/* The host's socket became writable (or failed) while connecting. */
+void
+session_connected(struct session *s)
+{
+	int		err = 0;
+	socklen_t	len = sizeof(err);
+
+	if (getsockopt(s->host.fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+		err = errno;
+	if (err == 0 && !s->host.can_write)
+		return;		/* only readable: not connected yet */
+	if (err != 0) {
+		leg_close(&s->host);
+		s->rt->stats.connect_fail++;
+		session_uncount(s);
+		if (s->attempts > s->rt->tune.retry) {
+			session_end(s, SESS_CONNECT_FAILED);
+			return;
+		}
+		session_connect(s);
+		return;
+	}
+	s->host.open = true;
+	s->phase = PHASE_RELAY;
+	(void)session_run(s);
+}
+
+void
+session_end(struct session *s, enum session_end why)
+{
+	struct relay_engine	*e = s->eng;
+	struct relay_rt		*rt = s->rt;
+	struct ctl_session	 row;
+
+	if (s->ended)
+		return;
+	s->ended = true;
+	s->end = why;
+	session_row(s, &row);
+	relay_session_ended(e, &row);
+	session_uncount(s);
+	if (why != SESS_DONE && why != SESS_SHUTDOWN)
+		rt->stats.errors++;
+	rt->stats.active--;
+	LIST_REMOVE(s, entry);
+	e->nsessions--;
+	pump_release(e, &s->up);
+	pump_release(e, &s->down);
+	leg_close(&s->client);
+	leg_close(&s->host);
+	if (s->timer != NULL)
+		event_free(s->timer);
+	free(s);
+	relay_rt_unref(e, rt);
+	if (e->paused)
+		listener_resume(e);
+}
+
+void
+session_row(const struct session *s, struct ctl_session *row)
+{
+	uint64_t	now = relay_now_ms();
+
+	memset(row, 0, sizeof(*row));
+	row->proc = s->eng->opts.proc;
+	row->id = s->id;
+	row->relay_id = s->rt->id;
+	(void)snprintf(row->relay, sizeof(row->relay), "%s", s->rt->name);
+	row->client = s->caddr;
+	row->client_port = s->cport;
+	if (s->attempts > 0) {
+		row->host = s->target.addr;
+		row->host_port = s->target.port;
+	}
+	row->age_ms = now - s->start_ms;
+	row->idle_ms = now - s->last_ms;
+	row->bytes_in = s->up.bytes;
+	row->bytes_out = s->down.bytes;
+	row->end = s->ended ? (uint8_t)s->end : SESS_OPEN;
+}
+
+/*
+ * After a switch: the hosts of open sessions have new ids (or none),
+ * old_to_new says which; least-states counts them again.
+ */
+void
+session_reload(struct relay_engine *e, const uint32_t *old_to_new,
+    size_t nold)
+{
+	struct session	*s;
+	uint32_t	 old;
+
+	LIST_FOREACH(s, &e->sessions, entry) {
+		s->ntried = 0;
+		old = s->target.host_id;
+		s->counted = false;
+		if (old == HS_ID_NONE)
+			continue;
+		s->target.host_id = old < nold ? old_to_new[old] : HS_ID_NONE;
+		if (s->target.host_id == HS_ID_NONE)
+			continue;
+		relay_hosts_count(e->hosts, s->target.host_id, 1);
+		s->counted = true;
+	}
+}

@@ -1,0 +1,380 @@
+/*
+ * One relay engine on its own, for the engine's tests: it opens the
+ * listeners of a configuration as the parent would, and takes host
+ * states from commands on stdin, encoded and decoded as the PFE's
+ * MSG_RELAY_HOSTS.  What the engine sends the PFE is printed.
+ *
+ *   relayrun [-v] [-p PROC] CONFIG
+ * Commands, one per line:
+ *   host NAME up|down|unknown [disabled] [table-disabled]
+ *   stats | sessions          answered, then "end"
+ *   monitor on|off
+ *   reload FILE               "reloaded" or "reload failed"
+ */
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "core/parse.h"
+#include "relay/relay.h"
+
+struct run {
+	struct event_base	*base;
+	struct relay_engine	*eng;
+	struct config		*cfg;
+	bool			 verbose;
+	char			 line[4096];
+	size_t			 len;
+};
+
+static void
+say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void
+say(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+static void
+io_log(void *arg, int level, const char *line)
+{
+	struct run	*r = arg;
+
+	if (level == 0 || r->verbose)
+		fprintf(stderr, "relay: %s\n", line);
+}
+
+static bool
+io_verbose(void *arg)
+{
+	return ((struct run *)arg)->verbose;
+}
+
+static void
+print_stats(const struct run *r, const struct msg_relay_stats *s)
+{
+	say("relay %s active=%llu total=%llu in=%llu out=%llu "
+	    "connect_fail=%llu errors=%llu", s->relay_id < r->cfg->nrelays ?
+	    r->cfg->relays[s->relay_id].name : "?",
+	    (unsigned long long)s->stats.active,
+	    (unsigned long long)s->stats.total,
+	    (unsigned long long)s->stats.bytes_in,
+	    (unsigned long long)s->stats.bytes_out,
+	    (unsigned long long)s->stats.connect_fail,
+	    (unsigned long long)s->stats.errors);
+}
+
+/* What the engine sends, through the wire format. */
+static void
+io_send(void *arg, enum hs_peer peer, const struct msg *m)
+{
+	static struct msg	 d;
+	struct run		*r = arg;
+	uint8_t			 wire[MSG_MAX_LEN];
+	struct buf		 b;
+	uint32_t		 i;
+	int			 len;
+
+	if ((len = msg_encode(m, wire, sizeof(wire))) <= 0 ||
+	    msg_decode(wire, (size_t)len, &d) == -1) {
+		say("bad message %s", msg_type_name(m->type));
+		return;
+	}
+	buf_init(&b, 65536);
+	switch (d.type) {
+	case MSG_RELAY_READY:
+		buf_puts(&b, "ready");
+		for (i = 0; i < d.u.relay_ready.nrelays; i++)
+			buf_printf(&b, " %s=%s", r->cfg->relays[i].name,
+			    d.u.relay_ready.listening[i / 8] & (1U << (i % 8)) ?
+			    "listening" : "no");
+		say("%s", buf_str(&b));
+		break;
+	case MSG_RELAY_STATS:
+		print_stats(r, &d.u.relay_stats);
+		break;
+	case MSG_CTL_SESSION:
+		ctl_render_session(&d.u.ctl_session, &b);
+		printf("%s%s", d.peerid == 0 ? "ended " : "", buf_str(&b));
+		fflush(stdout);
+		break;
+	case MSG_CTL_END:
+		say("end");
+		break;
+	default:
+		say("unexpected %s", msg_type_name(d.type));
+	}
+	buf_free(&b);
+}
+
+static int
+open_listener(const struct hs_addr *a, uint16_t port)
+{
+	struct sockaddr_storage	 ss;
+	struct sockaddr_in	*sin = (void *)&ss;
+	struct sockaddr_in6	*sin6 = (void *)&ss;
+	socklen_t		 sl;
+	int			 fd, on = 1;
+
+	memset(&ss, 0, sizeof(ss));
+	if (a->family == HS_AF_INET6) {
+		sin6->sin6_family = AF_INET6;
+		memcpy(&sin6->sin6_addr, a->bytes, 16);
+		sin6->sin6_port = htons(port);
+		sl = sizeof(*sin6);
+	} else {
+		sin->sin_family = AF_INET;
+		memcpy(&sin->sin_addr, a->bytes, 4);
+		sin->sin_port = htons(port);
+		sl = sizeof(*sin);
+	}
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd == -1 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
+	    sizeof(on)) == -1 || bind(fd, (struct sockaddr *)&ss, sl) == -1 ||
+	    listen(fd, 128) == -1) {
+		fprintf(stderr, "relayrun: listen on port %u: %s\n", port,
+		    strerror(errno));
+		exit(1);
+	}
+	return fd;
+}
+
+/* An enabled relay of cfg has this listener already. */
+static bool
+listened(const struct config *cfg, const struct listen_conf *l)
+{
+	size_t	i, j;
+
+	for (i = 0; i < cfg->nrelays; i++)
+		for (j = 0; j < cfg->relays[i].nlistens; j++)
+			if (!cfg->relays[i].disabled &&
+			    cfg->relays[i].listens[j].port == l->port &&
+			    addr_equal(&cfg->relays[i].listens[j].addr,
+			    &l->addr))
+				return true;
+	return false;
+}
+
+/* The listeners of cfg's relays, as the parent would hand them. */
+static void
+open_listeners(struct run *r, const struct config *cfg,
+    const struct config *old)
+{
+	size_t	i, j;
+
+	for (i = 0; i < cfg->nrelays; i++) {
+		const struct relay_conf	*rc = &cfg->relays[i];
+
+		if (rc->disabled)
+			continue;
+		for (j = 0; j < rc->nlistens; j++) {
+			if (old != NULL && listened(old, &rc->listens[j]))
+				continue;
+			if (relay_listener_add(r->eng, &rc->listens[j].addr,
+			    rc->listens[j].port, open_listener(
+			    &rc->listens[j].addr, rc->listens[j].port)) == -1) {
+				fprintf(stderr, "relayrun: listener\n");
+				exit(1);
+			}
+		}
+	}
+}
+
+static struct config *
+load(const char *path)
+{
+	struct buf	 errors;
+	struct config	*c;
+
+	buf_init(&errors, 65536);
+	if ((c = config_parse(path, NULL, &errors, NULL)) == NULL)
+		fprintf(stderr, "%s", buf_str(&errors));
+	buf_free(&errors);
+	return c;
+}
+
+static void
+host_command(struct run *r, char *words[], int n)
+{
+	static struct msg	 m, d;
+	uint8_t			 wire[MSG_MAX_LEN];
+	uint8_t			 state, flags = 0;
+	size_t			 i;
+	int			 k, len;
+
+	if (n < 3) {
+		say("usage: host NAME up|down|unknown [disabled] "
+		    "[table-disabled]");
+		return;
+	}
+	state = strcmp(words[2], "up") == 0 ? HOST_UP :
+	    strcmp(words[2], "down") == 0 ? HOST_DOWN : HOST_UNKNOWN;
+	for (k = 3; k < n; k++)
+		flags |= strcmp(words[k], "disabled") == 0 ?
+		    RELAY_HOST_DISABLED : RELAY_HOST_TABLE_DISABLED;
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_RELAY_HOSTS;
+	for (i = 0; i < r->cfg->nhosts && m.u.relay_hosts.n <
+	    RELAY_HOSTS_MAX; i++)
+		if (strcmp(r->cfg->hosts[i].name, words[1]) == 0)
+			m.u.relay_hosts.v[m.u.relay_hosts.n++] =
+			    (struct msg_relay_host){ (uint32_t)i, state,
+			    flags };
+	if ((len = msg_encode(&m, wire, sizeof(wire))) <= 0 ||
+	    msg_decode(wire, (size_t)len, &d) == -1 ||
+	    relay_dispatch(r->eng, &d) == -1)
+		say("host %s: refused", words[1]);
+	else
+		say("host %s %s", words[1], words[2]);
+}
+
+static void
+reload_command(struct run *r, const char *path)
+{
+	struct config	*c;
+
+	if ((c = load(path)) == NULL) {
+		say("reload failed");
+		return;
+	}
+	open_listeners(r, c, r->cfg);
+	if (relay_reload(r->eng, c) == -1) {
+		config_free(c);
+		say("reload failed");
+		return;
+	}
+	config_free(r->cfg);	/* sessions keep no pointer into it */
+	r->cfg = c;
+	say("reloaded");
+}
+
+static void
+command(struct run *r, char *line)
+{
+	static struct msg	 m;
+	char			*words[8], *p;
+	int			 n = 0;
+
+	while (n < 8 && (p = strsep(&line, " \t")) != NULL)
+		if (*p != '\0')
+			words[n++] = p;
+	if (n == 0)
+		return;
+	memset(&m, 0, sizeof(m));
+	if (strcmp(words[0], "host") == 0)
+		host_command(r, words, n);
+	else if (strcmp(words[0], "stats") == 0 ||
+	    strcmp(words[0], "sessions") == 0) {
+		m.type = MSG_CTL_REQUEST;
+		m.peerid = 7;
+		m.u.ctl_request.action = words[0][1] == 't' ?
+		    CTL_SHOW_RELAYS : CTL_SHOW_SESSIONS;
+		(void)relay_dispatch(r->eng, &m);
+	} else if (strcmp(words[0], "monitor") == 0 && n == 2) {
+		m.type = MSG_RELAY_MONITOR;
+		m.u.id.id = strcmp(words[1], "on") == 0;
+		(void)relay_dispatch(r->eng, &m);
+		say("monitor %s", words[1]);
+	} else if (strcmp(words[0], "reload") == 0 && n == 2)
+		reload_command(r, words[1]);
+	else
+		say("unknown command %s", words[0]);
+}
+
+static void
+stdin_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct run	*r = arg;
+	char		*nl;
+	ssize_t		 n;
+
+	n = read(fd, r->line + r->len, sizeof(r->line) - 1 - r->len);
+	if (n <= 0) {
+		event_base_loopbreak(r->base);
+		return;
+	}
+	r->len += (size_t)n;
+	r->line[r->len] = '\0';
+	while ((nl = strchr(r->line, '\n')) != NULL) {
+		*nl = '\0';
+		command(r, r->line);
+		memmove(r->line, nl + 1, r->len - (size_t)(nl + 1 - r->line));
+		r->len -= (size_t)(nl + 1 - r->line);
+		r->line[r->len] = '\0';
+	}
+	if (r->len == sizeof(r->line) - 1)
+		r->len = 0;	/* an overlong line: dropped */
+}
+
+static void
+stop(evutil_socket_t sig, short what, void *arg)
+{
+	event_base_loopbreak(arg);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static struct run	 r;
+	struct relay_opts	 o;
+	struct relay_io		 io;
+	struct event		*ev_in, *ev_term;
+	int			 ch;
+
+	memset(&o, 0, sizeof(o));
+	o.proc = 1;
+	memcpy(o.secret, "relayrun secret", HS_KEY_LEN);
+	o.seed = 1;
+	while ((ch = getopt(argc, argv, "vp:")) != -1) {
+		switch (ch) {
+		case 'v':
+			r.verbose = true;
+			break;
+		case 'p':
+			o.proc = (uint32_t)atoi(optarg);
+			break;
+		default:
+			return 2;
+		}
+	}
+	if (optind != argc - 1 || (r.cfg = load(argv[optind])) == NULL)
+		return 2;
+	signal(SIGPIPE, SIG_IGN);
+	r.base = event_base_new();
+	memset(&io, 0, sizeof(io));
+	io.arg = &r;
+	io.send = io_send;
+	io.log = io_log;
+	io.verbose = io_verbose;
+	if ((r.eng = relay_new(r.base, r.cfg, &o, &io)) == NULL)
+		return 1;
+	open_listeners(&r, r.cfg, NULL);
+	relay_start(r.eng);
+	ev_in = event_new(r.base, 0, EV_READ | EV_PERSIST, stdin_read, &r);
+	ev_term = evsignal_new(r.base, SIGTERM, stop, r.base);
+	event_add(ev_in, NULL);
+	event_add(ev_term, NULL);
+	event_base_dispatch(r.base);
+	relay_free(r.eng);
+	event_free(ev_in);
+	event_free(ev_term);
+	event_base_free(r.base);
+	config_free(r.cfg);
+	return 0;
+}
