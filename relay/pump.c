@@ -81,14 +81,22 @@ would_block(void)
 	return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
 }
 
-/* Pass the end on once everything before it is written. */
+/*
+ * Pass the end on once everything before it is written.  When the other
+ * direction is finished too, the session closes both sockets, which ends
+ * them as well: no shutdown(2) for that.
+ */
 static int
 pump_finish(struct session *s, struct pump *p)
 {
+	const struct pump	*other = p == &s->up ? &s->down : &s->up;
+
 	if (!p->eof || p->shut || p->len > p->off || p->inpipe > 0 ||
 	    !p->dst->open)
 		return 0;
 	p->shut = true;
+	if (other->shut)
+		return 1;
 	if (p->dst->ops->shutdown(p->dst) == -1 && errno != ENOTCONN) {
 		s->end = leg_failed(s, p->dst);
 		return -1;
@@ -135,6 +143,9 @@ copy_read(struct session *s, struct pump *p)
 		/* Short: drained, unless its end is pending too. */
 		if ((size_t)n < p->bufsize && !p->src->rdhup)
 			p->src->can_read = false;
+		/* A full buffer: a bulk transfer, worth splicing. */
+		if ((size_t)n == p->bufsize)
+			p->bulk = true;
 		return 1;
 	}
 	if (n == 0) {
@@ -265,12 +276,17 @@ pump_splice(struct session *s, struct pump *p)
 	return moved;
 }
 
-/* Both legs are plain sockets and nothing needs to see the bytes. */
+/*
+ * Both legs are plain sockets, nothing needs to see the bytes, and the
+ * direction carries a bulk transfer: small exchanges cost fewer calls
+ * copied (a short read says "drained"), big ones less CPU spliced.
+ */
 static bool
 pump_splices(const struct session *s, const struct pump *p)
 {
-	return s->rt->tune.splice && !p->nosplice &&
-	    p->src->ops == &leg_plain && p->dst->ops == &leg_plain;
+	return s->rt->tune.splice && p->bulk && !p->nosplice &&
+	    p->len == p->off && p->src->ops == &leg_plain &&
+	    p->dst->ops == &leg_plain;
 }
 
 static int

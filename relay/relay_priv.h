@@ -104,6 +104,7 @@ struct pump {
 	size_t			 inpipe;
 	uint64_t		 bytes;
 	uint64_t		*total;		/* the relay's counter */
+	bool			 bulk;		/* filled a buffer: splice */
 	bool			 nosplice;	/* splice failed: copy */
 	bool			 eof;		/* src said so */
 	bool			 shut;		/* dst's write side closed */
