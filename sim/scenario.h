@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/addr.h"
 #include "core/buf.h"
 
 #define SCEN_LINE_MAX		4096
@@ -40,6 +41,8 @@ enum scen_kind {
 	SC_HOLD,		/* hold FROM TO: a channel's messages wait */
 	SC_RELEASE,		/* release FROM TO */
 	SC_INJECT,		/* inject reload-failure hce|pfe */
+	SC_CONNECT,		/* connect RELAY from ADDR:PORT (argv[0]) */
+	SC_EXPECT_CONNECT,	/* ... host ADDR[:PORT]|none (text) */
 };
 
 enum scen_fault {
@@ -111,6 +114,12 @@ int	 scenario_check_names(const struct scenario *, const struct config *,
 void	 scenario_free(struct scenario *);
 /* "30s", "12.5s", "300ms", "2m", "1h" to milliseconds; -1 if invalid. */
 int	 scenario_time(const char *, uint64_t *ms);
+/*
+ * "ADDR:PORT" or "[IPV6]:PORT" (the port optional unless need_port) to
+ * an address and port; -1 if it is neither.
+ */
+int	 scenario_endpoint(const char *, struct hs_addr *, uint16_t *port,
+	    bool need_port);
 /* Resolve a path relative to the scenario's directory (caller frees). */
 char	*scenario_path(const struct scenario *, const char *);
 

@@ -270,9 +270,11 @@ parse_expect(struct pstate *ps, uint64_t t, const struct words *wd)
 
 	if (wd->n < 4) {
 		perr(ps, "usage: at TIME expect host|table|service|relay|"
-		    "demote|layer3|rules|availability|log ...");
+		    "demote|layer3|rules|availability|log|connect ...");
 		return -1;
 	}
+	if (strcmp(wd->w[3], "connect") == 0)
+		return parse_connect(ps, t, wd, 4);
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (strcmp(wd->w[3], kinds[i].word) == 0)
 			break;
@@ -369,8 +371,8 @@ parse_at(struct pstate *ps, const struct words *wd)
 	int			 rv;
 
 	if (wd->n < 3) {
-		perr(ps, "usage: at TIME host|ctl|show|reload|expect|hold|"
-		    "release|inject ...");
+		perr(ps, "usage: at TIME host|ctl|show|reload|connect|expect|"
+		    "hold|release|inject ...");
 		return -1;
 	}
 	if (scenario_time(wd->w[1], &t) == -1) {
@@ -387,6 +389,8 @@ parse_at(struct pstate *ps, const struct words *wd)
 		rv = parse_ctl(ps, t, wd, 2);
 	else if (strcmp(what, "expect") == 0)
 		rv = parse_expect(ps, t, wd);
+	else if (strcmp(what, "connect") == 0)
+		rv = parse_connect(ps, t, wd, 3);
 	else if (strcmp(what, "hold") == 0 || strcmp(what, "release") == 0)
 		rv = parse_hold(ps, t, wd);
 	else if (strcmp(what, "inject") == 0)

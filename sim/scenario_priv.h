@@ -79,4 +79,8 @@ int		 errors_finish(struct scen_errors *, const char *name,
 int		 scenario_check(const struct scenario *,
 		    const struct config *, struct scen_errors *);
 
+/* connect and expect connect (scenario_connect.c); first: the relay. */
+int		 parse_connect(struct pstate *, uint64_t, const struct words *,
+		    int first);
+
 #endif /* HS_SIM_SCENARIO_PRIV_H */
