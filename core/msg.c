@@ -563,6 +563,7 @@ enum payload {
 	PL_RELAY_READY,
 	PL_RELAY_STATS,
 	PL_CTL_SESSION,
+	PL_LISTENER,
 };
 
 static const enum payload payloads[MSG_TYPE_MAX] = {
@@ -598,6 +599,7 @@ static const enum payload payloads[MSG_TYPE_MAX] = {
 	[MSG_RELAY_STATS] = PL_RELAY_STATS,
 	[MSG_CTL_SESSION] = PL_CTL_SESSION,
 	[MSG_RELAY_MONITOR] = PL_ID,
+	[MSG_RELAY_LISTENER] = PL_LISTENER,
 };
 
 static int
@@ -652,6 +654,12 @@ put_payload(struct wr *w, const struct msg *m)
 	case PL_CTL_SESSION:
 		put_ctl_session(w, &m->u.ctl_session);
 		break;
+	case PL_LISTENER:
+		if (m->u.listener.addr.family == HS_AF_NONE)
+			w->bad = 1;
+		put_addr(w, &m->u.listener.addr);
+		put_u16(w, m->u.listener.port);
+		break;
 	}
 }
 
@@ -700,6 +708,12 @@ get_payload(struct rd *r, struct msg *m)
 		break;
 	case PL_CTL_SESSION:
 		get_ctl_session(r, &m->u.ctl_session);
+		break;
+	case PL_LISTENER:
+		get_addr(r, &m->u.listener.addr);
+		m->u.listener.port = get_u16(r);
+		if (m->u.listener.addr.family == HS_AF_NONE)
+			r->bad = 1;
 		break;
 	}
 }
@@ -799,6 +813,7 @@ static const char *const msg_type_names[MSG_TYPE_MAX] = {
 	[MSG_RELAY_STATS] = "relay_stats",
 	[MSG_CTL_SESSION] = "ctl_session",
 	[MSG_RELAY_MONITOR] = "relay_monitor",
+	[MSG_RELAY_LISTENER] = "relay_listener",
 };
 
 const char *

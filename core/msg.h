@@ -73,6 +73,7 @@ enum msg_type {
 	MSG_RELAY_STATS,	/* relay -> pfe: a relay's counters (show) */
 	MSG_CTL_SESSION,	/* relay -> pfe -> ctl: a session or its end */
 	MSG_RELAY_MONITOR,	/* pfe -> relays: send session ends or not */
+	MSG_RELAY_LISTENER,	/* parent -> relay, with its descriptor */
 	MSG_TYPE_MAX
 };
 
@@ -141,6 +142,12 @@ struct msg_relay_ready {
 	uint8_t			listening[(HS_RELAYS_MAX + 7) / 8];
 };
 
+/* A listening socket: its address and port (the descriptor travels aside). */
+struct msg_listener {
+	struct hs_addr		addr;
+	uint16_t		port;
+};
+
 struct msg_relay_stats {
 	uint32_t		relay_id;
 	struct relay_stats	stats;
@@ -171,6 +178,7 @@ struct msg {
 		struct msg_relay_ready	relay_ready;
 		struct msg_relay_stats	relay_stats;
 		struct ctl_session	ctl_session;
+		struct msg_listener	listener;
 	} u;
 };
 

@@ -127,6 +127,10 @@ sample(enum msg_type type, struct msg *m)
 	case MSG_RELAY_MONITOR:
 		m->u.id.id = 1;
 		break;
+	case MSG_RELAY_LISTENER:
+		(void)addr_parse("::1", &m->u.listener.addr);
+		m->u.listener.port = 8443;
+		break;
 	default:
 		break;
 	}

@@ -4,13 +4,17 @@
  * states from commands on stdin, encoded and decoded as the PFE's
  * MSG_RELAY_HOSTS.  What the engine sends the PFE is printed.
  *
- *   relayrun [-v] [-p PROC] CONFIG
+ *   relayrun [-v] [-p PROC] [-f N [-R]] CONFIG
+ * -f N runs N engines in N processes (the first reads the commands) on
+ * listeners shared as the daemon shares them, or with -R one of their
+ * own each (SO_REUSEPORT): the benchmark of the two compares them.
  * Commands, one per line:
  *   host NAME up|down|unknown [disabled] [table-disabled]
  *   stats | sessions          answered, then "end"
  *   monitor on|off
  *   reload FILE               "reloaded" or "reload failed"
  */
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 
@@ -27,11 +31,18 @@
 #include "core/parse.h"
 #include "relay/relay.h"
 
+#define OPEN_MAX	256
+
 struct run {
 	struct event_base	*base;
 	struct relay_engine	*eng;
 	struct config		*cfg;
 	bool			 verbose;
+	struct {
+		const struct listen_conf *l;
+		int			 fd;
+	}			 open[OPEN_MAX];
+	size_t			 nopen;
 	char			 line[4096];
 	size_t			 len;
 };
@@ -123,6 +134,8 @@ io_send(void *arg, enum hs_peer peer, const struct msg *m)
 	buf_free(&b);
 }
 
+static bool	reuseport;
+
 static int
 open_listener(const struct hs_addr *a, uint16_t port)
 {
@@ -146,7 +159,9 @@ open_listener(const struct hs_addr *a, uint16_t port)
 	}
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd == -1 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
-	    sizeof(on)) == -1 || bind(fd, (struct sockaddr *)&ss, sl) == -1 ||
+	    sizeof(on)) == -1 || (reuseport && setsockopt(fd, SOL_SOCKET,
+	    SO_REUSEPORT, &on, sizeof(on)) == -1) ||
+	    bind(fd, (struct sockaddr *)&ss, sl) == -1 ||
 	    listen(fd, 128) == -1) {
 		fprintf(stderr, "relayrun: listen on port %u: %s\n", port,
 		    strerror(errno));
@@ -176,7 +191,8 @@ static void
 open_listeners(struct run *r, const struct config *cfg,
     const struct config *old)
 {
-	size_t	i, j;
+	const struct listen_conf	*l;
+	size_t				 i, j;
 
 	for (i = 0; i < cfg->nrelays; i++) {
 		const struct relay_conf	*rc = &cfg->relays[i];
@@ -184,16 +200,33 @@ open_listeners(struct run *r, const struct config *cfg,
 		if (rc->disabled)
 			continue;
 		for (j = 0; j < rc->nlistens; j++) {
-			if (old != NULL && listened(old, &rc->listens[j]))
+			l = &rc->listens[j];
+			if (old != NULL && listened(old, l))
 				continue;
-			if (relay_listener_add(r->eng, &rc->listens[j].addr,
-			    rc->listens[j].port, open_listener(
-			    &rc->listens[j].addr, rc->listens[j].port)) == -1) {
-				fprintf(stderr, "relayrun: listener\n");
+			if (r->nopen == OPEN_MAX) {
+				fprintf(stderr, "relayrun: too many listeners\n");
 				exit(1);
 			}
+			r->open[r->nopen].l = l;
+			r->open[r->nopen++].fd = open_listener(&l->addr,
+			    l->port);
 		}
 	}
+}
+
+/* Hand the opened listeners to the engine. */
+static void
+add_listeners(struct run *r)
+{
+	size_t	i;
+
+	for (i = 0; i < r->nopen; i++)
+		if (relay_listener_add(r->eng, &r->open[i].l->addr,
+		    r->open[i].l->port, r->open[i].fd) == -1) {
+			fprintf(stderr, "relayrun: listener\n");
+			exit(1);
+		}
+	r->nopen = 0;
 }
 
 static struct config *
@@ -254,6 +287,7 @@ reload_command(struct run *r, const char *path)
 		return;
 	}
 	open_listeners(r, c, r->cfg);
+	add_listeners(r);
 	if (relay_reload(r->eng, c) == -1) {
 		config_free(c);
 		say("reload failed");
@@ -335,14 +369,21 @@ main(int argc, char *argv[])
 	struct relay_opts	 o;
 	struct relay_io		 io;
 	struct event		*ev_in, *ev_term;
-	int			 ch;
+	int			 ch, nprocs = 1, i;
+	bool			 first = true;
 
 	memset(&o, 0, sizeof(o));
 	o.proc = 1;
 	memcpy(o.secret, "relayrun secret", HS_KEY_LEN);
 	o.seed = 1;
-	while ((ch = getopt(argc, argv, "vp:")) != -1) {
+	while ((ch = getopt(argc, argv, "vp:f:R")) != -1) {
 		switch (ch) {
+		case 'f':
+			nprocs = atoi(optarg);
+			break;
+		case 'R':
+			reuseport = true;
+			break;
 		case 'v':
 			r.verbose = true;
 			break;
@@ -356,6 +397,17 @@ main(int argc, char *argv[])
 	if (optind != argc - 1 || (r.cfg = load(argv[optind])) == NULL)
 		return 2;
 	signal(SIGPIPE, SIG_IGN);
+	/* Shared listeners are opened before the fork, as the parent does. */
+	if (!reuseport)
+		open_listeners(&r, r.cfg, NULL);
+	for (i = 1; i < nprocs; i++)
+		if (fork() == 0) {
+			/* The first process reads the commands; end with it. */
+			(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
+			first = false;
+			o.proc = (uint32_t)i + 1;
+			break;
+		}
 	r.base = event_base_new();
 	memset(&io, 0, sizeof(io));
 	io.arg = &r;
@@ -364,11 +416,14 @@ main(int argc, char *argv[])
 	io.verbose = io_verbose;
 	if ((r.eng = relay_new(r.base, r.cfg, &o, &io)) == NULL)
 		return 1;
-	open_listeners(&r, r.cfg, NULL);
+	if (reuseport)
+		open_listeners(&r, r.cfg, NULL);
+	add_listeners(&r);
 	relay_start(r.eng);
 	ev_in = event_new(r.base, 0, EV_READ | EV_PERSIST, stdin_read, &r);
 	ev_term = evsignal_new(r.base, SIGTERM, stop, r.base);
-	event_add(ev_in, NULL);
+	if (first)
+		event_add(ev_in, NULL);
 	event_add(ev_term, NULL);
 	event_base_dispatch(r.base);
 	relay_free(r.eng);
