@@ -137,10 +137,14 @@ rt_switch(struct relay_engine *e, const struct config *cfg,
 	e->by_id = by_id;
 }
 
+/* After running out of descriptors: waiting sessions first. */
 static void
 pause_over(evutil_socket_t fd, short what, void *arg)
 {
-	listener_resume(arg);
+	struct relay_engine	*e = arg;
+
+	session_retry_waiting(e);
+	listener_resume(e);
 }
 
 struct relay_engine *
@@ -160,9 +164,12 @@ relay_new(struct event_base *base, const struct config *cfg,
 	TAILQ_INIT(&e->relays);
 	TAILQ_INIT(&e->listeners);
 	LIST_INIT(&e->sessions);
+	LIST_INIT(&e->ended);
+	LIST_INIT(&e->waiting);
+	e->epfd = -1;
 	e->hosts = relay_hosts_new(cfg, opts->secret, opts->seed);
 	e->pause_timer = evtimer_new(base, pause_over, e);
-	if (e->hosts == NULL || e->pause_timer == NULL ||
+	if (e->hosts == NULL || e->pause_timer == NULL || poll_init(e) == -1 ||
 	    (by_id = rt_build(e, cfg)) == NULL) {
 		relay_free(e);
 		return NULL;
@@ -190,6 +197,7 @@ relay_free(struct relay_engine *e)
 	}
 	if (e->pause_timer != NULL)
 		event_free(e->pause_timer);
+	poll_free(e);
 	pool_free(e);
 	relay_hosts_free(e->hosts);
 	free(e->by_id);

@@ -151,8 +151,10 @@ listener_pause(struct relay_engine *e, bool descriptors)
 		TAILQ_FOREACH(l, &e->listeners, entry)
 			listener_arm(l, false);
 	}
-	if (descriptors)
+	if (descriptors) {
+		pool_pipes_trim(e);
 		evtimer_add(e->pause_timer, &tv);
+	}
 }
 
 void
@@ -160,7 +162,8 @@ listener_resume(struct relay_engine *e)
 {
 	struct listener	*l;
 
-	if (!e->paused || e->nsessions >= e->cfg->sessions)
+	if (!e->paused || e->nsessions >= e->cfg->sessions ||
+	    !LIST_EMPTY(&e->waiting))
 		return;
 	e->paused = false;
 	evtimer_del(e->pause_timer);

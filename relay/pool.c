@@ -116,6 +116,16 @@ pool_pipe_put(struct relay_engine *e, int fds[2], size_t size, bool empty)
 	fds[0] = fds[1] = -1;
 }
 
+/* Out of descriptors: the idle pipes hold two each. */
+void
+pool_pipes_trim(struct relay_engine *e)
+{
+	while (e->pipes.n > 0) {
+		e->pipes.n--;
+		pipe_close(e->pipes.v[e->pipes.n]);
+	}
+}
+
 void
 pool_free(struct relay_engine *e)
 {

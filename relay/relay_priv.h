@@ -84,7 +84,6 @@ struct leg {
 	struct session		*s;
 	const struct leg_ops	*ops;
 	int			 fd;
-	struct event		*ev;
 	bool			 open;		/* connected */
 	bool			 can_read;	/* not known to be drained */
 	bool			 can_write;	/* not known to be full */
@@ -117,6 +116,8 @@ enum session_phase {
 
 struct session {
 	LIST_ENTRY(session)	 entry;
+	LIST_ENTRY(session)	 wait_entry;	/* waiting for a descriptor */
+	bool			 waiting;
 	struct relay_engine	*eng;
 	struct relay_rt		*rt;
 	uint64_t		 id;
@@ -166,6 +167,12 @@ struct relay_engine {
 	TAILQ_HEAD(, listener)	 listeners;
 	LIST_HEAD(, session)	 sessions;
 	uint32_t		 nsessions;
+	int			 epfd;		/* the sessions' sockets */
+	struct event		*ev_poll;
+	bool			 in_batch;	/* handling the poller's events */
+	LIST_HEAD(, session)	 ended;		/* to free after the batch */
+	LIST_HEAD(, session)	 waiting;	/* to connect once descriptors
+						   are free again */
 	uint64_t		 next_id;
 	bool			 started;
 	bool			 stopping;
@@ -193,7 +200,15 @@ void		 listener_free(struct listener *);
 void		 listener_pause(struct relay_engine *, bool descriptors);
 void		 listener_resume(struct relay_engine *);
 
+/* poll.c */
+int		 poll_init(struct relay_engine *);
+void		 poll_free(struct relay_engine *);
+int		 poll_add(struct relay_engine *, struct leg *);
+
 /* session.c */
+void		 session_event(struct leg *);
+void		 session_free(struct session *);
+void		 session_retry_waiting(struct relay_engine *);
 void		 session_accept(struct listener *, int fd,
 		    const struct sockaddr_storage *);
 void		 session_end(struct session *, enum session_end);
@@ -217,6 +232,7 @@ int		 pool_pipe_get(struct relay_engine *, size_t size, int fds[2]);
 void		 pool_pipe_put(struct relay_engine *, int fds[2], size_t size,
 		    bool empty);
 void		 pool_free(struct relay_engine *);
+void		 pool_pipes_trim(struct relay_engine *);
 
 /* sockopt.c */
 void		 sockopt_listener(struct relay_engine *, int fd,

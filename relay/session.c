@@ -16,6 +16,7 @@
 #include "relay/relay_priv.h"
 
 static void	session_connect(struct session *);
+static void	session_uncount(struct session *);
 
 static void
 addr_of(const struct sockaddr_storage *ss, struct hs_addr *a, uint16_t *port)
@@ -62,18 +63,12 @@ session_touch(struct session *s)
 	s->last_ms = relay_now_ms();
 }
 
-static void
-leg_event(evutil_socket_t fd, short what, void *arg)
+/* A leg's socket is ready (poll.c). */
+void
+session_event(struct leg *l)
 {
-	struct leg	*l = arg;
 	struct session	*s = l->s;
 
-	if (what & EV_READ)
-		l->can_read = true;
-	if (what & EV_CLOSED)
-		l->can_read = l->rdhup = true;
-	if (what & EV_WRITE)
-		l->can_write = true;
 	if (l == &s->host && !l->open) {
 		session_connected(s);
 		return;
@@ -81,28 +76,22 @@ leg_event(evutil_socket_t fd, short what, void *arg)
 	(void)session_run(s);
 }
 
-/* Register the socket once, for everything, edge-triggered. */
+/* Watch the socket once, for everything, edge-triggered. */
 static int
 leg_open(struct session *s, struct leg *l, int fd)
 {
 	l->s = s;
 	l->ops = &leg_plain;
 	l->fd = fd;
-	l->ev = event_new(s->eng->base, fd, EV_READ | EV_WRITE | EV_CLOSED |
-	    EV_ET | EV_PERSIST, leg_event, l);
-	if (l->ev == NULL || event_add(l->ev, NULL) == -1)
-		return -1;
-	return 0;
+	return poll_add(s->eng, l);
 }
 
+/* Closing the socket takes it out of the poller too. */
 static void
 leg_close(struct leg *l)
 {
-	if (l->ev != NULL)
-		event_free(l->ev);
 	if (l->fd != -1)
 		close(l->fd);
-	l->ev = NULL;
 	l->fd = -1;
 	l->open = l->can_read = l->can_write = l->rdhup = false;
 }
@@ -193,19 +182,22 @@ session_start_connect(struct session *s)
 		s->end = s->attempts == 0 ? SESS_NO_HOST : SESS_CONNECT_FAILED;
 		return -1;
 	}
+	sl = sockaddr_of(&s->target.addr, s->target.port, &ss);
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0);
+	if (fd == -1 && (errno == EMFILE || errno == ENFILE ||
+	    errno == ENOBUFS || errno == ENOMEM))
+		return 2;	/* out of descriptors: not a try */
+	if (fd == -1) {
+		s->end = SESS_ERROR;
+		return -1;
+	}
 	if (s->target.host_id != HS_ID_NONE) {
 		s->tried[s->ntried++ % RELAY_TRIED_MAX] = s->target.host_id;
 		relay_hosts_count(e->hosts, s->target.host_id, 1);
 		s->counted = true;
 	}
 	s->attempts++;
-	sl = sockaddr_of(&s->target.addr, s->target.port, &ss);
-	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	    0);
-	if (fd == -1) {
-		s->end = SESS_ERROR;
-		return -1;
-	}
 	(void)sockopt_host(fd, ss.ss_family, &s->rt->tune);
 	if (connect(fd, (struct sockaddr *)&ss, sl) == -1 &&
 	    errno != EINPROGRESS) {
@@ -242,6 +234,13 @@ session_connect(struct session *s)
 	for (;;) {
 		if ((r = session_start_connect(s)) == 1)
 			return;
+		if (r == 2) {
+			/* Retried with the others when descriptors free up. */
+			LIST_INSERT_HEAD(&s->eng->waiting, s, wait_entry);
+			s->waiting = true;
+			listener_pause(s->eng, true);
+			return;
+		}
 		if (r == -1) {
 			session_end(s, s->end);
 			return;
@@ -252,6 +251,24 @@ session_connect(struct session *s)
 			session_end(s, SESS_CONNECT_FAILED);
 			return;
 		}
+	}
+}
+
+/*
+ * Descriptors may be free again: the sessions waiting for one try again,
+ * oldest last, until one has to wait again.
+ */
+void
+session_retry_waiting(struct relay_engine *e)
+{
+	struct session	*s;
+
+	while ((s = LIST_FIRST(&e->waiting)) != NULL) {
+		LIST_REMOVE(s, wait_entry);
+		s->waiting = false;
+		session_connect(s);
+		if (!LIST_EMPTY(&e->waiting))
+			break;
 	}
 }
 
@@ -293,6 +310,10 @@ session_end(struct session *s, enum session_end why)
 		return;
 	s->ended = true;
 	s->end = why;
+	if (s->waiting) {
+		LIST_REMOVE(s, wait_entry);
+		s->waiting = false;
+	}
 	session_row(s, &row);
 	relay_session_ended(e, &row);
 	session_uncount(s);
@@ -307,10 +328,22 @@ session_end(struct session *s, enum session_end why)
 	leg_close(&s->host);
 	if (s->timer != NULL)
 		event_free(s->timer);
-	free(s);
+	s->timer = NULL;
+	s->rt = NULL;
 	relay_rt_unref(e, rt);
+	/* Events of this batch may still name it: freed after the batch. */
+	if (e->in_batch)
+		LIST_INSERT_HEAD(&e->ended, s, entry);
+	else
+		session_free(s);
 	if (e->paused)
 		listener_resume(e);
+}
+
+void
+session_free(struct session *s)
+{
+	free(s);
 }
 
 void
