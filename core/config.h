@@ -41,7 +41,7 @@
 #define HS_SESSIONS_DEFAULT	10000	/* per relay process */
 #define HS_BACKLOG_DEFAULT	10	/* of a relay's listeners */
 #define HS_SESSIONS_MAX		1000000
-#define HS_SESSION_BUFFER_DEFAULT 65536	/* bytes per direction */
+#define HS_SESSION_BUFFER_DEFAULT 262144	/* bytes per direction */
 #define HS_SESSION_BUFFER_MIN	4096
 #define HS_SESSION_BUFFER_MAX	(16 * 1024 * 1024)
 #define HS_KEY_LEN		16	/* a relay's hash key */

@@ -19,6 +19,7 @@
 #include "relay/relay_priv.h"
 
 #define SPLICE_FLAGS	(SPLICE_F_MOVE | SPLICE_F_NONBLOCK)
+#define PUMP_BULK	16384	/* a read this big starts splicing */
 
 static ssize_t
 plain_read(struct leg *l, void *buf, size_t len)
@@ -143,8 +144,8 @@ copy_read(struct session *s, struct pump *p)
 		/* Short: drained, unless its end is pending too. */
 		if ((size_t)n < p->bufsize && !p->src->rdhup)
 			p->src->can_read = false;
-		/* A full buffer: a bulk transfer, worth splicing. */
-		if ((size_t)n == p->bufsize)
+		/* A big read: a bulk transfer, worth splicing. */
+		if ((size_t)n >= p->bufsize || n >= PUMP_BULK)
 			p->bulk = true;
 		return 1;
 	}
@@ -278,8 +279,9 @@ pump_splice(struct session *s, struct pump *p)
 
 /*
  * Both legs are plain sockets, nothing needs to see the bytes, and the
- * direction carries a bulk transfer: small exchanges cost fewer calls
- * copied (a short read says "drained"), big ones less CPU spliced.
+ * direction carries a bulk transfer (a read of 16 KiB or more): small
+ * exchanges cost fewer calls copied (a short read says "drained"), big
+ * ones less CPU spliced.
  */
 static bool
 pump_splices(const struct session *s, const struct pump *p)

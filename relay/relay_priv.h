@@ -21,8 +21,8 @@
 
 #define RELAY_ACCEPT_BATCH	64	/* accepts per wake-up, for fairness */
 #define RELAY_PAUSE_MS		100	/* retry accept after fd exhaustion */
-#define RELAY_BUFS_IDLE		64	/* free buffers kept per process */
-#define RELAY_PIPES_IDLE	64	/* free pipes kept per process */
+#define RELAY_BUFS_IDLE		16	/* free buffers kept per process */
+#define RELAY_PIPES_IDLE	32	/* free pipes kept per process */
 #define RELAY_LOG_MAX		512
 
 struct relay_engine;
