@@ -118,6 +118,7 @@ pfe_set_state(struct pfe *p, uint32_t id, enum host_state state)
 	HS_ASSERT(t->up + t->down <=
 	    p->cfg->tables[p->cfg->hosts[id].table_id].nhosts);
 	h->st.state = state;
+	pfe_relay_mark(p, id);
 }
 
 static uint32_t
@@ -324,6 +325,7 @@ pfe_sync(struct pfe *p)
 	for (i = 0; i < p->cfg->nservices; i++)
 		sync_service(p, (uint32_t)i);
 	sync_demote(p);
+	pfe_relay_flush(p);
 }
 
 static void
@@ -333,6 +335,7 @@ pfe_arrays_free(struct pfe *p)
 
 	for (i = 0; p->services != NULL && i < p->cfg->nservices; i++)
 		free(p->services[i].inst_addrs);
+	pfe_relay_free(p);
 	free(p->hosts);
 	free(p->tables);
 	free(p->services);
@@ -353,7 +356,8 @@ pfe_arrays_alloc(struct pfe *p, const struct config *cfg)
 	p->services = calloc(cfg->nservices ? cfg->nservices : 1,
 	    sizeof(*p->services));
 	p->cfg = cfg;
-	if (p->hosts == NULL || p->tables == NULL || p->services == NULL) {
+	if (p->hosts == NULL || p->tables == NULL || p->services == NULL ||
+	    pfe_relay_alloc(p) == -1) {
 		pfe_arrays_free(p);
 		return -1;
 	}
@@ -391,6 +395,7 @@ pfe_new(const struct config *cfg, const struct pfe_io *io, uint64_t now_ms)
 		return NULL;
 	p->io = *io;
 	p->now_ms = now_ms;
+	p->relay_procs = cfg->prefork;
 	if (pfe_arrays_alloc(p, cfg) == -1) {
 		free(p);
 		return NULL;
@@ -518,6 +523,10 @@ pfe_dispatch(struct pfe *p, enum hs_peer peer, const struct msg *m,
 			return -1;
 		cmd_done(p, m);
 		return 0;
+	case MSG_RELAY_READY:
+		if (peer != PEER_RELAY)
+			return -1;
+		return pfe_relay_ready(p, m);
 	case MSG_RELOAD_RESULT:
 		if (peer != PEER_PARENT)
 			return -1;
@@ -673,8 +682,10 @@ pfe_reload_commit(struct pfe *p, uint64_t now_ms)
 	p->hosts = p->next->hosts;
 	p->tables = p->next->tables;
 	p->services = p->next->services;
+	p->relay = p->next->relay;
 	free(p->next);
 	p->next = NULL;
+	pfe_relay_carry(p, &old);
 	pfe_init_unchecked(p);
 	reload_carry_hosts(p, &old, p->next_map);
 	reload_carry_objects(p, &old);

@@ -54,10 +54,11 @@ struct pfe	*pfe_new(const struct config *, const struct pfe_io *,
 		    uint64_t now_ms);
 void		 pfe_free(struct pfe *);
 /*
- * Messages from the HCE (MSG_HOST_STATUS, MSG_CMD_DONE) and the parent
- * (MSG_RELOAD_RESULT).  Returns -1 for a message the PFE cannot accept
- * from that peer: a protocol error.  A host status of another
- * configuration generation is refused with a log line and returns 0.
+ * Messages from the HCE (MSG_HOST_STATUS, MSG_CMD_DONE), the parent
+ * (MSG_RELOAD_RESULT) and relay process peerid (MSG_RELAY_READY).
+ * Returns -1 for a message the PFE cannot accept from that peer: a
+ * protocol error.  A host status of another configuration generation is
+ * refused with a log line and returns 0.
  */
 int		 pfe_dispatch(struct pfe *, enum hs_peer, const struct msg *,
 		    uint64_t now_ms);
@@ -103,6 +104,13 @@ int		 pfe_reload(struct pfe *, const struct config *,
 uint32_t	 pfe_gen(const struct pfe *);
 /* Remove every rule and table, release every demotion. */
 void		 pfe_shutdown(struct pfe *, uint64_t now_ms);
+
+/*
+ * The relay processes the daemon runs (the simulator: 1); a relay is
+ * active when every one of them listens for it.
+ */
+void		 pfe_set_relay_procs(struct pfe *, uint32_t);
+bool		 pfe_relay_listening(const struct pfe *, uint32_t relay_id);
 
 /* Read-only views for invariants and tests. */
 enum host_state	 pfe_host_state(const struct pfe *, uint32_t host_id);

@@ -42,8 +42,8 @@ host_set(struct pfe *p, uint32_t id, bool disable)
 	h->rtt_ms = 0;
 	h->detail = -1;
 	pfe_set_state(p, id, pfe_initial_state(p, id));
+	pfe_relay_mark(p, id);
 	pfe_send(p, PEER_HCE, type, id);
-	pfe_send(p, PEER_RELAY, type, id);
 	pfe_log(p, 0, "host %s (id %u): %s", p->cfg->hosts[id].name, id,
 	    disable ? "disabled" : "enabled");
 	pfe_emit(p, disable ? EV_HOST_DISABLE : EV_HOST_ENABLE, id,
@@ -126,8 +126,8 @@ table_set(struct pfe *p, uint32_t tid, bool disable)
 		h->detail = -1;
 		pfe_set_state(p, hid, pfe_initial_state(p, hid));
 	}
+	pfe_relay_mark_table(p, tid);
 	pfe_send(p, PEER_HCE, type, tid);
-	pfe_send(p, PEER_RELAY, type, tid);
 	pfe_log(p, 0, "table %s (id %u): %s", t->name, tid,
 	    disable ? "disabled" : "enabled");
 	pfe_emit(p, disable ? EV_TABLE_DISABLE : EV_TABLE_ENABLE, tid, t->name,

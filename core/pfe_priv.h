@@ -30,12 +30,23 @@ struct pfe_service {
 	size_t			 inst_n;
 };
 
+/* What the relay processes are told and say (pfe_relay.c). */
+struct pfe_relays {
+	bool			*used;		/* by table: a relay uses it */
+	uint8_t			*dirty;		/* by host: to send */
+	uint32_t		*queue;		/* the dirty hosts */
+	size_t			 nqueue;
+	uint32_t		*listening;	/* by relay: processes, a bit each */
+};
+
 struct pfe {
 	const struct config	*cfg;
 	struct pfe_io		 io;
 	struct pfe_host		*hosts;
 	struct pfe_table	*tables;
 	struct pfe_service	*services;
+	struct pfe_relays	 relay;
+	uint32_t		 relay_procs;
 	uint64_t		 now_ms;
 	struct pfe		*next;		/* a prepared reload */
 	uint32_t		*next_map;	/* its hosts' ids in cfg */
@@ -57,5 +68,14 @@ void		 pfe_reply(struct pfe *, uint32_t client, bool ok,
 		    const char *text);
 void		 pfe_log(struct pfe *, int level, const char *fmt, ...)
 		    __attribute__((format(printf, 3, 4)));
+
+/* pfe_relay.c */
+int		 pfe_relay_alloc(struct pfe *);
+void		 pfe_relay_free(struct pfe *);
+void		 pfe_relay_mark(struct pfe *, uint32_t host_id);
+void		 pfe_relay_mark_table(struct pfe *, uint32_t table_id);
+void		 pfe_relay_flush(struct pfe *);
+void		 pfe_relay_snapshot(struct pfe *, uint32_t peerid);
+int		 pfe_relay_ready(struct pfe *, const struct msg *);
 
 #endif /* HS_PFE_PRIV_H */

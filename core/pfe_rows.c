@@ -135,7 +135,11 @@ relay_row(const struct pfe *p, struct rows *r, uint32_t rid)
 
 	if ((v = row_add(r, OBJ_RELAY, rid, rc->name)) == NULL)
 		return;
-	v->status = rc->disabled ? ST_DISABLED : ST_ACTIVE;
+	/* Active only while every relay process accepts for it. */
+	if (rc->disabled)
+		v->status = ST_DISABLED;
+	else
+		v->status = pfe_relay_listening(p, rid) ? ST_ACTIVE : ST_DOWN;
 }
 
 static void

@@ -11,6 +11,7 @@
 #include "core/ctl.h"
 #include "core/hce.h"
 #include "core/lb.h"
+#include "core/relay_hosts.h"
 #include "core/pfe.h"
 #include "sim/invariants_priv.h"
 
@@ -305,72 +306,66 @@ inv_group(struct world *w, struct inv_index *ix, uint32_t g,
 	return -1;
 }
 
-static size_t
-lb_hosts(const struct world *w, uint32_t tid, struct lb_host *out)
+/* The PFE's word on host id: up, enabled, in an enabled table. */
+static bool
+pfe_usable(const struct world *w, uint32_t id)
+{
+	return !pfe_table_disabled(w->pfe, w->conf->hosts[id].table_id) &&
+	    !pfe_host_disabled(w->pfe, id) &&
+	    pfe_host_state(w->pfe, id) == HOST_UP;
+}
+
+/*
+ * The relay process's view of table tid is the PFE's, and every host it
+ * may choose may be served.
+ */
+static int
+check_relay_table(struct world *w, const struct relay_conf *r, uint32_t tid,
+    struct buf *msg)
 {
 	const struct table_conf	*t = config_table(w->conf, tid);
+	const char		*why = "";
+	uint32_t		 id;
+	bool			 seen;
 	size_t			 i;
 
-	if (out == NULL)
-		return 0;
 	for (i = 0; t != NULL && i < t->nhosts; i++) {
-		memset(&out[i], 0, sizeof(out[i]));
-		out[i].id = t->host_ids[i];
-		out[i].addr = w->conf->hosts[t->host_ids[i]].addr;
-		out[i].weight = w->conf->hosts[t->host_ids[i]].weight;
-		out[i].up = !pfe_table_disabled(w->pfe, tid) &&
-		    !pfe_host_disabled(w->pfe, t->host_ids[i]) &&
-		    pfe_host_state(w->pfe, t->host_ids[i]) == HOST_UP;
+		id = t->host_ids[i];
+		seen = relay_hosts_usable(w->relay, id);
+		if (seen != pfe_usable(w, id)) {
+			buf_printf(msg, "relay %s: the relay process sees host "
+			    "%s (id %u) %s, the pfe %s", r->name,
+			    w->conf->hosts[id].name, id, seen ? "up" :
+			    "not up", seen ? "not up" : "up");
+			return -1;
+		}
+		if (seen && !host_servable(w, id, &why)) {
+			buf_printf(msg, "relay %s may choose host %s (id %u), "
+			    "which %s", r->name, w->conf->hosts[id].name, id,
+			    why);
+			return -1;
+		}
 	}
-	return t != NULL ? t->nhosts : 0;
+	return 0;
 }
 
-static size_t
-table_size(const struct world *w, uint32_t tid)
-{
-	const struct table_conf	*t = config_table(w->conf, tid);
-
-	return t != NULL ? t->nhosts : 0;
-}
-
-/* The host a relay would choose for a client may be served. */
+/*
+ * No new session goes to a host that may not be served, and the hashing
+ * methods choose the same hosts while the hosts up stay the same.
+ */
 int
 inv_relay(struct world *w, struct inv_index *ix, uint32_t rid,
     struct buf *msg)
 {
 	const struct relay_conf	*r = &w->conf->relays[rid];
-	struct lb_host		*m, *b;
-	struct lb_client	 cl;
-	struct lb_state		 st;
-	uint8_t			 key[LB_KEY_LEN];
-	const char		*why = "";
-	size_t			 nm, nb;
-	int			 id, rv = 0;
 
-	if (r->disabled || r->table_id == HS_ID_NONE)
+	(void)ix;
+	if (r->disabled || relay_unsupported(w->conf, r) != NULL)
 		return 0;
-	m = calloc(table_size(w, r->table_id) + 1, sizeof(*m));
-	b = calloc(table_size(w, r->backup_id) + 1, sizeof(*b));
-	if (m == NULL) {
-		free(b);
-		return 0;
-	}
-	nm = lb_hosts(w, r->table_id, m);
-	nb = r->backup_id != HS_ID_NONE ? lb_hosts(w, r->backup_id, b) : 0;
-	memset(&cl, 0, sizeof(cl));
-	(void)addr_parse("192.0.2.1", &cl.addr);
-	cl.addr.bytes[3] = (uint8_t)(w->clock.now_ms & 0xff);
-	memset(key, 0x5a, sizeof(key));
-	lb_state_init(&st, w->clock.now_ms, key);
-	id = lb_select(r->mode, m, nm, b, nb, &cl, &st);
-	if (id >= 0 && !host_servable(w, (uint32_t)id, &why)) {
-		buf_printf(msg, "relay %s chose host %s (id %d), which %s",
-		    r->name, w->conf->hosts[id].name, id, why);
-		rv = -1;
-	}
-	free(m);
-	free(b);
-	return rv;
+	if (check_relay_table(w, r, relay_main_table(w->conf, r), msg) == -1 ||
+	    check_relay_table(w, r, relay_backup_table(w->conf, r), msg) == -1)
+		return -1;
+	return world_relay_stable(w, r->id, msg);
 }
 
 /* What the PFE would show had it taken every status: if words can say. */

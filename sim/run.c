@@ -11,6 +11,7 @@
 #include "core/ctl.h"
 #include "core/parse.h"
 #include "core/pfe.h"
+#include "core/relay_hosts.h"
 #include "sim/run.h"
 
 #define RUN_LOG_MAX	(64u * 1024 * 1024)	/* kept for expect log */
@@ -440,10 +441,81 @@ apply_expect(struct runner *r, const struct scen_stmt *s)
 	buf_free(&want);
 }
 
+/* "ADDR:PORT (id N)" of the host a connect chose, or "none". */
+static int
+connect_host(struct runner *r, const struct scen_stmt *s, struct buf *host,
+    struct relay_target *t)
+{
+	struct hs_addr	client;
+	uint16_t	port;
+	char		a[HS_ADDRSTR_MAX];
+	int		rv;
+
+	if (scenario_endpoint(s->argv[0], &client, &port, true) == -1)
+		return -1;
+	rv = world_relay_connect(r->w, s->target, &client, port, t);
+	if (rv == -1)
+		return -1;
+	if (rv == 1)
+		return buf_puts(host, "none");
+	(void)addr_fmt(&t->addr, a, sizeof(a));
+	return buf_printf(host, t->addr.family == HS_AF_INET6 ? "[%s]:%u" :
+	    "%s:%u", a, t->port);
+}
+
+/* The host a connect's expectation names matches the one chosen. */
+static bool
+connect_matches(const char *want, const struct relay_target *t, bool none)
+{
+	struct hs_addr	a;
+	uint16_t	port;
+
+	if (strcmp(want, "none") == 0 || none)
+		return strcmp(want, "none") == 0 && none;
+	if (scenario_endpoint(want, &a, &port, false) == -1)
+		return false;
+	return addr_equal(&a, &t->addr) && (port == 0 || port == t->port);
+}
+
+static void
+apply_connect(struct runner *r, const struct scen_stmt *s)
+{
+	struct relay_target	t;
+	struct buf		host;
+	bool			ok;
+
+	buf_init(&host, 256);
+	if (connect_host(r, s, &host, &t) == -1) {
+		stmt_error(r, s, "no such relay", s->target);
+		buf_free(&host);
+		return;
+	}
+	if (s->kind == SC_CONNECT)
+		say(r, "%s: host %s", s->src, buf_str(&host));
+	else {
+		ok = connect_matches(s->text, &t,
+		    strcmp(buf_str(&host), "none") == 0);
+		if (ok) {
+			r->res->passed++;
+			say(r, "%s: ok", s->src);
+		} else {
+			r->res->failed++;
+			say(r, "%s: FAILED (%s:%d): expected \"%s\", found "
+			    "\"%s\"", s->src, r->sc->path, s->line, s->text,
+			    buf_str(&host));
+		}
+	}
+	buf_free(&host);
+}
+
 static void
 apply(struct runner *r, const struct scen_stmt *s)
 {
 	switch (s->kind) {
+	case SC_CONNECT:
+	case SC_EXPECT_CONNECT:
+		apply_connect(r, s);
+		break;
 	case SC_FAULT:
 		apply_fault(r, s);
 		break;

@@ -82,6 +82,12 @@ world_changed(struct world *w, enum world_change what, uint32_t id)
 		w->changed(w->after_arg, what, id);
 }
 
+void
+world_relay_send(void *arg, enum hs_peer to, const struct msg *m)
+{
+	world_send(arg, to, PEER_RELAY, m);
+}
+
 /* Pack a result into an event: it is due at start + rtt. */
 void
 world_schedule_result(struct world *w, uint32_t kind,
@@ -329,7 +335,10 @@ world_engines(struct world *w, struct buf *err)
 	    w->opts.max_inflight : HCE_INFLIGHT_DEFAULT, w->clock.now_ms);
 	w->pfe = pfe_new(w->conf, &pio, w->clock.now_ms);
 	w->demote = demote_new(&dio);
-	if (w->hce == NULL || w->pfe == NULL || w->demote == NULL) {
+	if (w->pfe != NULL)
+		pfe_set_relay_procs(w->pfe, 1);
+	if (w->hce == NULL || w->pfe == NULL || w->demote == NULL ||
+	    world_relay_init(w) == -1) {
 		buf_puts(err, "cannot create the engines: out of memory");
 		return -1;
 	}
@@ -387,6 +396,7 @@ world_free(struct world *w)
 		hce_free(w->hce);
 	if (w->pfe != NULL)
 		pfe_free(w->pfe);
+	world_relay_free(w);
 	demote_free(w->demote);
 	for (i = 0; i < w->nvhosts; i++) {
 		vhost_free(&w->vhosts[i]);

@@ -72,6 +72,13 @@ enum world_change {
 	WORLD_CHANGED_SERVICE,	/* its layer-3 table or rules */
 };
 
+/* What a hashing relay chose for explore's probe clients. */
+struct relay_probe {
+	bool		 valid;
+	uint64_t	 sig;		/* of the hosts up then */
+	uint32_t	 chose[8];
+};
+
 /* Per configured host: what the world knows independently of engines. */
 struct world_host {
 	uint32_t	 vhost;		/* index in world.vhosts */
@@ -109,6 +116,8 @@ struct world {
 	unsigned int		 reload_fail;
 	struct hce		*hce;
 	struct pfe		*pfe;
+	struct relay_hosts	*relay;		/* the relay process's view */
+	struct relay_probe	*probes;	/* by relay (explore) */
 	struct demote		*demote;	/* the parent's counters */
 	struct vhost		*vhosts;
 	char			**vhost_names;	/* as written in the config */
@@ -215,6 +224,17 @@ int		 world_service_status(const struct world *, const char *name,
 		    struct buf *out);
 int		 world_relay_status(const struct world *, const char *name,
 		    struct buf *out);
+/*
+ * A session of the relay named name from client:port (scenario's
+ * connect): 0 with the host chosen in out, 1 when no host is up, -1 when
+ * there is no such relay.  The session stays open to the end.
+ */
+struct relay_target;
+/* Hashing relays chose as before while the hosts up did not change. */
+int		 world_relay_stable(struct world *, uint32_t relay_id,
+		    struct buf *why);
+int		 world_relay_connect(struct world *, const char *name,
+		    const struct hs_addr *, uint16_t, struct relay_target *);
 /* Lookups of live objects by configured or printed name. */
 const struct table_conf	  *world_table(const struct world *, const char *);
 const struct table_conf	  *sim_table_named(const struct config *,

@@ -173,8 +173,12 @@ world_dispatch(struct world *w, enum hs_peer to, enum hs_peer from,
 	case PEER_PARENT:
 		parent_dispatch(w, from, m);
 		return 0;
+	case PEER_RELAY:
+		if (reload_msg(m))
+			return reload_child_dispatch(&w->reload_relay, from, m);
+		return world_relay_dispatch(w, from, m);
 	default:
-		return 0;	/* no relay processes are simulated */
+		return -1;
 	}
 }
 
@@ -209,7 +213,8 @@ world_deliver(struct world *w)
 	w->nmsgs++;
 	if (world_dispatch(w, to, from, &w->msg) == -1) {
 		buf_printf(&w->line, "%s rejected %s message",
-		    to == PEER_PFE ? "pfe" : "hce", msg_type_name(w->msg.type));
+		    to == PEER_PFE ? "pfe" : to == PEER_HCE ? "hce" : "relay",
+		    msg_type_name(w->msg.type));
 		world_print_line(w, 0);
 		world_fail(w, "an engine rejected a message");
 	}

@@ -34,9 +34,11 @@ int	world_hosts_alloc(struct world *, size_t);
 void	world_hce_send(void *, enum hs_peer, const struct msg *);
 void	world_pfe_send(void *, enum hs_peer, const struct msg *);
 void	world_parent_send(void *, enum hs_peer, const struct msg *);
+void	world_relay_send(void *, enum hs_peer, const struct msg *);
 int	world_map_hosts(struct world *);
 /* world_reload.c */
 void	world_reload_init(struct world *);
+void	world_release_config(struct world *, struct config *);
 void	world_reload_free(struct world *);
 void	world_parent_reload_msg(struct world *, enum hs_peer from,
 	    const struct msg *);
@@ -44,5 +46,13 @@ void	world_parent_reload_msg(struct world *, enum hs_peer from,
 void	world_reply(void *arg, uint32_t client, bool ok, const char *text);
 uint32_t world_client_begin(struct world *, struct buf *out);
 int	world_client_end(struct world *);
+void	world_send(struct world *, enum hs_peer to, enum hs_peer from,
+	    const struct msg *);
+/* world_relay.c: the relay process, a child of the reload handshake */
+int	world_relay_init(struct world *);
+void	world_relay_free(struct world *);
+void	world_relay_reload_init(struct world *);
+int	world_relay_dispatch(struct world *, enum hs_peer,
+	    const struct msg *);
 
 #endif /* HS_SIM_WORLD_PRIV_H */

@@ -293,7 +293,9 @@ test_host_commands(void **state)
 	m = tio_last_sent(&f->io, PEER_HCE, MSG_HOST_DISABLE);
 	assert_non_null(m);
 	assert_int_equal(m->u.id.id, 0);
-	assert_non_null(tio_last_sent(&f->io, PEER_RELAY, MSG_HOST_DISABLE));
+	/* no relay uses the table: nothing for the relay processes */
+	assert_int_equal(tio_count_sent(&f->io, PEER_RELAY, MSG_RELAY_HOSTS),
+	    0);
 	assert_non_null(strstr(buf_str(&f->io.events),
 	    "host 10.1.1.100 (id 0): disabled\n"));
 	/* the other hosts are not checked yet: rules stay, table emptied */
@@ -572,6 +574,103 @@ test_service_down_and_backup_disabled(void **state)
 }
 
 /* A relay shows its table and backup table; a disabled relay says so. */
+/* Relay process proc (from 1) switched: these relays listen. */
+static void
+relay_ready(struct fixture *f, uint32_t proc, uint8_t listening)
+{
+	struct msg	m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_RELAY_READY;
+	m.peerid = proc;
+	m.u.relay_ready.nrelays = (uint32_t)f->cfg->nrelays;
+	m.u.relay_ready.listening[0] = listening;
+	assert_int_equal(pfe_dispatch(f->pfe, PEER_RELAY, &m, 0), 0);
+}
+
+static const char *
+relay_status(struct fixture *f)
+{
+	static char	 st[64];
+	struct ctl_row	*rows;
+
+	assert_int_equal(pfe_rows(f->pfe, CTL_SHOW_RELAYS, 0, &rows), 1);
+	(void)ctl_status_str(&rows[0], st, sizeof(st));
+	free(rows);
+	return st;
+}
+
+/* The entry of host id in the last MSG_RELAY_HOSTS to the relays. */
+static const struct msg_relay_host *
+relay_entry(struct fixture *f, uint32_t id)
+{
+	const struct msg	*m;
+	uint32_t		 i;
+
+	m = tio_last_sent(&f->io, PEER_RELAY, MSG_RELAY_HOSTS);
+	assert_non_null(m);
+	for (i = 0; i < m->u.relay_hosts.n; i++)
+		if (m->u.relay_hosts.v[i].host_id == id)
+			return &m->u.relay_hosts.v[i];
+	return NULL;
+}
+
+/*
+ * The relay processes get each change of a relay table's hosts (state,
+ * host or table disabled) once, every host when one says it switched
+ * and when the PFE switches; a relay is active only while every relay
+ * process listens for it.
+ */
+static void
+test_relay_host_states(void **state)
+{
+	struct config			*c = tc_new();
+	const struct msg_relay_host	*e;
+	const struct msg		*m;
+	uint32_t			 a, b;
+	struct fixture			*f;
+	size_t				 sent;
+
+	a = tc_table(c, "web", 80, true, CHECK_TCP);
+	(void)tc_host(c, a, "10.0.0.1", 0);
+	(void)tc_host(c, a, "10.0.0.2", 0);
+	b = tc_table(c, "mon", 80, true, CHECK_TCP);
+	(void)tc_host(c, b, "10.0.9.1", 0);
+	(void)tc_relay(c, "r", a, HS_ID_NONE);
+	f = fixture_new(c);
+	pfe_set_relay_procs(f->pfe, 2);
+	tio_status(f->pfe, 0, HOST_UP, 1, 1, HCE_TCP_CONNECT_OK);
+	assert_non_null(e = relay_entry(f, 0));
+	assert_int_equal(e->state, HOST_UP);
+	assert_int_equal(e->flags, 0);
+	sent = tio_count_sent(&f->io, PEER_RELAY, MSG_RELAY_HOSTS);
+	tio_status(f->pfe, 0, HOST_UP, 2, 2, HCE_TCP_CONNECT_OK);
+	tio_status(f->pfe, 2, HOST_DOWN, 1, 0, HCE_TCP_CONNECT_REFUSED);
+	assert_int_equal(tio_count_sent(&f->io, PEER_RELAY, MSG_RELAY_HOSTS),
+	    sent);		/* no change, and a table no relay uses */
+	assert_int_equal(ctl(f, "host disable 10.0.0.2"), 0);
+	assert_non_null(e = relay_entry(f, 1));
+	assert_int_equal(e->flags, RELAY_HOST_DISABLED);
+	assert_int_equal(ctl(f, "table disable web"), 0);
+	assert_non_null(e = relay_entry(f, 0));
+	assert_int_equal(e->state, HOST_UNKNOWN);
+	assert_int_equal(e->flags, RELAY_HOST_TABLE_DISABLED);
+
+	relay_ready(f, 2, 0x01);
+	m = tio_last_sent(&f->io, PEER_RELAY, MSG_RELAY_HOSTS);
+	assert_int_equal(m->peerid, 2);		/* to that process only */
+	assert_int_equal(m->u.relay_hosts.n, 2);	/* web's hosts only */
+	assert_show(f, CTL_SHOW_RELAYS,
+	    "Type      Id    Name                            Avlblty Status\n"
+	    "relay      0    r                                       down\n"
+	    "                sessions: 0 active, 0 total, bytes: 0 in, 0 out, 0 connect failures, 0 errors\n");
+	relay_ready(f, 1, 0x01);
+	assert_string_equal(relay_status(f), "active");
+	relay_ready(f, 1, 0x00);
+	assert_string_equal(relay_status(f), "down");
+	fixture_free(f);
+}
+
 static void
 test_relay_rows(void **state)
 {
@@ -587,7 +686,9 @@ test_relay_rows(void **state)
 	(void)tc_relay(c, "off", HS_ID_NONE, HS_ID_NONE);
 	c->relays[1].disabled = true;
 	f = fixture_new(c);
+	pfe_set_relay_procs(f->pfe, 1);
 	tio_status(f->pfe, 1, HOST_UP, 1, 1, HCE_TCP_CONNECT_OK);
+	relay_ready(f, 1, 0x01);
 	assert_show(f, CTL_SHOW_SUMMARY,
 	    "Type      Id    Name                            Avlblty Status\n"
 	    "relay      0    wwwssl                                  active\n"
@@ -733,6 +834,7 @@ main(void)
 		cmocka_unit_test(test_status_of_other_generation_refused),
 		cmocka_unit_test(test_reload_answer_waits_for_the_switch),
 		cmocka_unit_test(test_commands_are_events),
+		cmocka_unit_test(test_relay_host_states),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
