@@ -137,6 +137,12 @@ rt_switch(struct relay_engine *e, const struct config *cfg,
 	e->by_id = by_id;
 }
 
+static void
+run_again(evutil_socket_t fd, short what, void *arg)
+{
+	session_run_again(arg);
+}
+
 /* After running out of descriptors: waiting sessions first. */
 static void
 pause_over(evutil_socket_t fd, short what, void *arg)
@@ -166,10 +172,13 @@ relay_new(struct event_base *base, const struct config *cfg,
 	LIST_INIT(&e->sessions);
 	LIST_INIT(&e->ended);
 	LIST_INIT(&e->waiting);
+	TAILQ_INIT(&e->again);
 	e->epfd = -1;
 	e->hosts = relay_hosts_new(cfg, opts->secret, opts->seed);
 	e->pause_timer = evtimer_new(base, pause_over, e);
-	if (e->hosts == NULL || e->pause_timer == NULL || poll_init(e) == -1 ||
+	e->ev_again = event_new(base, -1, 0, run_again, e);
+	if (e->hosts == NULL || e->pause_timer == NULL || e->ev_again == NULL ||
+	    poll_init(e) == -1 ||
 	    (by_id = rt_build(e, cfg)) == NULL) {
 		relay_free(e);
 		return NULL;
@@ -197,6 +206,8 @@ relay_free(struct relay_engine *e)
 	}
 	if (e->pause_timer != NULL)
 		event_free(e->pause_timer);
+	if (e->ev_again != NULL)
+		event_free(e->ev_again);
 	poll_free(e);
 	pool_free(e);
 	relay_hosts_free(e->hosts);

@@ -20,6 +20,7 @@
 
 #define SPLICE_FLAGS	(SPLICE_F_MOVE | SPLICE_F_NONBLOCK)
 #define PUMP_BULK	16384	/* a read this big starts splicing */
+#define PUMP_STEPS	16	/* calls per direction before others run */
 
 static ssize_t
 plain_read(struct leg *l, void *buf, size_t len)
@@ -162,12 +163,28 @@ copy_read(struct session *s, struct pump *p)
 	return -1;
 }
 
+/*
+ * A direction whose source and destination keep up with each other
+ * would never see EAGAIN: after PUMP_STEPS calls it yields, and the
+ * session runs again after the other events of this loop.
+ */
+static bool
+pump_yield(struct session *s, int *steps)
+{
+	if (++*steps <= PUMP_STEPS)
+		return false;
+	session_again(s);
+	return true;
+}
+
 static int
 pump_copy(struct session *s, struct pump *p)
 {
-	int	moved = 0, r;
+	int	moved = 0, r, steps = 0;
 
 	for (;;) {
+		if (pump_yield(s, &steps))
+			break;
 		if (p->len > p->off) {
 			if (!p->dst->can_write || !p->dst->open)
 				break;
@@ -247,9 +264,11 @@ splice_read(struct session *s, struct pump *p)
 static int
 pump_splice(struct session *s, struct pump *p)
 {
-	int	moved = 0, r;
+	int	moved = 0, r, steps = 0;
 
 	for (;;) {
+		if (pump_yield(s, &steps))
+			break;
 		if (p->inpipe > 0 && p->dst->can_write && p->dst->open) {
 			if ((r = splice_write(s, p)) == -1)
 				return -1;

@@ -138,7 +138,8 @@ struct session {
 	uint32_t		 tried[RELAY_TRIED_MAX];
 	uint32_t		 ntried;
 	uint32_t		 attempts;	/* connects started */
-	bool			 running;	/* in session_run: defer free */
+	bool			 again;		/* on the engine's run-again list */
+	TAILQ_ENTRY(session)	 again_entry;
 	bool			 ended;
 	enum session_end	 end;
 };
@@ -173,6 +174,8 @@ struct relay_engine {
 	LIST_HEAD(, session)	 ended;		/* to free after the batch */
 	LIST_HEAD(, session)	 waiting;	/* to connect once descriptors
 						   are free again */
+	TAILQ_HEAD(, session)	 again;		/* yielded: run next loop */
+	struct event		*ev_again;
 	uint64_t		 next_id;
 	bool			 started;
 	bool			 stopping;
@@ -209,6 +212,8 @@ int		 poll_add(struct relay_engine *, struct leg *);
 void		 session_event(struct leg *);
 void		 session_free(struct session *);
 void		 session_retry_waiting(struct relay_engine *);
+void		 session_again(struct session *);
+void		 session_run_again(struct relay_engine *);
 void		 session_accept(struct listener *, int fd,
 		    const struct sockaddr_storage *);
 void		 session_end(struct session *, enum session_end);

@@ -254,6 +254,42 @@ session_connect(struct session *s)
 	}
 }
 
+/* Run s again after the other events of this loop (pump.c yields). */
+void
+session_again(struct session *s)
+{
+	if (s->again)
+		return;
+	s->again = true;
+	TAILQ_INSERT_TAIL(&s->eng->again, s, again_entry);
+	event_active(s->eng->ev_again, EV_TIMEOUT, 0);
+}
+
+/*
+ * The sessions that yielded, each once, in the order they did; those
+ * that yield again meanwhile queue behind them for the next loop.
+ */
+void
+session_run_again(struct relay_engine *e)
+{
+	struct session	*s;
+	size_t		 n = 0;
+
+	TAILQ_FOREACH(s, &e->again, again_entry)
+		n++;
+	e->in_batch = true;
+	while (n-- > 0 && (s = TAILQ_FIRST(&e->again)) != NULL) {
+		TAILQ_REMOVE(&e->again, s, again_entry);
+		s->again = false;
+		(void)session_run(s);
+	}
+	e->in_batch = false;
+	while ((s = LIST_FIRST(&e->ended)) != NULL) {
+		LIST_REMOVE(s, entry);
+		session_free(s);
+	}
+}
+
 /*
  * Descriptors may be free again: the sessions waiting for one try again,
  * oldest last, until one has to wait again.
@@ -313,6 +349,10 @@ session_end(struct session *s, enum session_end why)
 	if (s->waiting) {
 		LIST_REMOVE(s, wait_entry);
 		s->waiting = false;
+	}
+	if (s->again) {
+		TAILQ_REMOVE(&e->again, s, again_entry);
+		s->again = false;
 	}
 	session_row(s, &row);
 	relay_session_ended(e, &row);

@@ -55,6 +55,36 @@ grep -q "host reset" "$T/err" 2>/dev/null || cmd stats | grep -q "reset.*errors=
 kill -0 "$RPID" || fail "the relay died"
 ok "resets end only their own sessions"
 
+# A stream that never waits does not stall the others: small sessions
+# are served while 2 GiB flow through the same process.
+stop_relay
+cat >"$T/f.conf" <<CONF
+table t {
+	host $NET.10
+}
+relay bulk {
+	listen on $NET.1 port 8003
+	table t port 9003
+}
+relay echo {
+	listen on $NET.1 port 8001
+	table t port 9001
+}
+CONF
+serve $NET.10 9003 source 2147483648 2
+start_relay "$T/f.conf"
+"$TCPTOOL" -T 100 recv $NET.1 8003 >"$T/bulk" &
+bulk=$!
+wait_until 5 stat_is bulk active 1 || fail "the stream did not start"
+for i in 1 2 3 4 5; do
+	got=$("$TCPTOOL" -T 20 echo $NET.1 8001 100 $i)
+	set -- $got
+	[ "${3#got=}" = 100 ] || fail "echo beside the stream: $got"
+done
+kill -0 $bulk 2>/dev/null || fail "the stream ended before the echoes"
+kill $bulk
+ok "small sessions are served while a stream flows"
+
 # Out of descriptors: accept pauses, nothing crashes, service resumes.
 stop_relay
 sed -i 's/^sessions 5$/sessions 1000/' "$T/r.conf"
