@@ -25,6 +25,8 @@ struct relay_hosts {
 	struct rh_host		*hosts;		/* by host id */
 	struct rh_table		*tables;	/* by table id */
 	struct lb_state		*lb;		/* by relay id */
+	struct relay_hosts	*next;		/* prepared for a switch */
+	uint32_t		*next_map;	/* its hosts' ids in cfg */
 };
 
 uint32_t
@@ -212,6 +214,7 @@ relay_hosts_free(struct relay_hosts *rh)
 {
 	if (rh == NULL)
 		return;
+	relay_hosts_abort(rh);
 	free_arrays(rh, rh->cfg);
 	free(rh);
 }
@@ -261,26 +264,65 @@ carry_relays(struct relay_hosts *rh, const struct relay_hosts *old)
 }
 
 int
-relay_hosts_reload(struct relay_hosts *rh, const struct config *c)
+relay_hosts_prepare(struct relay_hosts *rh, const struct config *c)
 {
-	struct relay_hosts	 old = *rh;
-	uint32_t		*map;
+	struct relay_hosts	*next;
 
-	if ((map = config_host_map(old.cfg, c)) == NULL && c->nhosts > 0)
+	relay_hosts_abort(rh);
+	if ((next = calloc(1, sizeof(*next))) == NULL)
 		return -1;
-	rh->hosts = NULL;
-	rh->tables = NULL;
-	rh->lb = NULL;
-	if (alloc_arrays(rh, c) == -1) {
-		free_arrays(rh, c);
-		*rh = old;
-		free(map);
+	memcpy(next->secret, rh->secret, HS_KEY_LEN);
+	next->seed = rh->seed;
+	if (alloc_arrays(next, c) == -1 ||
+	    ((rh->next_map = config_host_map(rh->cfg, c)) == NULL &&
+	    c->nhosts > 0)) {
+		free_arrays(next, c);
+		free(next);
 		return -1;
 	}
-	carry_states(rh, &old, map);
-	carry_relays(rh, &old);
-	free(map);
-	free_arrays(&old, old.cfg);
+	rh->next = next;
+	return 0;
+}
+
+/* Nothing to allocate: the states are carried over as they are now. */
+void
+relay_hosts_commit(struct relay_hosts *rh)
+{
+	struct relay_hosts	*next = rh->next;
+
+	if (next == NULL)
+		return;
+	carry_states(next, rh, rh->next_map);
+	carry_relays(next, rh);
+	free_arrays(rh, rh->cfg);
+	rh->cfg = next->cfg;
+	rh->hosts = next->hosts;
+	rh->tables = next->tables;
+	rh->lb = next->lb;
+	free(next);
+	free(rh->next_map);
+	rh->next = NULL;
+	rh->next_map = NULL;
+}
+
+void
+relay_hosts_abort(struct relay_hosts *rh)
+{
+	if (rh->next == NULL)
+		return;
+	free_arrays(rh->next, rh->next->cfg);
+	free(rh->next);
+	free(rh->next_map);
+	rh->next = NULL;
+	rh->next_map = NULL;
+}
+
+int
+relay_hosts_reload(struct relay_hosts *rh, const struct config *c)
+{
+	if (relay_hosts_prepare(rh, c) == -1)
+		return -1;
+	relay_hosts_commit(rh);
 	return 0;
 }
 

@@ -44,6 +44,15 @@ void		 relay_hosts_free(struct relay_hosts *);
  * -1 on allocation failure, with the old view kept.
  */
 int		 relay_hosts_reload(struct relay_hosts *, const struct config *);
+/*
+ * The same in two steps: prepare allocates everything (-1: nothing
+ * changed), commit switches and cannot fail, abort drops what prepare
+ * made.
+ */
+int		 relay_hosts_prepare(struct relay_hosts *,
+		    const struct config *);
+void		 relay_hosts_commit(struct relay_hosts *);
+void		 relay_hosts_abort(struct relay_hosts *);
 /* Apply MSG_RELAY_HOSTS; -1 if it names a host cfg does not have. */
 int		 relay_hosts_update(struct relay_hosts *,
 		    const struct msg_relay_hosts *);

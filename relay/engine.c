@@ -196,6 +196,7 @@ relay_free(struct relay_engine *e)
 	if (e == NULL)
 		return;
 	relay_stop(e);
+	relay_reload_abort(e);
 	while ((l = TAILQ_FIRST(&e->listeners)) != NULL) {
 		TAILQ_REMOVE(&e->listeners, l, entry);
 		listener_free(l);
@@ -266,20 +267,16 @@ relay_session_ended(struct relay_engine *e, const struct ctl_session *row)
 static void
 send_ready(struct relay_engine *e)
 {
-	struct msg	*m;
-	size_t		 i;
+	struct msg	m;
+	size_t		i;
 
-	if ((m = calloc(1, sizeof(*m))) == NULL) {
-		relay_log(e, 0, "relay: out of memory");
-		return;
-	}
-	m->type = MSG_RELAY_READY;
-	m->u.relay_ready.nrelays = (uint32_t)e->cfg->nrelays;
+	memset(&m, 0, offsetof(struct msg, u) + sizeof(m.u.relay_ready));
+	m.type = MSG_RELAY_READY;
+	m.u.relay_ready.nrelays = (uint32_t)e->cfg->nrelays;
 	for (i = 0; i < e->cfg->nrelays; i++)
 		if (e->by_id[i]->listening)
-			m->u.relay_ready.listening[i / 8] |= 1U << (i % 8);
-	relay_send(e, m);
-	free(m);
+			m.u.relay_ready.listening[i / 8] |= 1U << (i % 8);
+	relay_send(e, &m);
 }
 
 void
@@ -314,31 +311,62 @@ old_to_new(const struct config *old, const struct config *cfg)
 }
 
 int
-relay_reload(struct relay_engine *e, const struct config *cfg)
+relay_reload_prepare(struct relay_engine *e, const struct config *cfg)
 {
-	struct relay_rt	**by_id;
-	uint32_t	 *map;
-	size_t		  nold = e->cfg->nhosts;
+	relay_reload_abort(e);
+	e->next = cfg;
+	if ((e->next_map = old_to_new(e->cfg, cfg)) == NULL ||
+	    (e->next_by_id = rt_build(e, cfg)) == NULL ||
+	    relay_hosts_prepare(e->hosts, cfg) == -1) {
+		relay_reload_abort(e);
+		return -1;
+	}
+	return 0;
+}
 
-	if ((map = old_to_new(e->cfg, cfg)) == NULL)
-		return -1;
-	if ((by_id = rt_build(e, cfg)) == NULL) {
-		free(map);
-		return -1;
-	}
-	if (relay_hosts_reload(e->hosts, cfg) == -1) {
-		rt_build_free(cfg, by_id);
-		free(map);
-		return -1;
-	}
+void
+relay_reload_commit(struct relay_engine *e)
+{
+	const struct config	*cfg = e->next;
+	size_t			 nold = e->cfg->nhosts;
+
+	if (cfg == NULL)
+		return;
+	relay_hosts_commit(e->hosts);
 	e->cfg = cfg;
-	rt_switch(e, cfg, by_id);
-	session_reload(e, map, nold);
-	free(map);
+	rt_switch(e, cfg, e->next_by_id);
+	session_reload(e, e->next_map, nold);
+	free(e->next_map);
+	e->next = NULL;
+	e->next_by_id = NULL;
+	e->next_map = NULL;
 	if (e->started) {
 		listener_bind_relays(e);
 		send_ready(e);
 	}
+}
+
+/* Also closes the listeners handed over for the dropped configuration. */
+void
+relay_reload_abort(struct relay_engine *e)
+{
+	if (e->next_by_id != NULL)
+		rt_build_free(e->next, e->next_by_id);
+	relay_hosts_abort(e->hosts);
+	free(e->next_map);
+	e->next = NULL;
+	e->next_by_id = NULL;
+	e->next_map = NULL;
+	if (e->started)
+		listener_bind_relays(e);
+}
+
+int
+relay_reload(struct relay_engine *e, const struct config *cfg)
+{
+	if (relay_reload_prepare(e, cfg) == -1)
+		return -1;
+	relay_reload_commit(e);
 	return 0;
 }
 

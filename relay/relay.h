@@ -57,6 +57,15 @@ void		 relay_start(struct relay_engine *);
  */
 int		 relay_reload(struct relay_engine *, const struct config *);
 /*
+ * The same in two steps: prepare allocates everything (-1: nothing
+ * changed), commit switches and cannot fail; abort drops the prepared
+ * configuration and the listeners handed over for it.
+ */
+int		 relay_reload_prepare(struct relay_engine *,
+		    const struct config *);
+void		 relay_reload_commit(struct relay_engine *);
+void		 relay_reload_abort(struct relay_engine *);
+/*
  * A message from the PFE: host states, a show request (answered with
  * rows and MSG_CTL_END), monitor on/off.  -1 for one it cannot take.
  */

@@ -165,6 +165,10 @@ struct relay_engine {
 	struct relay_hosts	*hosts;
 	TAILQ_HEAD(, relay_rt)	 relays;
 	struct relay_rt		**by_id;	/* current config's relays */
+	/* A switch prepared, not committed. */
+	const struct config	*next;
+	struct relay_rt		**next_by_id;
+	uint32_t		*next_map;	/* old host ids to new */
 	TAILQ_HEAD(, listener)	 listeners;
 	LIST_HEAD(, session)	 sessions;
 	uint32_t		 nsessions;

@@ -299,6 +299,34 @@ test_reload_with_inserted_host(void **state)
 	config_free(c2);
 }
 
+/*
+ * A switch in two steps: what the PFE says between prepare and commit is
+ * kept; an aborted switch leaves the running view as it was.
+ */
+static void
+test_prepare_commit_abort(void **state)
+{
+	struct config		*c1 = conf(TWO_TABLES "relay r {\n listen on "
+	    "127.0.0.1 port 80\n table web roundrobin\n}\n");
+	struct config		*c2 = conf(TWO_TABLES "relay r {\n listen on "
+	    "127.0.0.1 port 80\n table web roundrobin\n}\n");
+	struct relay_hosts	*rh = relay_hosts_new(c1, secret, 1);
+
+	send_state(rh, 0, HOST_UP, 0);
+	assert_int_equal(relay_hosts_prepare(rh, c2), 0);
+	relay_hosts_abort(rh);
+	assert_true(relay_hosts_usable(rh, 0));
+	assert_int_equal(relay_hosts_prepare(rh, c2), 0);
+	send_state(rh, 1, HOST_UP, 0);		/* after prepare */
+	relay_hosts_commit(rh);
+	assert_true(relay_hosts_usable(rh, 0));
+	assert_true(relay_hosts_usable(rh, 1));
+	assert_false(relay_hosts_usable(rh, 2));
+	relay_hosts_free(rh);
+	config_free(c1);
+	config_free(c2);
+}
+
 static void
 test_forward_and_unsupported(void **state)
 {
@@ -350,6 +378,7 @@ main(void)
 		cmocka_unit_test(test_least_states_counts),
 		cmocka_unit_test(test_processes_agree),
 		cmocka_unit_test(test_reload_with_inserted_host),
+		cmocka_unit_test(test_prepare_commit_abort),
 		cmocka_unit_test(test_forward_and_unsupported),
 		cmocka_unit_test(test_bad_update_rejected),
 	};
