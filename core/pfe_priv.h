@@ -77,5 +77,6 @@ void		 pfe_relay_mark_table(struct pfe *, uint32_t table_id);
 void		 pfe_relay_flush(struct pfe *);
 void		 pfe_relay_snapshot(struct pfe *, uint32_t peerid);
 int		 pfe_relay_ready(struct pfe *, const struct msg *);
+void		 pfe_relay_carry(struct pfe *, const struct pfe *old);
 
 #endif /* HS_PFE_PRIV_H */

@@ -3,8 +3,8 @@
  * Host state goes out as MSG_RELAY_HOSTS with each host's complete state
  * (state, host disabled, table disabled), only for hosts of tables a
  * relay forwards to: the hosts that changed after every event, and all
- * of them to a relay process that reports it switched (MSG_RELAY_READY)
- * and to every one when the PFE switches.  Each relay process says in
+ * of them to a relay process that reports it switched or started
+ * (MSG_RELAY_READY; relays switch after the PFE, which starts them).  Each relay process says in
  * its MSG_RELAY_READY which relays accept on all their listeners; a
  * relay shows "active" when every process does.
  */
@@ -109,6 +109,7 @@ send_hosts(struct pfe *p, const uint32_t *ids, size_t n, uint32_t peerid)
 	}
 	m->type = MSG_RELAY_HOSTS;
 	m->peerid = peerid;
+	m->gen = p->cfg->gen;
 	for (i = 0; i < n; i++) {
 		host_entry(p, ids[i], &m->u.relay_hosts.v[m->u.relay_hosts.n++]);
 		if (m->u.relay_hosts.n == RELAY_HOSTS_MAX || i == n - 1) {
@@ -164,6 +165,8 @@ pfe_relay_ready(struct pfe *p, const struct msg *m)
 	uint32_t			 bit;
 	size_t				 i;
 
+	if (m->gen != p->cfg->gen)
+		return 0;	/* it will say so again once switched */
 	if (m->peerid == 0 || m->peerid > 32 ||
 	    r->nrelays != p->cfg->nrelays)
 		return -1;
@@ -176,6 +179,25 @@ pfe_relay_ready(struct pfe *p, const struct msg *m)
 	}
 	pfe_relay_snapshot(p, m->peerid);
 	return 0;
+}
+
+/*
+ * A switch: relays of the same name keep their listening processes
+ * until these say otherwise (they listen through the switch).
+ */
+void
+pfe_relay_carry(struct pfe *p, const struct pfe *old)
+{
+	size_t	i, j;
+
+	for (i = 0; i < p->cfg->nrelays; i++)
+		for (j = 0; j < old->cfg->nrelays; j++)
+			if (strcmp(p->cfg->relays[i].name,
+			    old->cfg->relays[j].name) == 0) {
+				p->relay.listening[i] =
+				    old->relay.listening[j];
+				break;
+			}
 }
 
 void

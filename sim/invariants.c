@@ -316,8 +316,8 @@ pfe_usable(const struct world *w, uint32_t id)
 }
 
 /*
- * The relay process's view of table tid is the PFE's, and every host it
- * may choose may be served.
+ * With nothing in flight, the relay process's view of table tid is the
+ * PFE's; every host it may choose may be served.
  */
 static int
 check_relay_table(struct world *w, const struct relay_conf *r, uint32_t tid,
@@ -332,7 +332,8 @@ check_relay_table(struct world *w, const struct relay_conf *r, uint32_t tid,
 	for (i = 0; t != NULL && i < t->nhosts; i++) {
 		id = t->host_ids[i];
 		seen = relay_hosts_usable(w->relay, id);
-		if (seen != pfe_usable(w, id)) {
+		/* The PFE's word may be on its way. */
+		if (w->nbusy == 0 && seen != pfe_usable(w, id)) {
 			buf_printf(msg, "relay %s: the relay process sees host "
 			    "%s (id %u) %s, the pfe %s", r->name,
 			    w->conf->hosts[id].name, id, seen ? "up" :

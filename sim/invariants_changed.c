@@ -161,15 +161,17 @@ check_generations(struct world *w, bool *mid_reload, struct buf *msg)
 	size_t	i;
 
 	*mid_reload = w->conf->gen != w->hce_conf->gen ||
-	    w->conf->gen != w->parent_conf->gen;
+	    w->conf->gen != w->parent_conf->gen ||
+	    w->conf->gen != w->relay_conf->gen;
 	if (!*mid_reload)
 		return 0;
 	for (i = 0; i < PEER_MAX; i++)
 		if (w->hold[i] != 0)
 			return 0;	/* the scenario holds a channel */
 	buf_printf(msg, "engines run different configurations with nothing "
-	    "in flight: parent %u, hce %u, pfe %u", w->parent_conf->gen,
-	    w->hce_conf->gen, w->conf->gen);
+	    "in flight: parent %u, hce %u, pfe %u, relay %u",
+	    w->parent_conf->gen, w->hce_conf->gen, w->conf->gen,
+	    w->relay_conf->gen);
 	return -1;
 }
 

@@ -98,6 +98,8 @@ missing(const struct names *nm, const struct scen_stmt *s)
 		return config_service_by_name(nm->conf, s->target) ? NULL :
 		    "service";
 	case SC_EXPECT_RELAY:
+	case SC_CONNECT:
+	case SC_EXPECT_CONNECT:
 		return relay_exists(nm->conf, s->target) ? NULL : "relay";
 	default:
 		return NULL;

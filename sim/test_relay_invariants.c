@@ -52,13 +52,16 @@ healthy_world(void)
 static int
 check(struct world *w, struct buf *msg)
 {
-	struct buf	exp;
-	int		rv;
+	struct invariants	*inv = invariants_new();
+	struct buf		 exp;
+	int			 rv;
 
+	assert_non_null(inv);
 	buf_init(&exp, 4096);
 	buf_reset(msg);
-	rv = invariants_check(w, msg, &exp);
+	rv = invariants_check_all(inv, w, msg, &exp);
 	buf_free(&exp);
+	invariants_free(inv);
 	return rv;
 }
 

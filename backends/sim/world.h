@@ -109,9 +109,11 @@ struct world {
 	struct config		*conf;
 	struct config		*hce_conf;	/* host ids of hosts[] */
 	struct config		*parent_conf;
+	struct config		*relay_conf;	/* the relay process's */
 	struct reload_parent	 reload_parent;
 	struct reload_child	 reload_hce;
 	struct reload_child	 reload_pfe;
+	struct reload_child	 reload_relay;
 	/* WORLD_RELOAD_FAIL_*: the next preparation fails */
 	unsigned int		 reload_fail;
 	struct hce		*hce;

@@ -51,7 +51,7 @@ void	world_send(struct world *, enum hs_peer to, enum hs_peer from,
 /* world_relay.c: the relay process, a child of the reload handshake */
 int	world_relay_init(struct world *);
 void	world_relay_free(struct world *);
-void	world_relay_reload_init(struct world *);
+void	world_relay_reload_init(struct world *, enum hs_peer from);
 int	world_relay_dispatch(struct world *, enum hs_peer,
 	    const struct msg *);
 

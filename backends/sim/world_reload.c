@@ -15,11 +15,11 @@
 #include "core/pfe.h"
 
 /* A configuration no engine runs any more. */
-static void
-release(struct world *w, struct config *old)
+void
+world_release_config(struct world *w, struct config *old)
 {
 	if (old != NULL && old != w->conf && old != w->hce_conf &&
-	    old != w->parent_conf)
+	    old != w->parent_conf && old != w->relay_conf)
 		config_free(old);
 }
 
@@ -30,7 +30,7 @@ parent_commit(void *arg, struct config *conf)
 	struct config	*old = w->parent_conf;
 
 	w->parent_conf = conf;
-	release(w, old);
+	world_release_config(w, old);
 }
 
 static void
@@ -117,7 +117,7 @@ hce_commit(void *arg, struct config *conf)
 	w->reload_ms = w->clock.now_ms;
 	if (world_map_hosts(w) == -1)
 		world_fail(w, "out of memory");
-	release(w, old);
+	world_release_config(w, old);
 	world_changed(w, WORLD_CHANGED_ALL, 0);
 }
 
@@ -151,7 +151,7 @@ pfe_commit(void *arg, struct config *conf)
 
 	pfe_reload_commit(w->pfe, w->clock.now_ms);
 	w->conf = conf;
-	release(w, old);
+	world_release_config(w, old);
 	world_changed(w, WORLD_CHANGED_ALL, 0);
 }
 
@@ -166,20 +166,21 @@ pfe_started(void *arg)
 void
 world_reload_init(struct world *w)
 {
-	const enum hs_peer	 children[] = { PEER_HCE, PEER_PFE };
+	const enum hs_peer	 children[] = { PEER_HCE, PEER_PFE, PEER_RELAY };
 	struct reload_parent_io	 pio;
 	struct reload_child_io	 cio;
 	/* Who the parent starts, and who each child starts after it. */
 	enum hs_peer		 first = PEER_HCE, hce_to = PEER_PFE;
-	enum hs_peer		 pfe_from = PEER_HCE, pfe_to = PEER_MAX;
-	enum hs_peer		 hce_from = PEER_PARENT;
+	enum hs_peer		 pfe_from = PEER_HCE, pfe_to = PEER_RELAY;
+	enum hs_peer		 hce_from = PEER_PARENT, relay_from = PEER_PFE;
 
 	if (w->opts.inject & WORLD_INJECT_PFE_SWITCHES_FIRST) {
 		first = PEER_PFE;
 		pfe_from = PEER_PARENT;
 		pfe_to = PEER_HCE;
 		hce_from = PEER_PFE;
-		hce_to = PEER_MAX;
+		hce_to = PEER_RELAY;
+		relay_from = PEER_HCE;
 	}
 
 	memset(&pio, 0, sizeof(pio));
@@ -187,7 +188,7 @@ world_reload_init(struct world *w)
 	pio.send = world_parent_send;
 	pio.commit = parent_commit;
 	pio.log = reload_log;
-	reload_parent_init(&w->reload_parent, &pio, children, 2, first,
+	reload_parent_init(&w->reload_parent, &pio, children, 3, first,
 	    PEER_PFE, w->parent_conf->gen);
 	memset(&cio, 0, sizeof(cio));
 	cio.arg = w;
@@ -205,6 +206,7 @@ world_reload_init(struct world *w)
 	cio.start = pfe_started;
 	reload_child_init(&w->reload_pfe, &cio, "pfe", pfe_from, pfe_to,
 	    w->conf->gen);
+	world_relay_reload_init(w, relay_from);
 }
 
 void
@@ -216,12 +218,15 @@ world_reload_free(struct world *w)
 	reload_child_free(&w->reload_hce);
 	reload_child_free(&w->reload_pfe);
 	reload_parent_free(&w->reload_parent);
+	if (w->relay_conf != w->conf && w->relay_conf != w->hce_conf &&
+	    w->relay_conf != w->parent_conf)
+		config_free(w->relay_conf);
 	if (w->hce_conf != w->conf)
 		config_free(w->hce_conf);
 	if (w->parent_conf != w->conf && w->parent_conf != w->hce_conf)
 		config_free(w->parent_conf);
 	config_free(w->conf);
-	w->conf = w->hce_conf = w->parent_conf = NULL;
+	w->conf = w->hce_conf = w->parent_conf = w->relay_conf = NULL;
 }
 
 void
