@@ -25,7 +25,6 @@ poll_ready(evutil_socket_t fd, short what, void *arg)
 	struct relay_engine	*e = arg;
 	struct epoll_event	 evs[POLL_BATCH];
 	struct leg		*l;
-	struct session		*s;
 	int			 i, n;
 
 	if ((n = epoll_wait(e->epfd, evs, POLL_BATCH, 0)) == -1) {
@@ -48,10 +47,7 @@ poll_ready(evutil_socket_t fd, short what, void *arg)
 		session_event(l);
 	}
 	e->in_batch = false;
-	while ((s = LIST_FIRST(&e->ended)) != NULL) {
-		LIST_REMOVE(s, entry);
-		session_free(s);
-	}
+	session_free_ended(e);
 }
 
 int

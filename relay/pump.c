@@ -106,19 +106,13 @@ pump_finish(struct session *s, struct pump *p)
 	return 1;
 }
 
+/* The outcome of a write of n bytes (or an error) to p's destination. */
 static int
-copy_write(struct session *s, struct pump *p)
+written(struct session *s, struct pump *p, ssize_t n)
 {
-	ssize_t	n;
-
-	n = p->dst->ops->write(p->dst, p->buf + p->off, p->len - p->off,
-	    false);
 	if (n > 0) {
-		p->off += (size_t)n;
 		p->bytes += (uint64_t)n;
 		*p->total += (uint64_t)n;
-		if (p->off == p->len)
-			p->off = p->len = 0;
 		return 1;
 	}
 	if (n == -1 && would_block()) {
@@ -127,6 +121,22 @@ copy_write(struct session *s, struct pump *p)
 	}
 	s->end = leg_failed(s, p->dst);
 	return -1;
+}
+
+static int
+copy_write(struct session *s, struct pump *p)
+{
+	ssize_t	n;
+	int	r;
+
+	n = p->dst->ops->write(p->dst, p->buf + p->off, p->len - p->off,
+	    false);
+	if ((r = written(s, p, n)) == 1) {
+		p->off += (size_t)n;
+		if (p->off == p->len)
+			p->off = p->len = 0;
+	}
+	return r;
 }
 
 static int
@@ -210,21 +220,13 @@ static int
 splice_write(struct session *s, struct pump *p)
 {
 	ssize_t	n;
+	int	r;
 
 	n = splice(p->pipe[0], NULL, p->dst->fd, NULL, p->inpipe,
 	    SPLICE_FLAGS);
-	if (n > 0) {
+	if ((r = written(s, p, n)) == 1)
 		p->inpipe -= (size_t)n;
-		p->bytes += (uint64_t)n;
-		*p->total += (uint64_t)n;
-		return 1;
-	}
-	if (n == -1 && would_block()) {
-		p->dst->can_write = false;
-		return 0;
-	}
-	s->end = leg_failed(s, p->dst);
-	return -1;
+	return r;
 }
 
 /*

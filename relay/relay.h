@@ -8,6 +8,8 @@
 #ifndef HS_RELAY_H
 #define HS_RELAY_H
 
+#include <sys/socket.h>
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -72,6 +74,11 @@ void		 relay_reload_abort(struct relay_engine *);
 int		 relay_dispatch(struct relay_engine *, const struct msg *);
 /* Stop accepting and end every session (shutdown). */
 void		 relay_stop(struct relay_engine *);
+/* An address and port as the system calls want them, and back. */
+socklen_t	 relay_sockaddr(const struct hs_addr *, uint16_t,
+		    struct sockaddr_storage *);
+void		 relay_addr_of(const struct sockaddr_storage *, struct hs_addr *,
+		    uint16_t *port);
 /* Sessions open now. */
 uint32_t	 relay_sessions(const struct relay_engine *);
 

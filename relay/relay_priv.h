@@ -215,6 +215,7 @@ int		 poll_add(struct relay_engine *, struct leg *);
 /* session.c */
 void		 session_event(struct leg *);
 void		 session_free(struct session *);
+void		 session_free_ended(struct relay_engine *);
 void		 session_retry_waiting(struct relay_engine *);
 void		 session_again(struct session *);
 void		 session_run_again(struct relay_engine *);

@@ -18,45 +18,6 @@
 static void	session_connect(struct session *);
 static void	session_uncount(struct session *);
 
-static void
-addr_of(const struct sockaddr_storage *ss, struct hs_addr *a, uint16_t *port)
-{
-	const struct sockaddr_in	*sin = (const void *)ss;
-	const struct sockaddr_in6	*sin6 = (const void *)ss;
-
-	memset(a, 0, sizeof(*a));
-	*port = 0;
-	if (ss->ss_family == AF_INET) {
-		a->family = HS_AF_INET;
-		memcpy(a->bytes, &sin->sin_addr, 4);
-		*port = ntohs(sin->sin_port);
-	} else if (ss->ss_family == AF_INET6) {
-		a->family = HS_AF_INET6;
-		memcpy(a->bytes, &sin6->sin6_addr, 16);
-		*port = ntohs(sin6->sin6_port);
-	}
-}
-
-static socklen_t
-sockaddr_of(const struct hs_addr *a, uint16_t port,
-    struct sockaddr_storage *ss)
-{
-	struct sockaddr_in	*sin = (void *)ss;
-	struct sockaddr_in6	*sin6 = (void *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (a->family == HS_AF_INET6) {
-		sin6->sin6_family = AF_INET6;
-		memcpy(&sin6->sin6_addr, a->bytes, 16);
-		sin6->sin6_port = htons(port);
-		return sizeof(*sin6);
-	}
-	sin->sin_family = AF_INET;
-	memcpy(&sin->sin_addr, a->bytes, 4);
-	sin->sin_port = htons(port);
-	return sizeof(*sin);
-}
-
 void
 session_touch(struct session *s)
 {
@@ -133,7 +94,7 @@ session_accept(struct listener *l, int fd, const struct sockaddr_storage *ss)
 	rt->refs++;
 	s->id = e->next_id++;
 	s->start_ms = s->last_ms = relay_now_ms();
-	addr_of(ss, &s->caddr, &s->cport);
+	relay_addr_of(ss, &s->caddr, &s->cport);
 	s->laddr = l->addr;
 	s->lport = l->port;
 	s->client.fd = fd;
@@ -182,7 +143,7 @@ session_start_connect(struct session *s)
 		s->end = s->attempts == 0 ? SESS_NO_HOST : SESS_CONNECT_FAILED;
 		return -1;
 	}
-	sl = sockaddr_of(&s->target.addr, s->target.port, &ss);
+	sl = relay_sockaddr(&s->target.addr, s->target.port, &ss);
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    0);
 	if (fd == -1 && (errno == EMFILE || errno == ENFILE ||
@@ -284,10 +245,7 @@ session_run_again(struct relay_engine *e)
 		(void)session_run(s);
 	}
 	e->in_batch = false;
-	while ((s = LIST_FIRST(&e->ended)) != NULL) {
-		LIST_REMOVE(s, entry);
-		session_free(s);
-	}
+	session_free_ended(e);
 }
 
 /*
@@ -384,6 +342,18 @@ void
 session_free(struct session *s)
 {
 	free(s);
+}
+
+/* The sessions that ended during a batch, once nothing names them. */
+void
+session_free_ended(struct relay_engine *e)
+{
+	struct session	*s;
+
+	while ((s = LIST_FIRST(&e->ended)) != NULL) {
+		LIST_REMOVE(s, entry);
+		session_free(s);
+	}
 }
 
 void

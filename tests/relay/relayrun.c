@@ -140,23 +140,10 @@ static int
 open_listener(const struct hs_addr *a, uint16_t port)
 {
 	struct sockaddr_storage	 ss;
-	struct sockaddr_in	*sin = (void *)&ss;
-	struct sockaddr_in6	*sin6 = (void *)&ss;
 	socklen_t		 sl;
 	int			 fd, on = 1;
 
-	memset(&ss, 0, sizeof(ss));
-	if (a->family == HS_AF_INET6) {
-		sin6->sin6_family = AF_INET6;
-		memcpy(&sin6->sin6_addr, a->bytes, 16);
-		sin6->sin6_port = htons(port);
-		sl = sizeof(*sin6);
-	} else {
-		sin->sin_family = AF_INET;
-		memcpy(&sin->sin_addr, a->bytes, 4);
-		sin->sin_port = htons(port);
-		sl = sizeof(*sin);
-	}
+	sl = relay_sockaddr(a, port, &ss);
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd == -1 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
 	    sizeof(on)) == -1 || (reuseport && setsockopt(fd, SOL_SOCKET,
