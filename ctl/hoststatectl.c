@@ -216,6 +216,40 @@ wall_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* show sessions: a line (or a JSON object) per session, as they come. */
+static void
+ctl_sessions(struct reader *r, struct msg *m)
+{
+	struct buf	 out;
+	size_t		 n = 0;
+
+	buf_init(&out, CTL_OUT_MAX);
+	if (json)
+		buf_puts(&out, "[");
+	for (;;) {
+		ctl_read(r, m);
+		if (m->type == MSG_CTL_END)
+			break;
+		if (m->type == MSG_CTL_FAIL)
+			die_text(m->u.text.text);
+		if (m->type != MSG_CTL_SESSION)
+			die("protocol error: unexpected %s",
+			    msg_type_name(m->type));
+		if (json) {
+			buf_puts(&out, n++ > 0 ? ",\n " : "");
+			ctl_render_session_json(&m->u.ctl_session, &out);
+			/* one array: the object's newline goes */
+			if (out.len > 0 && out.data[out.len - 1] == '\n')
+				out.data[--out.len] = '\0';
+		} else
+			ctl_render_session(&m->u.ctl_session, &out);
+	}
+	if (json)
+		buf_puts(&out, "]\n");
+	print_buf(&out);
+	buf_free(&out);
+}
+
 static void
 ctl_show(struct reader *r, struct msg *m, enum ctl_action action)
 {
@@ -266,7 +300,7 @@ ctl_monitor(struct reader *r, struct msg *m)
 		ctl_read(r, m);
 		if (m->type == MSG_CTL_FAIL)
 			die_text(m->u.text.text);
-		if (m->type != MSG_CTL_EVENT)
+		if (m->type != MSG_CTL_EVENT && m->type != MSG_CTL_SESSION)
 			die("protocol error: unexpected %s",
 			    msg_type_name(m->type));
 		clock_gettime(CLOCK_REALTIME, &ts);
@@ -276,7 +310,11 @@ ctl_monitor(struct reader *r, struct msg *m)
 		if (json) {
 			buf_printf(&out, "{\"time\":\"%s.%03ld\",\"data\":",
 			    when, ts.tv_nsec / 1000000);
-			ctl_render_event_json(&m->u.ctl_event, &out);
+			if (m->type == MSG_CTL_SESSION)
+				ctl_render_session_json(&m->u.ctl_session,
+				    &out);
+			else
+				ctl_render_event_json(&m->u.ctl_event, &out);
 			/* The renderer ends its object with a newline. */
 			if (out.len > 0 && out.data[out.len - 1] == '\n')
 				out.len--;
@@ -284,7 +322,10 @@ ctl_monitor(struct reader *r, struct msg *m)
 		} else {
 			buf_printf(&out, "%s.%03ld ", when,
 			    ts.tv_nsec / 1000000);
-			ctl_render_event(&m->u.ctl_event, &out);
+			if (m->type == MSG_CTL_SESSION)
+				ctl_render_session(&m->u.ctl_session, &out);
+			else
+				ctl_render_event(&m->u.ctl_event, &out);
 		}
 		print_buf(&out);
 	}
@@ -361,7 +402,9 @@ main(int argc, char *argv[])
 	ctl_send(r.fd, &req);
 	if (req.action == CTL_MONITOR)
 		ctl_monitor(&r, &m);	/* until interrupted */
-	if (ctl_action_shows(req.action))
+	if (req.action == CTL_SHOW_SESSIONS)
+		ctl_sessions(&r, &m);
+	else if (ctl_action_shows(req.action))
 		ctl_show(&r, &m, req.action);
 	else
 		ctl_result(&r, &m);
