@@ -26,6 +26,10 @@ render(const struct msg *msg)
 		ctl_render(CTL_SHOW_HOSTS, &msg->u.ctl_row, 1, &b);
 		ctl_render_json(CTL_SHOW_HOSTS, &msg->u.ctl_row, 1,
 		    msg->u.ctl_row.error_age_ms, &b);
+		ctl_render(CTL_SHOW_RELAYS, &msg->u.ctl_row, 1, &b);
+	} else if (msg->type == MSG_CTL_SESSION) {
+		ctl_render_session(&msg->u.ctl_session, &b);
+		ctl_render_session_json(&msg->u.ctl_session, &b);
 	} else if (msg->type == MSG_CTL_EVENT) {
 		ctl_render_event(&msg->u.ctl_event, &b);
 		ctl_render_event_json(&msg->u.ctl_event, &b);
