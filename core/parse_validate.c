@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/parse_priv.h"
+#include "core/relay_hosts.h"
 
 int
 parse_table_use(struct parser *p, bool relay, bool backup, uint32_t owner)
@@ -279,6 +280,23 @@ parse_check_table_names(struct parser *p)
 			    use_ref(p, &p->uses[i]));
 }
 
+/* Relays this version accepts but does not run: said with -n -v. */
+static void
+note_relays(struct parser *p, struct buf *notes)
+{
+	const struct relay_conf	*r;
+	const char		*why;
+	size_t			 i;
+
+	for (i = 0; notes != NULL && i < p->cfg->nrelays; i++) {
+		r = &p->cfg->relays[i];
+		if ((why = relay_unsupported(p->cfg, r)) != NULL)
+			buf_printf(notes, "%s:%d: note: relay %s will not "
+			    "listen: %s\n", p->rx[i].at.file, p->rx[i].at.line,
+			    r->name, why);
+	}
+}
+
 void
 parse_validate(struct parser *p, struct buf *notes)
 {
@@ -290,4 +308,5 @@ parse_validate(struct parser *p, struct buf *notes)
 	mark_templates(p, ndeclared);
 	resolve_uses(p, ndeclared);
 	check_ports(p, ndeclared, notes);
+	note_relays(p, notes);
 }

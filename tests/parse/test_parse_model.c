@@ -536,6 +536,30 @@ test_relay_options(void **state)
 	buf_free(&printed);
 }
 
+/* -n -v notes the relays this version will not run, at their line. */
+static void
+test_unsupported_relay_noted(void **state)
+{
+	struct buf	 errors, notes;
+	struct config	*c;
+
+	buf_init(&errors, 4096);
+	buf_init(&notes, 4096);
+	c = parse_text("protocol h {\n protocol http\n}\n"
+	    "relay web {\n listen on 127.0.0.1 port 80\n protocol h\n"
+	    " forward to 10.0.0.1 port 80\n}\n"
+	    "relay tcp {\n listen on 127.0.0.1 port 81\n"
+	    " forward to 10.0.0.1 port 80\n}\n", &errors, &notes);
+	assert_non_null(c);
+	assert_non_null(strstr(buf_str(&notes), "test.conf:4: note: relay "
+	    "web will not listen: HTTP relaying is not supported in this "
+	    "version"));
+	assert_null(strstr(buf_str(&notes), "relay tcp"));
+	config_free(c);
+	buf_free(&errors);
+	buf_free(&notes);
+}
+
 /* A string key is hashed: the same text gives the same key. */
 static void
 test_relay_key_text(void **state)
@@ -579,6 +603,7 @@ main(void)
 		cmocka_unit_test(test_relay_sample),
 		cmocka_unit_test(test_relay_options),
 		cmocka_unit_test(test_relay_key_text),
+		cmocka_unit_test(test_unsupported_relay_noted),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_unused_table_is_live),
 		cmocka_unit_test(test_globals_defaults),
