@@ -509,16 +509,13 @@ control_monitor(struct control *c, uint32_t client)
 	}
 }
 
-void
-control_event(struct control *c, const struct ctl_event *ev, uint32_t gen)
+/* To every monitor client; how many there were. */
+static size_t
+control_to_monitors(struct control *c, struct msg *m)
 {
 	struct control_client	*cl, *next;
-	struct msg		 m;
+	size_t			 n = 0;
 
-	memset(&m, 0, offsetof(struct msg, u) + sizeof(m.u.ctl_event));
-	m.type = MSG_CTL_EVENT;
-	m.gen = gen;
-	m.u.ctl_event = *ev;
 	for (cl = TAILQ_FIRST(&c->clients); cl != NULL; cl = next) {
 		next = TAILQ_NEXT(cl, entry);
 		if (!cl->monitor)
@@ -529,7 +526,34 @@ control_event(struct control *c, const struct ctl_event *ev, uint32_t gen)
 			control_close(cl);
 			continue;
 		}
-		m.peerid = cl->id;
-		control_send(c, cl->id, &m);
+		m->peerid = cl->id;
+		control_send(c, cl->id, m);
+		n++;
 	}
+	return n;
+}
+
+void
+control_event(struct control *c, const struct ctl_event *ev, uint32_t gen)
+{
+	struct msg	 m;
+
+	memset(&m, 0, offsetof(struct msg, u) + sizeof(m.u.ctl_event));
+	m.type = MSG_CTL_EVENT;
+	m.gen = gen;
+	m.u.ctl_event = *ev;
+	(void)control_to_monitors(c, &m);
+}
+
+size_t
+control_session_end(struct control *c, const struct ctl_session *s,
+    uint32_t gen)
+{
+	struct msg	 m;
+
+	memset(&m, 0, offsetof(struct msg, u) + sizeof(m.u.ctl_session));
+	m.type = MSG_CTL_SESSION;
+	m.gen = gen;
+	m.u.ctl_session = *s;
+	return control_to_monitors(c, &m);
 }

@@ -60,5 +60,8 @@ void		 control_monitor(struct control *, uint32_t client);
 /* To every monitor client; gen: the generation of the event's ids. */
 void		 control_event(struct control *, const struct ctl_event *,
 		    uint32_t gen);
+/* A relay session's end, to the monitors; how many there were. */
+size_t		 control_session_end(struct control *,
+		    const struct ctl_session *, uint32_t gen);
 
 #endif /* HS_DAEMON_CONTROL_H */

@@ -200,6 +200,21 @@ listeners_abort(struct listeners *ls)
 	sweep(ls, false);
 }
 
+int *
+listeners_closefds(const struct listeners *ls, int first)
+{
+	int	*v;
+	size_t	 i;
+
+	if ((v = calloc(ls->n + 2, sizeof(*v))) == NULL)
+		return NULL;
+	v[0] = first;
+	for (i = 0; i < ls->n; i++)
+		v[i + 1] = ls->v[i].fd;
+	v[ls->n + 1] = -1;
+	return v;
+}
+
 int
 listeners_send(struct listeners *ls, int sock, bool fresh_only)
 {

@@ -23,6 +23,11 @@ int		 listeners_prepare(struct listeners *, const struct config *,
 void		 listeners_commit(struct listeners *);
 /* It did not: close what prepare opened. */
 void		 listeners_abort(struct listeners *);
+/*
+ * For a child that must not keep them: first, then every listening
+ * socket, then -1 (proc_fork's closefds); NULL without memory.
+ */
+int		*listeners_closefds(const struct listeners *, int first);
 /* Pass the listeners (those prepare opened, or all) to a relay process. */
 int		 listeners_send(struct listeners *, int sock, bool fresh_only);
 

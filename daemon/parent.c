@@ -4,6 +4,7 @@
  * scripts as the unprivileged user, and applies carp demotion.  It
  * never talks to the network or to hoststatectl itself.
  */
+#include <sys/random.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -29,40 +30,12 @@
 #include "daemon/parent.h"
 #include "daemon/pfe_proc.h"
 #include "daemon/privdrop.h"
+#include "daemon/parent_priv.h"
 #include "daemon/proc.h"
 #include "daemon/resolve.h"
 
 #define PARENT_ERRORS_MAX	(256 * 1024)
-#define PARENT_CHILD_WAIT_MS	3000	/* for a child to finish at exit */
 
-struct child {
-	enum proc_id		 id;
-	pid_t			 pid;		/* -1 once reaped */
-	struct channel		*ch;
-	bool			 lost;		/* channel gone */
-	struct event		*ev_kill;	/* kills it when lost */
-};
-
-struct parent {
-	const struct parent_opts *opts;
-	char			 conffile[PATH_MAX];	/* absolute */
-	struct event_base	*base;
-	struct config		*conf;
-	char			 sockpath[HS_PATH_MAX];
-	struct privdrop		 drop;
-	bool			 root;
-	struct child		 child[PROC_MAX];
-	struct proc_pipes	 pipes;		/* the parent's ends */
-	struct script_runner	*scripts;
-	struct demote		*demote;
-	struct event		*ev_sig[4];
-	struct event		*ev_exit_timer;
-	struct reload_parent	 reload;
-	bool			 exiting;
-	int			 exit_code;
-};
-
-static void	 parent_exit(struct parent *, int code);
 
 static int
 parent_readable(void *arg, const char *path)
@@ -112,30 +85,24 @@ parent_log_lines(const char *prefix, const char *text)
 	}
 }
 
-static enum proc_id
-proc_of(enum hs_peer peer)
+void
+parent_send(struct parent *p, int id, const struct msg *m)
 {
-	return peer == PEER_HCE ? PROC_HCE : peer == PEER_PFE ? PROC_PFE :
-	    PROC_MAX;
-}
-
-static void
-parent_send(struct parent *p, enum proc_id id, const struct msg *m)
-{
-	struct channel	*ch = id < PROC_MAX ? p->child[id].ch : NULL;
+	struct channel	*ch = id < p->nchildren ? p->child[id].ch : NULL;
 
 	if (ch == NULL)
 		return;
 	if (channel_send(ch, m) == -1) {
 		/* Only a child that stopped reading fills its channel. */
 		log_warnx("cannot send %s to %s: %zu bytes wait unread",
-		    msg_type_name(m->type), proc_name(id), channel_pending(ch));
+		    msg_type_name(m->type), p->child[id].name,
+		    channel_pending(ch));
 		parent_exit(p, 1);
 	}
 }
 
 static void
-parent_send_type(struct parent *p, enum proc_id id, enum msg_type type)
+parent_send_type(struct parent *p, int id, enum msg_type type)
 {
 	struct msg	 m;
 
@@ -145,10 +112,27 @@ parent_send_type(struct parent *p, enum proc_id id, enum msg_type type)
 	parent_send(p, id, &m);
 }
 
+/* The relays are one child of the handshake: every relay process. */
 static void
 parent_reload_send(void *arg, enum hs_peer peer, const struct msg *m)
 {
-	parent_send(arg, proc_of(peer), m);
+	struct parent	*p = arg;
+
+	if (peer == PEER_RELAY)
+		parent_relays_send(p, m);
+	else
+		parent_send(p, peer == PEER_HCE ? PROC_HCE : PROC_PFE, m);
+}
+
+static size_t
+child_room(const struct child *c)
+{
+	size_t	n;
+
+	if (c->ch == NULL)
+		return SIZE_MAX;	/* lost: the daemon is stopping */
+	n = channel_pending(c->ch);
+	return n < PROC_CHANNEL_BUSY ? PROC_CHANNEL_BUSY - n : 0;
 }
 
 /* The reload text fills a child's channel up to the busy mark. */
@@ -156,13 +140,16 @@ static size_t
 parent_reload_room(void *arg, enum hs_peer peer)
 {
 	struct parent	*p = arg;
-	enum proc_id	 id = proc_of(peer);
-	size_t		 n;
+	size_t		 room = SIZE_MAX, r;
+	int		 id;
 
-	if (id == PROC_MAX || p->child[id].ch == NULL)
-		return SIZE_MAX;	/* lost: the daemon is stopping */
-	n = channel_pending(p->child[id].ch);
-	return n < PROC_CHANNEL_BUSY ? PROC_CHANNEL_BUSY - n : 0;
+	if (peer == PEER_HCE || peer == PEER_PFE)
+		return child_room(&p->child[peer == PEER_HCE ? PROC_HCE :
+		    PROC_PFE]);
+	for (id = PROC_RELAY; id < p->nchildren; id++)
+		if ((r = child_room(&p->child[id])) < room)
+			room = r;
+	return room;
 }
 
 /* Every child is ready: the new configuration runs from now on. */
@@ -173,9 +160,12 @@ parent_reload_commit(void *arg, struct config *conf)
 
 	if (strcmp(conf->socket, p->conf->socket) != 0 ||
 	    strcmp(conf->user, p->conf->user) != 0 ||
-	    strcmp(conf->chroot, p->conf->chroot) != 0)
-		log_warnx("reload: socket, user and chroot changes take "
-		    "effect at restart");
+	    strcmp(conf->chroot, p->conf->chroot) != 0 ||
+	    conf->prefork != p->conf->prefork)
+		log_warnx("reload: socket, user, chroot and prefork changes "
+		    "take effect at restart");
+	/* Listeners no relay uses any more close; the relays' too. */
+	listeners_commit(p->listeners);
 	config_free(p->conf);
 	p->conf = conf;
 	notify_ready();
@@ -185,10 +175,13 @@ parent_reload_commit(void *arg, struct config *conf)
 static void
 parent_reload_aborted(void *arg)
 {
+	struct parent	*p = arg;
+
+	listeners_abort(p->listeners);
 	notify_ready();
 }
 
-static void
+void
 parent_drained(void *arg, struct channel *ch)
 {
 	struct parent	*p = arg;
@@ -217,7 +210,8 @@ parent_reload(struct parent *p, const char *file, uint32_t client)
 	buf_init(&errors, PARENT_ERRORS_MAX);
 	memset(&names, 0, sizeof(names));
 	conf = parent_parse(p, path, &names, &errors);
-	if (conf != NULL && parent_check_root(p, conf, &errors) == -1) {
+	if (conf != NULL && (parent_check_root(p, conf, &errors) == -1 ||
+	    listeners_prepare(p->listeners, conf, &errors) == -1)) {
 		config_free(conf);
 		conf = NULL;
 	}
@@ -227,8 +221,13 @@ parent_reload(struct parent *p, const char *file, uint32_t client)
 		parent_log_lines("reload failed: ", buf_str(&errors));
 		reload_parent_refuse(&p->reload, client, buf_str(&errors));
 		notify_ready();
-	} else
-		(void)reload_parent_begin(&p->reload, conf, &names, client);
+	} else {
+		/* The new listeners reach the relays before the text. */
+		parent_relays_listeners(p, true);
+		if (reload_parent_begin(&p->reload, conf, &names, client) ==
+		    -1)
+			listeners_abort(p->listeners);
+	}
 	resolved_free(&names);
 	buf_free(&errors);
 }
@@ -372,7 +371,12 @@ parent_status_str(int status, char *buf, size_t len)
 static bool
 parent_children_gone(struct parent *p)
 {
-	return p->child[PROC_HCE].pid == -1 && p->child[PROC_PFE].pid == -1;
+	int	id;
+
+	for (id = PROC_HCE; id < p->nchildren; id++)
+		if (p->child[id].pid != -1)
+			return false;
+	return true;
 }
 
 static void
@@ -385,7 +389,7 @@ parent_finish(struct parent *p)
 
 /* A child ended: reaped here, whether expected or not. */
 static void
-parent_reaped(struct parent *p, enum proc_id id, int status)
+parent_reaped(struct parent *p, int id, int status)
 {
 	struct child	*c = &p->child[id];
 	char		 how[128];
@@ -399,12 +403,12 @@ parent_reaped(struct parent *p, enum proc_id id, int status)
 		c->ch = NULL;
 	}
 	if (c->lost || !p->exiting) {
-		log_warnx("lost child: %s %s", proc_name(id), how);
+		log_warnx("lost child: %s %s", c->name, how);
 		parent_exit(p, 1);
 	} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		log_debug("%s %s", proc_name(id), how);
+		log_debug("%s %s", c->name, how);
 	else
-		log_warnx("%s %s", proc_name(id), how);
+		log_warnx("%s %s", c->name, how);
 	if (parent_children_gone(p))
 		parent_finish(p);
 }
@@ -415,7 +419,7 @@ parent_sigchld(struct parent *p)
 	int	 id, status;
 	pid_t	 pid;
 
-	for (id = PROC_HCE; id < PROC_MAX; id++) {
+	for (id = PROC_HCE; id < p->nchildren; id++) {
 		if (p->child[id].pid == -1)
 			continue;
 		pid = waitpid(p->child[id].pid, &status, WNOHANG);
@@ -425,7 +429,7 @@ parent_sigchld(struct parent *p)
 }
 
 /* A lost child that is still there after the grace period. */
-static void
+void
 parent_kill_lost(evutil_socket_t fd, short ev, void *arg)
 {
 	struct child	*c = arg;
@@ -433,7 +437,7 @@ parent_kill_lost(evutil_socket_t fd, short ev, void *arg)
 	if (c->pid == -1)
 		return;
 	log_warnx("%s: closed its channel but did not exit, killing it",
-	    proc_name(c->id));
+	    c->name);
 	kill(c->pid, SIGKILL);
 }
 
@@ -443,7 +447,7 @@ parent_kill_lost(evutil_socket_t fd, short ev, void *arg)
  * child that lingers is killed after a grace period.  Never wait here:
  * the other child and the signals are served meanwhile.
  */
-static void
+void
 parent_child_lost(void *arg, struct channel *ch, const char *why)
 {
 	struct parent	*p = arg;
@@ -451,19 +455,19 @@ parent_child_lost(void *arg, struct channel *ch, const char *why)
 	struct child	*c;
 	int		 id;
 
-	for (id = PROC_HCE; id < PROC_MAX; id++)
+	for (id = PROC_HCE; id < p->nchildren; id++)
 		if (p->child[id].ch == ch)
 			break;
-	if (id == PROC_MAX)
+	if (id == p->nchildren)
 		fatalx("channel of no child lost");
 	c = &p->child[id];
 	channel_free(ch);
 	c->ch = NULL;
 	if (why != NULL && strncmp(why, "protocol error", 14) == 0)
-		log_warnx("%s: %s", proc_name(id), why);
+		log_warnx("%s: %s", c->name, why);
 	if (p->exiting)
 		return;		/* as told; stragglers are killed */
-	log_warnx("%s: %s, stopping the daemon", proc_name(id),
+	log_warnx("%s: %s, stopping the daemon", c->name,
 	    why != NULL ? why : "channel closed");
 	c->lost = true;
 	if (c->pid != -1)
@@ -478,10 +482,10 @@ parent_exit_timeout(evutil_socket_t fd, short ev, void *arg)
 	int		 id;
 
 	/* A lost child has a timer of its own. */
-	for (id = PROC_HCE; id < PROC_MAX; id++)
+	for (id = PROC_HCE; id < p->nchildren; id++)
 		if (p->child[id].pid != -1 && !p->child[id].lost) {
 			log_warnx("%s did not stop, killing it",
-			    proc_name(id));
+			    p->child[id].name);
 			kill(p->child[id].pid, SIGKILL);
 		}
 }
@@ -491,10 +495,11 @@ parent_exit_timeout(evutil_socket_t fd, short ev, void *arg)
  * its demotions (which reach us before it exits); the parent finishes
  * once both are reaped.
  */
-static void
+void
 parent_exit(struct parent *p, int code)
 {
 	struct timeval	 tv = { PARENT_CHILD_WAIT_MS / 1000, 0 };
+	int		 id;
 
 	if (p->exiting) {
 		if (code > p->exit_code)
@@ -504,6 +509,8 @@ parent_exit(struct parent *p, int code)
 	p->exiting = true;
 	p->exit_code = code;
 	notify_stopping();
+	for (id = PROC_RELAY; id < p->nchildren; id++)
+		parent_send_type(p, id, MSG_SHUTDOWN);
 	parent_send_type(p, PROC_PFE, MSG_SHUTDOWN);
 	parent_send_type(p, PROC_HCE, MSG_SHUTDOWN);
 	evtimer_add(p->ev_exit_timer, &tv);
@@ -568,6 +575,54 @@ parent_load(struct parent *p)
 	return 0;
 }
 
+static void
+parent_children_init(struct parent *p)
+{
+	int	id;
+
+	for (id = 0; id < PARENT_CHILDREN; id++) {
+		p->child[id].pid = -1;
+		if (id < PROC_RELAY)
+			(void)snprintf(p->child[id].name,
+			    sizeof(p->child[id].name), "%s", proc_name(id));
+		else
+			(void)snprintf(p->child[id].name,
+			    sizeof(p->child[id].name), "relay %d",
+			    id - PROC_RELAY + 1);
+	}
+	p->nchildren = PROC_MAX;
+}
+
+/*
+ * The relays' listening sockets, opened as root before anything starts
+ * (a port in use is a startup error), and the secret their hash keys
+ * derive from.
+ */
+static int
+parent_listen(struct parent *p)
+{
+	struct buf	 errors;
+	int		 rv = 0;
+
+	if (getrandom(p->secret, sizeof(p->secret), 0) !=
+	    (ssize_t)sizeof(p->secret)) {
+		log_warn("getrandom");
+		return -1;
+	}
+	if ((p->listeners = listeners_new()) == NULL) {
+		log_warnx("out of memory");
+		return -1;
+	}
+	buf_init(&errors, PARENT_ERRORS_MAX);
+	if (listeners_prepare(p->listeners, p->conf, &errors) == -1) {
+		fputs(buf_str(&errors), stderr);
+		rv = -1;
+	} else
+		listeners_commit(p->listeners);
+	buf_free(&errors);
+	return rv;
+}
+
 static int
 parent_paths(struct parent *p)
 {
@@ -590,35 +645,49 @@ parent_paths(struct parent *p)
 	return privdrop_lookup(&p->drop, user, dir);
 }
 
+/*
+ * The HCE, the PFE and the relays; none keeps the listening sockets the
+ * parent opened (the relays get theirs passed), and only the PFE keeps
+ * the control socket.
+ */
 static int
 parent_fork(struct parent *p, int control_fd)
 {
 	static struct hce_proc_args	 hargs;
 	static struct pfe_proc_args	 pargs;
 	struct proc_pipes		*pp = &p->pipes;
-	const int			 hce_close[] = { control_fd, -1 };
+	int				*closefds;
+	int				 id, rv = -1;
 
-	if (proc_pipes_open(pp) == -1)
-		return -1;
+	if ((closefds = listeners_closefds(p->listeners, control_fd)) ==
+	    NULL || proc_pipes_open(pp, p->conf->prefork) == -1)
+		goto done;
+	p->nchildren = PROC_RELAY + (int)pp->nrelays;
 	hargs.conf = p->conf;
 	hargs.drop = p->root ? &p->drop : NULL;
 	pargs.conf = p->conf;
 	pargs.drop = hargs.drop;
 	pargs.control_fd = control_fd;
-	p->child[PROC_HCE].pid = proc_fork(pp, PROC_HCE, hce_close,
+	p->child[PROC_HCE].pid = proc_fork(pp, PROC_HCE, 0, closefds,
 	    hce_proc_main, &hargs);
 	if (p->child[PROC_HCE].pid == -1)
-		return -1;
-	p->child[PROC_PFE].pid = proc_fork(pp, PROC_PFE, NULL,
+		goto done;
+	p->child[PROC_PFE].pid = proc_fork(pp, PROC_PFE, 0, closefds + 1,
 	    pfe_proc_main, &pargs);
-	if (p->child[PROC_PFE].pid == -1) {
-		kill(p->child[PROC_HCE].pid, SIGTERM);
-		return -1;
+	if (p->child[PROC_PFE].pid == -1 ||
+	    parent_relays_fork(p, closefds) == -1) {
+		for (id = PROC_HCE; id < p->nchildren; id++)
+			if (p->child[id].pid > 0)
+				kill(p->child[id].pid, SIGTERM);
+		goto done;
 	}
 	/* The PFE owns the control socket now; we only remove its path. */
 	close(control_fd);
 	proc_pipes_parent(pp);
-	return 0;
+	rv = 0;
+done:
+	free(closefds);
+	return rv;
 }
 
 static int
@@ -632,7 +701,6 @@ parent_fork_channels(struct parent *p)
 	p->child[PROC_PFE].ch = channel_new(p->base, fd[PROC_PFE], "pfe",
 	    PROC_CHANNEL_MAX, parent_dispatch_pfe, parent_child_lost, p);
 	for (id = PROC_HCE; id < PROC_MAX; id++) {
-		p->child[id].id = id;
 		p->child[id].ev_kill = evtimer_new(p->base, parent_kill_lost,
 		    &p->child[id]);
 		if (p->child[id].ch == NULL || p->child[id].ev_kill == NULL)
@@ -640,14 +708,17 @@ parent_fork_channels(struct parent *p)
 		channel_set_flow(p->child[id].ch, PROC_CHANNEL_BUSY,
 		    PROC_CHANNEL_LOW, false, parent_drained);
 	}
-	return 0;
+	return parent_relays_channels(p);
 }
 
-/* HCE and PFE get the configuration; the HCE switches first. */
+/*
+ * HCE, PFE and relays get the configuration; the HCE switches first,
+ * then the PFE, then the relays.
+ */
 static void
 parent_reload_init(struct parent *p)
 {
-	const enum hs_peer	 children[] = { PEER_HCE, PEER_PFE };
+	const enum hs_peer	 children[] = { PEER_HCE, PEER_PFE, PEER_RELAY };
 	struct reload_parent_io	 io;
 
 	memset(&io, 0, sizeof(io));
@@ -657,7 +728,7 @@ parent_reload_init(struct parent *p)
 	io.commit = parent_reload_commit;
 	io.aborted = parent_reload_aborted;
 	io.log = log_engine;
-	reload_parent_init(&p->reload, &io, children, 2, PEER_HCE, PEER_PFE,
+	reload_parent_init(&p->reload, &io, children, 3, PEER_HCE, PEER_PFE,
 	    p->conf->gen);
 }
 
@@ -698,11 +769,12 @@ parent_free(struct parent *p)
 			event_free(p->ev_sig[i]);
 	if (p->ev_exit_timer != NULL)
 		event_free(p->ev_exit_timer);
-	for (i = PROC_HCE; i < PROC_MAX; i++) {
+	for (i = PROC_HCE; i < p->nchildren; i++) {
 		channel_free(p->child[i].ch);
 		if (p->child[i].ev_kill != NULL)
 			event_free(p->child[i].ev_kill);
 	}
+	listeners_free(p->listeners);
 	script_runner_free(p->scripts);
 	demote_free(p->demote);
 	reload_parent_free(&p->reload);
@@ -719,9 +791,10 @@ parent_main(const struct parent_opts *opts)
 	memset(&p, 0, sizeof(p));
 	p.opts = opts;
 	p.root = geteuid() == 0;
-	p.child[PROC_HCE].pid = p.child[PROC_PFE].pid = -1;
+	parent_children_init(&p);
 	log_init(1, opts->verbose);	/* stderr until detached */
-	if (parent_load(&p) == -1 || parent_paths(&p) == -1)
+	if (parent_load(&p) == -1 || parent_paths(&p) == -1 ||
+	    parent_listen(&p) == -1)
 		return 1;
 	p.conf->gen = 1;	/* inherited by the children */
 	if ((fd = control_listen(p.sockpath, p.root ? 0 : (gid_t)-1)) == -1)
@@ -745,6 +818,7 @@ parent_main(const struct parent_opts *opts)
 		fatalx("event_base_new");
 	if (parent_fork_channels(&p) == -1 || parent_events(&p) == -1)
 		fatalx("cannot set up the event loop");
+	parent_relays_listeners(&p, false);
 	log_info("startup: %zu hosts, %zu tables, %zu services, socket %s",
 	    p.conf->nhosts, p.conf->ntables, p.conf->nservices, p.sockpath);
 	parent_reload_init(&p);

@@ -18,20 +18,11 @@
 #include "daemon/control.h"
 #include "daemon/log.h"
 #include "daemon/pfe_proc.h"
+#include "daemon/pfe_proc_priv.h"
 
 #define PFE_LOG_VERBOSE	2	/* "log verbose": debug lines of every process */
 
-struct pfe_proc {
-	struct event_base	*base;
-	struct config		*conf;
-	struct reload_child	 reload;
-	struct pfe		*pfe;
-	struct control		*control;
-	struct channel		*parent;
-	struct channel		*hce;
-};
-
-static void
+void
 pfe_proc_send(struct pfe_proc *pp, struct channel *ch, const struct msg *m)
 {
 	if (ch == NULL)
@@ -51,7 +42,8 @@ pfe_io_send(void *arg, enum hs_peer peer, const struct msg *m)
 		pfe_proc_send(pp, pp->hce, m);
 	else if (peer == PEER_PARENT)
 		pfe_proc_send(pp, pp->parent, m);
-	/* PEER_RELAY: no relay processes in this version. */
+	else if (peer == PEER_RELAY)
+		pfe_relays_send(pp, m);
 }
 
 static void
@@ -90,7 +82,7 @@ pfe_io_event(void *arg, const struct ctl_event *ev)
 	control_event(pp->control, ev, pfe_gen(pp->pfe));
 }
 
-static void
+void
 pfe_proc_answer(struct pfe_proc *pp, uint32_t client, enum msg_type type)
 {
 	struct msg	 m;
@@ -134,9 +126,12 @@ pfe_proc_show(struct pfe_proc *pp, uint32_t client, enum ctl_action action)
 	struct msg	 m;
 	int		 i, n = 0;
 
-	/* Sessions live in relay processes, which this version has not. */
-	if (action != CTL_SHOW_SESSIONS && (n = pfe_rows(pp->pfe, action,
-	    proc_now_ms(), &rows)) == -1) {
+	/* The relay processes count sessions: they answer too. */
+	if (action == CTL_SHOW_RELAYS || action == CTL_SHOW_SESSIONS) {
+		pfe_relays_show(pp, client, action);
+		return;
+	}
+	if ((n = pfe_rows(pp->pfe, action, proc_now_ms(), &rows)) == -1) {
 		control_fail(pp->control, client, "out of memory");
 		return;
 	}
@@ -169,6 +164,7 @@ pfe_proc_verbose(struct pfe_proc *pp, uint32_t client,
 	m.u.id.id = level;
 	pfe_proc_send(pp, pp->parent, &m);
 	pfe_proc_send(pp, pp->hce, &m);
+	pfe_relays_send(pp, &m);
 	pfe_command_event(pp->pfe, req, NULL, proc_now_ms());
 	pfe_proc_answer(pp, client, MSG_CTL_OK);
 }
@@ -249,6 +245,7 @@ pfe_proc_request(void *arg, uint32_t client, bool may_modify, uint32_t gen,
 	switch (req->action) {
 	case CTL_MONITOR:
 		control_monitor(pp->control, client);
+		pfe_relays_monitor(pp, true);
 		break;
 	case CTL_RELOAD:
 		(void)pfe_proc_forward(pp, client, req, MSG_RELOAD);
@@ -414,7 +411,8 @@ pfe_proc_reload_init(struct pfe_proc *pp)
 	io.abort = pfe_proc_abort;
 	io.start = pfe_proc_start;
 	io.log = log_engine;
-	reload_child_init(&pp->reload, &io, "pfe", PEER_HCE, PEER_MAX,
+	/* ... and we start the relays once we run. */
+	reload_child_init(&pp->reload, &io, "pfe", PEER_HCE, PEER_RELAY,
 	    pp->conf->gen);
 }
 
@@ -447,6 +445,7 @@ pfe_proc_setup(struct pfe_proc *pp, const struct proc_pipes *fds,
 	io.log = log_engine;
 	if ((pp->pfe = pfe_new(pp->conf, &io, proc_now_ms())) == NULL)
 		fatalx("cannot create the pf engine");
+	pfe_relays_setup(pp, fds);
 }
 
 void

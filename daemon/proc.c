@@ -2,7 +2,9 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -27,68 +29,107 @@ proc_name(enum proc_id id)
 	return proc_names[id];
 }
 
-int
-proc_pipes_open(struct proc_pipes *pp)
+static int
+pair(int type, int fds[2], const char *a, const char *b)
 {
-	int	 a, b, sv[2];
+	if (socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, fds) == 0)
+		return 0;
+	log_warn("socketpair %s-%s", a, b);
+	fds[0] = fds[1] = -1;
+	return -1;
+}
 
-	for (a = 0; a < PROC_MAX; a++)
-		for (b = 0; b < PROC_MAX; b++)
-			pp->fd[a][b] = -1;
+int
+proc_pipes_open(struct proc_pipes *pp, uint32_t nrelays)
+{
+	int		 a, b, k, sv[2];
+	uint32_t	 i;
+
+	memset(pp, -1, sizeof(*pp));
+	pp->nrelays = nrelays;
 	for (a = 0; a < PROC_MAX; a++)
 		for (b = a + 1; b < PROC_MAX; b++) {
-			if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
-			    sv) == -1) {
-				log_warn("socketpair %s-%s", proc_name(a),
-				    proc_name(b));
+			if (pair(SOCK_STREAM, sv, proc_name(a),
+			    proc_name(b)) == -1)
 				return -1;
-			}
 			pp->fd[a][b] = sv[0];
 			pp->fd[b][a] = sv[1];
 		}
+	for (i = 0; i < nrelays; i++)
+		for (k = 0; k < RELAY_PIPE_MAX; k++)
+			if (pair(k == RELAY_PIPE_FDS ? SOCK_SEQPACKET :
+			    SOCK_STREAM, pp->relay[i][k], k == RELAY_PIPE_PFE ?
+			    "pfe" : "parent", "relay") == -1)
+				return -1;
 	return 0;
 }
 
 static void
-proc_close_others(struct proc_pipes *pp, enum proc_id self)
+close_fd(int *fd)
 {
-	int	 a, b;
+	if (*fd != -1)
+		close(*fd);
+	*fd = -1;
+}
+
+/* Does process self (relay index) keep end e of relay i's pipe k? */
+static bool
+relay_end_kept(enum proc_id self, uint32_t index, uint32_t i, int k, int e)
+{
+	if (e == 1)
+		return self == PROC_RELAY && index == i + 1;
+	if (k == RELAY_PIPE_PFE)
+		return self == PROC_PFE;
+	return self == PROC_PARENT;
+}
+
+static void
+proc_close_others(struct proc_pipes *pp, enum proc_id self, uint32_t index)
+{
+	int		 a, b, k, e;
+	uint32_t	 i;
 
 	for (a = 0; a < PROC_MAX; a++) {
 		if (a == (int)self)
 			continue;
 		for (b = 0; b < PROC_MAX; b++)
-			if (pp->fd[a][b] != -1) {
-				close(pp->fd[a][b]);
-				pp->fd[a][b] = -1;
-			}
+			close_fd(&pp->fd[a][b]);
 	}
+	for (i = 0; i < pp->nrelays; i++)
+		for (k = 0; k < RELAY_PIPE_MAX; k++)
+			for (e = 0; e < 2; e++)
+				if (!relay_end_kept(self, index, i, k, e))
+					close_fd(&pp->relay[i][k][e]);
 }
 
 /* ps and /proc/PID/comm tell the processes apart: "hoststated-hce". */
 static void
-proc_title(enum proc_id id)
+proc_title(enum proc_id id, uint32_t index)
 {
-#ifdef __linux__
 	char	 name[32];
 
-	/* The kernel keeps 15 bytes: "hoststated-hce" and "-pfe" fit. */
-	snprintf(name, sizeof(name), "hoststated-%s", proc_name(id));
+	/* The kernel keeps 15 bytes: "hoststated-hce", "-pfe", "-r32" fit. */
+	if (id == PROC_RELAY)
+		snprintf(name, sizeof(name), "hoststated-r%u", index);
+	else
+		snprintf(name, sizeof(name), "hoststated-%s", proc_name(id));
+#ifdef __linux__
 	prctl(PR_SET_NAME, name, 0, 0, 0);
 #else
-	setproctitle("%s", proc_name(id));
+	setproctitle("%s", name + 11);
 #endif
 }
 
 pid_t
-proc_fork(struct proc_pipes *pp, enum proc_id id, const int *closefds,
-    void (*child_main)(void *, const struct proc_pipes *), void *arg)
+proc_fork(struct proc_pipes *pp, enum proc_id id, uint32_t index,
+    const int *closefds, void (*child_main)(void *, const struct proc_pipes *),
+    void *arg)
 {
 	pid_t	 pid;
 
 	switch ((pid = fork())) {
 	case -1:
-		log_warn("fork %s", proc_name(id));
+		log_warn("fork %s", id == PROC_RELAY ? "relay" : proc_name(id));
 		return -1;
 	case 0:
 		break;
@@ -96,9 +137,10 @@ proc_fork(struct proc_pipes *pp, enum proc_id id, const int *closefds,
 		return pid;
 	}
 	/* The child: signal dispositions are set up by child_main. */
-	log_procname(proc_name(id));
-	proc_title(id);
-	proc_close_others(pp, id);
+	if (id != PROC_RELAY)
+		log_procname(proc_name(id));
+	proc_title(id, index);
+	proc_close_others(pp, id, index);
 	for (; closefds != NULL && *closefds != -1; closefds++)
 		close(*closefds);
 	child_main(arg, pp);
@@ -108,7 +150,7 @@ proc_fork(struct proc_pipes *pp, enum proc_id id, const int *closefds,
 void
 proc_pipes_parent(struct proc_pipes *pp)
 {
-	proc_close_others(pp, PROC_PARENT);
+	proc_close_others(pp, PROC_PARENT, 0);
 }
 
 uint64_t

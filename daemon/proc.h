@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "core/config.h"
+
 /*
  * The channel between two processes.  Nothing a process sends is
  * unbounded: configuration text is pumped as the peer reads it, the HCE
@@ -24,24 +26,44 @@ enum proc_id {
 	PROC_PARENT = 0,
 	PROC_HCE,
 	PROC_PFE,
-	PROC_MAX
+	PROC_MAX,
+	PROC_RELAY = PROC_MAX	/* one of prefork, by its index */
 };
 
-/* fd[a][b]: process a's end of the socketpair between a and b. */
+/*
+ * A relay process talks to the parent (configuration) and to the PFE
+ * (host states, show requests), and gets its listening sockets from the
+ * parent on a datagram socketpair of their own (fdpass.c).
+ */
+enum relay_pipe {
+	RELAY_PIPE_PARENT = 0,
+	RELAY_PIPE_PFE,
+	RELAY_PIPE_FDS,
+	RELAY_PIPE_MAX
+};
+
+/*
+ * fd[a][b]: process a's end of the socketpair between a and b.
+ * relay[i][k][0]: the parent's or the PFE's end of relay i's pipe k,
+ * relay[i][k][1]: relay i's end.
+ */
 struct proc_pipes {
-	int	 fd[PROC_MAX][PROC_MAX];
+	int		 fd[PROC_MAX][PROC_MAX];
+	uint32_t	 nrelays;
+	int		 relay[HS_PREFORK_MAX][RELAY_PIPE_MAX][2];
 };
 
 const char	*proc_name(enum proc_id);
-/* Create every socketpair; -1 with a log line. */
-int		 proc_pipes_open(struct proc_pipes *);
+/* Create every socketpair, nrelays relays' too; -1 with a log line. */
+int		 proc_pipes_open(struct proc_pipes *, uint32_t nrelays);
 /*
- * Fork the child id.  In the child: close every end that is not its
- * own and the descriptors in closefds (ending with -1), then run
- * child_main, which never returns.  In the parent: return the pid, or
- * -1 with a log line.
+ * Fork the child id (a relay: PROC_RELAY and its index, from 1).  In
+ * the child: close every end that is not its own and the descriptors in
+ * closefds (ending with -1), then run child_main, which never returns.
+ * In the parent: return the pid, or -1 with a log line.
  */
-pid_t		 proc_fork(struct proc_pipes *, enum proc_id, const int *closefds,
+pid_t		 proc_fork(struct proc_pipes *, enum proc_id, uint32_t index,
+		    const int *closefds,
 		    void (*child_main)(void *arg, const struct proc_pipes *),
 		    void *arg);
 /* In the parent after forking: close the children's ends. */

@@ -310,15 +310,28 @@ old_to_new(const struct config *old, const struct config *cfg)
 	return inv;
 }
 
+/* What a prepared switch holds; listeners stay as they are. */
+static void
+reload_drop(struct relay_engine *e)
+{
+	if (e->next_by_id != NULL)
+		rt_build_free(e->next, e->next_by_id);
+	relay_hosts_abort(e->hosts);
+	free(e->next_map);
+	e->next = NULL;
+	e->next_by_id = NULL;
+	e->next_map = NULL;
+}
+
 int
 relay_reload_prepare(struct relay_engine *e, const struct config *cfg)
 {
-	relay_reload_abort(e);
+	reload_drop(e);
 	e->next = cfg;
 	if ((e->next_map = old_to_new(e->cfg, cfg)) == NULL ||
 	    (e->next_by_id = rt_build(e, cfg)) == NULL ||
 	    relay_hosts_prepare(e->hosts, cfg) == -1) {
-		relay_reload_abort(e);
+		reload_drop(e);
 		return -1;
 	}
 	return 0;
@@ -350,13 +363,7 @@ relay_reload_commit(struct relay_engine *e)
 void
 relay_reload_abort(struct relay_engine *e)
 {
-	if (e->next_by_id != NULL)
-		rt_build_free(e->next, e->next_by_id);
-	relay_hosts_abort(e->hosts);
-	free(e->next_map);
-	e->next = NULL;
-	e->next_by_id = NULL;
-	e->next_map = NULL;
+	reload_drop(e);
 	if (e->started)
 		listener_bind_relays(e);
 }

@@ -1,7 +1,8 @@
 # Host state reaches the relays from the PFE: a backend that stops is
 # checked down and new sessions go to the backup table; back up, they
 # come back; an operator's host or table disable is honoured at once.
-. "$(dirname "$0")/hslib.sh"
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/relay_lib.sh"
 
 serve $NET.11 9001 name main1
 main1=$LAST

@@ -2,7 +2,8 @@
 # listeners the parent opened as root (a port below 1024); show summary
 # says active only for a relay that listens; a relay process that dies
 # takes the daemon down like any other child.
-. "$(dirname "$0")/hslib.sh"
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/relay_lib.sh"
 
 serve $NET.10 9001 echo
 cat >"$T/h.conf" <<CONF

@@ -1,7 +1,8 @@
 # show relays and show sessions against known traffic, in text and JSON;
 # one line per session end in the monitor and, with log connection, in
 # the log.
-. "$(dirname "$0")/hslib.sh"
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/relay_lib.sh"
 
 serve $NET.10 9001 sink
 serve $NET.10 9002 echo
@@ -27,7 +28,7 @@ CONF
 start_daemon "$T/h.conf"
 expect_status sink active 5
 ctl monitor >"$T/monitor" 2>&1 &
-PIDS="$PIDS $!"
+SERVERS="$SERVERS $!"
 sleep 0.5
 
 reply=$("$TCPTOOL" -T 10 send $NET.1 8001 251 3) || fail "send"

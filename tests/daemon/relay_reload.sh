@@ -3,7 +3,8 @@
 # listener never refuses a connection, the new relay relays, the removed
 # one no longer listens.  A reload that inserts a host moves only the
 # clients the new host wins (source-hash).
-. "$(dirname "$0")/hslib.sh"
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/relay_lib.sh"
 
 serve $NET.10 9001 source 67108864 5
 serve $NET.10 9002 name ten
