@@ -21,7 +21,7 @@
 
 /* child[PROC_HCE], child[PROC_PFE], then the relays from PROC_RELAY. */
 struct child {
-	char			 name[16];	/* "hce", "relay 2" */
+	char			 name[32];	/* "hce", "relay 2" */
 	pid_t			 pid;		/* -1 once reaped */
 	struct channel		*ch;
 	bool			 lost;		/* channel gone */

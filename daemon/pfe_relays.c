@@ -21,7 +21,7 @@ static void	pfe_relays_lost(void *, struct channel *, const char *);
 void
 pfe_relays_setup(struct pfe_proc *pp, const struct proc_pipes *fds)
 {
-	char		name[16];
+	char		name[32];
 	uint32_t	i;
 
 	LIST_INIT(&pp->shows);

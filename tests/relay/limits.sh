@@ -75,7 +75,8 @@ serve $NET.10 9003 source 2147483648 2
 start_relay "$T/f.conf"
 "$TCPTOOL" -T 100 recv $NET.1 8003 >"$T/bulk" &
 bulk=$!
-wait_until 5 stat_is bulk active 1 || fail "the stream did not start"
+wait_until 15 stat_is bulk active 1 ||
+    fail "the stream did not start: $(cat "$T/bulk")"
 for i in 1 2 3 4 5; do
 	got=$("$TCPTOOL" -T 20 echo $NET.1 8001 100 $i)
 	set -- $got
