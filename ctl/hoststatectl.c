@@ -196,6 +196,20 @@ ctl_read(struct reader *r, struct msg *m)
 	}
 }
 
+/* The next item of a list answer of TYPE; false at its end. */
+static bool
+ctl_read_item(struct reader *r, struct msg *m, enum msg_type type)
+{
+	ctl_read(r, m);
+	if (m->type == MSG_CTL_END)
+		return false;
+	if (m->type == MSG_CTL_FAIL)
+		die_text(m->u.text.text);
+	if (m->type != type)
+		die("protocol error: unexpected %s", msg_type_name(m->type));
+	return true;
+}
+
 static void
 print_buf(struct buf *out)
 {
@@ -226,15 +240,7 @@ ctl_sessions(struct reader *r, struct msg *m)
 	buf_init(&out, CTL_OUT_MAX);
 	if (json)
 		buf_puts(&out, "[");
-	for (;;) {
-		ctl_read(r, m);
-		if (m->type == MSG_CTL_END)
-			break;
-		if (m->type == MSG_CTL_FAIL)
-			die_text(m->u.text.text);
-		if (m->type != MSG_CTL_SESSION)
-			die("protocol error: unexpected %s",
-			    msg_type_name(m->type));
+	while (ctl_read_item(r, m, MSG_CTL_SESSION)) {
 		if (json) {
 			buf_puts(&out, n++ > 0 ? ",\n " : "");
 			ctl_render_session_json(&m->u.ctl_session, &out);
@@ -257,15 +263,7 @@ ctl_show(struct reader *r, struct msg *m, enum ctl_action action)
 	size_t		 n = 0, cap = 0;
 	struct buf	 out;
 
-	for (;;) {
-		ctl_read(r, m);
-		if (m->type == MSG_CTL_END)
-			break;
-		if (m->type == MSG_CTL_FAIL)
-			die_text(m->u.text.text);
-		if (m->type != MSG_CTL_ROW)
-			die("protocol error: unexpected %s",
-			    msg_type_name(m->type));
+	while (ctl_read_item(r, m, MSG_CTL_ROW)) {
 		if (n == CTL_ROWS_MAX)
 			die("protocol error: too many rows");
 		if (n == cap) {

@@ -13,30 +13,40 @@
 
 #include "daemon/fdpass.h"
 
+/* Room for one descriptor beside a message. */
+union fdpass_cmsg {
+	struct cmsghdr	hdr;
+	char		buf[CMSG_SPACE(sizeof(int))];
+};
+
+static void
+fdpass_msghdr(struct msghdr *mh, struct iovec *iov, void *frame,
+    size_t len, union fdpass_cmsg *cm)
+{
+	memset(mh, 0, sizeof(*mh));
+	memset(cm, 0, sizeof(*cm));
+	iov->iov_base = frame;
+	iov->iov_len = len;
+	mh->msg_iov = iov;
+	mh->msg_iovlen = 1;
+	mh->msg_control = cm->buf;
+	mh->msg_controllen = sizeof(cm->buf);
+}
+
 int
 fdpass_send(int sock, const struct msg *m, int fd)
 {
-	uint8_t		 frame[MSG_MAX_LEN];
-	union {
-		struct cmsghdr	hdr;
-		char		buf[CMSG_SPACE(sizeof(int))];
-	} cm;
-	struct msghdr	 mh;
-	struct cmsghdr	*c;
-	struct iovec	 iov;
-	int		 len;
-	ssize_t		 n;
+	uint8_t			 frame[MSG_MAX_LEN];
+	union fdpass_cmsg	 cm;
+	struct msghdr		 mh;
+	struct cmsghdr		*c;
+	struct iovec		 iov;
+	int			 len;
+	ssize_t			 n;
 
 	if ((len = msg_encode(m, frame, sizeof(frame))) <= 0)
 		return -1;
-	memset(&mh, 0, sizeof(mh));
-	memset(&cm, 0, sizeof(cm));
-	iov.iov_base = frame;
-	iov.iov_len = (size_t)len;
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = cm.buf;
-	mh.msg_controllen = sizeof(cm.buf);
+	fdpass_msghdr(&mh, &iov, frame, (size_t)len, &cm);
 	c = CMSG_FIRSTHDR(&mh);
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
@@ -51,24 +61,15 @@ fdpass_send(int sock, const struct msg *m, int fd)
 int
 fdpass_recv(int sock, struct msg *m, int *fd)
 {
-	uint8_t		 frame[MSG_MAX_LEN];
-	union {
-		struct cmsghdr	hdr;
-		char		buf[CMSG_SPACE(sizeof(int))];
-	} cm;
-	struct msghdr	 mh;
-	struct cmsghdr	*c;
-	struct iovec	 iov;
-	ssize_t		 n;
+	uint8_t			 frame[MSG_MAX_LEN];
+	union fdpass_cmsg	 cm;
+	struct msghdr		 mh;
+	struct cmsghdr		*c;
+	struct iovec		 iov;
+	ssize_t			 n;
 
 	*fd = -1;
-	memset(&mh, 0, sizeof(mh));
-	iov.iov_base = frame;
-	iov.iov_len = sizeof(frame);
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = cm.buf;
-	mh.msg_controllen = sizeof(cm.buf);
+	fdpass_msghdr(&mh, &iov, frame, sizeof(frame), &cm);
 	do {
 		n = recvmsg(sock, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 	} while (n == -1 && errno == EINTR);

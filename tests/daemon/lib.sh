@@ -54,17 +54,7 @@ ctl() {
 	"$HOSTSTATECTL" -s "$SOCK" "$@"
 }
 
-# wait_until SECONDS COMMAND...: true once COMMAND succeeds.
-wait_until() {
-	local limit=$(( $1 * 10 )) i=0
-	shift
-	while [ $i -lt $limit ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
+. "$(dirname "$0")/../wait.sh"
 
 # start_server ADDR PORT: a web server, remembered for cleanup.
 start_server() {

@@ -1,19 +1,7 @@
 # With lib.sh, for the relay's end-to-end tests: tcptool's backends and
 # clients ($TCPTOOL), the relays' counters and processes.
 
-# serve ADDR PORT MODE...: a tcptool backend, remembered for cleanup.
-serve() {
-	local addr=$1 port=$2
-	"$TCPTOOL" -T 120 serve "$@" &
-	SERVERS="$SERVERS $!"
-	LAST=$!
-	wait_until 5 port_open "$addr" "$port" ||
-	    fail "backend on $addr:$port did not start"
-}
-
-port_open() {
-	bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null
-}
+. "$(dirname "$0")/../relay/serve.sh"
 
 # relay_stat RELAY FIELD: a counter of show relays -j.
 relay_stat() {

@@ -9,11 +9,11 @@ TCPTOOL=$2
 NET=127.$((RANDOM % 200 + 30)).$((RANDOM % 256))
 T=$(mktemp -d /tmp/hoststated-relay.XXXXXX)
 RPID=
-PIDS=
+SERVERS=
 
 cleanup() {
 	[ -n "$RPID" ] && kill "$RPID" 2>/dev/null
-	for p in $PIDS; do
+	for p in $SERVERS; do
 		kill "$p" 2>/dev/null
 	done
 	exec 3>&- 2>/dev/null
@@ -34,31 +34,9 @@ ok() {
 	echo "ok: $*"
 }
 
-# wait_until SECONDS COMMAND...: true once COMMAND succeeds.
-wait_until() {
-	local limit=$(( $1 * 10 )) i=0
-	shift
-	while [ $i -lt $limit ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
+. "$(dirname "$0")/../wait.sh"
 
-port_open() {
-	bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null
-}
-
-# serve ADDR PORT MODE...: a backend, remembered for cleanup.
-serve() {
-	local addr=$1 port=$2
-	"$TCPTOOL" -T 120 serve "$@" &
-	PIDS="$PIDS $!"
-	LAST=$!
-	wait_until 5 port_open "$addr" "$port" ||
-	    fail "backend on $addr:$port did not start"
-}
+. "$(dirname "$0")/serve.sh"
 
 # start_relay CONF [FLAGS...]: commands go to fd 3, output to $T/out.
 # With NOFILE set, the relay runs with that many descriptors at most.
