@@ -23,6 +23,8 @@
  *                                 read to EOF: "sent=N got=N"
  *   hold ADDR PORT COUNT MS       open COUNT connections, hold them MS ms,
  *                                 print "open=K closed=C" (closed by peer)
+ *   burst ADDR PORT N MS          echo N bytes, then stay silent up to MS
+ *                                 ms: "got=N closed=0|1" (closed by peer)
  *   abort ADDR PORT N             write N bytes, then reset the connection
  * And:
  *   sum N SEED                    print "bytes=N sum=S" of N seeded bytes
@@ -313,20 +315,25 @@ client_recv(const char *addr, int port)
 	close(fd);
 }
 
-/* Write while reading, so neither side waits on the other. */
+/*
+ * Write total bytes while reading the echo, so neither side waits on the
+ * other.  With shut, close the write side after them and read to EOF;
+ * without, stop once the echo is whole, the connection left open.
+ */
 static void
-client_echo(const char *addr, int port, uint64_t total, uint64_t seed)
+echo_loop(int fd, uint64_t total, uint64_t seed, int shut,
+    struct stream *sent, struct stream *got)
 {
 	static uint8_t	out[CHUNK], in[CHUNK];
-	struct stream	gen = { seed, 0, 0 }, sent = { 0, 0, 0 };
-	struct stream	got = { 0, 0, 0 };
+	struct stream	gen = { seed, 0, 0 };
 	struct pollfd	pfd;
 	size_t		olen = 0, ooff = 0;
+	uint64_t	want = total;
 	ssize_t		n;
-	int		fd = dial(addr, port), wdone = 0;
+	int		wdone = 0;
 
 	pfd.fd = fd;
-	for (;;) {
+	while (shut || got->n < want) {
 		pfd.events = POLLIN | (wdone ? 0 : POLLOUT);
 		if (poll(&pfd, 1, -1) == -1) {
 			if (errno == EINTR)
@@ -337,26 +344,55 @@ client_echo(const char *addr, int port, uint64_t total, uint64_t seed)
 			if (ooff == olen && total > 0) {
 				olen = total < sizeof(out) ? total : sizeof(out);
 				fill(&gen, out, olen);
-				sum(&sent, out, olen);
+				sum(sent, out, olen);
 				total -= olen;
 				ooff = 0;
 			}
 			if ((n = write(fd, out + ooff, olen - ooff)) > 0)
 				ooff += (size_t)n;
 			if (ooff == olen && total == 0) {
-				shutdown(fd, SHUT_WR);
+				if (shut)
+					shutdown(fd, SHUT_WR);
 				wdone = 1;
 			}
 		}
 		if (pfd.revents & (POLLIN | POLLHUP | POLLERR)) {
 			if ((n = read(fd, in, sizeof(in))) <= 0)
 				break;
-			sum(&got, in, (size_t)n);
+			sum(got, in, (size_t)n);
 		}
 	}
+}
+
+static void
+client_echo(const char *addr, int port, uint64_t total, uint64_t seed)
+{
+	struct stream	sent = { 0, 0, 0 }, got = { 0, 0, 0 };
+	int		fd = dial(addr, port);
+
+	echo_loop(fd, total, seed, 1, &sent, &got);
 	printf("sent=%llu sum=%016llx got=%llu sum=%016llx\n",
 	    (unsigned long long)sent.n, (unsigned long long)final(&sent),
 	    (unsigned long long)got.n, (unsigned long long)final(&got));
+	close(fd);
+}
+
+/* A burst through an echo, then silence: does the peer close in ms? */
+static void
+client_burst(const char *addr, int port, uint64_t total, int ms)
+{
+	struct stream	sent = { 0, 0, 0 }, got = { 0, 0, 0 };
+	struct pollfd	pfd;
+	char		c;
+	int		fd = dial(addr, port), closed = 0;
+
+	echo_loop(fd, total, 1, 0, &sent, &got);
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	if (got.n == total && poll(&pfd, 1, ms) == 1 &&
+	    recv(fd, &c, 1, 0) <= 0)
+		closed = 1;
+	printf("got=%llu closed=%d\n", (unsigned long long)got.n, closed);
 	close(fd);
 }
 
@@ -432,7 +468,8 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr, "usage: tcptool [-T secs] [-b addr] [-d ms] "
-	    "serve|send|recv|echo|who|trickle|hold ADDR PORT ...\n");
+	    "serve|send|recv|echo|who|trickle|hold|abort|burst ADDR PORT "
+	    "...\n");
 	exit(2);
 }
 
@@ -498,6 +535,9 @@ main(int argc, char *argv[])
 		client_abort(argv[1], port, strtoull(argv[3], NULL, 10));
 	else if (strcmp(argv[0], "hold") == 0 && argc == 5)
 		client_hold(argv[1], port, atoi(argv[3]), atoi(argv[4]));
+	else if (strcmp(argv[0], "burst") == 0 && argc == 5)
+		client_burst(argv[1], port, strtoull(argv[3], NULL, 10),
+		    atoi(argv[4]));
 	else
 		usage();
 	return 0;

@@ -1,5 +1,6 @@
 # The session timeout closes both sides of an idle session, and does not
-# fire while bytes trickle, with splice and without.
+# fire while bytes trickle, with splice and without; a session that
+# spliced and then went silent is closed too.
 . "$(dirname "$0")/lib.sh"
 
 serve $NET.10 9001 echo
@@ -43,3 +44,20 @@ n=$(grep -c ", timeout, " "$T/err")
 [ "$n" = 2 ] || fail "$n timeout session ends logged, want 2"
 ok "an idle session is closed after its timeout"
 ok "a trickle keeps a session alive past the timeout"
+
+# 1 MiB each way, then silence: the splicing relay's session takes pipes
+# (kept in the pool after), the copying one's none; both time out.
+pipes() {
+	ls -l "/proc/$RPID/fd" | grep -c 'pipe:'
+}
+before=$(pipes)
+for p in 8002 8001; do
+	out=$("$TCPTOOL" -T 10 burst $NET.1 $p 1048576 3500)
+	[ "$out" = "got=1048576 closed=1" ] || fail "burst via $p: $out"
+	[ $p = 8001 ] || [ "$(pipes)" = "$before" ] ||
+	    fail "the copying relay spliced"
+done
+[ "$(pipes)" -gt "$before" ] || fail "the splicing relay did not splice"
+n=$(grep -c ", timeout, " "$T/err")
+[ "$n" = 4 ] || fail "$n timeout session ends logged, want 4"
+ok "a session silent after a spliced burst is closed after its timeout"
