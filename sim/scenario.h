@@ -1,5 +1,5 @@
 /*
- * The scenario language of hoststated-sim (see hoststated-sim(8)): a
+ * The scenario language of hoststated-sim (see hoststated-sim(1)): a
  * configuration, a seed, and timed statements (faults, hoststatectl
  * commands, reloads, expectations).  Parsing is separate from running
  * so that errors are reported as FILE:LINE: message before any time

@@ -2,7 +2,7 @@
 # The manual pages: mandoc finds nothing to warn about, every keyword of
 # the configuration grammar (the lexer's keyword table) is documented in
 # hoststated.conf(5), every hoststatectl command word in hoststatectl(8),
-# and every host fault and expectation of a scenario in hoststated-sim(8).
+# and every host fault and expectation of a scenario in hoststated-sim(1).
 # Usage: check_man.sh SOURCE_ROOT
 set -u
 ROOT=$1
@@ -66,9 +66,9 @@ n=0
 for t in faults kinds; do
 	for w in $(table_words "$ROOT/sim/scenario_at.c" "$t"); do
 		n=$((n + 1))
-		documented "$w" "$DOCS/hoststated-sim.8" ||
+		documented "$w" "$DOCS/hoststated-sim.1" ||
 		    fail "scenario word '$w' is not documented in" \
-		    "hoststated-sim(8)"
+		    "hoststated-sim(1)"
 	done
 done
 [ "$n" -gt 15 ] || fail "only $n scenario words found in sim/scenario_at.c"
