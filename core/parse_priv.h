@@ -125,6 +125,5 @@ void	 parse_check_table_names(struct parser *);
 void	 parse_check_owner_names(struct parser *);
 int	 parse_copy_host(struct parser *, struct table_conf *, uint32_t);
 void	 parse_check_hosts(struct parser *, size_t ndeclared);
-bool	 pattern_valid(const char *, const char **why);
 
 #endif /* HS_PARSE_PRIV_H */

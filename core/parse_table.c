@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/parse_priv.h"
+#include "core/pattern.h"
 
 /* Room for ":65535" in the name of a per-port copy. */
 #define TABLE_NAME_MAX	(HS_NAME_MAX - 6)

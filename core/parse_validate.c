@@ -27,33 +27,6 @@ parse_table_use(struct parser *p, bool relay, bool backup, uint32_t owner)
 	return 0;
 }
 
-/* Shell-style patterns: a '[' needs its ']', a '\' something to quote. */
-bool
-pattern_valid(const char *s, const char **why)
-{
-	for (; *s != '\0'; s++) {
-		if (*s == '\\') {
-			if (*++s == '\0') {
-				*why = "trailing backslash";
-				return false;
-			}
-		} else if (*s == '[') {
-			s++;
-			if (*s == '!' || *s == '^')
-				s++;
-			if (*s == ']')
-				s++;
-			while (*s != '\0' && *s != ']')
-				s++;
-			if (*s == '\0') {
-				*why = "unterminated [";
-				return false;
-			}
-		}
-	}
-	return true;
-}
-
 static uint32_t
 find_declared(struct parser *p, size_t ndeclared, const struct ref *r)
 {

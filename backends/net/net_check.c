@@ -20,6 +20,7 @@
 #include <event2/event.h>
 
 #include "backends/net/net_internal.h"
+#include "core/pattern.h"
 
 uint64_t
 net_now_ms(void)
@@ -102,6 +103,7 @@ check_release(struct net_check *chk)
 	}
 	if (chk->md != NULL)
 		EVP_MD_CTX_free(chk->md);
+	pattern_free(chk->pattern);
 	icmp_release(chk);
 	free(chk->wbuf);
 	free(chk->rbuf);

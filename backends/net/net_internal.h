@@ -17,6 +17,7 @@
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 
+#include "backends/net/http_scan.h"
 #include "backends/net/net_check.h"
 
 #define NET_BUCKETS		16384	/* in-flight lookup by host id */
@@ -73,12 +74,14 @@ struct net_check {
 	char			*wbuf;
 	size_t			 wlen;
 	size_t			 woff;
-	char			*rbuf;
+	char			*rbuf;		/* http code: the status line */
 	size_t			 rlen;
 	size_t			 rmax;		/* bound of rbuf, NUL apart */
-	EVP_MD_CTX		*md;
-	size_t			 body_len;
+	size_t			 nread;		/* bytes read so far */
+	EVP_MD_CTX		*md;		/* http digest */
+	enum http_head_state	 head;
 	bool			 in_body;
+	struct pattern		*pattern;	/* send/expect */
 	int			 icmp_slot;	/* -1 when none */
 };
 
@@ -154,7 +157,6 @@ enum stream_fault { FAULT_WRITE_TIMEOUT, FAULT_WRITE, FAULT_READ_TIMEOUT,
 enum check_error stream_error(const struct net_check *, enum stream_fault);
 
 /* check_http.c, check_send_expect.c */
-int		 http_status_code(const char *line, size_t len);
 extern const struct check_method http_code_method;
 extern const struct check_method http_digest_method;
 extern const struct check_method send_expect_method;

@@ -3,7 +3,6 @@
  * whole host or one HTTP path, and what each check method makes of it.
  * Unset parts are healthy: they pass whatever the check expects.
  */
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include <openssl/evp.h>
 
 #include "backends/sim/vhost.h"
+#include "core/pattern.h"
 
 void
 answer_init(struct vhost_answer *a)
@@ -217,21 +217,26 @@ answer_digest(const struct answer_view *v, const struct check_conf *cc)
 	    HCE_HTTP_DIGEST_FAIL;
 }
 
-/* The input matches, or fails within the checker's read bound. */
+/*
+ * As the real check reads the input: up once some beginning of it, within
+ * the checker's read bound, matches (core/pattern.h).
+ */
 bool
 answer_expect_ok(const struct answer_view *v, const char *pattern)
 {
 	const struct vhost_answer	*a = v->body_from;
-	char				*cut;
+	struct pattern			*pt;
+	const char			*why;
+	size_t				 len;
 	bool				 ok;
 
 	if (a == NULL)
 		return true;
-	if (a->bodylen <= VHOST_EXPECT_READ_MAX)
-		return fnmatch(pattern, a->body, 0) == 0;
-	if ((cut = strndup(a->body, VHOST_EXPECT_READ_MAX)) == NULL)
+	if ((pt = pattern_new(pattern, &why)) == NULL)
 		return false;
-	ok = fnmatch(pattern, cut, 0) == 0;
-	free(cut);
+	len = a->bodylen < VHOST_EXPECT_READ_MAX ? a->bodylen :
+	    VHOST_EXPECT_READ_MAX;
+	ok = len > 0 && pattern_feed(pt, a->body, len) == PATTERN_MATCH;
+	pattern_free(pt);
 	return ok;
 }

@@ -36,7 +36,7 @@ cancel_run "cancel while reading" 200 -n 200 -X 300 -t 3000 \
 start_server "$TESTSERVER" -m banner -b "220 ready
 "
 cancel_run "cancel while expecting" 200 -n 200 -X 300 -t 2000 \
-    -e "SSH-*" send 127.0.0.1 "$PORT"
+    -e "*SSH-*" send 127.0.0.1 "$PORT"
 
 cat >"$TMP/hang.sh" <<SH
 #!/bin/sh
