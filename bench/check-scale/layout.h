@@ -1,8 +1,8 @@
 /*
- * Where the benchmark's host i listens, shared by the listener, the
- * driver and the HAProxy configuration the run script writes (which
- * asks the driver with -L): BENCH_PORTS ports per address, addresses
- * counting up from 127.1.0.1.
+ * Where the benchmark's host i listens, shared by the listener and the
+ * configurations the run script writes for both daemons (which ask the
+ * listener with -L): BENCH_PORTS ports per address, addresses counting
+ * up from 127.1.0.1.
  */
 #ifndef HS_BENCH_LAYOUT_H
 #define HS_BENCH_LAYOUT_H

@@ -5,7 +5,8 @@
  * an HTTP request head gets "200 OK" and is closed; one that closes or
  * resets is closed.  The descriptor limit is raised to fit.  SIGUSR1
  * prints "accepted=N": the connections seen so far, which counts the
- * checks of any checker the same way.
+ * checks of any checker the same way.  With -L it only lists the hosts
+ * ("ADDR PORT" lines) for the run script's configurations.
  */
 #include <sys/epoll.h>
 #include <sys/resource.h>
@@ -125,8 +126,18 @@ main(int argc, char *argv[])
 	int			 ep, fd, k, nev, lifetime;
 	time_t			 end;
 
+	if (argc == 3 && strcmp(argv[1], "-L") == 0) {
+		n = (uint32_t)strtoul(argv[2], NULL, 10);
+		for (i = 0; i < n && n <= BENCH_HOSTS_MAX; i++) {
+			struct in_addr	a = { htonl(bench_host_addr(i)) };
+
+			printf("%s %u\n", inet_ntoa(a), bench_host_port(i));
+		}
+		return 0;
+	}
 	if (argc != 3) {
-		fprintf(stderr, "usage: listener NHOSTS SECONDS\n");
+		fprintf(stderr, "usage: listener NHOSTS SECONDS\n"
+		    "       listener -L NHOSTS\n");
 		return 2;
 	}
 	n = (uint32_t)strtoul(argv[1], NULL, 10);
