@@ -3,6 +3,9 @@
  * start + its phase offset + k * interval.  Due hosts wait in a FIFO
  * queue until a slot in flight is free.  The due times live in a binary
  * heap so that a run costs O(log n) per check, whatever the host count.
+ * The PFE hears of a result at once when it changes what the host
+ * shows (state, retries, reason, code); the counters of the others
+ * follow in batches, at most HCE_COUNTERS_MS later.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -17,14 +20,18 @@
 #include "core/invariant.h"
 
 #define LOG_LINE_MAX	512
+#define HCE_OVERRUN_SLOTS 2	/* intervals a check may run */
 
 struct hce_host {
 	struct host_status	 st;
 	uint32_t		 rtt_ms;
 	int32_t			 detail;
+	enum check_error	 last;		/* reason of the latest result */
 	bool			 disabled;	/* by the operator */
 	bool			 inflight;
 	bool			 queued;
+	bool			 dirty;		/* counters the PFE lacks */
+	bool			 listed;	/* on the dirty list */
 	uint64_t		 seq;		/* of the check in flight */
 	uint64_t		 started_ms;
 	uint64_t		 base_ms;	/* first slot of the grid */
@@ -48,6 +55,10 @@ struct hce {
 	uint32_t		*queue;		/* ring of host ids */
 	size_t			 qhead;
 	size_t			 qlen;
+	uint32_t		*dirty;		/* hosts with counters to send */
+	size_t			 ndirty;
+	uint64_t		 flush_ms;	/* when they go */
+	struct msg		*batch;		/* 16 KiB: allocated once */
 };
 
 static const struct table_conf *
@@ -205,20 +216,81 @@ send_status(struct hce *hce, uint32_t id, enum check_error error)
 		hce->io.send(hce->io.arg, PEER_PFE, &m);
 }
 
+/* Counters of unchanged results wait, at most HCE_COUNTERS_MS. */
+static void
+mark_dirty(struct hce *hce, uint32_t id, uint64_t now_ms)
+{
+	struct hce_host	*h = &hce->hosts[id];
+
+	h->dirty = true;
+	if (h->listed)
+		return;
+	h->listed = true;
+	if (hce->ndirty == 0)
+		hce->flush_ms = now_ms + HCE_COUNTERS_MS;
+	hce->dirty[hce->ndirty++] = id;
+}
+
+static void
+flush_send(struct hce *hce)
+{
+	if (hce->batch->u.host_counters.n > 0 && hce->io.send != NULL)
+		hce->io.send(hce->io.arg, PEER_PFE, hce->batch);
+	hce->batch->u.host_counters.n = 0;
+}
+
+/* Send the waiting counters, MSG_COUNTERS_MAX hosts a message. */
+static void
+flush_counters(struct hce *hce)
+{
+	struct msg_host_counters	*c = &hce->batch->u.host_counters;
+	size_t				 i;
+
+	hce->batch->type = MSG_HOST_COUNTERS;
+	hce->batch->peerid = 0;
+	hce->batch->gen = hce->cfg->gen;
+	c->n = 0;
+	for (i = 0; i < hce->ndirty; i++) {
+		uint32_t	 id = hce->dirty[i];
+		struct hce_host	*h = &hce->hosts[id];
+
+		h->listed = false;
+		if (!h->dirty)
+			continue;	/* sent with a change, or disabled */
+		h->dirty = false;
+		c->e[c->n].host_id = id;
+		c->e[c->n].check_cnt = h->st.check_cnt;
+		c->e[c->n].up_cnt = h->st.up_cnt;
+		c->e[c->n].rtt_ms = h->rtt_ms;
+		if (++c->n == MSG_COUNTERS_MAX)
+			flush_send(hce);
+	}
+	flush_send(hce);
+	hce->ndirty = 0;
+}
+
 static void
 record_result(struct hce *hce, uint32_t id, bool up, enum check_error error,
-    uint32_t rtt_ms, int32_t detail)
+    uint32_t rtt_ms, int32_t detail, uint64_t now_ms)
 {
 	struct hce_host	*h = &hce->hosts[id];
 	enum host_state	 old;
+	uint32_t	 retry = h->st.retry_cnt;
+	bool		 changed;
 
 	if ((unsigned)error >= HCE_ERROR_MAX)
 		error = up ? HCE_NONE : HCE_ABORTED;
+	changed = error != h->last || detail != h->detail;
 	h->rtt_ms = rtt_ms;
 	h->detail = detail;
+	h->last = error;
 	old = host_state_apply(&h->st, hce->cfg->hosts[id].retry, up, error);
 	log_result(hce, id, old, error);
-	send_status(hce, id, error);
+	if (changed || old != h->st.state || retry != h->st.retry_cnt) {
+		h->dirty = false;
+		send_status(hce, id, error);
+	} else
+		mark_dirty(hce, id, now_ms);
 }
 
 static void
@@ -277,16 +349,26 @@ drain(struct hce *hce, uint64_t now_ms)
 	}
 }
 
-/* A host's slot came: a check still running there has overrun it. */
+/*
+ * A host's slot came with its check still running.  The timeout is
+ * shorter than the interval, so the host is not to blame: the check
+ * started late (it waited for room in flight) or the checker was too
+ * busy to see its answer.  It goes on and this slot is skipped.  Only a
+ * check running for HCE_OVERRUN_SLOTS intervals, which the backend must
+ * have lost, is cut as an overrun.
+ */
 static void
 host_due(struct hce *hce, uint32_t id, uint64_t now_ms)
 {
 	struct hce_host	*h = &hce->hosts[id];
+	uint64_t	 iv = table_interval_ms(hce, host_table(hce, id));
 
+	if (h->inflight && now_ms - h->started_ms < HCE_OVERRUN_SLOTS * iv)
+		return;
 	if (h->inflight) {
 		check_over(hce, id, true);
 		record_result(hce, id, false, HCE_INTERVAL_TIMEOUT,
-		    (uint32_t)(now_ms - h->started_ms), -1);
+		    (uint32_t)(now_ms - h->started_ms), -1, now_ms);
 	}
 	queue_push(hce, id);
 }
@@ -307,16 +389,22 @@ hce_run(struct hce *hce, uint64_t now_ms)
 		host_due(hce, id, now_ms);
 	}
 	drain(hce, now_ms);
+	if (hce->ndirty > 0 && now_ms >= hce->flush_ms)
+		flush_counters(hce);
 }
 
 uint64_t
 hce_next_deadline(const struct hce *hce)
 {
+	uint64_t	next = HS_TIME_NEVER;
+
 	if (hce->qlen > 0 && hce->inflight < hce->max_inflight && !hce->held)
 		return 0;
-	if (due_heap_top(&hce->sched) == DUE_NONE)
-		return HS_TIME_NEVER;
-	return due_heap_due(&hce->sched, due_heap_top(&hce->sched));
+	if (due_heap_top(&hce->sched) != DUE_NONE)
+		next = due_heap_due(&hce->sched, due_heap_top(&hce->sched));
+	if (hce->ndirty > 0 && hce->flush_ms < next)
+		next = hce->flush_ms;
+	return next;
 }
 
 void
@@ -332,7 +420,7 @@ hce_check_done(struct hce *hce, const struct check_result *res,
 		return;		/* stale: cancelled, disabled or reloaded */
 	check_over(hce, res->host_id, false);
 	record_result(hce, res->host_id, res->up, res->error, res->rtt_ms,
-	    res->detail);
+	    res->detail, now_ms);
 	drain(hce, now_ms);
 }
 
@@ -388,10 +476,12 @@ hce_arrays_free(struct hce *hce)
 	free(hce->hosts);
 	free(hce->table_disabled);
 	free(hce->queue);
+	free(hce->dirty);
 	due_heap_free(&hce->sched);
 	hce->hosts = NULL;
 	hce->table_disabled = NULL;
 	hce->queue = NULL;
+	hce->dirty = NULL;
 }
 
 static int
@@ -403,9 +493,10 @@ hce_arrays_alloc(struct hce *hce, const struct config *cfg)
 	hce->table_disabled = calloc(cfg->ntables ? cfg->ntables : 1,
 	    sizeof(*hce->table_disabled));
 	hce->queue = calloc(n, sizeof(*hce->queue));
+	hce->dirty = calloc(n, sizeof(*hce->dirty));
 	if (due_heap_init(&hce->sched, cfg->nhosts) == -1 ||
 	    hce->hosts == NULL || hce->table_disabled == NULL ||
-	    hce->queue == NULL) {
+	    hce->queue == NULL || hce->dirty == NULL) {
 		hce_arrays_free(hce);
 		return -1;
 	}
@@ -413,17 +504,19 @@ hce_arrays_alloc(struct hce *hce, const struct config *cfg)
 	hce->nhosts = cfg->nhosts;
 	hce->ntables = cfg->ntables;
 	hce->qhead = hce->qlen = 0;
+	hce->ndirty = 0;
 	hce->inflight = 0;
 	return 0;
 }
 
 /*
- * Spread the first checks: host k of the n checked hosts starts at
- * k * w / n ms, w = min(interval, n ms), then every interval: a few
- * hosts start at once, a large table at an even rate.
+ * Spread the checks: host k of the n checked hosts has its grid start
+ * at start_ms + k * w / n, w = min(interval, n ms), and is next due
+ * there (or one interval later with skip_one): a few hosts start at
+ * once, a large table at an even rate.
  */
 static void
-hce_schedule_all(struct hce *hce, uint64_t now_ms)
+hce_spread(struct hce *hce, uint64_t start_ms, bool skip_one)
 {
 	uint64_t	n = 0, k = 0, w, iv;
 	size_t		i;
@@ -439,10 +532,17 @@ hce_schedule_all(struct hce *hce, uint64_t now_ms)
 			continue;
 		iv = table_interval_ms(hce, host_table(hce, (uint32_t)i));
 		w = iv < n ? iv : n;
-		h->base_ms = now_ms + k++ * w / n;
+		h->base_ms = start_ms + k++ * w / n;
 		if (host_enabled(hce, (uint32_t)i))
-			due_heap_set(&hce->sched, (uint32_t)i, h->base_ms);
+			due_heap_set(&hce->sched, (uint32_t)i,
+			    h->base_ms + (skip_one ? iv : 0));
 	}
+}
+
+static void
+hce_schedule_all(struct hce *hce, uint64_t now_ms)
+{
+	hce_spread(hce, now_ms, false);
 }
 
 static void
@@ -455,6 +555,7 @@ hce_init_hosts(struct hce *hce)
 	for (i = 0; i < hce->nhosts; i++) {
 		host_state_reset(&hce->hosts[i].st);
 		hce->hosts[i].detail = -1;
+		hce->hosts[i].last = HCE_NONE;
 	}
 }
 
@@ -464,12 +565,16 @@ hce_new(const struct config *cfg, const struct hce_io *io,
 {
 	struct hce	*hce;
 
-	if ((hce = calloc(1, sizeof(*hce))) == NULL)
+	if ((hce = calloc(1, sizeof(*hce))) == NULL ||
+	    (hce->batch = calloc(1, sizeof(*hce->batch))) == NULL) {
+		free(hce);
 		return NULL;
+	}
 	hce->io = *io;
 	hce->max_inflight = max_inflight ? max_inflight : HCE_INFLIGHT_DEFAULT;
 	hce->log_max = 1;
 	if (hce_arrays_alloc(hce, cfg) == -1) {
+		free(hce->batch);
 		free(hce);
 		return NULL;
 	}
@@ -485,16 +590,26 @@ hce_free(struct hce *hce)
 		return;
 	hce_reload_abort(hce);
 	hce_arrays_free(hce);
+	free(hce->batch);
 	free(hce);
+}
+
+/* Unknown, no counters: what the PFE shows after a disable or enable. */
+static void
+host_reset(struct hce_host *h)
+{
+	host_state_reset(&h->st);
+	h->rtt_ms = 0;
+	h->detail = -1;
+	h->last = HCE_NONE;
+	h->dirty = false;
 }
 
 static void
 host_disable(struct hce *hce, uint32_t id)
 {
 	host_stop(hce, id);
-	host_state_reset(&hce->hosts[id].st);
-	hce->hosts[id].rtt_ms = 0;
-	hce->hosts[id].detail = -1;
+	host_reset(&hce->hosts[id]);
 }
 
 /* Unknown again, checked from its next slot on. */
@@ -502,7 +617,7 @@ static void
 host_enable(struct hce *hce, uint32_t id, uint64_t now_ms)
 {
 	host_stop(hce, id);
-	host_state_reset(&hce->hosts[id].st);
+	host_reset(&hce->hosts[id]);
 	if (host_enabled(hce, id))
 		due_heap_set(&hce->sched, id, next_slot(hce, id, now_ms));
 }
@@ -526,21 +641,21 @@ table_set(struct hce *hce, uint32_t tid, bool disable, uint64_t now_ms)
 	}
 }
 
-/* Check every enabled host now (within the bound); the grid restarts. */
+/*
+ * Check every enabled host now, within the in-flight bound (the rest
+ * wait their turn), then go on spread over the interval again: a poll
+ * must not leave every host due in the same millisecond for ever.
+ */
 static void
 hce_poll(struct hce *hce, uint64_t now_ms)
 {
 	size_t	i;
 
-	for (i = 0; i < hce->nhosts; i++) {
-		struct hce_host	*h = &hce->hosts[i];
-
-		if (!host_enabled(hce, (uint32_t)i) || h->inflight ||
-		    h->queued)
-			continue;
-		h->base_ms = now_ms;
-		due_heap_set(&hce->sched, (uint32_t)i, now_ms);
-	}
+	for (i = 0; i < hce->nhosts; i++)
+		if (host_enabled(hce, (uint32_t)i) &&
+		    !hce->hosts[i].inflight)
+			queue_push(hce, (uint32_t)i);
+	hce_spread(hce, now_ms, true);
 	hce_run(hce, now_ms);
 }
 
@@ -678,6 +793,7 @@ hce_carry(struct hce *hce, const struct hce_host *old, size_t nold,
 		hce->hosts[i].st = old[map[i]].st;
 		hce->hosts[i].rtt_ms = old[map[i]].rtt_ms;
 		hce->hosts[i].detail = old[map[i]].detail;
+		hce->hosts[i].last = old[map[i]].last;
 	}
 }
 
@@ -715,10 +831,13 @@ hce_reload_abort(struct hce *hce)
 void
 hce_reload_commit(struct hce *hce, uint64_t now_ms)
 {
-	struct hce	 old = *hce;
+	struct hce	 old;
 	size_t		 i;
 
 	HS_ASSERT(hce->next != NULL);
+	/* Old ids: they must reach the PFE before the switch does. */
+	flush_counters(hce);
+	old = *hce;
 	for (i = 0; i < old.nhosts; i++)
 		if (old.hosts[i].inflight && hce->io.check_cancel != NULL)
 			hce->io.check_cancel(hce->io.arg, (uint32_t)i,
@@ -730,6 +849,8 @@ hce_reload_commit(struct hce *hce, uint64_t now_ms)
 	hce->ntables = hce->next->ntables;
 	hce->queue = hce->next->queue;
 	hce->qhead = hce->qlen = 0;
+	hce->dirty = hce->next->dirty;
+	hce->ndirty = 0;
 	hce->sched = hce->next->sched;
 	hce->inflight = 0;
 	free(hce->next);

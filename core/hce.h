@@ -2,7 +2,9 @@
  * The host check engine: schedules checks per table (interval, timeout),
  * spreads them so a large table is not checked in one burst, bounds the
  * checks in flight, applies retry, keeps availability counters, and
- * tells the PFE every result (MSG_HOST_STATUS).
+ * tells the PFE of every change at once (MSG_HOST_STATUS: state,
+ * retries left, reason or code of the check) and of the counters of
+ * the other checks in batches (MSG_HOST_COUNTERS).
  */
 #ifndef HS_HCE_H
 #define HS_HCE_H
@@ -16,6 +18,8 @@
 #include "core/msg.h"
 
 #define HCE_INFLIGHT_DEFAULT	4096
+/* How long the counters of a check that changed nothing may wait. */
+#define HCE_COUNTERS_MS		1000
 
 struct hce_io {
 	void	*arg;

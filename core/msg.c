@@ -197,6 +197,46 @@ get_host_status(struct rd *r, struct msg_host_status *h)
 }
 
 static void
+put_host_counters(struct wr *w, const struct msg_host_counters *c)
+{
+	uint32_t	i;
+
+	if (c->n > MSG_COUNTERS_MAX) {
+		w->bad = 1;
+		return;
+	}
+	put_u32(w, c->n);
+	for (i = 0; i < c->n; i++) {
+		if (c->e[i].up_cnt > c->e[i].check_cnt)
+			w->bad = 1;
+		put_u32(w, c->e[i].host_id);
+		put_u32(w, c->e[i].check_cnt);
+		put_u32(w, c->e[i].up_cnt);
+		put_u32(w, c->e[i].rtt_ms);
+	}
+}
+
+static void
+get_host_counters(struct rd *r, struct msg_host_counters *c)
+{
+	uint32_t	i;
+
+	c->n = get_u32(r);
+	if (c->n > MSG_COUNTERS_MAX) {
+		r->bad = 1;
+		return;
+	}
+	for (i = 0; i < c->n && !r->bad; i++) {
+		c->e[i].host_id = get_u32(r);
+		c->e[i].check_cnt = get_u32(r);
+		c->e[i].up_cnt = get_u32(r);
+		c->e[i].rtt_ms = get_u32(r);
+		if (c->e[i].up_cnt > c->e[i].check_cnt)
+			r->bad = 1;
+	}
+}
+
+static void
 put_demote(struct wr *w, const struct msg_demote *d)
 {
 	if ((d->delta != 1 && d->delta != -1) || d->group[0] == '\0')
@@ -551,6 +591,7 @@ get_text(struct rd *r, struct msg_text *t)
 enum payload {
 	PL_NONE,
 	PL_HOST_STATUS,
+	PL_HOST_COUNTERS,
 	PL_ID,
 	PL_DEMOTE,
 	PL_SCRIPT_RUN,
@@ -568,6 +609,7 @@ enum payload {
 
 static const enum payload payloads[MSG_TYPE_MAX] = {
 	[MSG_HOST_STATUS] = PL_HOST_STATUS,
+	[MSG_HOST_COUNTERS] = PL_HOST_COUNTERS,
 	[MSG_HOST_ENABLE] = PL_ID,
 	[MSG_HOST_DISABLE] = PL_ID,
 	[MSG_TABLE_ENABLE] = PL_ID,
@@ -616,6 +658,9 @@ put_payload(struct wr *w, const struct msg *m)
 		break;
 	case PL_HOST_STATUS:
 		put_host_status(w, &m->u.host_status);
+		break;
+	case PL_HOST_COUNTERS:
+		put_host_counters(w, &m->u.host_counters);
 		break;
 	case PL_ID:
 		put_u32(w, m->u.id.id);
@@ -671,6 +716,9 @@ get_payload(struct rd *r, struct msg *m)
 		break;
 	case PL_HOST_STATUS:
 		get_host_status(r, &m->u.host_status);
+		break;
+	case PL_HOST_COUNTERS:
+		get_host_counters(r, &m->u.host_counters);
 		break;
 	case PL_ID:
 		m->u.id.id = get_u32(r);
@@ -782,6 +830,7 @@ msg_decode(const uint8_t *in, size_t len, struct msg *m)
 static const char *const msg_type_names[MSG_TYPE_MAX] = {
 	[MSG_NONE] = "none",
 	[MSG_HOST_STATUS] = "host_status",
+	[MSG_HOST_COUNTERS] = "host_counters",
 	[MSG_HOST_ENABLE] = "host_enable",
 	[MSG_HOST_DISABLE] = "host_disable",
 	[MSG_TABLE_ENABLE] = "table_enable",

@@ -36,8 +36,10 @@
 
 enum msg_type {
 	MSG_NONE = 0,
-	/* hce -> pfe after every check; pfe -> relays on change */
+	/* hce -> pfe when a host's outcome changes; pfe -> relays on change */
 	MSG_HOST_STATUS,
+	/* hce -> pfe: counters of checks that changed nothing, batched */
+	MSG_HOST_COUNTERS,
 	/* pfe -> hce (and relays): operator commands */
 	MSG_HOST_ENABLE,
 	MSG_HOST_DISABLE,
@@ -93,6 +95,19 @@ struct msg_host_status {
 	uint32_t		up_cnt;
 	uint32_t		rtt_ms;
 	int32_t			detail;
+};
+
+/* Entries of one MSG_HOST_COUNTERS; a batch takes as many as it needs. */
+#define MSG_COUNTERS_MAX	1000
+
+struct msg_host_counters {
+	uint32_t		n;
+	struct msg_counters {
+		uint32_t	host_id;
+		uint32_t	check_cnt;
+		uint32_t	up_cnt;
+		uint32_t	rtt_ms;		/* of the latest check */
+	} e[MSG_COUNTERS_MAX];
 };
 
 struct msg_id {
@@ -166,6 +181,7 @@ struct msg {
 	uint32_t		gen;		/* of the configuration */
 	union {
 		struct msg_host_status	host_status;
+		struct msg_host_counters host_counters;
 		struct msg_id		id;	/* enable/disable ... */
 		struct msg_demote	demote;
 		struct msg_script_run	script_run;

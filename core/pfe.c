@@ -508,6 +508,39 @@ reload_result(struct pfe *p, const struct msg *m)
 	pfe_reply(p, m->peerid, false, m->u.text.text);
 }
 
+/*
+ * Counters of checks that changed nothing.  A host the operator reset
+ * since (disabled, or enabled and unknown until its next status) keeps
+ * its own: the batch was counted before.
+ */
+static int
+host_counters(struct pfe *p, const struct msg *m)
+{
+	const struct msg_host_counters	*c = &m->u.host_counters;
+	struct pfe_host			*h;
+	uint32_t			 i;
+
+	if (m->gen != p->cfg->gen) {
+		pfe_log(p, 0, "pfe: counters of %u hosts of configuration %u "
+		    "refused: configuration %u is running", c->n, m->gen,
+		    p->cfg->gen);
+		return 0;
+	}
+	for (i = 0; i < c->n; i++)
+		if (!pfe_host_ok(p, c->e[i].host_id))
+			return -1;
+	for (i = 0; i < c->n; i++) {
+		h = &p->hosts[c->e[i].host_id];
+		if (h->disabled || h->st.state == HOST_UNKNOWN ||
+		    p->tables[p->cfg->hosts[c->e[i].host_id].table_id].disabled)
+			continue;
+		h->st.check_cnt = c->e[i].check_cnt;
+		h->st.up_cnt = c->e[i].up_cnt;
+		h->rtt_ms = c->e[i].rtt_ms;
+	}
+	return 0;
+}
+
 int
 pfe_dispatch(struct pfe *p, enum hs_peer peer, const struct msg *m,
     uint64_t now_ms)
@@ -518,6 +551,10 @@ pfe_dispatch(struct pfe *p, enum hs_peer peer, const struct msg *m,
 		if (peer != PEER_HCE)
 			return -1;
 		return host_status(p, m);
+	case MSG_HOST_COUNTERS:
+		if (peer != PEER_HCE)
+			return -1;
+		return host_counters(p, m);
 	case MSG_CMD_DONE:
 		if (peer != PEER_HCE)
 			return -1;

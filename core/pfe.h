@@ -54,11 +54,12 @@ struct pfe	*pfe_new(const struct config *, const struct pfe_io *,
 		    uint64_t now_ms);
 void		 pfe_free(struct pfe *);
 /*
- * Messages from the HCE (MSG_HOST_STATUS, MSG_CMD_DONE), the parent
- * (MSG_RELOAD_RESULT) and relay process peerid (MSG_RELAY_READY).
- * Returns -1 for a message the PFE cannot accept from that peer: a
- * protocol error.  A host status of another configuration generation is
- * refused with a log line and returns 0.
+ * Messages from the HCE (MSG_HOST_STATUS, MSG_HOST_COUNTERS,
+ * MSG_CMD_DONE), the parent (MSG_RELOAD_RESULT) and relay process
+ * peerid (MSG_RELAY_READY).  Returns -1 for a message the PFE cannot
+ * accept from that peer: a protocol error.  Host statuses and counters
+ * of another configuration generation are refused with a log line and
+ * return 0.
  */
 int		 pfe_dispatch(struct pfe *, enum hs_peer, const struct msg *,
 		    uint64_t now_ms);

@@ -215,7 +215,10 @@ test_log_all_logs_every_check_at_level_0(void **state)
 	fixture_free(f);
 }
 
-/* A check still running at the next slot is cancelled and fails. */
+/*
+ * A check still running two slots later (one the backend lost) is
+ * cancelled and fails; never two in flight for one host.
+ */
 static void
 test_interval_timeout_never_two_in_flight(void **state)
 {
@@ -223,23 +226,49 @@ test_interval_timeout_never_two_in_flight(void **state)
 
 	tio_run_hce(&f->io, f->hce, 0);
 	assert_true(hce_host_inflight(f->hce, 0));
-	tio_run_hce(&f->io, f->hce, 1000);
+	tio_run_hce(&f->io, f->hce, 1999);
+	assert_int_equal(f->io.ncancels, 0);
+	assert_int_equal(f->io.nstarts, 1);
+	tio_run_hce(&f->io, f->hce, 2000);
 	assert_int_equal(f->io.ncancels, 1);
 	assert_int_equal(f->io.cancels[0].seq, f->io.starts[0].seq);
 	assert_int_equal(f->io.nstarts, 2);
 	assert_int_equal(hce_inflight(f->hce), 1);
 	assert_int_equal(last_status(f)->error, HCE_INTERVAL_TIMEOUT);
 	assert_int_equal(last_status(f)->state, HOST_DOWN);
-	assert_int_equal(last_status(f)->rtt_ms, 1000);
+	assert_int_equal(last_status(f)->rtt_ms, 2000);
 	/* the late result of the cancelled check is ignored */
 	{
 		struct check_result res = { 0, f->io.starts[0].seq, true,
 		    HCE_TCP_CONNECT_OK, 5, -1 };
 
-		hce_check_done(f->hce, &res, 1001);
+		hce_check_done(f->hce, &res, 2001);
 		assert_int_equal(hce_host_state(f->hce, 0), HOST_DOWN);
 		assert_int_equal(hce_inflight(f->hce), 1);
 	}
+	fixture_free(f);
+}
+
+/*
+ * A check that started late (here: waiting for room in flight) is not
+ * cut at its next slot: the timeout is shorter than the interval, so
+ * the delay is ours, not the host's.
+ */
+static void
+test_late_start_not_an_interval_timeout(void **state)
+{
+	struct fixture	*f = fixture_new(conf_hosts(1, 2, 0, 1), 1);
+
+	tio_run_hce(&f->io, f->hce, 900);
+	assert_int_equal(f->io.nstarts, 1);		/* host 1 waits */
+	tio_report(&f->io, f->hce, 0, true, HCE_TCP_CONNECT_OK, 900);
+	assert_int_equal(f->io.nstarts, 2);
+	assert_int_equal(f->io.starts[1].at_ms, 900);
+	tio_run_hce(&f->io, f->hce, 1500);	/* host 1's slot at 1001 */
+	assert_int_equal(f->io.ncancels, 0);
+	assert_true(hce_host_inflight(f->hce, 1));
+	tio_report(&f->io, f->hce, 1, true, HCE_TCP_CONNECT_OK, 600);
+	assert_int_equal(hce_host_state(f->hce, 1), HOST_UP);
 	fixture_free(f);
 }
 
@@ -377,6 +406,88 @@ test_poll_checks_all_now_within_bound(void **state)
 	fixture_free(f);
 }
 
+/*
+ * After a poll of 200 hosts at interval 1 s, the next round is spread
+ * again, one start a millisecond, not all in one.
+ */
+static void
+test_poll_then_spread_again(void **state)
+{
+	struct fixture	*f = fixture_new(conf_hosts(2, 100, 0, 1), 2000);
+	struct msg	 m = id_msg(MSG_POLL, 0);
+	uint32_t	 per_ms[1000];
+	size_t		 i, polled, busiest = 0;
+
+	tio_run_hce(&f->io, f->hce, 999);
+	for (i = 0; i < 200; i++)
+		tio_report(&f->io, f->hce, (uint32_t)i, true,
+		    HCE_TCP_CONNECT_OK, 1);
+	f->io.now_ms = 1500;
+	assert_int_equal(hce_dispatch(f->hce, PEER_PFE, &m, 1500), 0);
+	polled = f->io.nstarts;
+	assert_int_equal(polled, 400);		/* every host, now */
+	for (i = 0; i < 200; i++)
+		tio_report(&f->io, f->hce, (uint32_t)i, true,
+		    HCE_TCP_CONNECT_OK, 1);
+	memset(per_ms, 0, sizeof(per_ms));
+	tio_run_hce(&f->io, f->hce, 3499);
+	assert_int_equal(f->io.nstarts, polled + 200);
+	for (i = polled; i < f->io.nstarts; i++) {
+		uint64_t at = f->io.starts[i].at_ms;
+
+		assert_true(at >= 2500 && at < 3500);
+		if (++per_ms[at - 2500] > busiest)
+			busiest = per_ms[at - 2500];
+	}
+	printf("after a poll of 200 hosts: at most %zu starts in one ms\n",
+	    busiest);
+	assert_true(busiest <= 1);
+	fixture_free(f);
+}
+
+/*
+ * Results that change nothing reach the PFE in batches of counters, at
+ * most HCE_COUNTERS_MS later; a change (here a tolerated failure, which
+ * takes a retry) goes at once.
+ */
+static void
+test_unchanged_results_batched(void **state)
+{
+	struct fixture		*f = fixture_new(conf_hosts(1, 3, 1, 10), 0);
+	const struct msg	*m;
+	size_t			 i, round;
+
+	for (round = 0; round < 3; round++) {
+		tio_run_hce(&f->io, f->hce, round * 10000 + 2);
+		for (i = 0; i < 3; i++)
+			tio_report(&f->io, f->hce, (uint32_t)i, true,
+			    HCE_TCP_CONNECT_OK, (uint32_t)(round + 1));
+	}
+	/* one status per host (unknown -> up), then counters only */
+	assert_int_equal(tio_count_sent(&f->io, PEER_PFE, MSG_HOST_STATUS),
+	    3);
+	assert_int_equal(tio_count_sent(&f->io, PEER_PFE, MSG_HOST_COUNTERS),
+	    1);
+	tio_run_hce(&f->io, f->hce, 20002 + HCE_COUNTERS_MS);
+	assert_int_equal(tio_count_sent(&f->io, PEER_PFE, MSG_HOST_COUNTERS),
+	    2);
+	m = tio_last_sent(&f->io, PEER_PFE, MSG_HOST_COUNTERS);
+	assert_int_equal(m->u.host_counters.n, 3);
+	assert_int_equal(m->u.host_counters.e[2].host_id, 2);
+	assert_int_equal(m->u.host_counters.e[2].check_cnt, 3);
+	assert_int_equal(m->u.host_counters.e[2].up_cnt, 3);
+	assert_int_equal(m->u.host_counters.e[2].rtt_ms, 3);
+	assert_true(hce_next_deadline(f->hce) == 30000);
+	tio_run_hce(&f->io, f->hce, 30000);
+	tio_report(&f->io, f->hce, 0, false, HCE_TCP_CONNECT_REFUSED, 1);
+	assert_int_equal(tio_count_sent(&f->io, PEER_PFE, MSG_HOST_STATUS),
+	    4);
+	assert_int_equal(last_status(f)->state, HOST_UP);
+	assert_int_equal(last_status(f)->retry_cnt, 0);
+	assert_int_equal(last_status(f)->check_cnt, 4);
+	fixture_free(f);
+}
+
 static void
 test_script_result_from_parent(void **state)
 {
@@ -457,8 +568,9 @@ test_unchecked_tables(void **state)
 	c->tables[1].check.type = CHECK_NONE;
 	f = fixture_new(c, 0);
 	tio_run_hce(&f->io, f->hce, 30000);
-	assert_int_equal(f->io.nstarts, 4);	/* host 0 at 0, 10, 20, 30 s */
-	assert_int_equal(f->io.starts[3].host_id, 0);
+	/* host 0 at 0 s, and at 20 s when its unanswered check is cut */
+	assert_int_equal(f->io.nstarts, 2);
+	assert_int_equal(f->io.starts[1].host_id, 0);
 	m = id_msg(MSG_HOST_DISABLE, 1);
 	assert_int_equal(hce_dispatch(f->hce, PEER_PFE, &m, 30000), 0);
 	m = id_msg(MSG_TABLE_ENABLE, 1);
@@ -609,11 +721,14 @@ main(void)
 		cmocka_unit_test(test_availability_and_log_line),
 		cmocka_unit_test(test_log_all_logs_every_check_at_level_0),
 		cmocka_unit_test(test_interval_timeout_never_two_in_flight),
+		cmocka_unit_test(test_late_start_not_an_interval_timeout),
 		cmocka_unit_test(test_inflight_bound_queues_fifo),
 		cmocka_unit_test(test_queued_host_not_queued_twice),
 		cmocka_unit_test(test_host_disable_and_enable),
 		cmocka_unit_test(test_table_disable_and_bad_ids),
 		cmocka_unit_test(test_poll_checks_all_now_within_bound),
+		cmocka_unit_test(test_poll_then_spread_again),
+		cmocka_unit_test(test_unchanged_results_batched),
 		cmocka_unit_test(test_script_result_from_parent),
 		cmocka_unit_test(test_reload_keeps_state),
 		cmocka_unit_test(test_templates_are_not_checked),

@@ -24,6 +24,12 @@ sample(enum msg_type type, struct msg *m)
 		m->u.host_status = (struct msg_host_status){ 70000, HOST_DOWN,
 		    HCE_HTTP_CODE_FAIL, 3, 100, 99, 250, 503 };
 		break;
+	case MSG_HOST_COUNTERS:
+		m->u.host_counters.n = 2;
+		m->u.host_counters.e[0] = (struct msg_counters){ 7, 10, 9, 3 };
+		m->u.host_counters.e[1] = (struct msg_counters){ 70000, 5, 5,
+		    1 };
+		break;
 	case MSG_HOST_ENABLE:
 	case MSG_HOST_DISABLE:
 	case MSG_TABLE_ENABLE:
@@ -283,6 +289,22 @@ test_bad_enums_rejected(void **state)
 	assert_int_equal(msg_decode(wire, (size_t)len, &d), -1);
 	wire[MSG_HDR_LEN + 4] = HOST_UP;
 	wire[MSG_HDR_LEN + 5] = HCE_ERROR_MAX;	/* error */
+	assert_int_equal(msg_decode(wire, (size_t)len, &d), -1);
+
+	/* a batch of counters: its count bounded, no more up than checks */
+	sample(MSG_HOST_COUNTERS, &m);
+	m.u.host_counters.n = MSG_COUNTERS_MAX;
+	len = msg_encode(&m, wire, sizeof(wire));
+	assert_true(len > 0 && len <= MSG_MAX_LEN);
+	assert_int_equal(msg_decode(wire, (size_t)len, &d), 0);
+	m.u.host_counters.n = MSG_COUNTERS_MAX + 1;
+	assert_int_equal(msg_encode(&m, wire, sizeof(wire)), -1);
+	sample(MSG_HOST_COUNTERS, &m);
+	len = msg_encode(&m, wire, sizeof(wire));
+	wire[MSG_HDR_LEN + 4 + 11] = 11;	/* up_cnt 11 of 10 checks */
+	assert_int_equal(msg_decode(wire, (size_t)len, &d), -1);
+	wire[MSG_HDR_LEN + 4 + 11] = 9;
+	wire[MSG_HDR_LEN + 3] = 3;		/* says 3 entries, has 2 */
 	assert_int_equal(msg_decode(wire, (size_t)len, &d), -1);
 
 	sample(MSG_CTL_REQUEST, &m);

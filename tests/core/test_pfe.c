@@ -545,6 +545,57 @@ test_show_hosts_details(void **state)
 	fixture_free(f);
 }
 
+/* show hosts of the seed's table, host 1 in status (no counts). */
+static void
+assert_counts_shown(struct fixture *f, const char *status)
+{
+	char	want[1024];
+
+	(void)snprintf(want, sizeof(want),
+	    "Type      Id    Name                            Avlblty Status\n"
+	    "service    0    www                                     active\n"
+	    "table      0    webhosts                                active (1 hosts up)\n"
+	    "host       1    10.1.100.2                              %s\n"
+	    "host       0    10.1.100.1                      75.00%%  up\n"
+	    "                total: 3/4 checks\n", status);
+	assert_show(f, CTL_SHOW_HOSTS, want);
+}
+
+/*
+ * Batched counters update what show hosts prints, except for a host
+ * the operator reset since (disabled, or enabled and still unknown).
+ */
+static void
+test_counters_batch(void **state)
+{
+	struct fixture	*f = fixture_new(tc_seed_simple());
+	struct msg	 m;
+
+	tio_status(f->pfe, 0, HOST_UP, 1, 1, HCE_HTTP_CODE_OK);
+	tio_status(f->pfe, 1, HOST_UP, 1, 1, HCE_HTTP_CODE_OK);
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_HOST_COUNTERS;
+	m.gen = pfe_gen(f->pfe);
+	m.u.host_counters.n = 2;
+	m.u.host_counters.e[0] = (struct msg_counters){ 0, 4, 3, 2 };
+	m.u.host_counters.e[1] = (struct msg_counters){ 1, 4, 4, 2 };
+	assert_int_equal(ctl(f, "host disable 1"), 0);
+	assert_int_equal(pfe_dispatch(f->pfe, PEER_HCE, &m, 0), 0);
+	assert_counts_shown(f, "disabled");
+	assert_int_equal(ctl(f, "host enable 1"), 0);
+	assert_int_equal(pfe_dispatch(f->pfe, PEER_HCE, &m, 0), 0);
+	assert_counts_shown(f, "unknown");
+	/* another configuration's batch is refused, never applied */
+	m.gen++;
+	m.u.host_counters.e[0].check_cnt = 9;
+	assert_int_equal(pfe_dispatch(f->pfe, PEER_HCE, &m, 0), 0);
+	assert_counts_shown(f, "unknown");
+	m.gen--;
+	m.u.host_counters.e[1].host_id = 9;
+	assert_int_equal(pfe_dispatch(f->pfe, PEER_HCE, &m, 0), -1);
+	fixture_free(f);
+}
+
 /* Neither table has a host up: the service is down and its rules go. */
 static void
 test_service_down_and_backup_disabled(void **state)
@@ -828,6 +879,7 @@ main(void)
 		cmocka_unit_test(test_reload_releases_demotion),
 		cmocka_unit_test(test_row_order),
 		cmocka_unit_test(test_show_hosts_details),
+		cmocka_unit_test(test_counters_batch),
 		cmocka_unit_test(test_service_down_and_backup_disabled),
 		cmocka_unit_test(test_relay_rows),
 		cmocka_unit_test(test_command_answered_by_the_hce),
