@@ -20,6 +20,12 @@
 #include "daemon/hce_proc.h"
 #include "daemon/log.h"
 
+/*
+ * Wake up on a grid of this many ms: the checks due within a tick start
+ * together, one wakeup for many instead of one each.
+ */
+#define HCE_TICK_MS	10
+
 struct hce_proc {
 	struct event_base	*base;
 	struct config		*conf;
@@ -46,6 +52,7 @@ hce_proc_schedule(struct hce_proc *hp)
 		return;
 	}
 	now = proc_now_ms();
+	next = (next + HCE_TICK_MS - 1) / HCE_TICK_MS * HCE_TICK_MS;
 	next = next > now ? next - now : 0;
 	tv.tv_sec = next / 1000;
 	tv.tv_usec = (next % 1000) * 1000;
@@ -211,6 +218,14 @@ hce_proc_commit(void *arg, struct config *conf)
 	hce_proc_schedule(hp);
 }
 
+/* Results that change nothing are only formatted when they are logged. */
+static void
+hce_proc_verbose(struct hce_proc *hp, int level)
+{
+	log_setverbose(level);
+	hce_log_level(hp->hce, level > 0 ? 1 : 0);
+}
+
 static void
 hce_proc_start(void *arg)
 {
@@ -239,7 +254,7 @@ hce_proc_dispatch_parent(void *arg, struct channel *ch, const struct msg *m)
 			    &m->u.script_done);
 		break;
 	case MSG_CTL_VERBOSE:
-		log_setverbose(m->u.id.id);
+		hce_proc_verbose(hp, (int)m->u.id.id);
 		break;
 	case MSG_SHUTDOWN:
 		/* _exit: exit handlers (a leak checker) cannot work chrooted. */
@@ -257,7 +272,7 @@ hce_proc_dispatch_pfe(void *arg, struct channel *ch, const struct msg *m)
 	struct hce_proc	*hp = arg;
 
 	if (m->type == MSG_CTL_VERBOSE) {
-		log_setverbose(m->u.id.id);
+		hce_proc_verbose(hp, (int)m->u.id.id);
 		return 0;
 	}
 	/*
@@ -376,6 +391,7 @@ hce_proc_main(void *argp, const struct proc_pipes *pp)
 	    proc_now_ms());
 	if (hp.hce == NULL)
 		fatalx("cannot create the host check engine");
+	hce_proc_verbose(&hp, log_getverbose());
 	log_debug("started");
 	event_base_dispatch(hp.base);
 	fatalx("event loop ended");
