@@ -75,7 +75,8 @@ net_checker_new(struct event_base *base, const struct net_checker_opts *o)
 	nc->icmp6.fd = o->icmp6_fd;
 	/* An echo id per checker so two daemons on one host do not mix. */
 	nc->echo_id = (uint16_t)(getpid() ^ (net_now_ms() << 4));
-	if ((nc->ssl_ctx = tls_ctx_new()) == NULL) {
+	if ((nc->ssl_ctx = tls_ctx_new()) == NULL ||
+	    net_stall_init(nc) == -1) {
 		net_checker_free(nc);
 		return NULL;
 	}
@@ -90,6 +91,7 @@ check_release(struct net_check *chk)
 
 	LIST_REMOVE(chk, entry);
 	nc->inflight--;
+	net_stall_track(nc);
 	if (chk->ev != NULL)
 		event_free(chk->ev);
 	if (chk->ssl != NULL)
@@ -121,6 +123,7 @@ net_checker_free(struct net_checker *nc)
 		while (!LIST_EMPTY(&nc->buckets[i]))
 			check_release(LIST_FIRST(&nc->buckets[i]));
 	icmp_close(nc);
+	net_stall_free(nc);
 	free(nc->icmp_slots);
 	SSL_CTX_free(nc->ssl_ctx);
 	free(nc);
@@ -226,8 +229,11 @@ net_check_io(int fd, short what, void *arg)
 {
 	struct net_check	*chk = arg;
 
-	if (what == EV_TIMEOUT)
+	if (what == EV_TIMEOUT) {
+		if (net_stall_credit(chk))
+			return;		/* our lateness, not the host's */
 		what |= net_ready_late(chk);
+	}
 	switch (chk->phase) {
 	case PHASE_DEFERRED:
 		net_finish(chk, chk->pending_up, chk->pending_error,
@@ -320,8 +326,10 @@ net_check_start(struct net_checker *nc, const struct check_request *req)
 	chk->icmp_slot = -1;
 	chk->start_ms = net_now_ms();
 	chk->deadline_ms = chk->start_ms + req->timeout_ms;
+	chk->stall_ms = nc->stall_ms;
 	LIST_INSERT_HEAD(&nc->buckets[req->host_id % NET_BUCKETS], chk, entry);
 	nc->inflight++;
+	net_stall_track(nc);
 	if (req->host == NULL || req->table == NULL) {
 		/* A caller's bug: a down host rather than a crash. */
 		net_log(nc, "check of host %u without host or table",

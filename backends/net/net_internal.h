@@ -27,6 +27,8 @@
 #define NET_LAG_GRACE_MS	1000	/* readiness rechecked up to this long
 					   (and the timeout) past the deadline,
 					   for a late loop */
+#define NET_BEAT_MS		20	/* heartbeat while checks are in flight */
+#define NET_BEAT_SLACK_MS	10	/* later than this: the loop stalled */
 
 enum check_phase {
 	PHASE_DEFERRED,		/* known at start: reported from the loop */
@@ -62,6 +64,7 @@ struct net_check {
 	const struct check_method *method;
 	uint64_t		 start_ms;
 	uint64_t		 deadline_ms;
+	uint64_t		 stall_ms;	/* checker's stall, counted to here */
 	enum check_phase	 phase;
 	int			 fd;
 	SSL			*ssl;
@@ -107,6 +110,9 @@ struct net_checker {
 	struct net_check	**icmp_slots;	/* NET_ICMP_SLOTS, lazily */
 	uint16_t		 echo_id;
 	uint16_t		 echo_next;
+	struct event		*beat;		/* heartbeat, see net_stall.c */
+	uint64_t		 beat_due_ms;	/* 0: not running */
+	uint64_t		 stall_ms;	/* time the loop could not run */
 };
 
 /* net_check.c */
@@ -125,6 +131,16 @@ void		 net_check_io(int fd, short what, void *arg);
  * the loop may have been late, the peer was not.
  */
 bool		 net_timed_out(short what);
+
+/* net_stall.c: time the checker itself lost is given back to checks */
+int		 net_stall_init(struct net_checker *);
+void		 net_stall_free(struct net_checker *);
+/* After the checks in flight changed: start or stop the heartbeat. */
+void		 net_stall_track(struct net_checker *);
+/* Count an overdue heartbeat as a stall. */
+void		 net_stall_note(struct net_checker *, uint64_t now);
+/* At a deadline: true if stalls moved it later (and it is re-armed). */
+bool		 net_stall_credit(struct net_check *);
 
 /* net_sockopt.c: best effort, failure only costs the optimisation */
 void		 net_delay_ack(int fd);

@@ -52,6 +52,13 @@ expect_check "http slow server within the timeout" \
     "up=1 error=HCE_HTTP_CODE_OK" \
     "$CHECKRUN" -t 3000 -C 200 http 127.0.0.1 "$PORT"
 
+# The checker itself stalled (a busy machine) while the host answered
+# in time: the host is not to blame.
+start_server "$TESTSERVER" -m slow -d 100 -c 200
+expect_check "http: a stall of the checker is not the host's slowness" \
+    "up=1 error=HCE_HTTP_CODE_OK" \
+    "$CHECKRUN" -t 300 -Z 600 -C 200 http 127.0.0.1 "$PORT"
+
 start_server "$TESTSERVER" -m close
 expect_check "http server closing early" "up=0 error=HCE_TCP_READ_FAIL" \
     "$CHECKRUN" -C 200 http 127.0.0.1 "$PORT"

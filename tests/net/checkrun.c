@@ -7,8 +7,10 @@
  * after the last result (checker still alive), so a test can see that
  * every check gives back what it took.  With -X MS it starts COUNT
  * checks at once, cancels those still running after MS milliseconds,
- * waits past their timeout and prints how many were reported anyway.  Scripts go through the parent's
- * runner in this same process, as the daemon wires them.
+ * waits past their timeout and prints how many were reported anyway.
+ * With -Z MS the loop stalls for MS milliseconds right after the first
+ * start, as a busy machine can stall the daemon.  Scripts go through the
+ * parent's runner in this same process, as the daemon wires them.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -52,6 +54,7 @@ struct run {
 	unsigned		 concurrency;
 	bool			 quiet;
 	long			 cancel_ms;	/* -X; -1: no cancelling */
+	long			 stall_ms;	/* -Z */
 	unsigned long		 cancelled;
 	bool			*reported;	/* by seq, with -X */
 };
@@ -61,7 +64,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: checkrun [-D] [-t ms] [-n count] [-c conc] "
 	    "[-H host] [-P path] [-C code] [-d hex] [-s data] [-e pattern] "
-	    "[-S] [-u id] [-X ms] icmp|tcp|ssl|http|send|script ADDR|NAME [PORT]\n");
+	    "[-S] [-u id] [-X ms] [-Z ms] icmp|tcp|ssl|http|send|script "
+	    "ADDR|NAME [PORT]\n");
 	exit(2);
 }
 
@@ -125,6 +129,15 @@ on_cancel(int fd, short what, void *arg)
 			net_check_cancel(r->nc, r->req.host_id, i + 1);
 			r->cancelled++;
 		}
+}
+
+/* Not running for a while, as a descheduled process. */
+static void
+on_stall(int fd, short what, void *arg)
+{
+	struct run	*r = arg;
+
+	usleep((useconds_t)r->stall_ms * 1000);
 }
 
 static void
@@ -220,7 +233,7 @@ main(int argc, char *argv[])
 	r.concurrency = 1;
 	table.timeout_ms = 500;
 	table.check.code = 200;
-	while ((ch = getopt(argc, argv, "c:C:d:De:H:n:P:s:St:u:X:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:C:d:De:H:n:P:s:St:u:X:Z:")) != -1) {
 		switch (ch) {
 		case 'c': r.concurrency = (unsigned)atoi(optarg); break;
 		case 'C': table.check.code = atoi(optarg); break;
@@ -240,6 +253,7 @@ main(int argc, char *argv[])
 		case 't': table.timeout_ms = (uint32_t)atoi(optarg); break;
 		case 'u': script_id = atol(optarg); break;
 		case 'X': r.cancel_ms = atol(optarg); break;
+		case 'Z': r.stall_ms = atol(optarg); break;
 		default: usage();
 		}
 	}
@@ -284,6 +298,8 @@ main(int argc, char *argv[])
 			return 1;
 	} else
 		start_more(&r);
+	if (r.stall_ms > 0)
+		event_base_once(r.base, -1, EV_TIMEOUT, on_stall, &r, NULL);
 	event_base_dispatch(r.base);
 	fds_after = open_fds();
 	if (net_checker_inflight(r.nc) != 0)
