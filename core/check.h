@@ -12,7 +12,10 @@
 
 #include "core/config.h"
 
-/* The reason of a check's outcome; texts are relayd's where it has one. */
+/*
+ * The reason of a check's outcome; texts are relayd's where it has one.
+ * The values are the wire's: new ones go at the end.
+ */
 enum check_error {
 	HCE_NONE = 0,
 	HCE_ABORTED,			/* "aborted": reload or disable */
@@ -50,6 +53,9 @@ enum check_error {
 	HCE_HTTP_DIGEST_ERROR,		/* "http digest malformed" */
 	HCE_HTTP_DIGEST_FAIL,		/* "http digest mismatch" */
 	HCE_HTTP_DIGEST_OK,
+	HCE_ICMP_SOCKET_ERROR,		/* no ICMP socket could be opened */
+	HCE_SCRIPT_NOT_FOUND,		/* the script's file does not exist */
+	HCE_SCRIPT_NOT_EXECUTABLE,	/* it cannot be executed */
 	HCE_ERROR_MAX
 };
 

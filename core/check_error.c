@@ -40,6 +40,9 @@ static const char *const check_error_texts[HCE_ERROR_MAX] = {
 	[HCE_HTTP_DIGEST_ERROR] = "http digest malformed",
 	[HCE_HTTP_DIGEST_FAIL] = "http digest mismatch",
 	[HCE_HTTP_DIGEST_OK] = "http digest ok",
+	[HCE_ICMP_SOCKET_ERROR] = "icmp socket failed",
+	[HCE_SCRIPT_NOT_FOUND] = "script not found",
+	[HCE_SCRIPT_NOT_EXECUTABLE] = "script not executable",
 };
 
 const char *

@@ -660,23 +660,23 @@ hce_poll(struct hce *hce, uint64_t now_ms)
 }
 
 /* A script check run by the parent: exit status 0 means up. */
-static void
-script_done(struct hce *hce, const struct msg_script_done *sd,
-    uint64_t now_ms)
+void
+hce_script_result(const struct msg_script_done *sd, struct check_result *res)
 {
-	struct check_result	res;
-
-	memset(&res, 0, sizeof(res));
-	res.host_id = sd->host_id;
-	res.seq = sd->seq;
-	res.rtt_ms = sd->rtt_ms;
-	res.detail = sd->status;
-	res.up = sd->status == 0 && !sd->timed_out;
+	memset(res, 0, sizeof(*res));
+	res->host_id = sd->host_id;
+	res->seq = sd->seq;
+	res->rtt_ms = sd->rtt_ms;
+	res->detail = sd->timed_out ? -1 : sd->status;
+	res->up = sd->status == 0 && !sd->timed_out;
 	if (sd->timed_out)
-		res.error = HCE_SCRIPT_TIMEOUT;
+		res->error = HCE_SCRIPT_TIMEOUT;
+	else if (sd->status == SCRIPT_STATUS_NOT_FOUND)
+		res->error = HCE_SCRIPT_NOT_FOUND;
+	else if (sd->status == SCRIPT_STATUS_NOT_EXECUTABLE)
+		res->error = HCE_SCRIPT_NOT_EXECUTABLE;
 	else
-		res.error = res.up ? HCE_SCRIPT_OK : HCE_SCRIPT_FAIL;
-	hce_check_done(hce, &res, now_ms);
+		res->error = res->up ? HCE_SCRIPT_OK : HCE_SCRIPT_FAIL;
 }
 
 static int
@@ -768,12 +768,17 @@ hce_dispatch(struct hce *hce, enum hs_peer peer, const struct msg *m,
 			return -1;
 		cmd_done(hce, m);
 		return 0;
-	case MSG_SCRIPT_DONE:
+	case MSG_SCRIPT_DONE: {
+		struct check_result	res;
+
 		if (peer != PEER_PARENT)
 			return -1;
-		if (hce_gen_current(hce, m))
-			script_done(hce, &m->u.script_done, now_ms);
+		if (hce_gen_current(hce, m)) {
+			hce_script_result(&m->u.script_done, &res);
+			hce_check_done(hce, &res, now_ms);
+		}
 		return 0;
+	}
 	default:
 		return -1;
 	}

@@ -88,6 +88,9 @@ uint32_t	 hce_inflight(const struct hce *);
  * results that change nothing cost no formatting (log brief).
  */
 void		 hce_log_level(struct hce *, int max_level);
+/* The check result a parent's MSG_SCRIPT_DONE stands for. */
+void		 hce_script_result(const struct msg_script_done *,
+		    struct check_result *);
 /* Read-only views for the simulator, invariants and tests. */
 uint32_t	 hce_queued(const struct hce *);
 bool		 hce_host_inflight(const struct hce *, uint32_t host_id);

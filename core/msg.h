@@ -127,10 +127,15 @@ struct msg_script_run {
 	char			arg[HS_HOSTNAME_MAX];	/* the host, as written */
 };
 
+/* Statuses of a script that did not run, below any exit status. */
+#define SCRIPT_STATUS_FAILED		(-1)	/* fork, setuid, exec... */
+#define SCRIPT_STATUS_NOT_FOUND		(-2)	/* exec: no such file */
+#define SCRIPT_STATUS_NOT_EXECUTABLE	(-3)	/* exec: permission denied */
+
 struct msg_script_done {
 	uint32_t		host_id;
 	uint64_t		seq;
-	int32_t			status;		/* exit status, -1 if it could not run */
+	int32_t			status;		/* exit status or SCRIPT_STATUS_* */
 	uint8_t			timed_out;	/* killed at the timeout */
 	uint32_t		rtt_ms;
 };

@@ -37,6 +37,14 @@ struct parse_opts {
 	void		*readable_arg;
 	/* Added: refuse "include" (text from untrusted memory, fuzzing). */
 	bool		 noinclude;
+	/*
+	 * Added: why a check script cannot run as things stand ("no such
+	 * file", "not executable"), NULL if it can.  Said as a warning
+	 * ("FILE:LINE: warning: ...") in warnings; NULL: not checked.
+	 */
+	const char	*(*script_problem)(void *arg, const char *path);
+	void		*script_problem_arg;
+	struct buf	*warnings;
 };
 
 /*

@@ -171,6 +171,20 @@ check_send(struct parser *p, struct check_conf *ck)
 	return 0;
 }
 
+/* A script that cannot run now is allowed (it may be installed later). */
+static void
+script_warn(struct parser *p, const struct pos *at, const char *path)
+{
+	const char	*why;
+
+	if (p->opts->script_problem == NULL || p->opts->warnings == NULL ||
+	    (why = p->opts->script_problem(p->opts->script_problem_arg,
+	    path)) == NULL)
+		return;
+	buf_printf(p->opts->warnings, "%s:%d: warning: check script %s: %s\n",
+	    at->file, at->line, path, why);
+}
+
 static int
 check_script(struct parser *p, struct check_conf *ck)
 {
@@ -189,6 +203,7 @@ check_script(struct parser *p, struct check_conf *ck)
 		return -1;
 	}
 	ck->type = CHECK_SCRIPT;
+	script_warn(p, &at, ck->path);
 	return 0;
 }
 

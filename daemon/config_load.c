@@ -1,6 +1,8 @@
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
+#include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <string.h>
@@ -45,9 +47,28 @@ file_readable(void *arg, const char *path)
 	return access(path, R_OK) == 0 ? 0 : -1;
 }
 
+/*
+ * What a check of this script would say: it runs as the daemon's user,
+ * so an execute bit for someone is the least it needs.
+ */
+static const char *
+script_problem(void *arg, const char *path)
+{
+	struct stat	 st;
+
+	if (stat(path, &st) == -1)
+		return errno == ENOENT || errno == ENOTDIR ? "no such file" :
+		    strerror(errno);
+	if (!S_ISREG(st.st_mode))
+		return "not a regular file";
+	if ((st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)) == 0)
+		return "not executable";
+	return NULL;
+}
+
 struct config *
 config_load(const char *file, const char *const *defines, size_t ndefines,
-    struct buf *errors, struct buf *notes)
+    struct buf *errors, struct buf *notes, struct buf *warnings)
 {
 	struct parse_opts opts;
 
@@ -56,6 +77,8 @@ config_load(const char *file, const char *const *defines, size_t ndefines,
 	opts.defines = defines;
 	opts.ndefines = ndefines;
 	opts.readable = file_readable;
+	opts.script_problem = script_problem;
+	opts.warnings = warnings;
 	return config_parse(file, &opts, errors, notes);
 }
 
@@ -63,14 +86,16 @@ int
 config_check(const char *file, const char *const *defines, size_t ndefines,
     bool verbose, FILE *out, FILE *err)
 {
-	struct buf	 errors, notes, text;
+	struct buf	 errors, notes, warnings, text;
 	struct config	*cfg;
 
 	buf_init(&errors, CONFIG_ERRORS_MAX);
 	buf_init(&notes, CONFIG_ERRORS_MAX);
+	buf_init(&warnings, CONFIG_ERRORS_MAX);
 	buf_init(&text, 64 * 1024 * 1024);
-	cfg = config_load(file, defines, ndefines, &errors, &notes);
+	cfg = config_load(file, defines, ndefines, &errors, &notes, &warnings);
 	fputs(buf_str(&errors), err);
+	fputs(buf_str(&warnings), err);
 	if (cfg != NULL && verbose) {
 		config_print(cfg, &text);
 		fputs(buf_str(&text), out);
@@ -81,6 +106,7 @@ config_check(const char *file, const char *const *defines, size_t ndefines,
 	config_free(cfg);
 	buf_free(&errors);
 	buf_free(&notes);
+	buf_free(&warnings);
 	buf_free(&text);
 	return cfg != NULL ? 0 : 1;
 }

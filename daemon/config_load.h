@@ -17,14 +17,17 @@
 /*
  * Parse file, resolving host names with getaddrinfo(3) and checking that
  * TLS certificates and keys are readable.  NULL on error, with every
- * "FILE:LINE: message" in errors; notes (may be NULL) get the -v notes.
+ * "FILE:LINE: message" in errors; notes (may be NULL) get the -v notes,
+ * warnings (may be NULL) a check script that cannot run.
  */
 struct config	*config_load(const char *file, const char *const *defines,
-		    size_t ndefines, struct buf *errors, struct buf *notes);
+		    size_t ndefines, struct buf *errors, struct buf *notes,
+		    struct buf *warnings);
 
 /*
  * hoststated -n: "configuration OK" on out and 0, or the errors on err
- * and 1.  verbose: also the canonical configuration and the notes.
+ * and 1; warnings on err either way.  verbose: also the canonical
+ * configuration and the notes.
  */
 int		 config_check(const char *file, const char *const *defines,
 		    size_t ndefines, bool verbose, FILE *out, FILE *err);

@@ -189,9 +189,16 @@ icmp_start(struct net_check *chk)
 	uint16_t		 ck;
 	int			 seq, family = chk->host->addr.family;
 
-	if (net_sockaddr(&chk->host->addr, 0, &ss, &sslen) == -1 ||
-	    (s = icmp_sock_ready(chk->nc, family)) == NULL ||
-	    (seq = icmp_slot_take(chk)) == -1) {
+	if (net_sockaddr(&chk->host->addr, 0, &ss, &sslen) == -1) {
+		net_defer(chk, false, HCE_ICMP_WRITE_TIMEOUT, -1);
+		return;
+	}
+	/* Our own failure, not the host's: say so (the log says why). */
+	if ((s = icmp_sock_ready(chk->nc, family)) == NULL) {
+		net_defer(chk, false, HCE_ICMP_SOCKET_ERROR, -1);
+		return;
+	}
+	if ((seq = icmp_slot_take(chk)) == -1) {
 		net_defer(chk, false, HCE_ICMP_WRITE_TIMEOUT, -1);
 		return;
 	}

@@ -6,13 +6,15 @@
  * its argument, in a process group of its own with descriptors above 2
  * closed, kills the group with SIGKILL at the timeout, reaps it from a
  * SIGCHLD event with waitpid on its own pids only, and reports the exit
- * status: 0 means up.
+ * status: 0 means up.  A script that cannot be executed says why through
+ * a close-on-exec pipe: no such file, or not executable.
  */
 #include <sys/queue.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -52,29 +54,13 @@ script_start(struct net_check *chk)
 	nc->opts.script_forward(nc->opts.script_arg, &m);
 }
 
-void
-script_result(const struct msg_script_done *m, struct check_result *r)
-{
-	memset(r, 0, sizeof(*r));
-	r->host_id = m->host_id;
-	r->seq = m->seq;
-	r->rtt_ms = m->rtt_ms;
-	if (m->timed_out) {
-		r->error = HCE_SCRIPT_TIMEOUT;
-		r->detail = -1;
-	} else {
-		r->up = m->status == 0;
-		r->error = r->up ? HCE_SCRIPT_OK : HCE_SCRIPT_FAIL;
-		r->detail = m->status;
-	}
-}
-
 /* --- the parent's runner --------------------------------------------- */
 
 struct script_job {
 	LIST_ENTRY(script_job)	 entry;
 	struct script_runner	*sr;
 	pid_t			 pid;		/* -1: could not start */
+	int			 errfd;		/* exec's errno, if it failed */
 	uint32_t		 host_id;
 	uint64_t		 seq;
 	uint64_t		 start_ms;
@@ -99,7 +85,26 @@ job_free(struct script_job *job)
 	LIST_REMOVE(job, entry);
 	job->sr->njobs--;
 	event_free(job->timer);
+	if (job->errfd != -1)
+		close(job->errfd);
 	free(job);
+}
+
+/* The child exited: its status, or why exec failed. */
+static int32_t
+job_status(struct script_job *job, int st)
+{
+	int	 err;
+
+	if (job->errfd != -1 &&
+	    read(job->errfd, &err, sizeof(err)) == (ssize_t)sizeof(err)) {
+		if (err == ENOENT || err == ENOTDIR)
+			return SCRIPT_STATUS_NOT_FOUND;
+		if (err == EACCES || err == ENOEXEC || err == EPERM)
+			return SCRIPT_STATUS_NOT_EXECUTABLE;
+		return SCRIPT_STATUS_FAILED;
+	}
+	return WIFEXITED(st) ? WEXITSTATUS(st) : SCRIPT_STATUS_FAILED;
 }
 
 static void
@@ -126,12 +131,12 @@ job_timeout(int fd, short what, void *arg)
 	int			 st;
 
 	if (job->pid == -1) {
-		job_report(job, -1);
+		job_report(job, SCRIPT_STATUS_FAILED);
 		return;
 	}
 	/* Exited in time, its SIGCHLD not yet seen: not a timeout. */
 	if (waitpid(job->pid, &st, WNOHANG) == job->pid) {
-		job_report(job, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+		job_report(job, job_status(job, st));
 		return;
 	}
 	/* The whole group: a script's own children die with it. */
@@ -157,7 +162,7 @@ runner_reap(int sig, short what, void *arg)
 		} while (r == -1 && errno == EINTR);
 		if (r != job->pid)
 			continue;
-		job_report(job, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+		job_report(job, job_status(job, st));
 		/* The callback may have ended other jobs: start over. */
 		next = LIST_FIRST(&sr->jobs);
 	}
@@ -208,23 +213,32 @@ script_runner_free(struct script_runner *sr)
 	free(sr);
 }
 
-/* In the child: never returns. */
+/*
+ * In the child: never returns.  errfd (close-on-exec) becomes 3 and
+ * gets exec's errno if exec fails; the script sees nothing above 2.
+ */
 static void
-script_exec(const struct script_runner *sr, const struct msg_script_run *m)
+script_exec(const struct script_runner *sr, const struct msg_script_run *m,
+    int errfd)
 {
 	sigset_t	 none;
+	int		 err;
 
 	(void)setpgid(0, 0);
 	sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 	(void)signal(SIGPIPE, SIG_DFL);
-	closefrom(3);
+	if (errfd != 3 && (dup3(errfd, 3, O_CLOEXEC) == -1))
+		_exit(127);
+	closefrom(4);
 	if (sr->gid != (gid_t)-1 &&
 	    (setgroups(1, &sr->gid) == -1 || setgid(sr->gid) == -1))
 		_exit(127);
 	if (sr->uid != (uid_t)-1 && setuid(sr->uid) == -1)
 		_exit(127);
 	execl(m->path, m->path, m->arg, (char *)NULL);
+	err = errno;
+	(void)!write(3, &err, sizeof(err));
 	_exit(127);
 }
 
@@ -233,6 +247,7 @@ script_runner_run(struct script_runner *sr, const struct msg_script_run *m)
 {
 	struct script_job	*job;
 	struct timeval		 tv;
+	int			 fds[2] = { -1, -1 };
 
 	if ((job = calloc(1, sizeof(*job))) == NULL)
 		return;
@@ -246,17 +261,25 @@ script_runner_run(struct script_runner *sr, const struct msg_script_run *m)
 	job->seq = m->seq;
 	job->start_ms = net_now_ms();
 	job->pid = -1;
+	job->errfd = -1;
 	LIST_INSERT_HEAD(&sr->jobs, job, entry);
 	sr->njobs++;
 	if (sr->njobs > SCRIPT_JOBS_MAX || memchr(m->path, '\0',
 	    sizeof(m->path)) == NULL || memchr(m->arg, '\0',
-	    sizeof(m->arg)) == NULL || (job->pid = fork()) == -1) {
+	    sizeof(m->arg)) == NULL || pipe2(fds, O_CLOEXEC) == -1 ||
+	    (job->pid = fork()) == -1) {
+		if (fds[0] != -1) {
+			close(fds[0]);
+			close(fds[1]);
+		}
 		job->pid = -1;
 		event_active(job->timer, EV_TIMEOUT, 0);
 		return;
 	}
 	if (job->pid == 0)
-		script_exec(sr, m);
+		script_exec(sr, m, fds[1]);
+	close(fds[1]);
+	job->errfd = fds[0];
 	(void)setpgid(job->pid, job->pid);
 	tv.tv_sec = m->timeout_ms / 1000;
 	tv.tv_usec = (suseconds_t)(m->timeout_ms % 1000) * 1000;

@@ -20,6 +20,7 @@
 #include <event2/event.h>
 
 #include "backends/net/net_internal.h"
+#include "core/hce.h"
 #include "core/pattern.h"
 
 uint64_t
@@ -370,7 +371,7 @@ net_checker_script_done(struct net_checker *nc,
 	chk = check_find(nc, m->host_id, m->seq);
 	if (chk == NULL || chk->phase != PHASE_SCRIPT)
 		return -1;
-	script_result(m, &r);
+	hce_script_result(m, &r);
 	net_finish(chk, r.up, r.error, r.detail);
 	return 0;
 }

@@ -90,8 +90,5 @@ void		 script_runner_free(struct script_runner *);
 /* Runs one script; its answer comes through the callback, later. */
 void		 script_runner_run(struct script_runner *,
 		    const struct msg_script_run *);
-/* The check result a parent's answer stands for. */
-void		 script_result(const struct msg_script_done *,
-		    struct check_result *);
 
 #endif /* HS_NET_CHECK_H */

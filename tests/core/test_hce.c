@@ -510,6 +510,45 @@ test_script_result_from_parent(void **state)
 	fixture_free(f);
 }
 
+/* The parent's answer as a result: exit status, timeout, why not run. */
+static void
+test_script_answers(void **state)
+{
+	struct msg_script_done	 m;
+	struct check_result	 r;
+
+	memset(&m, 0, sizeof(m));
+	m.host_id = 7;
+	m.seq = 42;
+	m.rtt_ms = 15;
+	hce_script_result(&m, &r);
+	assert_true(r.up);
+	assert_int_equal(r.error, HCE_SCRIPT_OK);
+	assert_int_equal(r.host_id, 7);
+	assert_int_equal(r.seq, 42);
+	assert_int_equal(r.rtt_ms, 15);
+	m.status = 1;
+	hce_script_result(&m, &r);
+	assert_false(r.up);
+	assert_int_equal(r.error, HCE_SCRIPT_FAIL);
+	assert_int_equal(r.detail, 1);
+	m.status = SCRIPT_STATUS_FAILED;
+	hce_script_result(&m, &r);
+	assert_int_equal(r.error, HCE_SCRIPT_FAIL);
+	m.status = SCRIPT_STATUS_NOT_FOUND;
+	hce_script_result(&m, &r);
+	assert_false(r.up);
+	assert_int_equal(r.error, HCE_SCRIPT_NOT_FOUND);
+	m.status = SCRIPT_STATUS_NOT_EXECUTABLE;
+	hce_script_result(&m, &r);
+	assert_int_equal(r.error, HCE_SCRIPT_NOT_EXECUTABLE);
+	m.status = 0;
+	m.timed_out = 1;	/* killed, whatever it said */
+	hce_script_result(&m, &r);
+	assert_false(r.up);
+	assert_int_equal(r.error, HCE_SCRIPT_TIMEOUT);
+}
+
 /* Reload: a host in both keeps state and counters; a new one is unknown. */
 static void
 test_reload_keeps_state(void **state)
@@ -730,6 +769,7 @@ main(void)
 		cmocka_unit_test(test_poll_then_spread_again),
 		cmocka_unit_test(test_unchanged_results_batched),
 		cmocka_unit_test(test_script_result_from_parent),
+		cmocka_unit_test(test_script_answers),
 		cmocka_unit_test(test_reload_keeps_state),
 		cmocka_unit_test(test_templates_are_not_checked),
 		cmocka_unit_test(test_unchecked_tables),

@@ -11,6 +11,15 @@ expect_check "icmp ::1 up (raw socket)" "up=1 error=HCE_ICMP_OK" \
 expect_check "500 concurrent echoes over one socket" \
     "checks=500 up=500" "$CHECKRUN" -n 500 -c 500 icmp 127.0.0.1
 
+# As root, a namespace pair that cannot be made (the name is taken)
+# fails the test instead of skipping it.
+ip netns add "hsc$$" && NETNS="$NETNS hsc$$"
+out=$( (netns_pair) 2>&1 )
+rc=$?
+expect_true "no namespace pair as root is a failure, not a skip" \
+    sh -c "[ $rc = 1 ] && echo '$out' | grep -q '^FAIL: cannot create'"
+ip netns del "hsc$$"
+
 netns_pair
 expect_check "icmp through a veth up" "up=1 error=HCE_ICMP_OK" \
     ip netns exec "$CNS" "$CHECKRUN" icmp 198.18.0.2
@@ -19,8 +28,8 @@ expect_check "icmp through a veth up" "up=1 error=HCE_ICMP_OK" \
 if command -v setpriv >/dev/null; then
 	NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
 	ip netns exec "$CNS" sysctl -qw net.ipv4.ping_group_range="1 0"
-	expect_check "unprivileged, no ICMP socket allowed: down" \
-	    "up=0 error=HCE_ICMP_WRITE_TIMEOUT" \
+	expect_check "unprivileged, no ICMP socket allowed: down, and why" \
+	    "up=0 error=HCE_ICMP_SOCKET_ERROR" \
 	    ip netns exec "$CNS" $NOBODY "$CHECKRUN" icmp 198.18.0.2
 	expect_check "unprivileged, no ICMP socket allowed: said why" \
 	    "no ICMP socket (raw or datagram): Permission denied" \

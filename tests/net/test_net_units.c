@@ -1,7 +1,7 @@
 /*
  * The pure pieces of the net backend, case by case: the HTTP status
- * line as a check reads it, where an answer's head ends, the parent's script answer as the HCE turns
- * it into a result, and which wakeups count as a timeout.
+ * line as a check reads it, where an answer's head ends, and which
+ * wakeups count as a timeout.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -74,41 +74,6 @@ test_head_end_whatever_the_split(void **state)
 }
 
 static void
-test_script_answers(void **state)
-{
-	struct msg_script_done	 m;
-	struct check_result	 r;
-
-	memset(&m, 0, sizeof(m));
-	m.host_id = 7;
-	m.seq = 42;
-	m.rtt_ms = 15;
-	script_result(&m, &r);
-	assert_true(r.up);
-	assert_int_equal(r.error, HCE_SCRIPT_OK);
-	assert_int_equal(r.host_id, 7);
-	assert_int_equal(r.seq, 42);
-	assert_int_equal(r.rtt_ms, 15);
-
-	m.status = 1;
-	script_result(&m, &r);
-	assert_false(r.up);
-	assert_int_equal(r.error, HCE_SCRIPT_FAIL);
-	assert_int_equal(r.detail, 1);
-
-	m.status = -1;		/* could not run */
-	script_result(&m, &r);
-	assert_false(r.up);
-	assert_int_equal(r.error, HCE_SCRIPT_FAIL);
-
-	m.status = 0;
-	m.timed_out = 1;	/* killed, whatever it said */
-	script_result(&m, &r);
-	assert_false(r.up);
-	assert_int_equal(r.error, HCE_SCRIPT_TIMEOUT);
-}
-
-static void
 test_readiness_beats_deadline(void **state)
 {
 	assert_true(net_timed_out(EV_TIMEOUT));
@@ -125,7 +90,6 @@ main(void)
 		cmocka_unit_test(test_status_line_accepted),
 		cmocka_unit_test(test_status_line_rejected),
 		cmocka_unit_test(test_head_end_whatever_the_split),
-		cmocka_unit_test(test_script_answers),
 		cmocka_unit_test(test_readiness_beats_deadline),
 	};
 

@@ -119,6 +119,30 @@ expect_error "unreadable certificate" "tls.conf:5" "cannot read certificate $T/n
 : >"$T/none.crt"
 expect_ok "readable certificate and key" -f tls.conf
 
+# A check script that cannot run is a warning at its line, not an error:
+# it may be installed after the configuration.
+expect_warning() {	# NAME WORDS (empty: none) SCRIPT
+	printf 'table s {\n\treal port 25\n\tcheck script "%s"\n\thost 10.0.0.1\n}\n' \
+	    "$3" >"$T/script.conf"
+	(cd "$T" && "$HOSTSTATED" -n -f script.conf) >"$T/out" 2>"$T/err"
+	rc=$?
+	if [ $rc -ne 0 ] || [ "$(cat "$T/out")" != "configuration OK" ]; then
+		fail "$1: exit status $rc: $(cat "$T/out" "$T/err")"
+	elif [ -z "$2" ] && [ -s "$T/err" ]; then
+		fail "$1: unexpected warning: $(cat "$T/err")"
+	elif [ -n "$2" ] && ! grep -qxF -- "script.conf:3: warning: check script $3: $2" "$T/err"; then
+		fail "$1: want warning '$2', got: $(cat "$T/err")"
+	else
+		echo "ok: $1"
+	fi
+}
+expect_warning "missing check script" "no such file" "$T/none.sh"
+printf '#!/bin/sh\nexit 0\n' >"$T/check.sh"
+chmod 644 "$T/check.sh"
+expect_warning "check script not executable" "not executable" "$T/check.sh"
+chmod 755 "$T/check.sh"
+expect_warning "executable check script" "" "$T/check.sh"
+
 (cd "$T" && "$HOSTSTATED" -n -x) >/dev/null 2>"$T/err"
 if [ $? -eq 1 ] && grep -q '^usage: hoststated' "$T/err"; then
 	echo "ok: unknown option prints usage"
