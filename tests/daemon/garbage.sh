@@ -29,8 +29,10 @@ done
 echo "random_clients=$n $(sort "$T/random" | cut -c1-20 | uniq -c | tr '\n' ' ')"
 kill -0 "$DPID" || fail "daemon died"
 is_status $NET.1 up || fail "state disturbed: $(status $NET.1)"
-# every check is an event: the monitor goes on getting them
+# a change is an event: the monitor goes on getting them
 lines=$(wc -l <"$T/monitor")
+ctl host disable $NET.1 >/dev/null && ctl host enable $NET.1 >/dev/null ||
+    fail "host disable and enable"
 wait_until 5 grew "$T/monitor" "$lines" || fail "monitor client stalled"
 kill -0 "$MON" || fail "monitor client dropped"
 ok "daemon and other clients undisturbed"

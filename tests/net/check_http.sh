@@ -8,18 +8,16 @@ start_server "$TESTSERVER" -m http -c 200 -b "hello" -l "$TMP/req.log"
 P200=$PORT
 expect_check "http code 200 up" "up=1 error=HCE_HTTP_CODE_OK detail=200" \
     "$CHECKRUN" -P /status -C 200 http 127.0.0.1 "$P200"
-sleep 0.2
-expect_true "request line is GET PATH HTTP/1.0" \
-    grep -q "^request: GET /status HTTP/1.0" "$TMP/req.log"
+expect_logged "request line is GET PATH HTTP/1.0" \
+    "$TMP/req.log" "^request: GET /status HTTP/1.0"
 expect_true "Host is the address and port by default" \
     grep -q "^Host: 127.0.0.1:$P200" "$TMP/req.log"
 expect_true "User-Agent is hoststated" \
     grep -q "^User-Agent: hoststated" "$TMP/req.log"
 expect_check "http with host NAME" "up=1 error=HCE_HTTP_CODE_OK" \
     "$CHECKRUN" -H www.example.test -C 200 http 127.0.0.1 "$P200"
-sleep 0.2
-expect_true "Host is the table's host name" \
-    grep -q "^Host: www.example.test" "$TMP/req.log"
+expect_logged "Host is the table's host name" \
+    "$TMP/req.log" "^Host: www.example.test"
 
 expect_check "http wrong status" "up=0 error=HCE_HTTP_CODE_FAIL detail=200" \
     "$CHECKRUN" -C 404 http 127.0.0.1 "$P200"
@@ -40,9 +38,8 @@ expect_check "http status line longer than 4 KiB" \
 start_server "$TESTSERVER" -a ::1 -m http -c 200 -l "$TMP/req6.log"
 expect_check "http over IPv6" "up=1 error=HCE_HTTP_CODE_OK" \
     "$CHECKRUN" -C 200 http ::1 "$PORT"
-sleep 0.2
-expect_true "Host is the bracketed IPv6 address and port" \
-    grep -q "^Host: \[::1\]:$PORT" "$TMP/req6.log"
+expect_logged "Host is the bracketed IPv6 address and port" \
+    "$TMP/req6.log" "^Host: \[::1\]:$PORT"
 
 start_server "$TESTSERVER" -m slow -d 1500 -c 200
 expect_check "http slow server past the timeout" \
@@ -99,9 +96,8 @@ expect_check "https digest ok" "up=1 error=HCE_HTTP_DIGEST_OK" \
     "$CHECKRUN" -d "$hex" https 127.0.0.1 "$PORT"
 expect_check "https with host NAME" "up=1 error=HCE_HTTP_CODE_OK" \
     "$CHECKRUN" -H secure.example.test -C 200 https 127.0.0.1 "$PORT"
-sleep 0.2
-expect_true "https sends SNI from host NAME" \
-    grep -q "^sni: secure.example.test$" "$TMP/tls.log"
+expect_logged "https sends SNI from host NAME" \
+    "$TMP/tls.log" "^sni: secure.example.test$"
 
 start_server "$TESTSERVER" -m slow -d 1500 -t "$CERT" "$KEY"
 expect_check "https slow server past the timeout" \

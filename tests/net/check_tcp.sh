@@ -21,9 +21,5 @@ start_server "$TESTSERVER" -m full
 expect_check "tcp timeout on a full accept queue" \
     "up=0 error=HCE_TCP_CONNECT_TIMEOUT" \
     "$CHECKRUN" -t 300 tcp 127.0.0.1 "$PORT"
-got=$("$CHECKRUN" -t 300 tcp 127.0.0.1 "$PORT")
-rtt=${got##*rtt_ms=}
-echo "timeout 300 ms: rtt_ms=$rtt"
-expect_true "a timed out check reports after its timeout" [ "$rtt" -ge 300 ]
 
 finish

@@ -10,11 +10,10 @@ expect_check "tls up with a self-signed certificate" \
 expect_check "tls up, SNI from the check's host name" \
     "up=1 error=HCE_TLS_CONNECT_OK" \
     "$CHECKRUN" -H www.example.test ssl 127.0.0.1 "$PORT"
-sleep 0.2
-expect_true "the server saw SNI www.example.test" \
-    grep -q "^sni: www.example.test$" "$TMP/sni.log"
-expect_true "no SNI is sent for a numeric address" \
-    grep -q "^sni: $" "$TMP/sni.log"
+expect_logged "the server saw SNI www.example.test" \
+    "$TMP/sni.log" "^sni: www.example.test$"
+expect_logged "no SNI is sent for a numeric address" \
+    "$TMP/sni.log" "^sni: $"
 
 start_server "$TESTSERVER" -a ::1 -m accept -t "$CERT" "$KEY"
 expect_check "tls up over IPv6" "up=1 error=HCE_TLS_CONNECT_OK" \
