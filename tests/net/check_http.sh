@@ -25,6 +25,21 @@ start_server "$TESTSERVER" -m http -c 500
 expect_check "http server error" "up=0 error=HCE_HTTP_CODE_FAIL detail=500" \
     "$CHECKRUN" -C 200 http 127.0.0.1 "$PORT"
 
+# However the answer is split: the status line decides, whatever comes
+# with it (50 KB in one write), and a byte at a time adds up the same.
+start_server "$TESTSERVER" -m http -c 200 -B 51200 -w one
+expect_check "http code: 50 KB answer in one write" \
+    "up=1 error=HCE_HTTP_CODE_OK detail=200" \
+    "$CHECKRUN" -C 200 http 127.0.0.1 "$PORT"
+start_server "$TESTSERVER" -m http -c 200 -b "hello" -w byte
+expect_check "http code: answer a byte at a time" \
+    "up=1 error=HCE_HTTP_CODE_OK detail=200" \
+    "$CHECKRUN" -t 3000 -C 200 http 127.0.0.1 "$PORT"
+hex=$(printf hello | openssl dgst -sha256 -r | cut -d' ' -f1)
+expect_check "http digest: answer a byte at a time" \
+    "up=1 error=HCE_HTTP_DIGEST_OK" \
+    "$CHECKRUN" -t 3000 -d "$hex" http 127.0.0.1 "$PORT"
+
 start_server "$TESTSERVER" -m banner -b "garbage here
 "
 expect_check "http malformed status line" "up=0 error=HCE_HTTP_CODE_ERROR" \

@@ -9,7 +9,10 @@
  *   echo     send back what is read
  *   garbage  answer anything with bytes that are not TLS
  *   full     never accept, with a full accept queue: SYNs are dropped
- * -B SIZE makes BODY SIZE bytes of 'x'.
+ * -B SIZE makes BODY SIZE bytes of 'x'.  -w one sends an answer (HTTP head
+ * and body, or a banner) in one write, -w byte a byte at a time, each
+ * its own segment 2 ms after the last; by default an HTTP head and its
+ * body are two writes.
  * -t CERT KEY wraps every mode in TLS.  -l FILE logs what a check sent
  * (the request head, the TLS server name) for the tests to inspect.
  * Prints the port it listens on, then serves for at most -T seconds.
@@ -19,6 +22,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <errno.h>
 #include <poll.h>
@@ -35,6 +39,7 @@
 
 struct server {
 	const char	*mode;
+	const char	*writes;	/* -w: "one", "byte" or NULL */
 	int		 code;
 	const char	*body;
 	int		 delay_ms;
@@ -51,7 +56,8 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: testserver [-a addr] [-p port] [-m mode] "
-	    "[-c code] [-b body] [-B size] [-d ms] [-t cert key] [-l log] [-T secs]\n");
+	    "[-c code] [-b body] [-B size] [-d ms] [-t cert key] [-l log] "
+	    "[-T secs] [-w one|byte]\n");
 	exit(2);
 }
 
@@ -74,6 +80,25 @@ conn_write(struct conn *c, const char *buf, size_t len)
 		(void)!write(c->fd, buf, len);
 	else
 		(void)SSL_write(c->ssl, buf, (int)len);
+}
+
+/* An answer as -w says: in one write, a byte at a time, or as it is. */
+static void
+conn_answer(const struct server *s, struct conn *c, const char *buf,
+    size_t len)
+{
+	size_t	 i;
+	int	 on = 1;
+
+	if (s->writes == NULL || strcmp(s->writes, "byte") != 0) {
+		conn_write(c, buf, len);
+		return;
+	}
+	(void)setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+	for (i = 0; i < len; i++) {
+		conn_write(c, buf + i, 1);
+		usleep(2000);
+	}
 }
 
 static void
@@ -121,7 +146,8 @@ hold(struct conn *c, bool echo)
 static void
 answer_http(const struct server *s, struct conn *c)
 {
-	char	 head[256];
+	char	 head[256], *all;
+	size_t	 blen = strlen(s->body);
 	int	 n;
 
 	read_request(s, c);
@@ -129,9 +155,18 @@ answer_http(const struct server *s, struct conn *c)
 		usleep((useconds_t)s->delay_ms * 1000);
 	n = snprintf(head, sizeof(head),
 	    "HTTP/1.0 %d Test\r\nContent-Length: %zu\r\n\r\n", s->code,
-	    strlen(s->body));
-	conn_write(c, head, (size_t)n);
-	conn_write(c, s->body, strlen(s->body));
+	    blen);
+	if (s->writes == NULL) {
+		conn_write(c, head, (size_t)n);
+		conn_write(c, s->body, blen);
+		return;
+	}
+	if ((all = malloc((size_t)n + blen)) == NULL)
+		return;
+	memcpy(all, head, (size_t)n);
+	memcpy(all + n, s->body, blen);
+	conn_answer(s, c, all, (size_t)n + blen);
+	free(all);
 }
 
 static void
@@ -160,7 +195,7 @@ serve(const struct server *s, int fd)
 	if (strcmp(s->mode, "http") == 0 || strcmp(s->mode, "slow") == 0)
 		answer_http(s, &c);
 	else if (strcmp(s->mode, "banner") == 0) {
-		conn_write(&c, s->body, strlen(s->body));
+		conn_answer(s, &c, s->body, strlen(s->body));
 		hold(&c, false);
 	} else
 		hold(&c, strcmp(s->mode, "echo") == 0);
@@ -237,7 +272,7 @@ tls_server(const char *cert, const char *key)
 int
 main(int argc, char *argv[])
 {
-	struct server		 s = { "accept", 200, "", 0, NULL, NULL };
+	struct server		 s = { "accept", NULL, 200, "", 0, NULL, NULL };
 	struct sockaddr_storage	 ss;
 	socklen_t		 sslen;
 	const char		*addr = "127.0.0.1";
@@ -245,7 +280,7 @@ main(int argc, char *argv[])
 	int			 ch, port = 0, lifetime = 60, lfd, fd, full;
 	time_t			 end;
 
-	while ((ch = getopt(argc, argv, "a:b:B:c:d:l:m:p:t:T:")) != -1) {
+	while ((ch = getopt(argc, argv, "a:b:B:c:d:l:m:p:t:T:w:")) != -1) {
 		switch (ch) {
 		case 'a': addr = optarg; break;
 		case 'B':
@@ -266,6 +301,7 @@ main(int argc, char *argv[])
 			s.ctx = tls_server(optarg, argv[optind++]);
 			break;
 		case 'T': lifetime = atoi(optarg); break;
+		case 'w': s.writes = optarg; break;
 		default: usage();
 		}
 	}
