@@ -89,7 +89,7 @@ http_code_input(struct net_check *chk, const char *data, size_t len)
 	const char	*nl = memchr(data, '\n', len);
 	size_t		 take = nl != NULL ? (size_t)(nl - data) : len;
 
-	if (nl != NULL && chk->rlen == 0) {
+	if (nl != NULL && chk->rlen == 0 && take <= chk->rmax) {
 		/* the usual case: the whole line in the first read */
 		http_code_verdict(chk, data, take);
 		return true;

@@ -49,6 +49,12 @@ start_server "$TESTSERVER" -m banner -B 5000
 expect_check "http status line longer than 4 KiB" \
     "up=0 error=HCE_HTTP_CODE_ERROR" \
     "$CHECKRUN" -C 200 http 127.0.0.1 "$PORT"
+start_server "$TESTSERVER" -m banner -w one -b "HTTP/1.0 200 $(head -c 5000 \
+    /dev/zero | tr '\0' x)
+"
+expect_check "a valid status line longer than 4 KiB, in one read" \
+    "up=0 error=HCE_HTTP_CODE_ERROR" \
+    "$CHECKRUN" -C 200 http 127.0.0.1 "$PORT"
 
 start_server "$TESTSERVER" -a ::1 -m http -c 200 -l "$TMP/req6.log"
 expect_check "http over IPv6" "up=1 error=HCE_HTTP_CODE_OK" \
