@@ -152,8 +152,10 @@ bracket_parse(const char *s, uint8_t *set, const char **why)
 		hi = lo;
 		if (s[0] == '-' && s[1] != ']' && s[1] != '\0') {
 			s++;
-			if (s[0] == '[' && s[1] == '.') {
-				*why = "collating elements are not supported";
+			/* fnmatch reads these two ways: refuse them */
+			if (s[0] == '[' && (s[1] == ':' || s[1] == '=' ||
+			    s[1] == '.')) {
+				*why = "a class cannot end a range";
 				return NULL;
 			}
 			if ((hi = bracket_byte(&s)) == -1)

@@ -7,10 +7,11 @@
  * time proportional to the pattern, never to what came before it.
  *
  * The syntax is fnmatch's: '*' any bytes, '?' one byte, '[...]' one
- * byte of a set ('!' or '^' negates, ranges a-z, classes [:alpha:],
- * [=c=] and [.c.] for a single byte c), '\' quotes the next byte.  An
- * unterminated '[', a trailing '\' and an unknown class are errors
- * (fnmatch would take the first literally and never match the others).
+ * byte of a set ('!' or '^' negates, ranges a-z, classes [:alpha:]),
+ * '\' quotes the next byte.  An unterminated '[', a trailing '\', an
+ * unknown class, a class as the end of a range and the collating forms
+ * [=c=] and [.c.] are errors: fnmatch takes the first literally, never
+ * matches the next two and reads the others in more than one way.
  */
 #ifndef HS_PATTERN_H
 #define HS_PATTERN_H

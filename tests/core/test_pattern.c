@@ -112,6 +112,9 @@ test_errors_say_why(void **state)
 	assert_null(pattern_new("[[:vowel:]]", &why));
 	assert_string_equal(why, "unknown character class");
 	assert_false(pattern_valid("[[.a.]]", &why));
+	/* fnmatch reads this one two ways, depending on what matched */
+	assert_null(pattern_new("[a*-[:print:]x]", &why));
+	assert_string_equal(why, "a class cannot end a range");
 	assert_true(pattern_valid("[[:alpha:]_-]*", &why));
 }
 
