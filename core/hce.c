@@ -26,7 +26,7 @@ struct hce_host {
 	struct host_status	 st;
 	uint32_t		 rtt_ms;
 	int32_t			 detail;
-	enum check_error	 last;		/* reason of the latest result */
+	enum check_error	 last;		/* the latest result's reason */
 	bool			 disabled;	/* by the operator */
 	bool			 inflight;
 	bool			 queued;
@@ -55,7 +55,7 @@ struct hce {
 	uint32_t		*queue;		/* ring of host ids */
 	size_t			 qhead;
 	size_t			 qlen;
-	uint32_t		*dirty;		/* hosts with counters to send */
+	uint32_t		*dirty;		/* hosts whose counters wait */
 	size_t			 ndirty;
 	uint64_t		 flush_ms;	/* when they go */
 	struct msg		*batch;		/* 16 KiB: allocated once */
@@ -361,8 +361,9 @@ static void
 host_due(struct hce *hce, uint32_t id, uint64_t now_ms)
 {
 	struct hce_host	*h = &hce->hosts[id];
-	uint64_t	 iv = table_interval_ms(hce, host_table(hce, id));
+	uint64_t	 iv;
 
+	iv = table_interval_ms(hce, host_table(hce, id));
 	if (h->inflight && now_ms - h->started_ms < HCE_OVERRUN_SLOTS * iv)
 		return;
 	if (h->inflight) {

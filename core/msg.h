@@ -135,7 +135,7 @@ struct msg_script_run {
 struct msg_script_done {
 	uint32_t		host_id;
 	uint64_t		seq;
-	int32_t			status;		/* exit status or SCRIPT_STATUS_* */
+	int32_t			status;		/* exit, or SCRIPT_STATUS_* */
 	uint8_t			timed_out;	/* killed at the timeout */
 	uint32_t		rtt_ms;
 };

@@ -57,7 +57,8 @@ class_has(const char *name, unsigned c)
 	if (strcmp(name, "lower") == 0)
 		return lower;
 	if (strcmp(name, "xdigit") == 0)
-		return digit || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+		return digit || (c >= 'a' && c <= 'f') ||
+		    (c >= 'A' && c <= 'F');
 	if (strcmp(name, "space") == 0)
 		return c == ' ' || (c >= '\t' && c <= '\r');
 	if (strcmp(name, "blank") == 0)

@@ -27,7 +27,7 @@
 #define NET_LAG_GRACE_MS	1000	/* readiness rechecked up to this long
 					   (and the timeout) past the deadline,
 					   for a late loop */
-#define NET_BEAT_MS		20	/* heartbeat while checks are in flight */
+#define NET_BEAT_MS		20	/* heartbeat, checks in flight */
 #define NET_BEAT_SLACK_MS	10	/* later than this: the loop stalled */
 
 enum check_phase {
@@ -64,7 +64,7 @@ struct net_check {
 	const struct check_method *method;
 	uint64_t		 start_ms;
 	uint64_t		 deadline_ms;
-	uint64_t		 stall_ms;	/* checker's stall, counted to here */
+	uint64_t		 stall_ms;	/* stall counted so far */
 	enum check_phase	 phase;
 	int			 fd;
 	SSL			*ssl;
@@ -112,7 +112,7 @@ struct net_checker {
 	uint16_t		 echo_next;
 	struct event		*beat;		/* heartbeat, see net_stall.c */
 	uint64_t		 beat_due_ms;	/* 0: not running */
-	uint64_t		 stall_ms;	/* time the loop could not run */
+	uint64_t		 stall_ms;	/* time the loop lost */
 };
 
 /* net_check.c */

@@ -61,7 +61,8 @@ head_end_split(const char *answer, size_t chunk)
 static void
 test_head_end_whatever_the_split(void **state)
 {
-	const char	*crlf = "HTTP/1.0 200 OK\r\nServer: x\r\n\r\nbody\r\n\r\n";
+	const char	*crlf =
+	    "HTTP/1.0 200 OK\r\nServer: x\r\n\r\nbody\r\n\r\n";
 	const char	*lf = "HTTP/1.0 200 OK\nA: b\n\nbody";
 	const char	*open = "HTTP/1.0 200 OK\r\nA: \r\r\n";
 	size_t		 chunk;
