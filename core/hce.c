@@ -195,6 +195,19 @@ log_result(struct hce *hce, uint32_t id, enum host_state old,
 }
 
 static void
+log_overrun(struct hce *hce, uint32_t id, uint64_t ms)
+{
+	char	line[LOG_LINE_MAX];
+
+	if (hce->io.log == NULL || hce->log_max < 1)
+		return;
+	(void)snprintf(line, sizeof(line), "host %s: check still running "
+	    "after %llums, started again", hce->cfg->hosts[id].name,
+	    (unsigned long long)ms);
+	hce_log(hce, 1, line);
+}
+
+static void
 send_status(struct hce *hce, uint32_t id, enum check_error error)
 {
 	const struct hce_host	*h = &hce->hosts[id];
@@ -353,9 +366,10 @@ drain(struct hce *hce, uint64_t now_ms)
  * A host's slot came with its check still running.  The timeout is
  * shorter than the interval, so the host is not to blame: the check
  * started late (it waited for room in flight) or the checker was too
- * busy to see its answer.  It goes on and this slot is skipped.  Only a
- * check running for HCE_OVERRUN_SLOTS intervals, which the backend must
- * have lost, is cut as an overrun.
+ * busy to see its answer.  It goes on and this slot is skipped.  A check
+ * still running HCE_OVERRUN_SLOTS intervals after it started (a checker
+ * starved of CPU, or one that lost it) is cancelled and started again,
+ * without a verdict: what the host shows stays as it was.
  */
 static void
 host_due(struct hce *hce, uint32_t id, uint64_t now_ms)
@@ -368,8 +382,7 @@ host_due(struct hce *hce, uint32_t id, uint64_t now_ms)
 		return;
 	if (h->inflight) {
 		check_over(hce, id, true);
-		record_result(hce, id, false, HCE_INTERVAL_TIMEOUT,
-		    (uint32_t)(now_ms - h->started_ms), -1, now_ms);
+		log_overrun(hce, id, now_ms - h->started_ms);
 	}
 	queue_push(hce, id);
 }

@@ -216,14 +216,16 @@ test_log_all_logs_every_check_at_level_0(void **state)
 }
 
 /*
- * A check still running two slots later (one the backend lost) is
- * cancelled and fails; never two in flight for one host.
+ * A check still running two slots later (a starved checker, or one that
+ * lost it) is cancelled and started again, without a verdict; never two
+ * in flight for one host.
  */
 static void
-test_interval_timeout_never_two_in_flight(void **state)
+test_overrun_restarts_without_verdict(void **state)
 {
 	struct fixture	*f = fixture_new(conf_hosts(1, 1, 0, 1), 0);
 
+	hce_log_level(f->hce, 1);
 	tio_run_hce(&f->io, f->hce, 0);
 	assert_true(hce_host_inflight(f->hce, 0));
 	tio_run_hce(&f->io, f->hce, 1999);
@@ -234,18 +236,21 @@ test_interval_timeout_never_two_in_flight(void **state)
 	assert_int_equal(f->io.cancels[0].seq, f->io.starts[0].seq);
 	assert_int_equal(f->io.nstarts, 2);
 	assert_int_equal(hce_inflight(f->hce), 1);
-	assert_int_equal(last_status(f)->error, HCE_INTERVAL_TIMEOUT);
-	assert_int_equal(last_status(f)->state, HOST_DOWN);
-	assert_int_equal(last_status(f)->rtt_ms, 2000);
+	assert_int_equal(tio_count_sent(&f->io, PEER_PFE, MSG_HOST_STATUS), 0);
+	assert_int_equal(hce_host_state(f->hce, 0), HOST_UNKNOWN);
+	assert_non_null(strstr(buf_str(&f->io.log), "1 host 10.0.0.1: check "
+	    "still running after 2000ms, started again"));
 	/* the late result of the cancelled check is ignored */
 	{
 		struct check_result res = { 0, f->io.starts[0].seq, true,
 		    HCE_TCP_CONNECT_OK, 5, -1 };
 
 		hce_check_done(f->hce, &res, 2001);
-		assert_int_equal(hce_host_state(f->hce, 0), HOST_DOWN);
+		assert_int_equal(hce_host_state(f->hce, 0), HOST_UNKNOWN);
 		assert_int_equal(hce_inflight(f->hce), 1);
 	}
+	tio_report(&f->io, f->hce, 0, true, HCE_TCP_CONNECT_OK, 2);
+	assert_int_equal(hce_host_state(f->hce, 0), HOST_UP);
 	fixture_free(f);
 }
 
@@ -607,7 +612,7 @@ test_unchecked_tables(void **state)
 	c->tables[1].check.type = CHECK_NONE;
 	f = fixture_new(c, 0);
 	tio_run_hce(&f->io, f->hce, 30000);
-	/* host 0 at 0 s, and at 20 s when its unanswered check is cut */
+	/* host 0 at 0 s, and at 20 s when its unanswered check restarts */
 	assert_int_equal(f->io.nstarts, 2);
 	assert_int_equal(f->io.starts[1].host_id, 0);
 	m = id_msg(MSG_HOST_DISABLE, 1);
@@ -759,7 +764,7 @@ main(void)
 		cmocka_unit_test(test_retry_needs_n_plus_one_failures),
 		cmocka_unit_test(test_availability_and_log_line),
 		cmocka_unit_test(test_log_all_logs_every_check_at_level_0),
-		cmocka_unit_test(test_interval_timeout_never_two_in_flight),
+		cmocka_unit_test(test_overrun_restarts_without_verdict),
 		cmocka_unit_test(test_late_start_not_an_interval_timeout),
 		cmocka_unit_test(test_inflight_bound_queues_fifo),
 		cmocka_unit_test(test_queued_host_not_queued_twice),
