@@ -349,16 +349,25 @@ host_stop(struct hce *hce, uint32_t id)
 	due_heap_remove(&hce->sched, id);
 }
 
+/*
+ * Start waiting checks, at most HCE_STARTS_PER_RUN: a run is one pass of
+ * the caller's loop, which sees the answers of what it started before
+ * starting more.  A result starts nothing itself; otherwise a checker
+ * short of CPU would go round its whole in-flight set in every pass,
+ * each answer waiting for all the others.
+ */
 static void
 drain(struct hce *hce, uint64_t now_ms)
 {
-	uint32_t	id;
+	uint32_t	id, started = 0;
 
 	while (!hce->held && hce->inflight < hce->max_inflight &&
-	    hce->qlen > 0) {
+	    hce->qlen > 0 && started < HCE_STARTS_PER_RUN) {
 		id = queue_pop(hce);
-		if (host_enabled(hce, id) && !hce->hosts[id].inflight)
+		if (host_enabled(hce, id) && !hce->hosts[id].inflight) {
 			start_check(hce, id, now_ms);
+			started++;
+		}
 	}
 }
 
@@ -435,7 +444,6 @@ hce_check_done(struct hce *hce, const struct check_result *res,
 	check_over(hce, res->host_id, false);
 	record_result(hce, res->host_id, res->up, res->error, res->rtt_ms,
 	    res->detail, now_ms);
-	drain(hce, now_ms);
 }
 
 uint32_t

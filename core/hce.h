@@ -18,6 +18,8 @@
 #include "core/msg.h"
 
 #define HCE_INFLIGHT_DEFAULT	4096
+/* Checks one hce_run starts; more are due at once (hce_next_deadline). */
+#define HCE_STARTS_PER_RUN	256
 /* How long the counters of a check that changed nothing may wait. */
 #define HCE_COUNTERS_MS		1000
 
@@ -40,7 +42,10 @@ void		 hce_free(struct hce *);
 uint64_t	 hce_next_deadline(const struct hce *);
 /* Start the checks that are due, within the in-flight bound. */
 void		 hce_run(struct hce *, uint64_t now_ms);
-/* A backend's result; stale or unknown results are ignored. */
+/*
+ * A backend's result; stale or unknown results are ignored.  It starts
+ * no waiting check: the next hce_run does (hce_next_deadline says when).
+ */
 void		 hce_check_done(struct hce *, const struct check_result *,
 		    uint64_t now_ms);
 /*

@@ -71,7 +71,8 @@ bool
 net_stall_credit(struct net_check *chk)
 {
 	struct net_checker	*nc = chk->nc;
-	uint64_t		 now = net_now_ms(), owed;
+	struct timeval		 tv;
+	uint64_t		 now = net_now_ms(), owed, left;
 
 	if (chk->phase == PHASE_DEFERRED)
 		return false;
@@ -81,7 +82,10 @@ net_stall_credit(struct net_check *chk)
 	chk->deadline_ms += owed;
 	if (owed == 0 || chk->deadline_ms <= now)
 		return false;
-	net_wait(chk, event_get_fd(chk->ev),
-	    event_get_events(chk->ev) & (EV_READ | EV_WRITE));
+	/* Only the timer moves: the socket stays registered as it is. */
+	left = chk->deadline_ms - now;
+	tv.tv_sec = (time_t)(left / 1000);
+	tv.tv_usec = (suseconds_t)((left % 1000) * 1000);
+	event_add(chk->ev, &tv);
 	return true;
 }

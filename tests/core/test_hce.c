@@ -267,6 +267,7 @@ test_late_start_not_an_interval_timeout(void **state)
 	tio_run_hce(&f->io, f->hce, 900);
 	assert_int_equal(f->io.nstarts, 1);		/* host 1 waits */
 	tio_report(&f->io, f->hce, 0, true, HCE_TCP_CONNECT_OK, 900);
+	tio_run_hce(&f->io, f->hce, 900);
 	assert_int_equal(f->io.nstarts, 2);
 	assert_int_equal(f->io.starts[1].at_ms, 900);
 	tio_run_hce(&f->io, f->hce, 1500);	/* host 1's slot at 1001 */
@@ -288,6 +289,9 @@ test_inflight_bound_queues_fifo(void **state)
 	assert_int_equal(hce_inflight(f->hce), 3);
 	assert_int_equal(hce_queued(f->hce), 7);
 	tio_report(&f->io, f->hce, 1, true, HCE_TCP_CONNECT_OK, 1);
+	assert_int_equal(f->io.nstarts, 3);	/* a result starts nothing */
+	assert_true(hce_next_deadline(f->hce) == 0);
+	tio_run_hce(&f->io, f->hce, f->io.now_ms);
 	assert_int_equal(f->io.nstarts, 4);
 	assert_int_equal(f->io.starts[3].host_id, 3);
 	for (i = 0; f->io.nstarts < 10; i++) {
@@ -297,6 +301,7 @@ test_inflight_bound_queues_fifo(void **state)
 			continue;
 		tio_report(&f->io, f->hce, (uint32_t)i, true,
 		    HCE_TCP_CONNECT_OK, 1);
+		tio_run_hce(&f->io, f->hce, f->io.now_ms);
 		assert_int_equal(f->io.nstarts, before + 1);
 		assert_true(hce_inflight(f->hce) <= 3);
 	}
@@ -397,10 +402,11 @@ test_poll_checks_all_now_within_bound(void **state)
 	struct msg	 m = id_msg(MSG_POLL, 0);
 	size_t		 i;
 
-	tio_run_hce(&f->io, f->hce, 10);
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < 5; i++) {
+		tio_run_hce(&f->io, f->hce, 10);
 		tio_report(&f->io, f->hce, (uint32_t)i, true,
 		    HCE_TCP_CONNECT_OK, 1);
+	}
 	assert_int_equal(f->io.nstarts, 5);
 	f->io.now_ms = 3000;
 	assert_int_equal(hce_dispatch(f->hce, PEER_PFE, &m, 3000), 0);
@@ -408,6 +414,26 @@ test_poll_checks_all_now_within_bound(void **state)
 	assert_int_equal(f->io.starts[5].at_ms, 3000);
 	assert_int_equal(hce_queued(f->hce), 3);
 	assert_int_equal(hce_host_next_check(f->hce, 0), 13000);
+	fixture_free(f);
+}
+
+/*
+ * A run starts at most HCE_STARTS_PER_RUN checks and asks to run again
+ * at once: the loop sees answers between the batches.
+ */
+static void
+test_starts_per_run_bounded(void **state)
+{
+	struct fixture	*f = fixture_new(conf_hosts(4, 250, 0, 10), 4096);
+	struct msg	 m = id_msg(MSG_POLL, 0);
+
+	assert_int_equal(hce_dispatch(f->hce, PEER_PFE, &m, 0), 0);
+	assert_int_equal(f->io.nstarts, HCE_STARTS_PER_RUN);
+	assert_true(hce_next_deadline(f->hce) == 0);
+	hce_run(f->hce, 0);
+	assert_int_equal(f->io.nstarts, 2 * HCE_STARTS_PER_RUN);
+	tio_run_hce(&f->io, f->hce, 0);
+	assert_int_equal(f->io.nstarts, 1000);
 	fixture_free(f);
 }
 
@@ -767,6 +793,7 @@ main(void)
 		cmocka_unit_test(test_overrun_restarts_without_verdict),
 		cmocka_unit_test(test_late_start_not_an_interval_timeout),
 		cmocka_unit_test(test_inflight_bound_queues_fifo),
+		cmocka_unit_test(test_starts_per_run_bounded),
 		cmocka_unit_test(test_queued_host_not_queued_twice),
 		cmocka_unit_test(test_host_disable_and_enable),
 		cmocka_unit_test(test_table_disable_and_bad_ids),
