@@ -1,9 +1,9 @@
 /*
- * libFuzzer target for what the HTTP checks read from an answer: the
- * status line's code and the end of the head.  The end of the head must
- * be found at the same offset whether the answer comes in one read or in
- * chunks of the sizes the input's first byte picks, and a status code is
- * -1 or 100 to 999.
+ * libFuzzer target for what the HTTP checks (backends/net) read from an
+ * answer: the status line's code and the end of the head.  The end of
+ * the head must be found at the same offset whether the answer comes in
+ * one read or in chunks of the sizes the input's first byte picks, and a
+ * status code is -1 or 100 to 999.
  */
 #include <stdint.h>
 #include <stdlib.h>
