@@ -76,6 +76,7 @@ net_checker_new(struct event_base *base, const struct net_checker_opts *o)
 	nc->icmp6.fd = o->icmp6_fd;
 	/* An echo id per checker so two daemons on one host do not mix. */
 	nc->echo_id = (uint16_t)(getpid() ^ (net_now_ms() << 4));
+	nc->edge = (event_base_get_features(base) & EV_FEATURE_ET) != 0;
 	if ((nc->ssl_ctx = tls_ctx_new()) == NULL ||
 	    net_stall_init(nc) == -1) {
 		net_checker_free(nc);
@@ -155,6 +156,14 @@ net_finish(struct net_check *chk, bool up, enum check_error error,
 	nc->opts.result(nc->opts.result_arg, &r);
 }
 
+/*
+ * Where the poller allows it, a check's socket is registered once, for
+ * both directions, edge-triggered: each phase then waits for what it
+ * wants without taking the socket out of epoll and back (two system
+ * calls a phase).  Every method reads and writes until it would block,
+ * so no edge is lost; a wakeup for the other direction finds nothing
+ * to do and waits again.
+ */
 void
 net_wait(struct net_check *chk, int fd, short what)
 {
@@ -164,8 +173,19 @@ net_wait(struct net_check *chk, int fd, short what)
 	left = chk->deadline_ms > now ? chk->deadline_ms - now : 0;
 	tv.tv_sec = (time_t)(left / 1000);
 	tv.tv_usec = (suseconds_t)((left % 1000) * 1000);
+	chk->want = what;
+	if (fd != -1 && fd == chk->armed_fd) {
+		event_add(chk->ev, &tv);	/* the deadline only */
+		return;
+	}
 	event_del(chk->ev);
-	event_assign(chk->ev, chk->nc->base, fd, what, net_check_io, chk);
+	if (fd != -1 && chk->nc->edge) {
+		event_assign(chk->ev, chk->nc->base, fd, EV_READ | EV_WRITE |
+		    EV_ET | EV_PERSIST, net_check_io, chk);
+		chk->armed_fd = fd;
+	} else
+		event_assign(chk->ev, chk->nc->base, fd, what, net_check_io,
+		    chk);
 	event_add(chk->ev, &tv);
 }
 
@@ -184,6 +204,7 @@ net_defer(struct net_check *chk, bool up, enum check_error error,
 	chk->pending_up = up;
 	chk->pending_error = error;
 	chk->pending_detail = detail;
+	chk->armed_fd = -1;
 	event_del(chk->ev);
 	event_assign(chk->ev, chk->nc->base, -1, 0, net_check_io, chk);
 	event_active(chk->ev, EV_TIMEOUT, 0);
@@ -208,7 +229,7 @@ net_ready_late(struct net_check *chk)
 	grace = chk->deadline_ms - chk->start_ms;
 	if (grace > NET_LAG_GRACE_MS)
 		grace = NET_LAG_GRACE_MS;
-	want = event_get_events(chk->ev) & (EV_READ | EV_WRITE);
+	want = chk->want & (EV_READ | EV_WRITE);
 	if (want == 0 || chk->fd == -1 ||
 	    net_now_ms() >= chk->deadline_ms + grace)
 		return 0;
@@ -324,6 +345,7 @@ net_check_start(struct net_checker *nc, const struct check_request *req)
 	chk->host = req->host;
 	chk->table = req->table;
 	chk->fd = -1;
+	chk->armed_fd = -1;
 	chk->icmp_slot = -1;
 	chk->start_ms = net_now_ms();
 	chk->deadline_ms = chk->start_ms + req->timeout_ms;

@@ -67,6 +67,8 @@ struct net_check {
 	uint64_t		 stall_ms;	/* stall counted so far */
 	enum check_phase	 phase;
 	int			 fd;
+	int			 armed_fd;	/* registered edge-triggered */
+	short			 want;		/* EV_READ, EV_WRITE awaited */
 	SSL			*ssl;
 	struct event		*ev;
 	/* PHASE_DEFERRED */
@@ -110,6 +112,7 @@ struct net_checker {
 	struct net_check	**icmp_slots;	/* NET_ICMP_SLOTS, lazily */
 	uint16_t		 echo_id;
 	uint16_t		 echo_next;
+	bool			 edge;		/* the poller does EV_ET */
 	struct event		*beat;		/* heartbeat, see net_stall.c */
 	uint64_t		 beat_due_ms;	/* 0: not running */
 	uint64_t		 stall_ms;	/* time the loop lost */
