@@ -806,7 +806,13 @@ hce_dispatch(struct hce *hce, enum hs_peer peer, const struct msg *m,
 	}
 }
 
-/* Carry state and counters of hosts present in both configurations. */
+/*
+ * Carry state and counters of hosts present in both configurations.  The
+ * first result of each after the switch goes to the PFE whatever it is:
+ * the PFE's view of a carried host may differ from ours (a command that
+ * crossed the reload was refused here, not there), and only a status
+ * repairs it.
+ */
 static void
 hce_carry(struct hce *hce, const struct hce_host *old, size_t nold,
     const uint32_t *map)
@@ -820,7 +826,7 @@ hce_carry(struct hce *hce, const struct hce_host *old, size_t nold,
 		hce->hosts[i].st = old[map[i]].st;
 		hce->hosts[i].rtt_ms = old[map[i]].rtt_ms;
 		hce->hosts[i].detail = old[map[i]].detail;
-		hce->hosts[i].last = old[map[i]].last;
+		hce->hosts[i].last = HCE_ERROR_MAX;	/* no reason is */
 	}
 }
 

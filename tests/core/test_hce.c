@@ -418,6 +418,32 @@ test_poll_checks_all_now_within_bound(void **state)
 }
 
 /*
+ * After a reload the first result of a carried host goes to the PFE even
+ * if it changes nothing here: the PFE's view of it may differ.
+ */
+static void
+test_reload_sends_first_result(void **state)
+{
+	struct fixture	*f = fixture_new(conf_hosts(1, 1, 0, 10), 0);
+	struct config	*c2 = conf_hosts(1, 1, 0, 10);
+
+	tio_run_hce(&f->io, f->hce, 0);
+	tio_report(&f->io, f->hce, 0, true, HCE_TCP_CONNECT_OK, 1);
+	tio_run_hce(&f->io, f->hce, 10000);
+	tio_report(&f->io, f->hce, 0, true, HCE_TCP_CONNECT_OK, 1);
+	assert_int_equal(tio_count_sent(&f->io, PEER_PFE, MSG_HOST_STATUS), 1);
+	f->io.now_ms = 15000;
+	assert_int_equal(hce_reload(f->hce, c2, 15000), 0);
+	config_free(f->cfg);
+	f->cfg = c2;
+	tio_run_hce(&f->io, f->hce, 15000);
+	tio_report(&f->io, f->hce, 0, true, HCE_TCP_CONNECT_OK, 1);
+	assert_int_equal(tio_count_sent(&f->io, PEER_PFE, MSG_HOST_STATUS), 2);
+	assert_int_equal(last_status(f)->check_cnt, 3);
+	fixture_free(f);
+}
+
+/*
  * A run starts at most HCE_STARTS_PER_RUN checks and asks to run again
  * at once: the loop sees answers between the batches.
  */
@@ -794,6 +820,7 @@ main(void)
 		cmocka_unit_test(test_late_start_not_an_interval_timeout),
 		cmocka_unit_test(test_inflight_bound_queues_fifo),
 		cmocka_unit_test(test_starts_per_run_bounded),
+		cmocka_unit_test(test_reload_sends_first_result),
 		cmocka_unit_test(test_queued_host_not_queued_twice),
 		cmocka_unit_test(test_host_disable_and_enable),
 		cmocka_unit_test(test_table_disable_and_bad_ids),
