@@ -35,6 +35,7 @@ struct hce_proc {
 	struct channel		*parent;
 	struct channel		*pfe;
 	struct event		*timer;
+	uint64_t		 timer_at;	/* when it fires, or never */
 	bool			 held;		/* a peer is behind */
 };
 
@@ -49,10 +50,15 @@ hce_proc_schedule(struct hce_proc *hp)
 	next = hce_next_deadline(hp->hce);
 	if (next == HS_TIME_NEVER) {
 		evtimer_del(hp->timer);
+		hp->timer_at = HS_TIME_NEVER;
 		return;
 	}
-	now = proc_now_ms();
 	next = (next + HCE_TICK_MS - 1) / HCE_TICK_MS * HCE_TICK_MS;
+	/* Most results leave the next tick where it was. */
+	if (next == hp->timer_at)
+		return;
+	hp->timer_at = next;
+	now = proc_now_ms();
 	next = next > now ? next - now : 0;
 	tv.tv_sec = next / 1000;
 	tv.tv_usec = (next % 1000) * 1000;
@@ -64,6 +70,7 @@ hce_proc_timer(evutil_socket_t fd, short ev, void *arg)
 {
 	struct hce_proc	*hp = arg;
 
+	hp->timer_at = HS_TIME_NEVER;
 	hce_run(hp->hce, proc_now_ms());
 	hce_proc_schedule(hp);
 }
@@ -304,6 +311,7 @@ hce_proc_lost(void *arg, struct channel *ch, const char *why)
 	channel_free(hp->pfe);
 	hp->pfe = NULL;
 	evtimer_del(hp->timer);
+	hp->timer_at = HS_TIME_NEVER;
 }
 
 /* The parent starts us; we start the PFE once we run. */
@@ -344,6 +352,7 @@ hce_proc_main(void *argp, const struct proc_pipes *pp)
 	struct hce_io		 io;
 
 	memset(&hp, 0, sizeof(hp));
+	hp.timer_at = HS_TIME_NEVER;
 	/*
 	 * The parent decides when to stop: a service manager signalling
 	 * the whole group must not make a child's exit look like a crash.

@@ -68,6 +68,7 @@ net_checker_new(struct event_base *base, const struct net_checker_opts *o)
 	nc->opts = *o;
 	for (i = 0; i < NET_BUCKETS; i++)
 		LIST_INIT(&nc->buckets[i]);
+	LIST_INIT(&nc->spare);
 	nc->icmp4.nc = nc;
 	nc->icmp4.family = HS_AF_INET;
 	nc->icmp4.fd = o->icmp4_fd;
@@ -85,6 +86,46 @@ net_checker_new(struct event_base *base, const struct net_checker_opts *o)
 	return nc;
 }
 
+/*
+ * A released check and its event are kept for the next one, up to
+ * NET_SPARE_MAX: two allocations and two frees less a check.
+ */
+static void
+check_recycle(struct net_checker *nc, struct net_check *chk)
+{
+	struct event	*ev = chk->ev;
+
+	if (nc->nspare >= NET_SPARE_MAX) {
+		event_free(ev);
+		free(chk);
+		return;
+	}
+	memset(chk, 0, sizeof(*chk));
+	chk->ev = ev;
+	LIST_INSERT_HEAD(&nc->spare, chk, entry);
+	nc->nspare++;
+}
+
+static struct net_check *
+check_alloc(struct net_checker *nc)
+{
+	struct net_check	*chk;
+
+	if ((chk = LIST_FIRST(&nc->spare)) != NULL) {
+		LIST_REMOVE(chk, entry);
+		nc->nspare--;
+		return chk;
+	}
+	if ((chk = calloc(1, sizeof(*chk))) == NULL)
+		return NULL;
+	if ((chk->ev = event_new(nc->base, -1, 0, net_check_io, chk)) ==
+	    NULL) {
+		free(chk);
+		return NULL;
+	}
+	return chk;
+}
+
 /* Release what a check holds; it is no longer in flight afterwards. */
 static void
 check_release(struct net_check *chk)
@@ -94,8 +135,7 @@ check_release(struct net_check *chk)
 	LIST_REMOVE(chk, entry);
 	nc->inflight--;
 	net_stall_track(nc);
-	if (chk->ev != NULL)
-		event_free(chk->ev);
+	event_del(chk->ev);
 	if (chk->ssl != NULL)
 		SSL_free(chk->ssl);
 	if (chk->fd != -1) {
@@ -111,19 +151,25 @@ check_release(struct net_check *chk)
 	icmp_release(chk);
 	free(chk->wbuf);
 	free(chk->rbuf);
-	free(chk);
+	check_recycle(nc, chk);
 }
 
 void
 net_checker_free(struct net_checker *nc)
 {
-	size_t	 i;
+	struct net_check	*chk;
+	size_t			 i;
 
 	if (nc == NULL)
 		return;
 	for (i = 0; i < NET_BUCKETS; i++)
 		while (!LIST_EMPTY(&nc->buckets[i]))
 			check_release(LIST_FIRST(&nc->buckets[i]));
+	while ((chk = LIST_FIRST(&nc->spare)) != NULL) {
+		LIST_REMOVE(chk, entry);
+		event_free(chk->ev);
+		free(chk);
+	}
 	icmp_close(nc);
 	net_stall_free(nc);
 	free(nc->icmp_slots);
@@ -330,13 +376,11 @@ net_check_start(struct net_checker *nc, const struct check_request *req)
 {
 	struct net_check	*chk;
 
-	if ((chk = calloc(1, sizeof(*chk))) == NULL ||
-	    (chk->ev = event_new(nc->base, -1, 0, net_check_io, chk)) == NULL) {
+	if ((chk = check_alloc(nc)) == NULL) {
 		/*
-		 * Out of memory: nothing to report with.  The HCE's own
-		 * interval timeout ends such a check.
+		 * Out of memory: nothing to report with.  The HCE restarts
+		 * such a check after two intervals.
 		 */
-		free(chk);
 		return;
 	}
 	chk->nc = nc;

@@ -21,6 +21,11 @@
 #include "backends/net/net_check.h"
 
 #define NET_BUCKETS		16384	/* in-flight lookup by host id */
+#ifdef __SANITIZE_ADDRESS__
+#define NET_SPARE_MAX		0	/* a freed check must stay visible */
+#else
+#define NET_SPARE_MAX		256	/* released checks kept for reuse */
+#endif
 #define NET_ICMP_SLOTS		65536	/* one per 16-bit echo sequence */
 #define NET_READ_CHUNK		16384
 #define SCRIPT_GRACE_MS		1000	/* parent answer after the timeout */
@@ -106,6 +111,8 @@ struct net_checker {
 	struct net_checker_opts	 opts;
 	struct net_check_list	 buckets[NET_BUCKETS];
 	uint32_t		 inflight;
+	struct net_check_list	 spare;		/* see check_recycle */
+	uint32_t		 nspare;
 	SSL_CTX			*ssl_ctx;
 	struct icmp_sock	 icmp4;
 	struct icmp_sock	 icmp6;
