@@ -484,6 +484,12 @@ hce_host_counts(const struct hce *hce, uint32_t id, uint32_t *check_cnt,
 	*up_cnt = id < hce->nhosts ? hce->hosts[id].st.up_cnt : 0;
 }
 
+bool
+hce_host_counts_pending(const struct hce *hce, uint32_t id)
+{
+	return id < hce->nhosts && hce->hosts[id].dirty;
+}
+
 uint64_t
 hce_host_next_check(const struct hce *hce, uint32_t id)
 {

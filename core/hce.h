@@ -100,9 +100,15 @@ void		 hce_script_result(const struct msg_script_done *,
 uint32_t	 hce_queued(const struct hce *);
 bool		 hce_host_inflight(const struct hce *, uint32_t host_id);
 enum host_state	 hce_host_state(const struct hce *, uint32_t host_id);
-/* The counters the HCE sends with every status. */
+/*
+ * The host's counters as the HCE has them.  The PFE may lag: it gets
+ * them with every status and, for checks that change nothing, in
+ * batches (MSG_HOST_COUNTERS) at most HCE_COUNTERS_MS later.
+ */
 void		 hce_host_counts(const struct hce *, uint32_t host_id,
 		    uint32_t *check_cnt, uint32_t *up_cnt);
+/* The host's counters wait for the next batch: the PFE's are behind. */
+bool		 hce_host_counts_pending(const struct hce *, uint32_t host_id);
 /* When the host is next due, HS_TIME_NEVER if it is not scheduled. */
 uint64_t	 hce_host_next_check(const struct hce *, uint32_t host_id);
 

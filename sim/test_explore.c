@@ -165,7 +165,9 @@ test_explore_finds_the_reload_handshake_bug(void **state)
 	assert_non_null(ro.out = open_memstream(&out, &outlen));
 	assert_int_equal(scenario_run(&sc, &ro, &res), 0);
 	assert_int_equal(fclose(ro.out), 0);
-	assert_non_null(strstr(out, "refused: configuration 2 is running"));
+	/* a message of the old generation, refused by a switched PFE */
+	assert_non_null(strstr(out, " refused: configuration "));
+	assert_non_null(strstr(out, " is running"));
 	free(out);
 	scenario_free(&sc);
 	buf_free(&err);

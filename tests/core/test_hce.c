@@ -525,7 +525,9 @@ test_unchanged_results_batched(void **state)
 	    3);
 	assert_int_equal(tio_count_sent(&f->io, PEER_PFE, MSG_HOST_COUNTERS),
 	    1);
+	assert_true(hce_host_counts_pending(f->hce, 2));
 	tio_run_hce(&f->io, f->hce, 20002 + HCE_COUNTERS_MS);
+	assert_false(hce_host_counts_pending(f->hce, 2));
 	assert_int_equal(tio_count_sent(&f->io, PEER_PFE, MSG_HOST_COUNTERS),
 	    2);
 	m = tio_last_sent(&f->io, PEER_PFE, MSG_HOST_COUNTERS);
