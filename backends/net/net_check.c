@@ -95,7 +95,7 @@ check_recycle(struct net_checker *nc, struct net_check *chk)
 {
 	struct event	*ev = chk->ev;
 
-	if (nc->nspare >= NET_SPARE_MAX) {
+	if (nc->nspare + 1 > NET_SPARE_MAX) {	/* no room (0 under ASan) */
 		event_free(ev);
 		free(chk);
 		return;
