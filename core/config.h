@@ -288,6 +288,7 @@ struct config {
 	char			 user[HS_NAME_MAX];
 	char			 chroot[HS_PATH_MAX];
 	char			 socket[HS_PATH_MAX];
+	struct listen_conf	 metrics;	/* port 0: not served */
 
 	struct host_conf	*hosts;
 	size_t			 nhosts;

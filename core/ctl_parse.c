@@ -27,6 +27,7 @@ static const struct word show_words[] = {
 	{ "services", NULL, CTL_SHOW_SERVICES, ARG_NONE },
 	{ "relays", NULL, CTL_SHOW_RELAYS, ARG_NONE },
 	{ "sessions", NULL, CTL_SHOW_SESSIONS, ARG_NONE },
+	{ "metrics", NULL, CTL_SHOW_METRICS, ARG_NONE },
 	{ NULL, NULL, CTL_NONE, ARG_NONE },
 };
 
@@ -75,6 +76,7 @@ static const char *const action_words[CTL_ACTION_MAX] = {
 	[CTL_SHOW_SERVICES] = "show services",
 	[CTL_SHOW_RELAYS] = "show relays",
 	[CTL_SHOW_SESSIONS] = "show sessions",
+	[CTL_SHOW_METRICS] = "show metrics",
 	[CTL_HOST_DISABLE] = "host disable",
 	[CTL_HOST_ENABLE] = "host enable",
 	[CTL_TABLE_DISABLE] = "table disable",
@@ -224,7 +226,7 @@ ctl_parse(int argc, char *const argv[], struct ctl_request *req,
 bool
 ctl_action_shows(enum ctl_action a)
 {
-	return a >= CTL_SHOW_SUMMARY && a <= CTL_SHOW_SESSIONS;
+	return a >= CTL_SHOW_SUMMARY && a <= CTL_SHOW_METRICS;
 }
 
 bool

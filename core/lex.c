@@ -49,7 +49,7 @@ static const char *const keywords[] = {
 	"filter", "forward", "from", "hash", "header", "host",
 	"http", "https", "icmp", "include", "interface", "interval",
 	"ip", "key", "least-states", "listen", "loadbalance", "log",
-	"minttl", "no", "nodelay", "on", "path", "port", "prefork",
+	"metrics", "minttl", "no", "nodelay", "on", "path", "port", "prefork",
 	"protocol", "random", "real", "relay", "remove", "request",
 	"response", "retry", "roundrobin", "sack", "script", "send",
 	"service", "session", "sessions", "socket", "source-hash",

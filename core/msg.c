@@ -642,6 +642,7 @@ static const enum payload payloads[MSG_TYPE_MAX] = {
 	[MSG_CTL_SESSION] = PL_CTL_SESSION,
 	[MSG_RELAY_MONITOR] = PL_ID,
 	[MSG_RELAY_LISTENER] = PL_LISTENER,
+	[MSG_CTL_TEXT] = PL_TEXT,
 };
 
 static int
@@ -863,6 +864,7 @@ static const char *const msg_type_names[MSG_TYPE_MAX] = {
 	[MSG_CTL_SESSION] = "ctl_session",
 	[MSG_RELAY_MONITOR] = "relay_monitor",
 	[MSG_RELAY_LISTENER] = "relay_listener",
+	[MSG_CTL_TEXT] = "ctl_text",
 };
 
 const char *

@@ -76,6 +76,7 @@ enum msg_type {
 	MSG_CTL_SESSION,	/* relay -> pfe -> ctl: a session or its end */
 	MSG_RELAY_MONITOR,	/* pfe -> relays: send session ends or not */
 	MSG_RELAY_LISTENER,	/* parent -> relay, with its descriptor */
+	MSG_CTL_TEXT,		/* control -> ctl: a chunk of show metrics */
 	MSG_TYPE_MAX
 };
 

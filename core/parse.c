@@ -8,6 +8,7 @@
  *             | include STRING
  *             | interval N | timeout N | prefork N | log (updates|all)
  *             | demote GROUP | user NAME | chroot STRING | socket STRING
+ *             | metrics listen on ADDR port PORT
  *             | table NAME '{' { tableopt } '}'
  *             | service NAME '{' { serviceopt } '}'
  *             | protocol NAME '{' { protoopt } '}'
@@ -254,6 +255,24 @@ p_log(struct parser *p)
 	return 0;
 }
 
+/* metrics listen on ADDR port PORT: show metrics over HTTP. */
+static int
+p_metrics(struct parser *p)
+{
+	struct listen_conf	*l = &p->cfg->metrics;
+
+	if (p_expect(p, KW_LISTEN) == -1 || p_expect(p, KW_ON) == -1)
+		return -1;
+	if (l->port != 0) {
+		p_error(p, "metrics listen on: given twice");
+		return -1;
+	}
+	if (p_address(p, l->name, sizeof(l->name), &l->addr) == -1 ||
+	    p_expect(p, KW_PORT) == -1 || p_port(p, &l->port) == -1)
+		return -1;
+	return 0;
+}
+
 /* A global option, after its keyword. */
 static int
 p_global(struct parser *p, enum keyword kw)
@@ -284,6 +303,8 @@ p_global(struct parser *p, enum keyword kw)
 		return p_string(p, c->chroot, sizeof(c->chroot), "chroot path");
 	case KW_SOCKET:
 		return p_string(p, c->socket, sizeof(c->socket), "socket path");
+	case KW_METRICS:
+		return p_metrics(p);
 	case KW_TABLE:
 		return parse_table(p);
 	case KW_SERVICE:

@@ -281,6 +281,10 @@ demote_send(struct pfe *p, uint32_t tid, int delta)
 	struct msg		 m;
 
 	p->tables[tid].demoted = delta > 0;
+	if (delta > 0)
+		p->count.demote++;
+	else
+		p->count.promote++;
 	memset(&m, 0, offsetof(struct msg, u) + sizeof(m.u.demote));
 	m.type = MSG_DEMOTE;
 	m.gen = p->cfg->gen;
@@ -502,6 +506,9 @@ reload_result(struct pfe *p, const struct msg *m)
 		p->reload_gen = m->gen;
 		return;
 	}
+	p->count.reload_failed++;
+	p->count.reload_last_ms = p->now_ms;
+	p->count.reload_last_ok = false;
 	n = strcspn(m->u.text.text, "\n");
 	(void)snprintf(first, sizeof(first), "%.*s", (int)n, m->u.text.text);
 	pfe_emit(p, EV_RELOAD, 0, first, 1);
@@ -729,6 +736,9 @@ pfe_reload_commit(struct pfe *p, uint64_t now_ms)
 	free(p->next_map);
 	p->next_map = NULL;
 	pfe_arrays_free(&old);
+	p->count.reload_ok++;
+	p->count.reload_last_ms = now_ms;
+	p->count.reload_last_ok = true;
 	pfe_emit(p, EV_RELOAD, 0, "", 0);
 	pfe_sync(p);
 	if (p->reload_gen != 0 && p->reload_gen == p->cfg->gen) {

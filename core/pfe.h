@@ -87,6 +87,17 @@ void		 pfe_command_event(struct pfe *, const struct ctl_request *,
  */
 int		 pfe_rows(const struct pfe *, enum ctl_action,
 		    uint64_t now_ms, struct ctl_row **rows);
+/* show metrics' text: below a control client's queue (daemon/control.c). */
+#define PFE_METRICS_MAX		(32 * 1024 * 1024)
+/*
+ * show metrics: every object's state and counters in the Prometheus text
+ * format.  relays: show relays' rows, every relay process's counters
+ * summed; wall_ms and start_wall_ms: now and the daemon's start, in ms
+ * since the epoch.  -1 when b was too small.
+ */
+int		 pfe_metrics(const struct pfe *, const struct ctl_row *relays,
+		    size_t nrelays, uint64_t now_ms, uint64_t wall_ms,
+		    uint64_t start_wall_ms, struct buf *b);
 /* Install rules and tables for the start; demote empty tables. */
 void		 pfe_start(struct pfe *, uint64_t now_ms);
 /*

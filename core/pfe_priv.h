@@ -39,6 +39,16 @@ struct pfe_relays {
 	uint32_t		*listening;	/* by relay: processes, a bit each */
 };
 
+/* What show metrics reports beyond the state: kept across reloads. */
+struct pfe_counters {
+	uint64_t		 reload_ok;
+	uint64_t		 reload_failed;
+	uint64_t		 reload_last_ms;	/* 0: never reloaded */
+	bool			 reload_last_ok;
+	uint64_t		 demote;	/* +1 requests sent */
+	uint64_t		 promote;	/* -1 requests sent */
+};
+
 struct pfe {
 	const struct config	*cfg;
 	struct pfe_io		 io;
@@ -53,6 +63,7 @@ struct pfe {
 	/* A successful reload's answer waits for the switch to its gen. */
 	uint32_t		 reload_client;
 	uint32_t		 reload_gen;	/* 0: none waits */
+	struct pfe_counters	 count;		/* for show metrics */
 };
 
 /* pfe.c */
@@ -70,6 +81,16 @@ void		 pfe_log(struct pfe *, int level, const char *fmt, ...)
 		    __attribute__((format(printf, 3, 4)));
 
 /* pfe_relay.c */
+/* A show row's state and counters (pfe_rows.c), for the metrics too. */
+void		 pfe_row_host(const struct pfe *, uint32_t host_id,
+		    uint64_t now_ms, struct ctl_row *);
+void		 pfe_row_table(const struct pfe *, uint32_t table_id,
+		    struct ctl_row *);
+void		 pfe_row_service(const struct pfe *, uint32_t service_id,
+		    struct ctl_row *);
+void		 pfe_row_relay(const struct pfe *, uint32_t relay_id,
+		    struct ctl_row *);
+
 int		 pfe_relay_alloc(struct pfe *);
 void		 pfe_relay_free(struct pfe *);
 void		 pfe_relay_mark(struct pfe *, uint32_t host_id);

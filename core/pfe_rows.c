@@ -44,14 +44,13 @@ row_add(struct rows *r, enum ctl_obj type, uint32_t id, const char *name)
 	return v;
 }
 
-static void
-host_row(const struct pfe *p, struct rows *r, uint32_t hid)
+/* The state and counters of a host's row. */
+void
+pfe_row_host(const struct pfe *p, uint32_t hid, uint64_t now_ms,
+    struct ctl_row *v)
 {
 	const struct pfe_host	*h = &p->hosts[hid];
-	struct ctl_row		*v;
 
-	if ((v = row_add(r, OBJ_HOST, hid, p->cfg->hosts[hid].name)) == NULL)
-		return;
 	v->parent_id = p->cfg->hosts[hid].table_id;
 	if (h->disabled)
 		v->status = ST_DISABLED;
@@ -65,21 +64,26 @@ host_row(const struct pfe *p, struct rows *r, uint32_t hid)
 	v->up_cnt = h->st.up_cnt;
 	v->retry_cnt = h->st.retry_cnt;
 	v->error = (uint8_t)h->st.error;
-	if (h->st.error != HCE_NONE && r->now_ms > h->error_ms)
-		v->error_age_ms = r->now_ms - h->error_ms;
+	if (h->st.error != HCE_NONE && now_ms > h->error_ms)
+		v->error_age_ms = now_ms - h->error_ms;
 	v->rtt_ms = h->rtt_ms;
 	v->detail = h->detail;
 }
 
 static void
-table_row(const struct pfe *p, struct rows *r, uint32_t tid, uint32_t parent)
+host_row(const struct pfe *p, struct rows *r, uint32_t hid)
+{
+	struct ctl_row	*v;
+
+	if ((v = row_add(r, OBJ_HOST, hid, p->cfg->hosts[hid].name)) != NULL)
+		pfe_row_host(p, hid, r->now_ms, v);
+}
+
+void
+pfe_row_table(const struct pfe *p, uint32_t tid, struct ctl_row *v)
 {
 	const struct table_conf	*t = &p->cfg->tables[tid];
-	struct ctl_row		*v;
 
-	if ((v = row_add(r, OBJ_TABLE, tid, t->name)) == NULL)
-		return;
-	v->parent_id = parent;
 	v->up = pfe_table_up(p, tid);
 	if (p->tables[tid].disabled)
 		v->status = ST_DISABLED;
@@ -87,6 +91,18 @@ table_row(const struct pfe *p, struct rows *r, uint32_t tid, uint32_t parent)
 		v->status = v->up > 0 ? ST_TABLE_ACTIVE : ST_EMPTY;
 	(void)snprintf(v->check, sizeof(v->check), "%s",
 	    check_type_name(t->check.type, t->check.tls));
+}
+
+static void
+table_row(const struct pfe *p, struct rows *r, uint32_t tid, uint32_t parent)
+{
+	struct ctl_row	*v;
+
+	if ((v = row_add(r, OBJ_TABLE, tid, p->cfg->tables[tid].name)) ==
+	    NULL)
+		return;
+	v->parent_id = parent;
+	pfe_row_table(p, tid, v);
 }
 
 /* A table and, unless it is disabled, its hosts newest first. */
@@ -109,37 +125,48 @@ table_rows(const struct pfe *p, struct rows *r, uint32_t tid, uint32_t parent,
 			host_row(p, r, t->host_ids[i - 1]);
 }
 
-static void
-service_row(const struct pfe *p, struct rows *r, uint32_t sid)
+void
+pfe_row_service(const struct pfe *p, uint32_t sid, struct ctl_row *v)
 {
-	const struct service_conf	*s = &p->cfg->services[sid];
-	struct ctl_row			*v;
-	uint32_t			 act;
+	uint32_t	act = pfe_service_active(p, sid);
 
-	if ((v = row_add(r, OBJ_SERVICE, sid, s->name)) == NULL)
-		return;
-	act = pfe_service_active(p, sid);
 	if (p->services[sid].disabled)
 		v->status = ST_DISABLED;
 	else if (act == HS_ID_NONE)
 		v->status = ST_DOWN;
 	else
-		v->status = act == s->table_id ? ST_ACTIVE : ST_ACTIVE_BACKUP;
+		v->status = act == p->cfg->services[sid].table_id ?
+		    ST_ACTIVE : ST_ACTIVE_BACKUP;
+}
+
+static void
+service_row(const struct pfe *p, struct rows *r, uint32_t sid)
+{
+	struct ctl_row	*v;
+
+	if ((v = row_add(r, OBJ_SERVICE, sid, p->cfg->services[sid].name)) !=
+	    NULL)
+		pfe_row_service(p, sid, v);
+}
+
+void
+pfe_row_relay(const struct pfe *p, uint32_t rid, struct ctl_row *v)
+{
+	/* Active only while every relay process accepts for it. */
+	if (p->cfg->relays[rid].disabled)
+		v->status = ST_DISABLED;
+	else
+		v->status = pfe_relay_listening(p, rid) ? ST_ACTIVE : ST_DOWN;
 }
 
 static void
 relay_row(const struct pfe *p, struct rows *r, uint32_t rid)
 {
-	const struct relay_conf	*rc = &p->cfg->relays[rid];
-	struct ctl_row		*v;
+	struct ctl_row	*v;
 
-	if ((v = row_add(r, OBJ_RELAY, rid, rc->name)) == NULL)
-		return;
-	/* Active only while every relay process accepts for it. */
-	if (rc->disabled)
-		v->status = ST_DISABLED;
-	else
-		v->status = pfe_relay_listening(p, rid) ? ST_ACTIVE : ST_DOWN;
+	if ((v = row_add(r, OBJ_RELAY, rid, p->cfg->relays[rid].name)) !=
+	    NULL)
+		pfe_row_relay(p, rid, v);
 }
 
 static void

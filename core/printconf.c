@@ -60,6 +60,11 @@ print_globals(const struct config *c, struct buf *b)
 	buf_puts(b, "\nsocket ");
 	print_str(b, c->socket, false);
 	buf_puts(b, "\n");
+	if (c->metrics.port != 0) {
+		buf_puts(b, "metrics listen on ");
+		print_str(b, c->metrics.name, false);
+		buf_printf(b, " port %u\n", c->metrics.port);
+	}
 }
 
 static void

@@ -256,6 +256,18 @@ ctl_sessions(struct reader *r, struct msg *m)
 	buf_free(&out);
 }
 
+/* show metrics: the daemon's text as it comes, JSON or not. */
+static void
+ctl_metrics(struct reader *r, struct msg *m)
+{
+	while (ctl_read_item(r, m, MSG_CTL_TEXT))
+		if (fwrite(m->u.text.text, 1, m->u.text.len, stdout) !=
+		    m->u.text.len)
+			exit(1);
+	if (fflush(stdout) == EOF)
+		exit(1);
+}
+
 static void
 ctl_show(struct reader *r, struct msg *m, enum ctl_action action)
 {
@@ -402,6 +414,8 @@ main(int argc, char *argv[])
 		ctl_monitor(&r, &m);	/* until interrupted */
 	if (req.action == CTL_SHOW_SESSIONS)
 		ctl_sessions(&r, &m);
+	else if (req.action == CTL_SHOW_METRICS)
+		ctl_metrics(&r, &m);
 	else if (ctl_action_shows(req.action))
 		ctl_show(&r, &m, req.action);
 	else

@@ -42,6 +42,7 @@ struct control_client {
 	gid_t				 gid;
 	bool				 may_modify;
 	bool				 monitor;
+	bool				 internal;	/* control_attach */
 };
 
 struct control {
@@ -158,7 +159,8 @@ control_close(struct control_client *cl)
 	struct control	*c = cl->control;
 
 	TAILQ_REMOVE(&c->clients, cl, entry);
-	c->nclients--;
+	if (!cl->internal)
+		c->nclients--;
 	channel_free(cl->ch);
 	event_free(cl->idle);
 	free(cl);
@@ -184,7 +186,7 @@ control_idle_reset(struct control_client *cl)
 {
 	struct timeval	 tv = { CONTROL_IDLE_SEC, 0 };
 
-	if (!cl->monitor)
+	if (!cl->monitor && !cl->internal)
 		evtimer_add(cl->idle, &tv);
 }
 
@@ -199,6 +201,14 @@ control_dispatch(void *arg, struct channel *ch, const struct msg *m)
 		log_debug("control client %u: unexpected %s", id,
 		    msg_type_name(m->type));
 		if (control_fail(c, id, "protocol error: unexpected message")
+		    == 0)
+			channel_close_flush(ch);
+		return -1;
+	}
+	if (cl->internal && m->u.ctl_request.action != CTL_SHOW_METRICS) {
+		log_warnx("control client %u: only show metrics is allowed "
+		    "here", id);
+		if (control_fail(c, id, "protocol error: only show metrics")
 		    == 0)
 			channel_close_flush(ch);
 		return -1;
@@ -339,27 +349,12 @@ control_admit(const struct control *c, const struct control_client *cl,
 	return why;
 }
 
-static void
-control_accept_fd(struct control *c, int fd)
+/* A client admitted: its channel and idle timer; -1 has freed it. */
+static int
+control_client_start(struct control *c, struct control_client *cl, int fd)
 {
-	struct control_client	*cl;
-	char			 name[32], why[256];
+	char	name[32];
 
-	if ((cl = calloc(1, sizeof(*cl))) == NULL) {
-		log_warn("control: client");
-		close(fd);
-		return;
-	}
-	if (control_peer(fd, cl, c->sock_gid) == -1) {
-		free(cl);
-		close(fd);
-		return;
-	}
-	if (control_admit(c, cl, why, sizeof(why)) != NULL) {
-		control_refuse(c, fd, cl->uid, why);
-		free(cl);
-		return;
-	}
 	cl->control = c;
 	if (++c->next_id == 0)
 		c->next_id = 1;		/* 0 means "no client" on the wire */
@@ -377,12 +372,54 @@ control_accept_fd(struct control *c, int fd)
 		if (cl->idle != NULL)
 			event_free(cl->idle);
 		free(cl);
-		return;
+		return -1;
 	}
 	channel_set_flow(cl->ch, CONTROL_PAUSE, CONTROL_RESUME, true, NULL);
 	control_idle_reset(cl);
 	TAILQ_INSERT_TAIL(&c->clients, cl, entry);
-	c->nclients++;
+	if (!cl->internal)
+		c->nclients++;
+	return 0;
+}
+
+static void
+control_accept_fd(struct control *c, int fd)
+{
+	struct control_client	*cl;
+	char			 why[256];
+
+	if ((cl = calloc(1, sizeof(*cl))) == NULL) {
+		log_warn("control: client");
+		close(fd);
+		return;
+	}
+	if (control_peer(fd, cl, c->sock_gid) == -1) {
+		free(cl);
+		close(fd);
+		return;
+	}
+	if (control_admit(c, cl, why, sizeof(why)) != NULL) {
+		control_refuse(c, fd, cl->uid, why);
+		free(cl);
+		return;
+	}
+	(void)control_client_start(c, cl, fd);
+}
+
+int
+control_attach(struct control *c, int fd)
+{
+	struct control_client	*cl;
+
+	if ((cl = calloc(1, sizeof(*cl))) == NULL) {
+		log_warn("control: client");
+		close(fd);
+		return -1;
+	}
+	cl->uid = (uid_t)-1;
+	cl->gid = (gid_t)-1;
+	cl->internal = true;
+	return control_client_start(c, cl, fd);
 }
 
 static void

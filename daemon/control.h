@@ -50,6 +50,12 @@ void		 control_unlink(const char *path);
 struct control	*control_new(struct event_base *, int listenfd,
 		    control_request_fn, void *arg);
 void		 control_free(struct control *);
+/*
+ * A client on a socketpair of ours (the metrics process): read-only
+ * whoever made the pair, only show metrics, never dropped for idling and
+ * outside the slots of control_listen's clients.  -1 has closed fd.
+ */
+int		 control_attach(struct control *, int fd);
 /* To one client; 0, or -1 if it is gone or too slow (then dropped). */
 int		 control_send(struct control *, uint32_t client,
 		    const struct msg *);

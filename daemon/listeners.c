@@ -51,8 +51,8 @@ listeners_free(struct listeners *ls)
 	free(ls);
 }
 
-static int
-open_socket(const struct hs_addr *a, uint16_t port, int backlog)
+int
+listener_open(const struct hs_addr *a, uint16_t port, int backlog)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 sl;
@@ -126,7 +126,7 @@ prepare_one(struct listeners *ls, const struct config *c,
 		lf->keep = true;
 		return 0;
 	}
-	if ((fd = open_socket(&l->addr, l->port, backlog_of(c, r))) == -1) {
+	if ((fd = listener_open(&l->addr, l->port, backlog_of(c, r))) == -1) {
 		buf_printf(err, "relay %s: cannot listen on %s port %u: %s\n",
 		    r->name, addr_fmt(&l->addr, a, sizeof(a)), l->port,
 		    strerror(errno));
@@ -201,17 +201,19 @@ listeners_abort(struct listeners *ls)
 }
 
 int *
-listeners_closefds(const struct listeners *ls, int first)
+listeners_closefds(const struct listeners *ls, int first, int second)
 {
 	int	*v;
-	size_t	 i;
+	size_t	 i, n = 0;
 
-	if ((v = calloc(ls->n + 2, sizeof(*v))) == NULL)
+	if ((v = calloc(ls->n + 3, sizeof(*v))) == NULL)
 		return NULL;
-	v[0] = first;
+	v[n++] = first;
+	if (second != -1)
+		v[n++] = second;
 	for (i = 0; i < ls->n; i++)
-		v[i + 1] = ls->v[i].fd;
-	v[ls->n + 1] = -1;
+		v[n++] = ls->v[i].fd;
+	v[n] = -1;
 	return v;
 }
 

@@ -24,10 +24,15 @@ void		 listeners_commit(struct listeners *);
 /* It did not: close what prepare opened. */
 void		 listeners_abort(struct listeners *);
 /*
- * For a child that must not keep them: first, then every listening
- * socket, then -1 (proc_fork's closefds); NULL without memory.
+ * For a child that must not keep them: first, second unless it is -1,
+ * then every listening socket, then -1 (proc_fork's closefds); NULL
+ * without memory.
  */
-int		*listeners_closefds(const struct listeners *, int first);
+int		*listeners_closefds(const struct listeners *, int first,
+		    int second);
+/* A listening TCP socket, non-blocking; -1 with errno. */
+int		 listener_open(const struct hs_addr *, uint16_t port,
+		    int backlog);
 /* Pass the listeners (those prepare opened, or all) to a relay process. */
 int		 listeners_send(struct listeners *, int sock, bool fresh_only);
 

@@ -161,9 +161,11 @@ parent_reload_commit(void *arg, struct config *conf)
 	if (strcmp(conf->socket, p->conf->socket) != 0 ||
 	    strcmp(conf->user, p->conf->user) != 0 ||
 	    strcmp(conf->chroot, p->conf->chroot) != 0 ||
-	    conf->prefork != p->conf->prefork)
-		log_warnx("reload: socket, user, chroot and prefork changes "
-		    "take effect at restart");
+	    conf->prefork != p->conf->prefork ||
+	    conf->metrics.port != p->conf->metrics.port ||
+	    !addr_equal(&conf->metrics.addr, &p->conf->metrics.addr))
+		log_warnx("reload: socket, user, chroot, prefork and metrics "
+		    "listen changes take effect at restart");
 	/* Listeners no relay uses any more close; the relays' too. */
 	listeners_commit(p->listeners);
 	config_free(p->conf);
@@ -355,7 +357,7 @@ parent_dispatch_pfe(void *arg, struct channel *ch, const struct msg *m)
 	return 0;
 }
 
-static void
+void
 parent_status_str(int status, char *buf, size_t len)
 {
 	if (WIFEXITED(status))
@@ -376,7 +378,7 @@ parent_children_gone(struct parent *p)
 	for (id = PROC_HCE; id < p->nchildren; id++)
 		if (p->child[id].pid != -1)
 			return false;
-	return true;
+	return p->metrics_pid == -1;
 }
 
 static void
@@ -426,6 +428,8 @@ parent_sigchld(struct parent *p)
 		if (pid == p->child[id].pid)
 			parent_reaped(p, id, status);
 	}
+	if (parent_metrics_reap(p) && parent_children_gone(p) && p->exiting)
+		parent_finish(p);
 }
 
 /* A lost child that is still there after the grace period. */
@@ -488,6 +492,7 @@ parent_exit_timeout(evutil_socket_t fd, short ev, void *arg)
 			    p->child[id].name);
 			kill(p->child[id].pid, SIGKILL);
 		}
+	parent_metrics_kill(p);
 }
 
 /*
@@ -591,6 +596,8 @@ parent_children_init(struct parent *p)
 			    id - PROC_RELAY + 1);
 	}
 	p->nchildren = PROC_MAX;
+	p->metrics_pid = -1;
+	p->metrics_fd = -1;
 }
 
 /*
@@ -620,6 +627,8 @@ parent_listen(struct parent *p)
 	} else
 		listeners_commit(p->listeners);
 	buf_free(&errors);
+	if (rv == 0)
+		rv = parent_metrics_listen(p);
 	return rv;
 }
 
@@ -659,8 +668,10 @@ parent_fork(struct parent *p, int control_fd)
 	int				*closefds;
 	int				 id, rv = -1;
 
-	if ((closefds = listeners_closefds(p->listeners, control_fd)) ==
-	    NULL || proc_pipes_open(pp, p->conf->prefork) == -1)
+	if ((closefds = listeners_closefds(p->listeners, control_fd,
+	    p->metrics_fd)) == NULL ||
+	    proc_pipes_open(pp, p->conf->prefork) == -1 ||
+	    (p->metrics_fd != -1 && proc_pipes_metrics(pp) == -1))
 		goto done;
 	p->nchildren = PROC_RELAY + (int)pp->nrelays;
 	hargs.conf = p->conf;
@@ -675,7 +686,8 @@ parent_fork(struct parent *p, int control_fd)
 	p->child[PROC_PFE].pid = proc_fork(pp, PROC_PFE, 0, closefds + 1,
 	    pfe_proc_main, &pargs);
 	if (p->child[PROC_PFE].pid == -1 ||
-	    parent_relays_fork(p, closefds) == -1) {
+	    parent_relays_fork(p, closefds) == -1 ||
+	    parent_metrics_fork(p, control_fd) == -1) {
 		for (id = PROC_HCE; id < p->nchildren; id++)
 			if (p->child[id].pid > 0)
 				kill(p->child[id].pid, SIGTERM);

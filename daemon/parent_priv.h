@@ -41,6 +41,8 @@ struct parent {
 	int			 nchildren;	/* PROC_MAX + relays */
 	struct proc_pipes	 pipes;		/* the parent's ends */
 	struct listeners	*listeners;	/* the relays' */
+	int			 metrics_fd;	/* metrics listen on, or -1 */
+	pid_t			 metrics_pid;	/* -1: none, or reaped */
 	uint8_t			 secret[HS_KEY_LEN];	/* relays' hash keys */
 	struct script_runner	*scripts;
 	struct demote		*demote;
@@ -57,6 +59,13 @@ void	 parent_exit(struct parent *, int code);
 void	 parent_child_lost(void *arg, struct channel *, const char *why);
 void	 parent_drained(void *arg, struct channel *);
 void	 parent_kill_lost(evutil_socket_t, short, void *);
+void	 parent_status_str(int status, char *, size_t);
+
+/* parent_metrics.c */
+int	 parent_metrics_listen(struct parent *);
+int	 parent_metrics_fork(struct parent *, int control_fd);
+bool	 parent_metrics_reap(struct parent *);
+void	 parent_metrics_kill(struct parent *);
 
 /* parent_relays.c */
 int	 parent_relays_fork(struct parent *, const int *closefds);

@@ -127,7 +127,8 @@ pfe_proc_show(struct pfe_proc *pp, uint32_t client, enum ctl_action action)
 	int		 i, n = 0;
 
 	/* The relay processes count sessions: they answer too. */
-	if (action == CTL_SHOW_RELAYS || action == CTL_SHOW_SESSIONS) {
+	if (action == CTL_SHOW_RELAYS || action == CTL_SHOW_SESSIONS ||
+	    action == CTL_SHOW_METRICS) {
 		pfe_relays_show(pp, client, action);
 		return;
 	}
@@ -147,6 +148,15 @@ pfe_proc_show(struct pfe_proc *pp, uint32_t client, enum ctl_action action)
 	free(rows);
 	if (i == n)
 		pfe_proc_answer(pp, client, MSG_CTL_END);
+}
+
+uint64_t
+pfe_proc_wall_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 static void
@@ -430,6 +440,9 @@ pfe_proc_setup(struct pfe_proc *pp, const struct proc_pipes *fds,
 	pp->control = control_new(pp->base, control_fd, pfe_proc_request, pp);
 	if (pp->parent == NULL || pp->hce == NULL || pp->control == NULL)
 		fatalx("cannot set up the event loop");
+	if (fds->metrics[0] != -1 &&
+	    control_attach(pp->control, fds->metrics[0]) == -1)
+		fatalx("cannot serve the metrics process");
 	channel_set_flow(pp->parent, PROC_CHANNEL_BUSY, PROC_CHANNEL_LOW, false,
 	    NULL);
 	channel_set_flow(pp->hce, PROC_CHANNEL_BUSY, PROC_CHANNEL_LOW, false,
@@ -469,6 +482,7 @@ pfe_proc_main(void *argp, const struct proc_pipes *fds)
 		exit(1);
 	privdrop_pledge("pfe", "stdio unix recvfd");
 	pp.conf = args->conf;
+	pp.start_wall_ms = pfe_proc_wall_ms();
 	pfe_proc_reload_init(&pp);
 	pfe_proc_setup(&pp, fds, args->control_fd);
 	log_debug("started");

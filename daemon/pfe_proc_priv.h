@@ -15,7 +15,7 @@
 #include "daemon/control.h"
 #include "daemon/proc.h"
 
-/* A show relays|sessions waiting for the relay processes' answers. */
+/* A show relays|sessions|metrics waiting for the relay processes' answers. */
 struct pfe_show {
 	LIST_ENTRY(pfe_show)	 entry;
 	uint32_t		 client;
@@ -38,12 +38,14 @@ struct pfe_proc {
 	bool			 relay_monitor;	/* they send session ends */
 	LIST_HEAD(, pfe_show)	 shows;
 	struct msg		*scratch;	/* a message is large */
+	uint64_t		 start_wall_ms;	/* show metrics */
 };
 
 /* pfe_proc.c */
 void	 pfe_proc_send(struct pfe_proc *, struct channel *,
 	    const struct msg *);
 void	 pfe_proc_answer(struct pfe_proc *, uint32_t client, enum msg_type);
+uint64_t pfe_proc_wall_ms(void);
 
 /* pfe_relays.c */
 void	 pfe_relays_setup(struct pfe_proc *, const struct proc_pipes *);

@@ -82,8 +82,41 @@ show_find(struct pfe_proc *pp, uint32_t client)
 	return NULL;
 }
 
+/* show metrics: the text in chunks, as large as a message takes. */
 static void
-show_finish(struct pfe_proc *pp, struct pfe_show *s)
+show_metrics(struct pfe_proc *pp, struct pfe_show *s)
+{
+	struct msg	*m = pp->scratch;
+	struct buf	 text;
+	size_t		 off, n;
+
+	buf_init(&text, PFE_METRICS_MAX);
+	if (pfe_metrics(pp->pfe, s->rows, (size_t)s->nrows, proc_now_ms(),
+	    pfe_proc_wall_ms(), pp->start_wall_ms, &text) == -1) {
+		control_fail(pp->control, s->client, "metrics too large");
+		buf_free(&text);
+		return;
+	}
+	memset(m, 0, offsetof(struct msg, u) + sizeof(m->u.text));
+	m->type = MSG_CTL_TEXT;
+	m->peerid = s->client;
+	m->gen = pfe_gen(pp->pfe);
+	for (off = 0; off < text.len; off += n) {
+		n = text.len - off < MSG_TEXT_MAX ? text.len - off :
+		    MSG_TEXT_MAX;
+		memcpy(m->u.text.text, text.data + off, n);
+		m->u.text.text[n] = '\0';
+		m->u.text.len = n;
+		if (control_send(pp->control, s->client, m) == -1)
+			break;		/* the client was dropped */
+	}
+	if (off >= text.len)
+		pfe_proc_answer(pp, s->client, MSG_CTL_END);
+	buf_free(&text);
+}
+
+static void
+show_rows(struct pfe_proc *pp, struct pfe_show *s)
 {
 	struct msg	*m = pp->scratch;
 	int		 i;
@@ -99,6 +132,15 @@ show_finish(struct pfe_proc *pp, struct pfe_show *s)
 	}
 	if (i == s->nrows)
 		pfe_proc_answer(pp, s->client, MSG_CTL_END);
+}
+
+static void
+show_finish(struct pfe_proc *pp, struct pfe_show *s)
+{
+	if (s->action == CTL_SHOW_METRICS)
+		show_metrics(pp, s);
+	else
+		show_rows(pp, s);
 	LIST_REMOVE(s, entry);
 	free(s->rows);
 	free(s);
@@ -119,8 +161,8 @@ pfe_relays_show(struct pfe_proc *pp, uint32_t client, enum ctl_action a)
 	}
 	s->client = client;
 	s->action = a;
-	if (a == CTL_SHOW_RELAYS && (s->nrows = pfe_rows(pp->pfe, a,
-	    proc_now_ms(), &s->rows)) == -1) {
+	if (a != CTL_SHOW_SESSIONS && (s->nrows = pfe_rows(pp->pfe,
+	    CTL_SHOW_RELAYS, proc_now_ms(), &s->rows)) == -1) {
 		free(s);
 		control_fail(pp->control, client, "out of memory");
 		return;
@@ -130,7 +172,8 @@ pfe_relays_show(struct pfe_proc *pp, uint32_t client, enum ctl_action a)
 	m->type = MSG_CTL_REQUEST;
 	m->peerid = client;
 	m->gen = pfe_gen(pp->pfe);
-	m->u.ctl_request.action = a;
+	/* The relays count; the metrics are rendered here from that. */
+	m->u.ctl_request.action = a == CTL_SHOW_METRICS ? CTL_SHOW_RELAYS : a;
 	for (i = 0; i < pp->nrelays; i++)
 		if (pp->relay[i] != NULL) {
 			s->waiting++;

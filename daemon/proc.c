@@ -64,6 +64,12 @@ proc_pipes_open(struct proc_pipes *pp, uint32_t nrelays)
 	return 0;
 }
 
+int
+proc_pipes_metrics(struct proc_pipes *pp)
+{
+	return pair(SOCK_STREAM, pp->metrics, "pfe", "metrics");
+}
+
 static void
 close_fd(int *fd)
 {
@@ -100,6 +106,10 @@ proc_close_others(struct proc_pipes *pp, enum proc_id self, uint32_t index)
 			for (e = 0; e < 2; e++)
 				if (!relay_end_kept(self, index, i, k, e))
 					close_fd(&pp->relay[i][k][e]);
+	if (self != PROC_PFE)
+		close_fd(&pp->metrics[0]);
+	if (self != PROC_METRICS)
+		close_fd(&pp->metrics[1]);
 }
 
 /* ps and /proc/PID/comm tell the processes apart: "hoststated-hce". */
@@ -111,6 +121,8 @@ proc_title(enum proc_id id, uint32_t index)
 	/* The kernel keeps 15 bytes: "hoststated-hce", "-pfe", "-r32" fit. */
 	if (id == PROC_RELAY)
 		snprintf(name, sizeof(name), "hoststated-r%u", index);
+	else if (id == PROC_METRICS)
+		snprintf(name, sizeof(name), "hoststated-prom");
 	else
 		snprintf(name, sizeof(name), "hoststated-%s", proc_name(id));
 #ifdef __linux__
@@ -129,7 +141,8 @@ proc_fork(struct proc_pipes *pp, enum proc_id id, uint32_t index,
 
 	switch ((pid = fork())) {
 	case -1:
-		log_warn("fork %s", id == PROC_RELAY ? "relay" : proc_name(id));
+		log_warn("fork %s", id == PROC_RELAY ? "relay" :
+		    id == PROC_METRICS ? "metrics" : proc_name(id));
 		return -1;
 	case 0:
 		break;
@@ -137,7 +150,9 @@ proc_fork(struct proc_pipes *pp, enum proc_id id, uint32_t index,
 		return pid;
 	}
 	/* The child: signal dispositions are set up by child_main. */
-	if (id != PROC_RELAY)
+	if (id == PROC_METRICS)
+		log_procname("metrics");
+	else if (id != PROC_RELAY)
 		log_procname(proc_name(id));
 	proc_title(id, index);
 	proc_close_others(pp, id, index);

@@ -27,7 +27,8 @@ enum proc_id {
 	PROC_HCE,
 	PROC_PFE,
 	PROC_MAX,
-	PROC_RELAY = PROC_MAX	/* one of prefork, by its index */
+	PROC_RELAY = PROC_MAX,	/* one of prefork, by its index */
+	PROC_METRICS		/* serves show metrics over HTTP */
 };
 
 /*
@@ -51,11 +52,14 @@ struct proc_pipes {
 	int		 fd[PROC_MAX][PROC_MAX];
 	uint32_t	 nrelays;
 	int		 relay[HS_PREFORK_MAX][RELAY_PIPE_MAX][2];
+	int		 metrics[2];	/* the PFE's end, the metrics process's */
 };
 
 const char	*proc_name(enum proc_id);
 /* Create every socketpair, nrelays relays' too; -1 with a log line. */
 int		 proc_pipes_open(struct proc_pipes *, uint32_t nrelays);
+/* The PFE-metrics socketpair, when metrics are served; -1 with a log line. */
+int		 proc_pipes_metrics(struct proc_pipes *);
 /*
  * Fork the child id (a relay: PROC_RELAY and its index, from 1).  In
  * the child: close every end that is not its own and the descriptors in

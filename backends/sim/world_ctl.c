@@ -35,11 +35,17 @@ world_show(struct world *w, enum ctl_action action, struct buf *out)
 	struct ctl_row	*rows = NULL;
 	int		 n;
 
-	if ((n = pfe_rows(w->pfe, action, w->clock.now_ms, &rows)) == -1) {
+	if ((n = pfe_rows(w->pfe, action == CTL_SHOW_METRICS ?
+	    CTL_SHOW_RELAYS : action, w->clock.now_ms, &rows)) == -1) {
 		buf_puts(out, "out of memory\n");
 		return -1;
 	}
-	ctl_render(action, rows, (size_t)n, out);
+	/* Virtual time: the daemon started at the epoch. */
+	if (action == CTL_SHOW_METRICS)
+		(void)pfe_metrics(w->pfe, rows, (size_t)n, w->clock.now_ms,
+		    w->clock.now_ms, 0, out);
+	else
+		ctl_render(action, rows, (size_t)n, out);
 	free(rows);
 	return 0;
 }
