@@ -225,6 +225,7 @@ send_status(struct hce *hce, uint32_t id, enum check_error error)
 	m.u.host_status.up_cnt = h->st.up_cnt;
 	m.u.host_status.rtt_ms = h->rtt_ms;
 	m.u.host_status.detail = h->detail;
+	m.u.host_status.rtt = h->st.rtt;
 	if (hce->io.send != NULL)
 		hce->io.send(hce->io.arg, PEER_PFE, &m);
 }
@@ -275,6 +276,7 @@ flush_counters(struct hce *hce)
 		c->e[c->n].check_cnt = h->st.check_cnt;
 		c->e[c->n].up_cnt = h->st.up_cnt;
 		c->e[c->n].rtt_ms = h->rtt_ms;
+		c->e[c->n].rtt = h->st.rtt;
 		if (++c->n == MSG_COUNTERS_MAX)
 			flush_send(hce);
 	}
@@ -298,6 +300,7 @@ record_result(struct hce *hce, uint32_t id, bool up, enum check_error error,
 	h->detail = detail;
 	h->last = error;
 	old = host_state_apply(&h->st, hce->cfg->hosts[id].retry, up, error);
+	host_rtt_add(&h->st, rtt_ms);
 	log_result(hce, id, old, error);
 	if (changed || old != h->st.state || retry != h->st.retry_cnt) {
 		h->dirty = false;

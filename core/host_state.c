@@ -46,6 +46,19 @@ host_state_apply(struct host_status *hs, uint32_t retry, bool up,
 }
 
 void
+host_rtt_add(struct host_status *hs, uint32_t rtt_ms)
+{
+	size_t	i;
+
+	for (i = 0; i < HS_RTT_BUCKETS; i++)
+		if (rtt_ms <= rtt_bucket_ms[i]) {
+			hs->rtt.n[i]++;
+			break;
+		}
+	hs->rtt.sum_ms += rtt_ms;
+}
+
+void
 host_state_reset(struct host_status *hs)
 {
 	memset(hs, 0, sizeof(*hs));

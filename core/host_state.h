@@ -17,6 +17,7 @@ struct host_status {
 	uint32_t		check_cnt;
 	uint32_t		up_cnt;
 	enum check_error	error;		/* of the last failed check */
+	struct rtt_hist		rtt;		/* of every check counted */
 };
 
 /*
@@ -26,6 +27,8 @@ struct host_status {
  */
 enum host_state	 host_state_apply(struct host_status *, uint32_t retry,
 		    bool up, enum check_error);
+/* Count a check's round-trip time (after host_state_apply counted it). */
+void		 host_rtt_add(struct host_status *, uint32_t rtt_ms);
 /* Unknown, counters zeroed: a disabled or (re)enabled host. */
 void		 host_state_reset(struct host_status *);
 /* True for an outcome that is a failure (not none and not "... ok"). */

@@ -165,6 +165,41 @@ enum_ok(unsigned v, unsigned max)
 	return v < max;
 }
 
+const uint32_t rtt_bucket_ms[HS_RTT_BUCKETS] = {
+	1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500
+};
+
+static void
+put_rtt(struct wr *w, const struct rtt_hist *h, uint32_t check_cnt)
+{
+	uint64_t	total = 0;
+	size_t		i;
+
+	for (i = 0; i < HS_RTT_BUCKETS; i++) {
+		put_u32(w, h->n[i]);
+		total += h->n[i];
+	}
+	put_u64(w, h->sum_ms);
+	if (total > check_cnt)
+		w->bad = 1;
+}
+
+/* More checks in the buckets than checks done: refused. */
+static void
+get_rtt(struct rd *r, struct rtt_hist *h, uint32_t check_cnt)
+{
+	uint64_t	total = 0;
+	size_t		i;
+
+	for (i = 0; i < HS_RTT_BUCKETS; i++) {
+		h->n[i] = get_u32(r);
+		total += h->n[i];
+	}
+	h->sum_ms = get_u64(r);
+	if (total > check_cnt)
+		r->bad = 1;
+}
+
 static void
 put_host_status(struct wr *w, const struct msg_host_status *h)
 {
@@ -179,6 +214,7 @@ put_host_status(struct wr *w, const struct msg_host_status *h)
 	put_u32(w, h->up_cnt);
 	put_u32(w, h->rtt_ms);
 	put_u32(w, (uint32_t)h->detail);
+	put_rtt(w, &h->rtt, h->check_cnt);
 }
 
 static void
@@ -192,6 +228,7 @@ get_host_status(struct rd *r, struct msg_host_status *h)
 	h->up_cnt = get_u32(r);
 	h->rtt_ms = get_u32(r);
 	h->detail = (int32_t)get_u32(r);
+	get_rtt(r, &h->rtt, h->check_cnt);
 	if (h->up_cnt > h->check_cnt)
 		r->bad = 1;
 }
@@ -213,6 +250,7 @@ put_host_counters(struct wr *w, const struct msg_host_counters *c)
 		put_u32(w, c->e[i].check_cnt);
 		put_u32(w, c->e[i].up_cnt);
 		put_u32(w, c->e[i].rtt_ms);
+		put_rtt(w, &c->e[i].rtt, c->e[i].check_cnt);
 	}
 }
 
@@ -231,6 +269,7 @@ get_host_counters(struct rd *r, struct msg_host_counters *c)
 		c->e[i].check_cnt = get_u32(r);
 		c->e[i].up_cnt = get_u32(r);
 		c->e[i].rtt_ms = get_u32(r);
+		get_rtt(r, &c->e[i].rtt, c->e[i].check_cnt);
 		if (c->e[i].up_cnt > c->e[i].check_cnt)
 			r->bad = 1;
 	}

@@ -87,6 +87,20 @@ enum host_state {
 	HOST_DOWN = 2,
 };
 
+/*
+ * Round-trip times of a host's checks since it was last reset: how many
+ * fell in each bucket (at most rtt_bucket_ms[i], above the one before;
+ * not cumulative), their sum; those above the last bucket are the
+ * host's check count minus the buckets' total.
+ */
+#define HS_RTT_BUCKETS	11
+extern const uint32_t rtt_bucket_ms[HS_RTT_BUCKETS];
+
+struct rtt_hist {
+	uint32_t		n[HS_RTT_BUCKETS];
+	uint64_t		sum_ms;
+};
+
 struct msg_host_status {
 	uint32_t		host_id;
 	uint8_t			state;		/* enum host_state */
@@ -96,10 +110,11 @@ struct msg_host_status {
 	uint32_t		up_cnt;
 	uint32_t		rtt_ms;
 	int32_t			detail;
+	struct rtt_hist		rtt;
 };
 
 /* Entries of one MSG_HOST_COUNTERS; a batch takes as many as it needs. */
-#define MSG_COUNTERS_MAX	1000
+#define MSG_COUNTERS_MAX	240
 
 struct msg_host_counters {
 	uint32_t		n;
@@ -108,6 +123,7 @@ struct msg_host_counters {
 		uint32_t	check_cnt;
 		uint32_t	up_cnt;
 		uint32_t	rtt_ms;		/* of the latest check */
+		struct rtt_hist	rtt;
 	} e[MSG_COUNTERS_MAX];
 };
 

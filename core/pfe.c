@@ -448,6 +448,7 @@ host_status(struct pfe *p, const struct msg *m)
 		h->error_ms = p->now_ms;
 	}
 	h->rtt_ms = hs->rtt_ms;
+	h->st.rtt = hs->rtt;
 	h->detail = hs->detail;
 	if (p->io.event != NULL) {
 		memset(&ev, 0, sizeof(ev));
@@ -544,6 +545,7 @@ host_counters(struct pfe *p, const struct msg *m)
 		h->st.check_cnt = c->e[i].check_cnt;
 		h->st.up_cnt = c->e[i].up_cnt;
 		h->rtt_ms = c->e[i].rtt_ms;
+		h->st.rtt = c->e[i].rtt;
 	}
 	return 0;
 }

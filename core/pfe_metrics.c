@@ -177,6 +177,43 @@ m_host_checks(const struct metrics *x)
 	}
 }
 
+/* The round-trip times of every check, as a histogram. */
+static void
+m_host_rtt(const struct metrics *x)
+{
+	const char		*name = M_PREFIX "host_check_duration_seconds";
+	struct prom_label	 l[3];
+	const struct host_status *st;
+	uint64_t		 cum;
+	uint32_t		 hid;
+	size_t			 i;
+	char			 le[16], v[24];
+
+	prom_family(x->b, name, "histogram", "Round-trip times of the host's "
+	    "checks, failed ones included.");
+	for (hid = 0; host_next(x->p, &hid); hid++) {
+		st = &x->p->hosts[hid].st;
+		host_labels(x->p, hid, l);
+		l[2].name = "le";
+		for (cum = 0, i = 0; i < HS_RTT_BUCKETS; i++) {
+			cum += st->rtt.n[i];
+			(void)snprintf(le, sizeof(le), "%u.%03u",
+			    rtt_bucket_ms[i] / 1000, rtt_bucket_ms[i] % 1000);
+			l[2].value = le;
+			(void)snprintf(v, sizeof(v), "%" PRIu64, cum);
+			prom_sample(x->b, name, "_bucket", l, 3, v);
+		}
+		l[2].value = "+Inf";
+		(void)snprintf(v, sizeof(v), "%u", st->check_cnt);
+		prom_sample(x->b, name, "_bucket", l, 3, v);
+		(void)snprintf(v, sizeof(v), "%" PRIu64 ".%03" PRIu64,
+		    st->rtt.sum_ms / 1000, st->rtt.sum_ms % 1000);
+		prom_sample(x->b, name, "_sum", l, 2, v);
+		(void)snprintf(v, sizeof(v), "%u", st->check_cnt);
+		prom_sample(x->b, name, "_count", l, 2, v);
+	}
+}
+
 static void
 m_host_failures(const struct metrics *x)
 {
@@ -428,6 +465,7 @@ pfe_metrics(const struct pfe *p, const struct ctl_row *relays,
 	m_daemon(&x, start_wall_ms);
 	m_host_states(&x);
 	m_host_checks(&x);
+	m_host_rtt(&x);
 	m_host_failures(&x);
 	m_tables(&x);
 	m_forwarders(&x, "service", p->cfg->nservices, service_name,

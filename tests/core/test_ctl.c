@@ -113,7 +113,7 @@ test_errors(void **state)
 		{ "frobnicate", "unknown argument: frobnicate" },
 		{ "show everything", "unknown argument: everything" },
 		{ "show", "missing argument: "
-		    "summary|hosts|tables|services|relays|sessions" },
+		    "summary|hosts|tables|services|relays|sessions|metrics" },
 		{ "", "missing argument: "
 		    "show|host|table|service|reload|poll|monitor|log|stop" },
 		{ "host disable", "missing argument: id or name" },
@@ -170,12 +170,12 @@ test_render_no_sessions(void **state)
 	buf_free(&b);
 }
 
-/* Every show command is answered with rows, nothing else is. */
+/* Every show command is a show (rows, or metrics text), nothing else is. */
 static void
 test_shows(void **state)
 {
 	static const char *const shows[] = { "summary", "hosts", "tables",
-	    "services", "relays", "sessions" };
+	    "services", "relays", "sessions", "metrics" };
 	struct ctl_request	 req;
 	char			 line[64];
 	size_t			 i;

@@ -23,7 +23,7 @@
 struct queued {
 	enum hs_peer	from;
 	enum hs_peer	to;
-	uint8_t		wire[256];
+	uint8_t		wire[2048];	/* a counters batch of 29 */
 	size_t		len;
 };
 

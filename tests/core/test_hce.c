@@ -536,6 +536,11 @@ test_unchanged_results_batched(void **state)
 	assert_int_equal(m->u.host_counters.e[2].check_cnt, 3);
 	assert_int_equal(m->u.host_counters.e[2].up_cnt, 3);
 	assert_int_equal(m->u.host_counters.e[2].rtt_ms, 3);
+	/* every check's time in its bucket: 1, 2 and 3 ms */
+	assert_int_equal(m->u.host_counters.e[2].rtt.n[0], 1);
+	assert_int_equal(m->u.host_counters.e[2].rtt.n[1], 1);
+	assert_int_equal(m->u.host_counters.e[2].rtt.n[2], 1);
+	assert_int_equal(m->u.host_counters.e[2].rtt.sum_ms, 6);
 	assert_true(hce_next_deadline(f->hce) == 30000);
 	tio_run_hce(&f->io, f->hce, 30000);
 	tio_report(&f->io, f->hce, 0, false, HCE_TCP_CONNECT_REFUSED, 1);

@@ -22,13 +22,15 @@ sample(enum msg_type type, struct msg *m)
 	switch (type) {
 	case MSG_HOST_STATUS:
 		m->u.host_status = (struct msg_host_status){ 70000, HOST_DOWN,
-		    HCE_HTTP_CODE_FAIL, 3, 100, 99, 250, 503 };
+		    HCE_HTTP_CODE_FAIL, 3, 100, 99, 250, 503,
+		    { { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 }, 123456789 } };
 		break;
 	case MSG_HOST_COUNTERS:
 		m->u.host_counters.n = 2;
-		m->u.host_counters.e[0] = (struct msg_counters){ 7, 10, 9, 3 };
+		m->u.host_counters.e[0] = (struct msg_counters){ 7, 10, 9, 3,
+		    { { 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 6 }, 24000 } };
 		m->u.host_counters.e[1] = (struct msg_counters){ 70000, 5, 5,
-		    1 };
+		    1, { { 5 }, 5 } };
 		break;
 	case MSG_HOST_ENABLE:
 	case MSG_HOST_DISABLE:
@@ -302,6 +304,15 @@ test_bad_enums_rejected(void **state)
 	sample(MSG_HOST_COUNTERS, &m);
 	len = msg_encode(&m, wire, sizeof(wire));
 	wire[MSG_HDR_LEN + 4 + 11] = 11;	/* up_cnt 11 of 10 checks */
+	assert_int_equal(msg_decode(wire, (size_t)len, &d), -1);
+	/* more round-trip times than checks */
+	sample(MSG_HOST_COUNTERS, &m);
+	m.u.host_counters.e[1].rtt.n[3] = 1;	/* 6 of 5 checks */
+	assert_int_equal(msg_encode(&m, wire, sizeof(wire)), -1);
+	sample(MSG_HOST_STATUS, &m);
+	len = msg_encode(&m, wire, sizeof(wire));
+	assert_true(len > 0);
+	wire[MSG_HDR_LEN + 26 + 3] = 101;	/* bucket 0: 101 of 100 */
 	assert_int_equal(msg_decode(wire, (size_t)len, &d), -1);
 	wire[MSG_HDR_LEN + 4 + 11] = 9;
 	wire[MSG_HDR_LEN + 3] = 3;		/* says 3 entries, has 2 */

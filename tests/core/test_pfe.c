@@ -577,8 +577,10 @@ test_counters_batch(void **state)
 	m.type = MSG_HOST_COUNTERS;
 	m.gen = pfe_gen(f->pfe);
 	m.u.host_counters.n = 2;
-	m.u.host_counters.e[0] = (struct msg_counters){ 0, 4, 3, 2 };
-	m.u.host_counters.e[1] = (struct msg_counters){ 1, 4, 4, 2 };
+	m.u.host_counters.e[0] = (struct msg_counters){ 0, 4, 3, 2,
+	    { { 0, 4 }, 8 } };
+	m.u.host_counters.e[1] = (struct msg_counters){ 1, 4, 4, 2,
+	    { { 0, 4 }, 8 } };
 	assert_int_equal(ctl(f, "host disable 1"), 0);
 	assert_int_equal(pfe_dispatch(f->pfe, PEER_HCE, &m, 0), 0);
 	assert_counts_shown(f, "disabled");

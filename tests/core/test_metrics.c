@@ -1,0 +1,165 @@
+/* show metrics: the Prometheus text of the PFE's state, line by line. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "core/pfe.h"
+#include "core/prom.h"
+#include "tests/core/testconf.h"
+#include "tests/core/testio.h"
+
+static void
+assert_line(const struct buf *b, const char *line)
+{
+	const char	*p = buf_str(b);
+	size_t		 n = strlen(line);
+
+	for (; p != NULL && *p != '\0'; p = strchr(p, '\n'), p += p != NULL) {
+		if (strncmp(p, line, n) == 0 && (p[n] == '\n' || p[n] == '\0'))
+			return;
+	}
+	printf("--- no line: %s\n--- in\n%s", line, buf_str(b));
+	fail();
+}
+
+/* Label values are escaped as the format says; HELP keeps quotes. */
+static void
+test_prom_escape(void **state)
+{
+	struct prom_label	l[2] = { { "table", "a\"b\\c\nd" },
+				    { "host", "h" } };
+	struct buf		b;
+
+	buf_init(&b, 4096);
+	prom_family(&b, "x_total", "counter", "Say \"it\"\\now\n.");
+	prom_sample_u64(&b, "x_total", l, 2, 7);
+	prom_sample_ms(&b, "y_seconds", NULL, 0, 1250);
+	assert_string_equal(buf_str(&b),
+	    "# HELP x_total Say \"it\"\\\\now\\n.\n"
+	    "# TYPE x_total counter\n"
+	    "x_total{table=\"a\\\"b\\\\c\\nd\",host=\"h\"} 7\n"
+	    "y_seconds 1.250\n");
+	buf_free(&b);
+}
+
+static void
+status_rtt(struct pfe *p, uint32_t host_id, enum host_state state,
+    enum check_error err, const uint32_t *rtt, size_t n)
+{
+	struct msg	m;
+	size_t		i, k;
+
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_HOST_STATUS;
+	m.u.host_status.host_id = host_id;
+	m.u.host_status.state = (uint8_t)state;
+	m.u.host_status.error = (uint8_t)err;
+	m.u.host_status.check_cnt = (uint32_t)n;
+	m.u.host_status.up_cnt = state == HOST_UP ? (uint32_t)n : 0;
+	m.u.host_status.detail = -1;
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < HS_RTT_BUCKETS && rtt[i] > rtt_bucket_ms[k];
+		    k++)
+			;
+		if (k < HS_RTT_BUCKETS)
+			m.u.host_status.rtt.n[k]++;
+		m.u.host_status.rtt.sum_ms += rtt[i];
+		m.u.host_status.rtt_ms = rtt[i];
+	}
+	assert_int_equal(pfe_dispatch(p, PEER_HCE, &m, 0), 0);
+}
+
+/* The seed's backup example: both web servers down, the sorry server up. */
+static void
+test_metrics_backup(void **state)
+{
+	static const uint32_t	 fast[] = { 1, 4, 30 }, slow[] = { 200, 3000 };
+	struct config		*cfg = tc_seed_backup();
+	struct tio		 io;
+	struct pfe_io		 pio;
+	struct pfe		*p;
+	struct buf		 b;
+
+	tio_init(&io);
+	tio_pfe_io(&io, &pio);
+	p = pfe_new(cfg, &pio, 0);
+	assert_non_null(p);
+	pfe_start(p, 0);
+	status_rtt(p, 0, HOST_DOWN, HCE_TCP_CONNECT_TIMEOUT, slow, 2);
+	status_rtt(p, 1, HOST_DOWN, HCE_TCP_CONNECT_REFUSED, fast, 1);
+	status_rtt(p, 3, HOST_UP, HCE_ICMP_OK, fast, 3);
+	buf_init(&b, PFE_METRICS_MAX);
+	assert_int_equal(pfe_metrics(p, NULL, 0, 5000, 1700000005000ULL,
+	    1700000000000ULL, &b), 0);
+	assert_line(&b, "hoststated_start_time_seconds 1700000000.000");
+	assert_line(&b, "hoststated_host_up{table=\"webhosts\","
+	    "host=\"10.1.1.100\"} 0");
+	assert_line(&b, "hoststated_host_state{table=\"sorry_server:80\","
+	    "host=\"127.0.0.1\",state=\"up\"} 1");
+	assert_line(&b, "hoststated_host_last_failure_info{table=\"webhosts\","
+	    "host=\"10.1.1.101\",reason=\"tcp connect refused\"} 1");
+	/* cumulative buckets: 1 and 4 ms, then 30, then nothing more */
+	assert_line(&b, "hoststated_host_check_duration_seconds_bucket{"
+	    "table=\"sorry_server:80\",host=\"127.0.0.1\",le=\"0.001\"} 1");
+	assert_line(&b, "hoststated_host_check_duration_seconds_bucket{"
+	    "table=\"sorry_server:80\",host=\"127.0.0.1\",le=\"0.005\"} 2");
+	assert_line(&b, "hoststated_host_check_duration_seconds_bucket{"
+	    "table=\"sorry_server:80\",host=\"127.0.0.1\",le=\"0.050\"} 3");
+	assert_line(&b, "hoststated_host_check_duration_seconds_sum{"
+	    "table=\"sorry_server:80\",host=\"127.0.0.1\"} 0.035");
+	/* 3 s is above the last bucket: only +Inf counts it */
+	assert_line(&b, "hoststated_host_check_duration_seconds_bucket{"
+	    "table=\"webhosts\",host=\"10.1.1.100\",le=\"2.500\"} 1");
+	assert_line(&b, "hoststated_host_check_duration_seconds_bucket{"
+	    "table=\"webhosts\",host=\"10.1.1.100\",le=\"+Inf\"} 2");
+	assert_line(&b, "hoststated_host_check_duration_seconds_count{"
+	    "table=\"webhosts\",host=\"10.1.1.100\"} 2");
+	assert_line(&b, "hoststated_table_hosts_up{table=\"webhosts\"} 0");
+	assert_line(&b, "hoststated_service_state{service=\"www\","
+	    "state=\"backup\"} 1");
+	assert_line(&b, "hoststated_service_up{service=\"www\"} 1");
+	assert_line(&b, "hoststated_config_last_reload_successful 1");
+	buf_free(&b);
+	pfe_free(p);
+	config_free(cfg);
+	tio_free(&io);
+}
+
+/* A buffer too small is an error, not a cut text. */
+static void
+test_metrics_bounded(void **state)
+{
+	struct config	*cfg = tc_seed_simple();
+	struct tio	 io;
+	struct pfe_io	 pio;
+	struct pfe	*p;
+	struct buf	 b;
+
+	tio_init(&io);
+	tio_pfe_io(&io, &pio);
+	p = pfe_new(cfg, &pio, 0);
+	assert_non_null(p);
+	pfe_start(p, 0);
+	buf_init(&b, 256);
+	assert_int_equal(pfe_metrics(p, NULL, 0, 0, 0, 0, &b), -1);
+	buf_free(&b);
+	pfe_free(p);
+	config_free(cfg);
+	tio_free(&io);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_prom_escape),
+		cmocka_unit_test(test_metrics_backup),
+		cmocka_unit_test(test_metrics_bounded),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
