@@ -219,6 +219,12 @@ check_ports(struct parser *p, size_t ndeclared, struct buf *notes)
 			buf_printf(notes, "%s:%d: note: table %s is not used "
 			    "by any service or relay\n", p->tx[i].at.file,
 			    p->tx[i].at.line, t->name);
+		/* Used, it is an error (use_check); unused, a slip. */
+		if (!p->tx[i].used && t->nhosts == 0 &&
+		    p->opts->warnings != NULL)
+			buf_printf(p->opts->warnings, "%s:%d: warning: table "
+			    "%s has no hosts\n", p->tx[i].at.file,
+			    p->tx[i].at.line, t->name);
 		if (t->port != 0)
 			continue;
 		switch (t->check.type) {

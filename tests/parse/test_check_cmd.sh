@@ -143,6 +143,17 @@ expect_warning "check script not executable" "not executable" "$T/check.sh"
 chmod 755 "$T/check.sh"
 expect_warning "executable check script" "" "$T/check.sh"
 
+# A table with no hosts: an error where a service or relay uses it, a
+# warning where nothing does (and the file is still accepted).
+printf 'table empty {\n\treal port 80\n\tcheck tcp\n}\n' >"$T/empty.conf"
+(cd "$T" && "$HOSTSTATED" -n -f empty.conf) >"$T/out" 2>"$T/err"
+if [ $? -eq 0 ] &&
+    grep -qxF "empty.conf:1: warning: table empty has no hosts" "$T/err"; then
+	echo "ok: unused table without hosts is a warning"
+else
+	fail "unused table without hosts: $(cat "$T/out" "$T/err")"
+fi
+
 (cd "$T" && "$HOSTSTATED" -n -x) >/dev/null 2>"$T/err"
 if [ $? -eq 1 ] && grep -q '^usage: hoststated' "$T/err"; then
 	echo "ok: unknown option prints usage"
