@@ -132,49 +132,70 @@ m_host_states(const struct metrics *x)
 	}
 }
 
+static bool
+v_checks(const struct pfe_host *h, char *v, size_t len)
+{
+	(void)snprintf(v, len, "%u", h->st.check_cnt);
+	return true;
+}
+
+static bool
+v_passed(const struct pfe_host *h, char *v, size_t len)
+{
+	(void)snprintf(v, len, "%u", h->st.up_cnt);
+	return true;
+}
+
+static bool
+v_avail(const struct pfe_host *h, char *v, size_t len)
+{
+	if (h->st.check_cnt == 0)
+		return false;
+	(void)snprintf(v, len, "%.6f", (double)h->st.up_cnt /
+	    h->st.check_cnt);
+	return true;
+}
+
+static bool
+v_rtt(const struct pfe_host *h, char *v, size_t len)
+{
+	if (h->st.check_cnt == 0)
+		return false;
+	(void)snprintf(v, len, "%u.%03u", h->rtt_ms / 1000, h->rtt_ms % 1000);
+	return true;
+}
+
+/* A family of one sample per host; value() false: not this host. */
 static void
-m_host_checks(const struct metrics *x)
+m_host_family(const struct metrics *x, const char *name, const char *type,
+    const char *help, bool (*value)(const struct pfe_host *, char *, size_t))
 {
 	struct prom_label	 l[2];
-	const struct pfe_host	*h;
 	uint32_t		 hid;
 	char			 v[32];
 
-	prom_family(x->b, M_PREFIX "host_checks_total", "counter",
-	    "Checks of the host since it was last enabled or reloaded.");
+	prom_family(x->b, name, type, help);
 	for (hid = 0; host_next(x->p, &hid); hid++) {
-		host_labels(x->p, hid, l);
-		prom_sample_u64(x->b, M_PREFIX "host_checks_total", l, 2,
-		    x->p->hosts[hid].st.check_cnt);
-	}
-	prom_family(x->b, M_PREFIX "host_checks_passed_total", "counter",
-	    "Checks of the host that passed.");
-	for (hid = 0; host_next(x->p, &hid); hid++) {
-		host_labels(x->p, hid, l);
-		prom_sample_u64(x->b, M_PREFIX "host_checks_passed_total", l, 2,
-		    x->p->hosts[hid].st.up_cnt);
-	}
-	prom_family(x->b, M_PREFIX "host_availability_ratio", "gauge",
-	    "Checks passed over checks done (hosts checked at least once).");
-	for (hid = 0; host_next(x->p, &hid); hid++) {
-		h = &x->p->hosts[hid];
-		if (h->st.check_cnt == 0)
+		if (!value(&x->p->hosts[hid], v, sizeof(v)))
 			continue;
 		host_labels(x->p, hid, l);
-		(void)snprintf(v, sizeof(v), "%.6f",
-		    (double)h->st.up_cnt / h->st.check_cnt);
-		prom_sample(x->b, M_PREFIX "host_availability_ratio", "", l, 2,
-		    v);
+		prom_sample(x->b, name, "", l, 2, v);
 	}
-	prom_family(x->b, M_PREFIX "host_check_rtt_seconds", "gauge",
-	    "Round-trip time of the host's latest check.");
-	for (hid = 0; host_next(x->p, &hid); hid++) {
-		if (x->p->hosts[hid].st.check_cnt == 0)
-			continue;
-		host_labels(x->p, hid, l);
-		prom_sample_ms(x->b, M_PREFIX "host_check_rtt_seconds", l, 2,
-		    x->p->hosts[hid].rtt_ms);
-	}
+}
+
+static void
+m_host_checks(const struct metrics *x)
+{
+	m_host_family(x, M_PREFIX "host_checks_total", "counter",
+	    "Checks of the host since it was last enabled or reloaded.",
+	    v_checks);
+	m_host_family(x, M_PREFIX "host_checks_passed_total", "counter",
+	    "Checks of the host that passed.", v_passed);
+	m_host_family(x, M_PREFIX "host_availability_ratio", "gauge",
+	    "Checks passed over checks done (hosts checked at least once).",
+	    v_avail);
+	m_host_family(x, M_PREFIX "host_check_rtt_seconds", "gauge",
+	    "Round-trip time of the host's latest check.", v_rtt);
 }
 
 /* The round-trip times of every check, as a histogram. */

@@ -73,22 +73,44 @@ status_rtt(struct pfe *p, uint32_t host_id, enum host_state state,
 	assert_int_equal(pfe_dispatch(p, PEER_HCE, &m, 0), 0);
 }
 
+struct fixture {
+	struct config	*cfg;
+	struct tio	 io;
+	struct pfe	*pfe;
+};
+
+static void
+fixture_start(struct fixture *f, struct config *cfg)
+{
+	struct pfe_io	pio;
+
+	f->cfg = cfg;
+	tio_init(&f->io);
+	tio_pfe_io(&f->io, &pio);
+	f->pfe = pfe_new(cfg, &pio, 0);
+	assert_non_null(f->pfe);
+	pfe_start(f->pfe, 0);
+}
+
+static void
+fixture_stop(struct fixture *f)
+{
+	pfe_free(f->pfe);
+	config_free(f->cfg);
+	tio_free(&f->io);
+}
+
 /* The seed's backup example: both web servers down, the sorry server up. */
 static void
 test_metrics_backup(void **state)
 {
 	static const uint32_t	 fast[] = { 1, 4, 30 }, slow[] = { 200, 3000 };
-	struct config		*cfg = tc_seed_backup();
-	struct tio		 io;
-	struct pfe_io		 pio;
+	struct fixture		 f;
 	struct pfe		*p;
 	struct buf		 b;
 
-	tio_init(&io);
-	tio_pfe_io(&io, &pio);
-	p = pfe_new(cfg, &pio, 0);
-	assert_non_null(p);
-	pfe_start(p, 0);
+	fixture_start(&f, tc_seed_backup());
+	p = f.pfe;
 	status_rtt(p, 0, HOST_DOWN, HCE_TCP_CONNECT_TIMEOUT, slow, 2);
 	status_rtt(p, 1, HOST_DOWN, HCE_TCP_CONNECT_REFUSED, fast, 1);
 	status_rtt(p, 3, HOST_UP, HCE_ICMP_OK, fast, 3);
@@ -124,32 +146,21 @@ test_metrics_backup(void **state)
 	assert_line(&b, "hoststated_service_up{service=\"www\"} 1");
 	assert_line(&b, "hoststated_config_last_reload_successful 1");
 	buf_free(&b);
-	pfe_free(p);
-	config_free(cfg);
-	tio_free(&io);
+	fixture_stop(&f);
 }
 
 /* A buffer too small is an error, not a cut text. */
 static void
 test_metrics_bounded(void **state)
 {
-	struct config	*cfg = tc_seed_simple();
-	struct tio	 io;
-	struct pfe_io	 pio;
-	struct pfe	*p;
+	struct fixture	 f;
 	struct buf	 b;
 
-	tio_init(&io);
-	tio_pfe_io(&io, &pio);
-	p = pfe_new(cfg, &pio, 0);
-	assert_non_null(p);
-	pfe_start(p, 0);
+	fixture_start(&f, tc_seed_simple());
 	buf_init(&b, 256);
-	assert_int_equal(pfe_metrics(p, NULL, 0, 0, 0, 0, &b), -1);
+	assert_int_equal(pfe_metrics(f.pfe, NULL, 0, 0, 0, 0, &b), -1);
 	buf_free(&b);
-	pfe_free(p);
-	config_free(cfg);
-	tio_free(&io);
+	fixture_stop(&f);
 }
 
 int
