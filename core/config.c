@@ -13,8 +13,10 @@ config_free(struct config *c)
 		return;
 	for (i = 0; i < c->ntables; i++)
 		free(c->tables[i].host_ids);
-	for (i = 0; i < c->nprotocols; i++)
+	for (i = 0; i < c->nprotocols; i++) {
 		free(c->protocols[i].actions);
+		free(c->protocols[i].ssl.keypairs);
+	}
 	free(c->hosts);
 	free(c->tables);
 	free(c->services);

@@ -197,12 +197,24 @@ struct tcp_opts {
 #define SSL_CIPHERS_DEFAULT	"HIGH:!aNULL"
 #define SSL_CACHE_DEFAULT	(-2)	/* library default */
 #define SSL_CACHE_DISABLED	(-1)
+#define HS_KEYPAIRS_MAX		64	/* per protocol */
+
+/* A certificate and its key, chosen by SNI ("keypair NAME"). */
+struct keypair_conf {
+	char			 name[HS_HOSTNAME_MAX];
+	char			 cert[HS_PATH_MAX];	/* "" = /etc/ssl/NAME.crt */
+	char			 key[HS_PATH_MAX];	/* "" = /etc/ssl/private/NAME.key */
+};
 
 struct ssl_opts {
 	uint32_t		 set;		/* protocol versions given */
 	uint32_t		 on;		/* ... and enabled */
 	char			 ciphers[HS_NAME_MAX * 4];
 	int			 session_cache;	/* size, or SSL_CACHE_* */
+	bool			 tickets;	/* "session tickets" */
+	char			 ca_file[HS_PATH_MAX];	/* "": hosts unverified */
+	struct keypair_conf	*keypairs;
+	size_t			 nkeypairs;
 };
 
 struct protocol_conf {
@@ -246,6 +258,7 @@ struct relay_conf {
 	uint32_t		 protocol_id;	/* HS_ID_NONE: plain TCP */
 	bool			 has_forward;	/* fixed "forward to ADDR port P" */
 	struct forward_conf	 forward;
+	bool			 forward_tls;	/* "forward with ssl": TLS to hosts */
 	uint32_t		 table_id;	/* HS_ID_NONE if none */
 	enum lb_mode		 mode;		/* default loadbalance, as hoststated */
 	uint32_t		 backup_id;

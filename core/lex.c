@@ -42,21 +42,22 @@ struct lex_macro {
 /* Sorted for bsearch; the order matches enum keyword. */
 static const char *const keywords[] = {
 	NULL,
-	"all", "append", "backlog", "backup", "buffer", "cache",
+	"all", "append", "backlog", "backup", "buffer", "ca", "cache",
 	"certificate", "change", "check", "chroot", "ciphers", "code",
 	"connection", "cookie", "demote", "digest", "disable", "dns",
-	"errors", "expect",
+	"errors", "expect", "file",
 	"filter", "forward", "from", "hash", "header", "host",
 	"http", "https", "icmp", "include", "interface", "interval",
-	"ip", "key", "least-states", "listen", "loadbalance", "log",
-	"metrics", "minttl", "no", "nodelay", "on", "path", "port", "prefork",
+	"ip", "key", "keypair", "least-states", "listen", "loadbalance",
+	"log", "metrics", "minttl", "no", "nodelay", "on", "path", "port",
+	"prefork",
 	"protocol", "random", "real", "relay", "remove", "request",
 	"response", "retry", "roundrobin", "sack", "script", "send",
 	"service", "session", "sessions", "socket", "source-hash",
 	"splice",
 	"ssl", "sslv2", "sslv3", "sticky-address", "table", "tag",
-	"tcp", "timeout", "tlsv1", "tlsv1.2", "tlsv1.3", "to",
-	"ttl", "updates", "url", "user", "virtual", "weight",
+	"tcp", "tickets", "timeout", "tls", "tlsv1", "tlsv1.2", "tlsv1.3",
+	"to", "ttl", "updates", "url", "user", "virtual", "weight", "with",
 };
 #define NKEYWORDS	(sizeof(keywords) / sizeof(keywords[0]))
 

@@ -35,6 +35,16 @@ struct parse_opts {
 	 */
 	int		(*readable)(void *arg, const char *path);
 	void		*readable_arg;
+	/*
+	 * Added, with readable_arg: what readable TLS files hold.  A
+	 * certificate with its key (key NULL: a CA file, or a key that
+	 * is not to be read here); a cipher list.  0, or -1 with one line
+	 * in why.  NULL: not checked.
+	 */
+	int		(*tls_files)(void *arg, const char *cert,
+			    const char *key, char *why, size_t len);
+	int		(*tls_ciphers)(void *arg, const char *list, char *why,
+			    size_t len);
 	/* Added: refuse "include" (text from untrusted memory, fuzzing). */
 	bool		 noinclude;
 	/*

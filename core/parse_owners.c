@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/parse_priv.h"
+#include "core/tls_conf.h"
 
 static void
 check_service(struct parser *p, uint32_t id)
@@ -48,35 +49,43 @@ find_service(struct parser *p, const struct ref *r)
 	return HS_ID_NONE;
 }
 
-/* A TLS listener needs a certificate and a key the daemon can read. */
+/*
+ * A TLS listener needs a certificate and a key the daemon can read: its
+ * relay's, or the files named after its address.  A protocol's keypairs
+ * were checked at their own lines.
+ */
 static void
 check_certs(struct parser *p, const struct relay_conf *r,
     const struct relay_extra *x)
 {
-	char		 cert[HS_PATH_MAX + 64], key[HS_PATH_MAX + 64];
-	char		 addr[HS_ADDRSTR_MAX];
-	size_t		 i;
+	const struct ssl_opts	*o = relay_ssl_opts(p->cfg, r);
+	struct keypair_conf	 kp;
+	char			 owner[HS_NAME_MAX + 8];
+	size_t			 i;
+	bool			 ok;
 
+	if (r->ssl_cert[0] == '\0' && r->ssl_key[0] == '\0' &&
+	    o->nkeypairs > 0)
+		return;
+	(void)snprintf(owner, sizeof(owner), "relay %s", r->name);
 	for (i = 0; i < r->nlistens && p->opts->readable != NULL; i++) {
 		if (!r->listens[i].ssl)
 			continue;
-		(void)addr_fmt(&r->listens[i].addr, addr, sizeof(addr));
-		if (r->ssl_cert[0] != '\0')
-			(void)snprintf(cert, sizeof(cert), "%s", r->ssl_cert);
-		else
-			(void)snprintf(cert, sizeof(cert), "/etc/ssl/%s.crt",
-			    addr);
-		if (r->ssl_key[0] != '\0')
-			(void)snprintf(key, sizeof(key), "%s", r->ssl_key);
-		else
-			(void)snprintf(key, sizeof(key),
-			    "/etc/ssl/private/%s.key", addr);
-		if (p->opts->readable(p->opts->readable_arg, cert) != 0)
+		relay_default_keypair(p->cfg, r, i, &kp);
+		ok = true;
+		if (p->opts->readable(p->opts->readable_arg, kp.cert) != 0) {
 			p_error_at(p, &x->listen_at[i], "relay %s: cannot "
-			    "read certificate %s", r->name, cert);
-		if (p->opts->readable(p->opts->readable_arg, key) != 0)
+			    "read certificate %s", r->name, kp.cert);
+			ok = false;
+		}
+		if (p->opts->readable(p->opts->readable_arg, kp.key) != 0) {
 			p_error_at(p, &x->listen_at[i], "relay %s: cannot "
-			    "read key %s", r->name, key);
+			    "read key %s", r->name, kp.key);
+			ok = false;
+		}
+		if (ok)
+			parse_tls_files(p, &x->listen_at[i], owner, kp.cert,
+			    kp.key);
 	}
 }
 
@@ -112,6 +121,9 @@ check_protocol(struct parser *p, uint32_t id)
 	if (pr->nactions > 0 && pr->type != PROTO_HTTP)
 		p_error_at(p, &p->px[id], "protocol %s: header, cookie, url "
 		    "and path actions need protocol http", pr->name);
+	if (ssl_versions(&pr->ssl) == 0)
+		p_error_at(p, &p->px[id], "protocol %s: no TLS version left "
+		    "(tlsv1.2 and tlsv1.3 are the ones that run)", pr->name);
 }
 
 struct listener_ref {

@@ -113,6 +113,8 @@ int	 parse_relay(struct parser *);
 int	 parse_ref(struct parser *, struct ref *, const char *owner,
 	    const char *what);
 int	 parse_table_use(struct parser *, bool relay, bool backup, uint32_t);
+void	 parse_tls_files(struct parser *, const struct pos *,
+	    const char *owner, const char *cert, const char *key);
 
 /* The checks and the per-port copies (parse_validate.c). */
 void	 parse_validate(struct parser *, struct buf *notes);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/parse_priv.h"
+#include "core/tls_conf.h"
 
 #define TCP_BACKLOG_MAX		512
 #define TCP_BUFSIZE_MAX		(16 * 1024 * 1024)
@@ -209,11 +210,106 @@ ssl_version(struct parser *p, struct ssl_opts *o, bool on)
 			return 0;
 		}
 	if (!on) {
-		p_error(p, "syntax error: sslv2, sslv3, tlsv1, tlsv1.2 or "
-		    "tlsv1.3 expected");
+		p_error(p, "syntax error: sslv2, sslv3, tlsv1, tlsv1.2, "
+		    "tlsv1.3 or session tickets expected");
 		return -1;
 	}
 	return p_unknown(p);
+}
+
+/* A file the daemon reads when it loads the configuration. */
+static int
+ssl_readable(struct parser *p, const struct pos *at, const char *what,
+    const char *path)
+{
+	if (p->opts->readable != NULL &&
+	    p->opts->readable(p->opts->readable_arg, path) != 0) {
+		p_error_at(p, at, "cannot read %s %s", what, path);
+		return -1;
+	}
+	return 0;
+}
+
+/* What a certificate (with its key, or a CA file) holds. */
+void
+parse_tls_files(struct parser *p, const struct pos *at, const char *owner,
+    const char *cert, const char *key)
+{
+	char	 why[PARSE_LINE_MAX];
+
+	if (p->opts->tls_files != NULL && p->opts->tls_files(
+	    p->opts->readable_arg, cert, key, why, sizeof(why)) != 0)
+		p_error_at(p, at, "%s%s%.512s", owner, owner[0] ? ": " : "",
+		    why);
+}
+
+/* keypair NAME [certificate "PATH"] [key "PATH"] */
+static int
+ssl_keypair(struct parser *p, struct ssl_opts *o)
+{
+	struct keypair_conf	*kp;
+	struct pos		 at = p_pos(p);
+	size_t			 cap = o->nkeypairs;
+
+	if (o->nkeypairs >= HS_KEYPAIRS_MAX) {
+		p_error(p, "too many keypairs (max %d)", HS_KEYPAIRS_MAX);
+		return -1;
+	}
+	if ((kp = p_grow(o->keypairs, &cap, o->nkeypairs,
+	    sizeof(*kp))) == NULL) {
+		p_error(p, "out of memory");
+		return -1;
+	}
+	o->keypairs = kp;
+	kp = &o->keypairs[o->nkeypairs];
+	memset(kp, 0, sizeof(*kp));
+	if (p_name(p, kp->name, sizeof(kp->name), "keypair name") == -1)
+		return -1;
+	if (strchr(kp->name, '/') != NULL || kp->name[0] == '.') {
+		p_error_at(p, &at, "invalid keypair name %.64s", kp->name);
+		return -1;
+	}
+	if (p_accept(p, KW_CERTIFICATE) && p_string(p, kp->cert,
+	    sizeof(kp->cert), "certificate path") == -1)
+		return -1;
+	if (p_accept(p, KW_KEY) &&
+	    p_string(p, kp->key, sizeof(kp->key), "key path") == -1)
+		return -1;
+	o->nkeypairs++;
+	keypair_paths(kp, kp);
+	if (ssl_readable(p, &at, "certificate", kp->cert) == 0 &&
+	    ssl_readable(p, &at, "key", kp->key) == 0)
+		parse_tls_files(p, &at, "", kp->cert, kp->key);
+	return 0;
+}
+
+/* ca file "PATH": the certificates hosts are verified against */
+static int
+ssl_ca(struct parser *p, struct ssl_opts *o)
+{
+	struct pos	 at = p_pos(p);
+
+	if (p_expect(p, KW_FILE) == -1 ||
+	    p_string(p, o->ca_file, sizeof(o->ca_file), "ca file") == -1)
+		return -1;
+	if (ssl_readable(p, &at, "ca file", o->ca_file) == 0)
+		parse_tls_files(p, &at, "", o->ca_file, NULL);
+	return 0;
+}
+
+/* ciphers "LIST": names the TLS library knows */
+static int
+ssl_ciphers(struct parser *p, struct ssl_opts *o)
+{
+	struct pos	 at = p_pos(p);
+	char		 why[PARSE_LINE_MAX];
+
+	if (p_string(p, o->ciphers, sizeof(o->ciphers), "ciphers") == -1)
+		return -1;
+	if (p->opts->tls_ciphers != NULL && p->opts->tls_ciphers(
+	    p->opts->readable_arg, o->ciphers, why, sizeof(why)) != 0)
+		p_error_at(p, &at, "%.512s", why);
+	return 0;
 }
 
 static int
@@ -223,8 +319,16 @@ ssl_opt(struct parser *p, void *ctx)
 	uint32_t	 n;
 
 	if (p_accept(p, KW_CIPHERS))
-		return p_string(p, o->ciphers, sizeof(o->ciphers), "ciphers");
+		return ssl_ciphers(p, o);
+	if (p_accept(p, KW_CA))
+		return ssl_ca(p, o);
+	if (p_accept(p, KW_KEYPAIR))
+		return ssl_keypair(p, o);
 	if (p_accept(p, KW_SESSION)) {
+		if (p_accept(p, KW_TICKETS)) {
+			o->tickets = true;
+			return 0;
+		}
 		if (p_expect(p, KW_CACHE) == -1)
 			return -1;
 		if (p_accept(p, KW_DISABLE)) {
@@ -236,8 +340,13 @@ ssl_opt(struct parser *p, void *ctx)
 		o->session_cache = (int)n;
 		return 0;
 	}
-	if (p_accept(p, KW_NO))
+	if (p_accept(p, KW_NO)) {
+		if (p_accept(p, KW_SESSION)) {
+			o->tickets = false;
+			return p_expect(p, KW_TICKETS);
+		}
 		return ssl_version(p, o, false);
+	}
 	return ssl_version(p, o, true);
 }
 
@@ -278,7 +387,7 @@ protocol_stmt(struct parser *p, void *ctx)
 	}
 	if (p_accept(p, KW_TCP))
 		return protocol_group(p, tcp_opt, &pr->tcp);
-	if (p_accept(p, KW_SSL))
+	if (p_accept(p, KW_SSL) || p_accept(p, KW_TLS))
 		return protocol_group(p, ssl_opt, &pr->ssl);
 	if (p_is_kw(p, KW_REQUEST) || p_is_kw(p, KW_RESPONSE) ||
 	    p_is_kw(p, KW_HEADER) || p_is_kw(p, KW_COOKIE) ||

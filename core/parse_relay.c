@@ -38,19 +38,22 @@ relay_listen(struct parser *p, struct relay_conf *r, struct relay_extra *x,
 	if (p_address(p, l->name, sizeof(l->name), &l->addr) == -1 ||
 	    p_expect(p, KW_PORT) == -1 || p_port(p, &l->port) == -1)
 		return -1;
-	l->ssl = p_accept(p, KW_SSL);
+	l->ssl = p_accept(p, KW_SSL) || p_accept(p, KW_TLS);
 	x->listen_at[r->nlistens++] = *at;
 	return 0;
 }
 
-/* forward to ADDR port PORT [retry N] */
+static int	relay_table_ref(struct parser *, struct relay_conf *,
+		    struct relay_extra *);
+static int	relay_with_tls(struct parser *, struct relay_conf *);
+
+/* forward to ADDR port PORT [retry N], after "to" */
 static int
-relay_forward(struct parser *p, struct relay_conf *r)
+relay_forward_addr(struct parser *p, struct relay_conf *r)
 {
 	struct forward_conf *f = &r->forward;
 
-	if (p_expect(p, KW_TO) == -1 ||
-	    p_address(p, f->name, sizeof(f->name), &f->addr) == -1 ||
+	if (p_address(p, f->name, sizeof(f->name), &f->addr) == -1 ||
 	    p_expect(p, KW_PORT) == -1 || p_port(p, &f->port) == -1)
 		return -1;
 	if (p_accept(p, KW_RETRY) &&
@@ -58,6 +61,31 @@ relay_forward(struct parser *p, struct relay_conf *r)
 		return -1;
 	r->has_forward = true;
 	return 0;
+}
+
+/* relayd's table target, <NAME>: a word in angle brackets */
+static bool
+p_at_table_ref(struct parser *p)
+{
+	const struct token	*t = TOK(p);
+
+	return t->type == TOK_WORD && t->len > 2 && t->text[0] == '<' &&
+	    t->text[t->len - 1] == '>';
+}
+
+/*
+ * forward [with ssl|tls] to ADDR port PORT [retry N]
+ * forward [with ssl|tls] to <TABLE> [port PORT] [MODE [KEY]] [retry N]
+ * (the second is "table TABLE ... with ssl")
+ */
+static int
+relay_forward(struct parser *p, struct relay_conf *r, struct relay_extra *x)
+{
+	if (relay_with_tls(p, r) == -1 || p_expect(p, KW_TO) == -1)
+		return -1;
+	if (p_at_table_ref(p))
+		return relay_table_ref(p, r, x);
+	return relay_forward_addr(p, r);
 }
 
 static int
@@ -116,6 +144,20 @@ relay_key(struct parser *p, struct relay_conf *r)
 	return 0;
 }
 
+/* [with ssl|tls]: TLS towards the hosts */
+static int
+relay_with_tls(struct parser *p, struct relay_conf *r)
+{
+	if (!p_accept(p, KW_WITH))
+		return 0;
+	if (!p_accept(p, KW_SSL) && !p_accept(p, KW_TLS)) {
+		p_error(p, "syntax error: with ssl (or tls) expected");
+		return -1;
+	}
+	r->forward_tls = true;
+	return 0;
+}
+
 /* [retry N]: other hosts a failed connect tries */
 static int
 relay_retry(struct parser *p, uint32_t *retry)
@@ -125,14 +167,13 @@ relay_retry(struct parser *p, uint32_t *retry)
 	return 0;
 }
 
-/* table NAME [port PORT] [MODE [KEY]] [retry N], after "table" */
+/* [port PORT] [MODE [KEY]] [retry N], after a table's name */
 static int
-relay_table(struct parser *p, struct relay_conf *r, struct relay_extra *x)
+relay_table_opts(struct parser *p, struct relay_conf *r,
+    struct relay_extra *x)
 {
 	size_t	 i;
 
-	if (parse_ref(p, &x->table, "", "table") == -1)
-		return -1;
 	if (p_accept(p, KW_PORT) && p_port(p, &x->table_port) == -1)
 		return -1;
 	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
@@ -142,12 +183,41 @@ relay_table(struct parser *p, struct relay_conf *r, struct relay_extra *x)
 				return -1;
 			break;
 		}
-	if (relay_retry(p, &r->retry) == -1)
+	if (relay_retry(p, &r->retry) == -1 || relay_with_tls(p, r) == -1)
 		return -1;
 	return parse_table_use(p, true, false, r->id);
 }
 
-/* ssl certificate "PATH" | ssl key "PATH" */
+/* table NAME [port PORT] [MODE [KEY]] [retry N] [with ssl], after "table" */
+static int
+relay_table(struct parser *p, struct relay_conf *r, struct relay_extra *x)
+{
+	if (parse_ref(p, &x->table, "", "table") == -1)
+		return -1;
+	return relay_table_opts(p, r, x);
+}
+
+/* <NAME> [port PORT] [MODE [KEY]] [retry N], relayd's spelling */
+static int
+relay_table_ref(struct parser *p, struct relay_conf *r,
+    struct relay_extra *x)
+{
+	const struct token	*t = TOK(p);
+
+	if (t->len - 2 >= sizeof(x->table.name)) {
+		p_error(p, "name too long: '%.64s...' (max %zu)", t->text,
+		    sizeof(x->table.name) - 1);
+		return -1;
+	}
+	memcpy(x->table.name, t->text + 1, t->len - 2);
+	x->table.name[t->len - 2] = '\0';
+	x->table.at = p_pos(p);
+	x->table.set = true;
+	p_next(p);
+	return relay_table_opts(p, r, x);
+}
+
+/* ssl certificate "PATH" | ssl key "PATH" (or tls ...) */
 static int
 relay_ssl(struct parser *p, struct relay_conf *r)
 {
@@ -173,7 +243,7 @@ relay_target(struct parser *p, struct relay_conf *r, struct relay_extra *x)
 		return -1;
 	}
 	if (p_accept(p, KW_FORWARD))
-		rc = relay_forward(p, r);
+		rc = relay_forward(p, r, x);
 	else if (p_accept(p, KW_TABLE))
 		rc = relay_table(p, r, x);
 	else {
@@ -181,6 +251,8 @@ relay_target(struct parser *p, struct relay_conf *r, struct relay_extra *x)
 		rc = parse_ref(p, &x->service, "", "service");
 		if (rc == 0)
 			rc = relay_retry(p, &r->retry);
+		if (rc == 0)
+			rc = relay_with_tls(p, r);
 	}
 	if (rc == 0)
 		x->ntargets++;
@@ -217,7 +289,7 @@ relay_stmt(struct parser *p, void *ctx)
 		r->disabled = true;
 		return 0;
 	}
-	if (p_accept(p, KW_SSL))
+	if (p_accept(p, KW_SSL) || p_accept(p, KW_TLS))
 		return relay_ssl(p, r);
 	return p_unknown(p);
 }

@@ -250,6 +250,8 @@ print_tcp(const struct tcp_opts *o, struct buf *b)
 static void
 print_ssl(const struct ssl_opts *o, struct buf *b)
 {
+	size_t	 i;
+
 	buf_puts(b, "\tssl {\n\t\tciphers ");
 	print_str(b, o->ciphers, false);
 	buf_puts(b, "\n");
@@ -262,6 +264,22 @@ print_ssl(const struct ssl_opts *o, struct buf *b)
 	print_flag(b, o->set, o->on, SSLOPT_TLSV1, "tlsv1");
 	print_flag(b, o->set, o->on, SSLOPT_TLSV1_2, "tlsv1.2");
 	print_flag(b, o->set, o->on, SSLOPT_TLSV1_3, "tlsv1.3");
+	if (o->tickets)
+		buf_puts(b, "\t\tsession tickets\n");
+	if (o->ca_file[0] != '\0') {
+		buf_puts(b, "\t\tca file ");
+		print_str(b, o->ca_file, false);
+		buf_puts(b, "\n");
+	}
+	for (i = 0; i < o->nkeypairs; i++) {
+		buf_puts(b, "\t\tkeypair ");
+		print_str(b, o->keypairs[i].name, false);
+		buf_puts(b, " certificate ");
+		print_str(b, o->keypairs[i].cert, false);
+		buf_puts(b, " key ");
+		print_str(b, o->keypairs[i].key, false);
+		buf_puts(b, "\n");
+	}
 	buf_puts(b, "\t}\n");
 }
 
@@ -299,7 +317,7 @@ print_retry(const struct relay_conf *r, struct buf *b)
 {
 	if (r->retry > 0)
 		buf_printf(b, " retry %u", r->retry);
-	buf_puts(b, "\n");
+	buf_puts(b, r->forward_tls ? " with ssl\n" : "\n");
 }
 
 static void
@@ -323,7 +341,8 @@ print_relay_target(const struct config *c, const struct relay_conf *r,
     struct buf *b)
 {
 	if (r->has_forward) {
-		buf_puts(b, "\tforward to ");
+		buf_printf(b, "\tforward%s to ", r->forward_tls ?
+		    " with ssl" : "");
 		print_str(b, r->forward.name, false);
 		buf_printf(b, " port %u retry %u\n", r->forward.port,
 		    r->forward.retry);

@@ -53,7 +53,6 @@ const char *
 relay_unsupported(const struct config *c, const struct relay_conf *r)
 {
 	const struct protocol_conf	*pr = NULL;
-	size_t				 i;
 
 	if (r->protocol_id < c->nprotocols)
 		pr = &c->protocols[r->protocol_id];
@@ -61,9 +60,6 @@ relay_unsupported(const struct config *c, const struct relay_conf *r)
 		return "HTTP relaying is not supported in this version";
 	if (pr != NULL && pr->type == PROTO_DNS)
 		return "DNS relaying is not supported in this version";
-	for (i = 0; i < r->nlistens; i++)
-		if (r->listens[i].ssl)
-			return "TLS listeners are not supported in this version";
 	return NULL;
 }
 
