@@ -115,6 +115,7 @@ enum session_end {
 	SESS_NO_HOST,		/* no host of the tables was up */
 	SESS_SHUTDOWN,		/* the daemon stopped */
 	SESS_ERROR,		/* a local failure (memory, descriptors) */
+	SESS_TLS_FAILED,	/* the client's TLS handshake failed */
 	SESS_END_MAX
 };
 

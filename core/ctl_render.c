@@ -417,6 +417,7 @@ static const char *const session_ends[SESS_END_MAX] = {
 	[SESS_NO_HOST] = "no host up",
 	[SESS_SHUTDOWN] = "shutdown",
 	[SESS_ERROR] = "error",
+	[SESS_TLS_FAILED] = "tls handshake failed",
 };
 
 const char *

@@ -16,6 +16,7 @@ enum hs_peer {
 	PEER_HCE,
 	PEER_PFE,
 	PEER_RELAY,
+	PEER_KEY,		/* the key process (TLS private keys) */
 	PEER_MAX
 };
 

@@ -626,6 +626,98 @@ get_text(struct rd *r, struct msg_text *t)
 	t->text[t->len] = '\0';
 }
 
+static void
+put_file(struct wr *w, const struct msg_file *f)
+{
+	if (!enum_ok(f->kind, FILE_KIND_MAX) || f->kind == 0 ||
+	    f->path[0] == '\0')
+		w->bad = 1;
+	put_u8(w, f->kind);
+	put_str(w, f->path, sizeof(f->path));
+}
+
+static void
+get_file(struct rd *r, struct msg_file *f)
+{
+	f->kind = get_enum(r, FILE_KIND_MAX);
+	get_str(r, f->path, sizeof(f->path));
+	if (f->kind == 0 || f->path[0] == '\0')
+		r->bad = 1;
+}
+
+static void
+put_key(struct wr *w, const struct msg_key *k)
+{
+	if (!enum_ok(k->op, KEY_OP_MAX) || k->op == 0 || k->ok > 1 ||
+	    k->len > KEY_DATA_MAX) {
+		w->bad = 1;
+		return;
+	}
+	put_u32(w, k->id);
+	put_u8(w, k->op);
+	put_u8(w, k->ok);
+	put(w, k->key, sizeof(k->key));
+	put_u16(w, k->len);
+	put(w, k->data, k->len);
+}
+
+static void
+get_key(struct rd *r, struct msg_key *k)
+{
+	const uint8_t	*p;
+
+	k->id = get_u32(r);
+	k->op = get_enum(r, KEY_OP_MAX);
+	k->ok = get_enum(r, 2);
+	if ((p = get(r, sizeof(k->key))) != NULL)
+		memcpy(k->key, p, sizeof(k->key));
+	k->len = get_u16(r);
+	if (k->op == 0 || k->len > KEY_DATA_MAX) {
+		r->bad = 1;
+		return;
+	}
+	if ((p = get(r, k->len)) != NULL)
+		memcpy(k->data, p, k->len);
+}
+
+static void
+put_tickets(struct wr *w, const struct msg_tickets *t)
+{
+	uint32_t	i;
+
+	if (t->n == 0 || t->n > TICKET_KEYS_MAX) {
+		w->bad = 1;
+		return;
+	}
+	put_u32(w, t->n);
+	for (i = 0; i < t->n; i++) {
+		put(w, t->keys[i].name, TICKET_NAME_LEN);
+		put(w, t->keys[i].aes, TICKET_SECRET_LEN);
+		put(w, t->keys[i].hmac, TICKET_SECRET_LEN);
+	}
+}
+
+static void
+get_tickets(struct rd *r, struct msg_tickets *t)
+{
+	const uint8_t	*p;
+	uint32_t	 i;
+
+	t->n = get_u32(r);
+	if (t->n == 0 || t->n > TICKET_KEYS_MAX) {
+		r->bad = 1;
+		return;
+	}
+	for (i = 0; i < t->n; i++) {
+		if ((p = get(r, sizeof(t->keys[i]))) == NULL)
+			return;
+		memcpy(t->keys[i].name, p, TICKET_NAME_LEN);
+		memcpy(t->keys[i].aes, p + TICKET_NAME_LEN, TICKET_SECRET_LEN);
+		memcpy(t->keys[i].hmac, p + TICKET_NAME_LEN +
+		    TICKET_SECRET_LEN, TICKET_SECRET_LEN);
+	}
+}
+
 /* The payload kind of each type. */
 enum payload {
 	PL_NONE,
@@ -644,6 +736,9 @@ enum payload {
 	PL_RELAY_STATS,
 	PL_CTL_SESSION,
 	PL_LISTENER,
+	PL_FILE,
+	PL_KEY,
+	PL_TICKETS,
 };
 
 static const enum payload payloads[MSG_TYPE_MAX] = {
@@ -682,6 +777,10 @@ static const enum payload payloads[MSG_TYPE_MAX] = {
 	[MSG_RELAY_MONITOR] = PL_ID,
 	[MSG_RELAY_LISTENER] = PL_LISTENER,
 	[MSG_CTL_TEXT] = PL_TEXT,
+	[MSG_FILE] = PL_FILE,
+	[MSG_KEY_OP] = PL_KEY,
+	[MSG_KEY_RESULT] = PL_KEY,
+	[MSG_TLS_TICKETS] = PL_TICKETS,
 };
 
 static int
@@ -745,6 +844,15 @@ put_payload(struct wr *w, const struct msg *m)
 		put_addr(w, &m->u.listener.addr);
 		put_u16(w, m->u.listener.port);
 		break;
+	case PL_FILE:
+		put_file(w, &m->u.file);
+		break;
+	case PL_KEY:
+		put_key(w, &m->u.key);
+		break;
+	case PL_TICKETS:
+		put_tickets(w, &m->u.tickets);
+		break;
 	}
 }
 
@@ -802,6 +910,15 @@ get_payload(struct rd *r, struct msg *m)
 		m->u.listener.port = get_u16(r);
 		if (m->u.listener.addr.family == HS_AF_NONE)
 			r->bad = 1;
+		break;
+	case PL_FILE:
+		get_file(r, &m->u.file);
+		break;
+	case PL_KEY:
+		get_key(r, &m->u.key);
+		break;
+	case PL_TICKETS:
+		get_tickets(r, &m->u.tickets);
 		break;
 	}
 }
@@ -904,6 +1021,10 @@ static const char *const msg_type_names[MSG_TYPE_MAX] = {
 	[MSG_RELAY_MONITOR] = "relay_monitor",
 	[MSG_RELAY_LISTENER] = "relay_listener",
 	[MSG_CTL_TEXT] = "ctl_text",
+	[MSG_FILE] = "file",
+	[MSG_KEY_OP] = "key_op",
+	[MSG_KEY_RESULT] = "key_result",
+	[MSG_TLS_TICKETS] = "tls_tickets",
 };
 
 const char *

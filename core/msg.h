@@ -77,6 +77,11 @@ enum msg_type {
 	MSG_RELAY_MONITOR,	/* pfe -> relays: send session ends or not */
 	MSG_RELAY_LISTENER,	/* parent -> relay, with its descriptor */
 	MSG_CTL_TEXT,		/* control -> ctl: a chunk of show metrics */
+	/* TLS (relay/tls*.c, daemon/key_proc.c) */
+	MSG_FILE,		/* parent -> relay, key: with a descriptor */
+	MSG_KEY_OP,		/* relay -> key: a private-key operation */
+	MSG_KEY_RESULT,		/* key -> relay: its result */
+	MSG_TLS_TICKETS,	/* parent -> relays: session ticket keys */
 	MSG_TYPE_MAX
 };
 
@@ -185,6 +190,72 @@ struct msg_listener {
 	uint16_t		port;
 };
 
+/*
+ * A file the receiver reads from the descriptor that comes with it:
+ * the parent opens certificates, keys and CA files for the processes
+ * that cannot (chrooted), and a relay never gets a key.
+ */
+enum file_kind {
+	FILE_CERT = 1,
+	FILE_KEY,
+	FILE_CA,
+	FILE_KIND_MAX
+};
+
+struct msg_file {
+	uint8_t			kind;		/* enum file_kind */
+	char			path[HS_PATH_MAX];
+};
+
+/*
+ * The private-key operations the key process does for the relays,
+ * nothing else: a signature with the key whose public half has the
+ * SHA-256 (of its DER SubjectPublicKeyInfo) in key.
+ */
+#define KEY_ID_LEN		32
+#define KEY_DATA_MAX		1024	/* RSA up to 8192 bits */
+
+enum key_op {
+	KEY_RSA_PKCS1 = 1,	/* data: a DigestInfo, padded there */
+	KEY_RSA_PSS,		/* data: a whole PSS-encoded block */
+	KEY_ECDSA,		/* data: a digest; result: DER signature */
+	KEY_OP_MAX
+};
+
+struct msg_key {
+	uint32_t		id;		/* the relay's; echoed */
+	uint8_t			op;		/* enum key_op */
+	uint8_t			ok;		/* result: 1 done, 0 refused */
+	uint8_t			key[KEY_ID_LEN];
+	uint16_t		len;
+	uint8_t			data[KEY_DATA_MAX];
+};
+
+/*
+ * Session ticket keys, the same in every relay process: tickets are
+ * made with the first and accepted with either (then renewed).
+ */
+#define TICKET_NAME_LEN		16
+#define TICKET_SECRET_LEN	32
+#define TICKET_KEYS_MAX		2
+/*
+ * The parent draws a new key this often; a ticket (or a cached
+ * session) lives as long, so the previous key still opens every ticket
+ * that has not expired.
+ */
+#define TLS_TICKET_ROTATE_S	3600
+
+struct ticket_key {
+	uint8_t			name[TICKET_NAME_LEN];
+	uint8_t			aes[TICKET_SECRET_LEN];
+	uint8_t			hmac[TICKET_SECRET_LEN];
+};
+
+struct msg_tickets {
+	uint32_t		n;		/* 1 or 2 */
+	struct ticket_key	keys[TICKET_KEYS_MAX];
+};
+
 struct msg_relay_stats {
 	uint32_t		relay_id;
 	struct relay_stats	stats;
@@ -217,6 +288,9 @@ struct msg {
 		struct msg_relay_stats	relay_stats;
 		struct ctl_session	ctl_session;
 		struct msg_listener	listener;
+		struct msg_file		file;
+		struct msg_key		key;
+		struct msg_tickets	tickets;
 	} u;
 };
 

@@ -139,6 +139,25 @@ sample(enum msg_type type, struct msg *m)
 		(void)addr_parse("::1", &m->u.listener.addr);
 		m->u.listener.port = 8443;
 		break;
+	case MSG_FILE:
+		m->u.file.kind = FILE_KEY;
+		(void)snprintf(m->u.file.path, sizeof(m->u.file.path),
+		    "/etc/ssl/private/a.key");
+		break;
+	case MSG_KEY_OP:
+	case MSG_KEY_RESULT:
+		m->u.key.id = 77;
+		m->u.key.op = KEY_ECDSA;
+		m->u.key.ok = type == MSG_KEY_RESULT;
+		memset(m->u.key.key, 0xab, sizeof(m->u.key.key));
+		m->u.key.len = 32;
+		memset(m->u.key.data, 0x5a, m->u.key.len);
+		break;
+	case MSG_TLS_TICKETS:
+		m->u.tickets.n = 2;
+		memset(&m->u.tickets.keys[0], 1, sizeof(m->u.tickets.keys[0]));
+		memset(&m->u.tickets.keys[1], 2, sizeof(m->u.tickets.keys[1]));
+		break;
 	default:
 		break;
 	}
@@ -426,6 +445,53 @@ test_relay_payloads_checked(void **state)
 	assert_int_equal(msg_decode(wire, (size_t)len, &d), -1);
 }
 
+/* The key process's requests and the parent's files and tickets. */
+static void
+test_tls_payloads_checked(void **state)
+{
+	struct msg	m, d;
+	int		len;
+
+	sample(MSG_KEY_OP, &m);
+	len = msg_encode(&m, wire, sizeof(wire));
+	assert_int_equal(msg_decode(wire, (size_t)len, &d), 0);
+	assert_int_equal(d.u.key.len, 32);
+	assert_memory_equal(d.u.key.data, m.u.key.data, 32);
+	wire[MSG_HDR_LEN + 4] = KEY_OP_MAX;		/* an operation */
+	assert_int_equal(msg_decode(wire, (size_t)len, &d), -1);
+	wire[MSG_HDR_LEN + 4] = 0;
+	assert_int_equal(msg_decode(wire, (size_t)len, &d), -1);
+	wire[MSG_HDR_LEN + 4] = KEY_ECDSA;
+	wire[MSG_HDR_LEN + 5] = 2;			/* ok */
+	assert_int_equal(msg_decode(wire, (size_t)len, &d), -1);
+	wire[MSG_HDR_LEN + 5] = 0;
+	/* a data length past the bound, and one past the frame */
+	wire[MSG_HDR_LEN + 6 + KEY_ID_LEN] = 0xff;
+	assert_int_equal(msg_decode(wire, (size_t)len, &d), -1);
+	wire[MSG_HDR_LEN + 6 + KEY_ID_LEN] = 0;
+	wire[MSG_HDR_LEN + 7 + KEY_ID_LEN] = 33;
+	assert_int_equal(msg_decode(wire, (size_t)len, &d), -1);
+	m.u.key.len = KEY_DATA_MAX + 1;
+	assert_int_equal(msg_encode(&m, wire, sizeof(wire)), -1);
+
+	sample(MSG_TLS_TICKETS, &m);
+	m.u.tickets.n = TICKET_KEYS_MAX + 1;
+	assert_int_equal(msg_encode(&m, wire, sizeof(wire)), -1);
+	m.u.tickets.n = 0;
+	assert_int_equal(msg_encode(&m, wire, sizeof(wire)), -1);
+	m.u.tickets.n = 1;
+	len = msg_encode(&m, wire, sizeof(wire));
+	wire[MSG_HDR_LEN + 3] = 3;			/* n */
+	assert_int_equal(msg_decode(wire, (size_t)len, &d), -1);
+
+	sample(MSG_FILE, &m);
+	m.u.file.kind = FILE_KIND_MAX;
+	assert_int_equal(msg_encode(&m, wire, sizeof(wire)), -1);
+	sample(MSG_FILE, &m);
+	m.u.file.path[0] = '\0';
+	assert_int_equal(msg_encode(&m, wire, sizeof(wire)), -1);
+}
+
 static void
 test_names(void **state)
 {
@@ -451,6 +517,7 @@ main(void)
 		cmocka_unit_test(test_largest_text_fits),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_relay_payloads_checked),
+		cmocka_unit_test(test_tls_payloads_checked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
