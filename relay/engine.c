@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "relay/relay_priv.h"
+#include "relay/tls.h"
 
 void
 relay_log(struct relay_engine *e, int level, const char *fmt, ...)
@@ -49,6 +50,7 @@ relay_rt_unref(struct relay_engine *e, struct relay_rt *rt)
 	if (--rt->refs > 0)
 		return;
 	TAILQ_REMOVE(&e->relays, rt, entry);
+	tls_relay_free(rt->tls);
 	free(rt);
 }
 
@@ -178,7 +180,7 @@ relay_new(struct event_base *base, const struct config *cfg,
 	e->pause_timer = evtimer_new(base, pause_over, e);
 	e->ev_again = event_new(base, -1, 0, run_again, e);
 	if (e->hosts == NULL || e->pause_timer == NULL || e->ev_again == NULL ||
-	    poll_init(e) == -1 ||
+	    poll_init(e) == -1 || tls_engine_init(e) == -1 ||
 	    (by_id = rt_build(e, cfg)) == NULL) {
 		relay_free(e);
 		return NULL;
@@ -203,8 +205,10 @@ relay_free(struct relay_engine *e)
 	}
 	while ((rt = TAILQ_FIRST(&e->relays)) != NULL) {
 		TAILQ_REMOVE(&e->relays, rt, entry);
+		tls_relay_free(rt->tls);
 		free(rt);
 	}
+	tls_engine_free(e);
 	if (e->pause_timer != NULL)
 		event_free(e->pause_timer);
 	if (e->ev_again != NULL)
@@ -279,12 +283,40 @@ send_ready(struct relay_engine *e)
 	relay_send(e, &m);
 }
 
-void
+/* Each relay of the running configuration takes its prepared TLS. */
+static void
+tls_switch(struct relay_engine *e)
+{
+	struct tls_relay	*old;
+	size_t			 i;
+
+	for (i = 0; i < e->cfg->nrelays; i++) {
+		old = e->by_id[i]->tls;
+		e->by_id[i]->tls = tls_take(e, i);
+		tls_relay_free(old);
+	}
+	tls_drop(e);
+	tls_files_clear(e->tls);
+}
+
+int
 relay_start(struct relay_engine *e)
 {
+	if (tls_prepare(e, e->cfg, e->error, sizeof(e->error)) == -1) {
+		tls_files_clear(e->tls);
+		return -1;
+	}
+	tls_switch(e);
 	e->started = true;
 	listener_bind_relays(e);
 	send_ready(e);
+	return 0;
+}
+
+const char *
+relay_error(const struct relay_engine *e)
+{
+	return e->error;
 }
 
 /* Which host of cfg each host of the running configuration is. */
@@ -317,6 +349,7 @@ reload_drop(struct relay_engine *e)
 	if (e->next_by_id != NULL)
 		rt_build_free(e->next, e->next_by_id);
 	relay_hosts_abort(e->hosts);
+	tls_drop(e);
 	free(e->next_map);
 	e->next = NULL;
 	e->next_by_id = NULL;
@@ -328,9 +361,11 @@ relay_reload_prepare(struct relay_engine *e, const struct config *cfg)
 {
 	reload_drop(e);
 	e->next = cfg;
+	(void)snprintf(e->error, sizeof(e->error), "out of memory");
 	if ((e->next_map = old_to_new(e->cfg, cfg)) == NULL ||
 	    (e->next_by_id = rt_build(e, cfg)) == NULL ||
-	    relay_hosts_prepare(e->hosts, cfg) == -1) {
+	    relay_hosts_prepare(e->hosts, cfg) == -1 ||
+	    tls_prepare(e, cfg, e->error, sizeof(e->error)) == -1) {
 		reload_drop(e);
 		return -1;
 	}
@@ -348,6 +383,7 @@ relay_reload_commit(struct relay_engine *e)
 	relay_hosts_commit(e->hosts);
 	e->cfg = cfg;
 	rt_switch(e, cfg, e->next_by_id);
+	tls_switch(e);
 	session_reload(e, e->next_map, nold);
 	free(e->next_map);
 	e->next = NULL;
@@ -364,6 +400,7 @@ void
 relay_reload_abort(struct relay_engine *e)
 {
 	reload_drop(e);
+	tls_files_clear(e->tls);
 	if (e->started)
 		listener_bind_relays(e);
 }
@@ -438,9 +475,26 @@ relay_dispatch(struct relay_engine *e, const struct msg *m)
 	case MSG_RELAY_MONITOR:
 		e->monitor = m->u.id.id != 0;
 		return 0;
+	case MSG_KEY_RESULT:
+		return key_client_result(e->tls->keys, &m->u.key);
+	case MSG_TLS_TICKETS:
+		return tls_tickets_set(e, &m->u.tickets);
 	default:
 		return -1;
 	}
+}
+
+int
+relay_file_add(struct relay_engine *e, const struct msg_file *f,
+    const uint8_t *data, size_t len)
+{
+	return tls_file_add(e, f->kind, f->path, data, len);
+}
+
+void
+relay_key_lost(struct relay_engine *e)
+{
+	key_client_lost(e->tls->keys);
 }
 
 void

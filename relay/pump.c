@@ -86,7 +86,8 @@ would_block(void)
 /*
  * Pass the end on once everything before it is written.  When the other
  * direction is finished too, the session closes both sockets, which ends
- * them as well: no shutdown(2) for that.
+ * them as well: no shutdown(2) for that; but a TLS peer must read its
+ * close_notify, or the end looks like a cut.
  */
 static int
 pump_finish(struct session *s, struct pump *p)
@@ -97,7 +98,7 @@ pump_finish(struct session *s, struct pump *p)
 	    !p->dst->open)
 		return 0;
 	p->shut = true;
-	if (other->shut)
+	if (other->shut && p->dst->tls == NULL)
 		return 1;
 	if (p->dst->ops->shutdown(p->dst) == -1 && errno != ENOTCONN) {
 		s->end = leg_failed(s, p->dst);

@@ -27,6 +27,9 @@
 
 struct relay_engine;
 struct session;
+struct tls_engine;
+struct tls_leg;
+struct tls_relay;
 
 /* What a relay's sessions need of its configuration, copied at switch. */
 struct relay_tune {
@@ -50,6 +53,7 @@ struct relay_rt {
 	char			 name[HS_NAME_MAX];
 	uint32_t		 id;		/* HS_ID_NONE: not configured */
 	struct relay_tune	 tune;
+	struct tls_relay	*tls;		/* NULL: no TLS */
 	struct relay_stats	 stats;		/* this process's */
 	uint32_t		 refs;		/* sessions, + 1 if configured */
 	bool			 configured;	/* in the running configuration */
@@ -83,6 +87,7 @@ struct leg_ops {
 struct leg {
 	struct session		*s;
 	const struct leg_ops	*ops;
+	struct tls_leg		*tls;		/* NULL: a plain socket */
 	int			 fd;
 	bool			 open;		/* connected */
 	bool			 can_read;	/* not known to be drained */
@@ -188,6 +193,8 @@ struct relay_engine {
 	bool			 monitor;	/* send session ends to the pfe */
 	struct pool_bufs	 bufs;
 	struct pool_pipes	 pipes;
+	struct tls_engine	*tls;
+	char			 error[RELAY_LOG_MAX];	/* why prepare failed */
 };
 
 /* engine.c */
@@ -227,6 +234,12 @@ void		 session_reload(struct relay_engine *, const uint32_t *old_to_new,
 		    size_t nold);
 void		 session_connected(struct session *);
 void		 session_touch(struct session *);
+/* The client is ready (accepted, its handshake done): what comes next. */
+void		 session_begin(struct session *);
+/* The connection to the host is ready (its handshake done): relay. */
+void		 session_host_ready(struct session *);
+/* The connection to the host failed: the next host, or the end. */
+void		 session_connect_failed(struct session *);
 
 /* pump.c */
 void		 pump_init(struct pump *, struct leg *src, struct leg *dst,

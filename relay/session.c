@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "relay/relay_priv.h"
+#include "relay/tls.h"
 
 static void	session_connect(struct session *);
 static void	session_uncount(struct session *);
@@ -24,12 +25,14 @@ session_touch(struct session *s)
 	s->last_ms = relay_now_ms();
 }
 
-/* A leg's socket is ready (poll.c). */
+/* A leg's socket is ready (poll.c), or its key operation done. */
 void
 session_event(struct leg *l)
 {
 	struct session	*s = l->s;
 
+	if (l->tls != NULL && tls_session_event(l))
+		return;		/* its handshake took it */
 	if (l == &s->host && !l->open) {
 		session_connected(s);
 		return;
@@ -51,6 +54,7 @@ leg_open(struct session *s, struct leg *l, int fd)
 static void
 leg_close(struct leg *l)
 {
+	tls_leg_free(l);
 	if (l->fd != -1)
 		close(l->fd);
 	l->fd = -1;
@@ -117,6 +121,20 @@ session_accept(struct listener *l, int fd, const struct sockaddr_storage *ss)
 		return;
 	}
 	s->client.open = true;
+	switch (tls_session_accept(s)) {
+	case 0:
+		session_begin(s);
+		break;
+	case -1:
+		session_end(s, SESS_ERROR);
+		break;
+	}
+	/* Otherwise the handshake runs first (tls_session.c). */
+}
+
+void
+session_begin(struct session *s)
+{
 	session_connect(s);
 }
 
@@ -278,16 +296,30 @@ session_connected(struct session *s)
 	if (err == 0 && !s->host.can_write)
 		return;		/* only readable: not connected yet */
 	if (err != 0) {
-		leg_close(&s->host);
-		s->rt->stats.connect_fail++;
-		session_uncount(s);
-		if (s->attempts > s->rt->tune.retry) {
-			session_end(s, SESS_CONNECT_FAILED);
-			return;
-		}
-		session_connect(s);
+		session_connect_failed(s);
 		return;
 	}
+	if (tls_session_connect(s) == 0)
+		session_host_ready(s);
+	/* Otherwise its handshake runs first (tls_session.c). */
+}
+
+void
+session_connect_failed(struct session *s)
+{
+	leg_close(&s->host);
+	s->rt->stats.connect_fail++;
+	session_uncount(s);
+	if (s->attempts > s->rt->tune.retry) {
+		session_end(s, SESS_CONNECT_FAILED);
+		return;
+	}
+	session_connect(s);
+}
+
+void
+session_host_ready(struct session *s)
+{
 	s->host.open = true;
 	s->phase = PHASE_RELAY;
 	(void)session_run(s);

@@ -1,0 +1,244 @@
+/*
+ * A leg wrapped in TLS.  Whatever reads or writes the leg (a pump, an
+ * HTTP parser) sees the plain leg's contract: bytes, 0 at the end,
+ * -1 with EAGAIN when it must wait for the socket.  Underneath, the
+ * socket's readiness (set by the poller on the leg) is translated: a
+ * read that needs to write first (or the reverse) is retried when the
+ * socket becomes writable (readable).  A read fills the buffer while
+ * records come, so that a short read still means "drained", as the
+ * pumps assume of a socket.
+ */
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include <openssl/err.h>
+
+#include "relay/relay_priv.h"
+#include "relay/tls.h"
+
+static ssize_t
+tls_read(struct leg *l, void *buf, size_t len)
+{
+	struct tls_leg	*t = l->tls;
+	size_t		 got = 0, n;
+	int		 err;
+
+	if (t->failed) {
+		errno = ECONNRESET;
+		return -1;
+	}
+	while (got < len) {
+		ERR_clear_error();
+		if (SSL_read_ex(t->ssl, (char *)buf + got, len - got, &n)) {
+			got += n;
+			continue;
+		}
+		err = SSL_get_error(t->ssl, 0);
+		if (err == SSL_ERROR_WANT_READ)
+			break;
+		if (err == SSL_ERROR_WANT_WRITE) {
+			t->rd_wants_write = true;
+			l->can_write = false;
+			break;
+		}
+		if (err == SSL_ERROR_ZERO_RETURN) {
+			if (got == 0)
+				return 0;
+			l->rdhup = true;	/* read again: the end */
+			break;
+		}
+		if (got == 0) {
+			errno = ECONNRESET;
+			return -1;
+		}
+		t->failed = true;
+		l->rdhup = true;	/* read again: the error */
+		break;
+	}
+	if (got > 0)
+		return (ssize_t)got;
+	errno = EAGAIN;
+	return -1;
+}
+
+static ssize_t
+tls_write(struct leg *l, const void *buf, size_t len, bool more)
+{
+	struct tls_leg	*t = l->tls;
+	size_t		 n;
+	int		 err;
+
+	ERR_clear_error();
+	if (SSL_write_ex(t->ssl, buf, len, &n))
+		return (ssize_t)n;
+	err = SSL_get_error(t->ssl, 0);
+	if (err == SSL_ERROR_WANT_WRITE) {
+		errno = EAGAIN;
+		return -1;
+	}
+	if (err == SSL_ERROR_WANT_READ) {
+		t->wr_wants_read = true;
+		l->can_read = false;
+		errno = EAGAIN;
+		return -1;
+	}
+	errno = EPIPE;
+	return -1;
+}
+
+/* close_notify, then the socket's FIN once the alert is out. */
+static int
+tls_close_notify(struct leg *l)
+{
+	struct tls_leg	*t = l->tls;
+
+	ERR_clear_error();
+	if (SSL_shutdown(t->ssl) < 0 &&
+	    SSL_get_error(t->ssl, -1) == SSL_ERROR_WANT_WRITE) {
+		t->shut_pending = true;
+		l->can_write = false;
+		return 0;
+	}
+	t->shut_pending = false;
+	return shutdown(l->fd, SHUT_WR);
+}
+
+/*
+ * After the poller's flags changed: a read that waited for the socket
+ * to be writable may go on once it is (and the reverse), and a
+ * close_notify that did not fit goes out.
+ */
+void
+tls_leg_events(struct leg *l)
+{
+	struct tls_leg	*t = l->tls;
+
+	if (t->rd_wants_write && l->can_write) {
+		t->rd_wants_write = false;
+		l->can_read = true;
+	}
+	if (t->wr_wants_read && l->can_read) {
+		t->wr_wants_read = false;
+		l->can_write = true;
+	}
+	if (t->shut_pending && l->can_write)
+		(void)tls_close_notify(l);
+}
+
+const struct leg_ops	leg_tls = {
+	tls_read, tls_write, tls_close_notify
+};
+
+int
+tls_leg_new(struct leg *l, SSL_CTX *ctx, bool server)
+{
+	struct tls_leg	*t;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return -1;
+	if ((t->ssl = SSL_new(ctx)) == NULL ||
+	    !SSL_set_fd(t->ssl, l->fd)) {
+		SSL_free(t->ssl);
+		free(t);
+		return -1;
+	}
+	SSL_set_app_data(t->ssl, l);
+	if (server)
+		SSL_set_accept_state(t->ssl);
+	else
+		SSL_set_connect_state(t->ssl);
+	t->handshaking = true;
+	l->tls = t;
+	l->ops = &leg_tls;
+	return 0;
+}
+
+/*
+ * A handshake waiting for the key process is woken with a failure
+ * first, so that its async job ends rather than stays paused forever.
+ */
+void
+tls_leg_free(struct leg *l)
+{
+	struct tls_leg	*t = l->tls;
+
+	if (t == NULL)
+		return;
+	if (t->req != NULL) {
+		key_req_cancel(t->req);
+		t->req = NULL;
+		ERR_clear_error();
+		(void)SSL_do_handshake(t->ssl);
+	}
+	SSL_free(t->ssl);
+	free(t);
+	l->tls = NULL;
+	l->ops = &leg_plain;
+}
+
+static const char *
+tls_error(void)
+{
+	unsigned long	 e = ERR_peek_last_error();
+	const char	*why = e != 0 ? ERR_reason_error_string(e) : NULL;
+
+	return why != NULL ? why : "connection closed";
+}
+
+int
+tls_leg_handshake(struct leg *l)
+{
+	struct tls_leg		*t = l->tls;
+	struct key_client	*kc = l->s->eng->tls->keys;
+	int			 r, err;
+
+	ERR_clear_error();
+	key_client_enter(kc, l);
+	r = SSL_do_handshake(t->ssl);
+	key_client_enter(kc, NULL);
+	key_client_flush(kc);
+	if (r == 1) {
+		t->handshaking = false;
+		/* The async mode costs a job per call: handshakes only. */
+		SSL_clear_mode(t->ssl, SSL_MODE_ASYNC);
+		/* Records may wait in OpenSSL's buffer: no edge will say. */
+		l->can_read = l->can_write = true;
+		return 1;
+	}
+	switch ((err = SSL_get_error(t->ssl, r))) {
+	case SSL_ERROR_WANT_READ:
+		l->can_read = false;
+		return 0;
+	case SSL_ERROR_WANT_WRITE:
+		l->can_write = false;
+		return 0;
+	case SSL_ERROR_WANT_ASYNC:
+		return 0;
+	default:
+		relay_log(l->s->eng, 1, "relay %s: %s TLS handshake failed: "
+		    "%s", l->s->rt->name, l == &l->s->client ? "client" :
+		    "host", err == SSL_ERROR_SYSCALL ? "connection closed" :
+		    tls_error());
+		ERR_clear_error();
+		return -1;
+	}
+}
+
+/*
+ * The socket is ready (the poller set can_read, can_write), or a key
+ * operation is answered: what waited for it may go on.
+ */
+void
+tls_leg_ready(struct leg *l)
+{
+	struct relay_engine	*e = l->s->eng;
+	bool			 batch = e->in_batch;
+
+	e->in_batch = true;	/* the session is freed after, if it ends */
+	session_event(l);
+	e->in_batch = batch;
+	if (!batch)
+		session_free_ended(e);
+}

@@ -1,0 +1,117 @@
+/*
+ * Where TLS meets a session: the client's handshake comes first, before
+ * a host is chosen; the host's comes after the connect, with the name
+ * the configuration gives the host (SNI and verification) and its last
+ * session offered for resumption; a failed one counts as a failed
+ * connect and the next host is tried.
+ */
+#include <string.h>
+
+#include <openssl/x509v3.h>
+
+#include "relay/relay_priv.h"
+#include "relay/tls.h"
+
+/* 0: a plain listener; 1: the handshake runs; -1: out of memory. */
+int
+tls_session_accept(struct session *s)
+{
+	SSL_CTX	*ctx;
+
+	if ((ctx = tls_server_ctx(s->rt->tls, &s->laddr, s->lport)) == NULL)
+		return 0;
+	return tls_leg_new(&s->client, ctx, true) == -1 ? -1 : 1;
+}
+
+/* The name the configuration gives the session's host. */
+static const char *
+host_name(const struct session *s)
+{
+	const struct config	*c = s->eng->cfg;
+
+	if (s->target.host_id < c->nhosts)
+		return c->hosts[s->target.host_id].name;
+	if (s->rt->id < c->nrelays && c->relays[s->rt->id].has_forward)
+		return c->relays[s->rt->id].forward.name;
+	return NULL;
+}
+
+/*
+ * A name goes as SNI and is what the certificate must be for; an
+ * address as written is not sent (RFC 6066) and is checked as an IP.
+ */
+static int
+host_identity(SSL *ssl, const char *name, bool verify)
+{
+	struct hs_addr	 a;
+	X509_VERIFY_PARAM *vp = SSL_get0_param(ssl);
+
+	if (name == NULL || *name == '\0')
+		return 0;
+	if (addr_parse(name, &a) == 0)
+		return verify ? X509_VERIFY_PARAM_set1_ip_asc(vp, name) : 1;
+	if (!SSL_set_tlsext_host_name(ssl, name))
+		return 0;
+	return verify ? X509_VERIFY_PARAM_set1_host(vp, name, 0) : 1;
+}
+
+/* 0: a plain host; 1: the handshake runs; -1: the session ended. */
+int
+tls_session_connect(struct session *s)
+{
+	struct tls_relay	*tr = s->rt->tls;
+	SSL_SESSION		*sess;
+	SSL			*ssl;
+
+	if (tr == NULL || tr->client == NULL)
+		return 0;
+	if (tls_leg_new(&s->host, tr->client, false) == -1) {
+		session_end(s, SESS_ERROR);
+		return -1;
+	}
+	ssl = s->host.tls->ssl;
+	if (!host_identity(ssl, host_name(s), tr->verify)) {
+		session_end(s, SESS_ERROR);
+		return -1;
+	}
+	if ((sess = tls_host_session(tr, &s->target.addr,
+	    s->target.port)) != NULL)
+		(void)SSL_set_session(ssl, sess);
+	/* Connected: the hello can go at once. */
+	s->host.can_write = true;
+	(void)tls_session_event(&s->host);
+	return 1;
+}
+
+static void
+handshake_step(struct leg *l)
+{
+	struct session	*s = l->s;
+	int		 r;
+
+	if ((r = tls_leg_handshake(l)) == 0)
+		return;
+	if (l == &s->client) {
+		if (r == 1)
+			session_begin(s);
+		else
+			session_end(s, SESS_TLS_FAILED);
+	} else {
+		if (r == 1)
+			session_host_ready(s);
+		else
+			session_connect_failed(s);
+	}
+}
+
+/* An event on a TLS leg: true if the handshake took it. */
+bool
+tls_session_event(struct leg *l)
+{
+	if (l->tls->handshaking) {
+		handshake_step(l);
+		return true;
+	}
+	tls_leg_events(l);
+	return false;
+}
