@@ -5,11 +5,13 @@
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "core/parse.h"
 #include "daemon/config_load.h"
+#include "daemon/tls_check.h"
 
 /* resolve_fn for the parser: every address of name, at most max. */
 static size_t
@@ -66,11 +68,13 @@ script_problem(void *arg, const char *path)
 	return NULL;
 }
 
+/* -n alone reads keys: no relay process starts from its memory. */
 struct config *
 config_load(const char *file, const char *const *defines, size_t ndefines,
     struct buf *errors, struct buf *notes, struct buf *warnings)
 {
-	struct parse_opts opts;
+	static const struct tls_check	 keys_too = { .keys = true };
+	struct parse_opts		 opts;
 
 	memset(&opts, 0, sizeof(opts));
 	opts.resolve = resolve_host;
@@ -79,7 +83,16 @@ config_load(const char *file, const char *const *defines, size_t ndefines,
 	opts.readable = file_readable;
 	opts.script_problem = script_problem;
 	opts.warnings = warnings;
+	opts.readable_arg = (void *)&keys_too;
+	opts.tls_files = tls_check_files;
+	opts.tls_ciphers = tls_check_ciphers;
 	return config_parse(file, &opts, errors, notes);
+}
+
+static void
+warn_line(void *arg, const char *line)
+{
+	fprintf(arg, "warning: %s\n", line);
 }
 
 int
@@ -96,6 +109,8 @@ config_check(const char *file, const char *const *defines, size_t ndefines,
 	cfg = config_load(file, defines, ndefines, &errors, &notes, &warnings);
 	fputs(buf_str(&errors), err);
 	fputs(buf_str(&warnings), err);
+	if (cfg != NULL)
+		tls_check_key_modes(cfg, warn_line, err);
 	if (cfg != NULL && verbose) {
 		config_print(cfg, &text);
 		fputs(buf_str(&text), out);

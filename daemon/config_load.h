@@ -16,9 +16,10 @@
 
 /*
  * Parse file, resolving host names with getaddrinfo(3) and checking that
- * TLS certificates and keys are readable.  NULL on error, with every
- * "FILE:LINE: message" in errors; notes (may be NULL) get the -v notes,
- * warnings (may be NULL) a check script that cannot run.
+ * TLS certificates and keys are readable and belong together.  NULL on
+ * error, with every "FILE:LINE: message" in errors; notes (may be NULL)
+ * get the -v notes, warnings (may be NULL) a check script that cannot
+ * run.
  */
 struct config	*config_load(const char *file, const char *const *defines,
 		    size_t ndefines, struct buf *errors, struct buf *notes,

@@ -33,6 +33,7 @@
 #include "daemon/parent_priv.h"
 #include "daemon/proc.h"
 #include "daemon/resolve.h"
+#include "daemon/tls_check.h"
 
 #define PARENT_ERRORS_MAX	(256 * 1024)
 
@@ -56,6 +57,9 @@ parent_parse(struct parent *p, const char *file, struct resolved *r,
 	opts.defines = p->opts->defines;
 	opts.ndefines = p->opts->ndefines;
 	opts.readable = parent_readable;
+	/* Certificates only: keys are for the key process to read. */
+	opts.tls_files = tls_check_files;
+	opts.tls_ciphers = tls_check_ciphers;
 	return config_parse(file, &opts, errors, NULL);
 }
 
@@ -121,7 +125,8 @@ parent_reload_send(void *arg, enum hs_peer peer, const struct msg *m)
 	if (peer == PEER_RELAY)
 		parent_relays_send(p, m);
 	else
-		parent_send(p, peer == PEER_HCE ? PROC_HCE : PROC_PFE, m);
+		parent_send(p, peer == PEER_HCE ? PROC_HCE : peer == PEER_KEY ?
+		    PROC_KEY : PROC_PFE, m);
 }
 
 static size_t
@@ -143,9 +148,9 @@ parent_reload_room(void *arg, enum hs_peer peer)
 	size_t		 room = SIZE_MAX, r;
 	int		 id;
 
-	if (peer == PEER_HCE || peer == PEER_PFE)
+	if (peer == PEER_HCE || peer == PEER_PFE || peer == PEER_KEY)
 		return child_room(&p->child[peer == PEER_HCE ? PROC_HCE :
-		    PROC_PFE]);
+		    peer == PEER_KEY ? PROC_KEY : PROC_PFE]);
 	for (id = PROC_RELAY; id < p->nchildren; id++)
 		if ((r = child_room(&p->child[id])) < room)
 			room = r;
@@ -170,6 +175,8 @@ parent_reload_commit(void *arg, struct config *conf)
 	listeners_commit(p->listeners);
 	config_free(p->conf);
 	p->conf = conf;
+	/* The key process is started by us, not by the HCE's chain. */
+	parent_send_type(p, PROC_KEY, MSG_CFG_START);
 	notify_ready();
 }
 
@@ -214,6 +221,12 @@ parent_reload(struct parent *p, const char *file, uint32_t client)
 	conf = parent_parse(p, path, &names, &errors);
 	if (conf != NULL && (parent_check_root(p, conf, &errors) == -1 ||
 	    listeners_prepare(p->listeners, conf, &errors) == -1)) {
+		config_free(conf);
+		conf = NULL;
+	}
+	/* Its files reach the relays and the key process before the text. */
+	if (conf != NULL && parent_tls_files(p, conf, &errors) == -1) {
+		listeners_abort(p->listeners);
 		config_free(conf);
 		conf = NULL;
 	}
@@ -345,6 +358,7 @@ parent_dispatch_pfe(void *arg, struct channel *ch, const struct msg *m)
 		break;
 	case MSG_CTL_VERBOSE:
 		log_setverbose(m->u.id.id);
+		parent_send(p, PROC_KEY, m);
 		break;
 	case MSG_SHUTDOWN:
 		log_info("shutting down on request");
@@ -516,6 +530,7 @@ parent_exit(struct parent *p, int code)
 	notify_stopping();
 	for (id = PROC_RELAY; id < p->nchildren; id++)
 		parent_send_type(p, id, MSG_SHUTDOWN);
+	parent_send_type(p, PROC_KEY, MSG_SHUTDOWN);
 	parent_send_type(p, PROC_PFE, MSG_SHUTDOWN);
 	parent_send_type(p, PROC_HCE, MSG_SHUTDOWN);
 	evtimer_add(p->ev_exit_timer, &tv);
@@ -600,6 +615,20 @@ parent_children_init(struct parent *p)
 	p->metrics_fd = -1;
 }
 
+/* The startup configuration's TLS files, to the relays and keys. */
+static int
+parent_start_tls(struct parent *p)
+{
+	struct buf	 errors;
+	int		 rv;
+
+	buf_init(&errors, PARENT_ERRORS_MAX);
+	if ((rv = parent_tls_files(p, p->conf, &errors)) == -1)
+		parent_log_lines("", buf_str(&errors));
+	buf_free(&errors);
+	return rv;
+}
+
 /*
  * The relays' listening sockets, opened as root before anything starts
  * (a port in use is a startup error), and the secret their hash keys
@@ -616,6 +645,7 @@ parent_listen(struct parent *p)
 		log_warn("getrandom");
 		return -1;
 	}
+	parent_tickets_init(p);
 	if ((p->listeners = listeners_new()) == NULL) {
 		log_warnx("out of memory");
 		return -1;
@@ -686,6 +716,7 @@ parent_fork(struct parent *p, int control_fd)
 	p->child[PROC_PFE].pid = proc_fork(pp, PROC_PFE, 0, closefds + 1,
 	    pfe_proc_main, &pargs);
 	if (p->child[PROC_PFE].pid == -1 ||
+	    parent_key_fork(p, closefds) == -1 ||
 	    parent_relays_fork(p, closefds) == -1 ||
 	    parent_metrics_fork(p, control_fd) == -1) {
 		for (id = PROC_HCE; id < p->nchildren; id++)
@@ -712,6 +743,7 @@ parent_fork_channels(struct parent *p)
 	    PROC_CHANNEL_MAX, parent_dispatch_hce, parent_child_lost, p);
 	p->child[PROC_PFE].ch = channel_new(p->base, fd[PROC_PFE], "pfe",
 	    PROC_CHANNEL_MAX, parent_dispatch_pfe, parent_child_lost, p);
+	p->child[PROC_KEY].ch = parent_key_channel(p);
 	for (id = PROC_HCE; id < PROC_MAX; id++) {
 		p->child[id].ev_kill = evtimer_new(p->base, parent_kill_lost,
 		    &p->child[id]);
@@ -730,7 +762,8 @@ parent_fork_channels(struct parent *p)
 static void
 parent_reload_init(struct parent *p)
 {
-	const enum hs_peer	 children[] = { PEER_HCE, PEER_PFE, PEER_RELAY };
+	const enum hs_peer	 children[] = { PEER_HCE, PEER_PFE, PEER_RELAY,
+				    PEER_KEY };
 	struct reload_parent_io	 io;
 
 	memset(&io, 0, sizeof(io));
@@ -740,7 +773,7 @@ parent_reload_init(struct parent *p)
 	io.commit = parent_reload_commit;
 	io.aborted = parent_reload_aborted;
 	io.log = log_engine;
-	reload_parent_init(&p->reload, &io, children, 3, PEER_HCE, PEER_PFE,
+	reload_parent_init(&p->reload, &io, children, 4, PEER_HCE, PEER_PFE,
 	    p->conf->gen);
 }
 
@@ -758,7 +791,7 @@ parent_events(struct parent *p)
 			return -1;
 	}
 	if ((p->ev_exit_timer = evtimer_new(p->base, parent_exit_timeout,
-	    p)) == NULL)
+	    p)) == NULL || parent_tickets_timer(p) == -1)
 		return -1;
 	p->scripts = script_runner_new(p->base,
 	    p->root ? p->drop.uid : (uid_t)-1,
@@ -781,6 +814,8 @@ parent_free(struct parent *p)
 			event_free(p->ev_sig[i]);
 	if (p->ev_exit_timer != NULL)
 		event_free(p->ev_exit_timer);
+	if (p->ev_tickets != NULL)
+		event_free(p->ev_tickets);
 	for (i = PROC_HCE; i < p->nchildren; i++) {
 		channel_free(p->child[i].ch);
 		if (p->child[i].ev_kill != NULL)
@@ -831,10 +866,13 @@ parent_main(const struct parent_opts *opts)
 	if (parent_fork_channels(&p) == -1 || parent_events(&p) == -1)
 		fatalx("cannot set up the event loop");
 	parent_relays_listeners(&p, false);
+	if (parent_start_tls(&p) == -1)
+		parent_exit(&p, 1);
 	log_info("startup: %zu hosts, %zu tables, %zu services, socket %s",
 	    p.conf->nhosts, p.conf->ntables, p.conf->nservices, p.sockpath);
 	parent_reload_init(&p);
 	reload_parent_start(&p.reload);
+	parent_send_type(&p, PROC_KEY, MSG_CFG_START);
 	/* The control socket listens: clients queue until the PFE serves. */
 	notify_ready();
 	event_base_dispatch(p.base);

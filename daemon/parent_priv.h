@@ -51,6 +51,8 @@ struct parent {
 	struct reload_parent	 reload;
 	bool			 exiting;
 	int			 exit_code;
+	struct msg_tickets	 tickets;	/* the relays' ticket keys */
+	struct event		*ev_tickets;
 };
 
 /* parent.c */
@@ -72,5 +74,13 @@ int	 parent_relays_fork(struct parent *, const int *closefds);
 int	 parent_relays_channels(struct parent *);
 void	 parent_relays_send(struct parent *, const struct msg *);
 void	 parent_relays_listeners(struct parent *, bool fresh_only);
+
+/* parent_tls.c */
+int	 parent_key_fork(struct parent *, const int *closefds);
+struct channel *parent_key_channel(struct parent *);
+int	 parent_tls_files(struct parent *, const struct config *,
+	    struct buf *errors);
+void	 parent_tickets_init(struct parent *);
+int	 parent_tickets_timer(struct parent *);
 
 #endif /* HS_DAEMON_PARENT_PRIV_H */

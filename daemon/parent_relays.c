@@ -42,6 +42,8 @@ parent_relays_fork(struct parent *p, const int *closefds)
 		a->parent_fd = pp->relay[i][RELAY_PIPE_PARENT][1];
 		a->pfe_fd = pp->relay[i][RELAY_PIPE_PFE][1];
 		a->fd_sock = pp->relay[i][RELAY_PIPE_FDS][1];
+		a->key_fd = pp->relay[i][RELAY_PIPE_KEY][1];
+		a->tickets = p->tickets;
 		memcpy(a->secret, p->secret, HS_KEY_LEN);
 		a->seed = random64();
 		p->child[id].pid = proc_fork(pp, PROC_RELAY, i + 1, closefds,

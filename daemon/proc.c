@@ -19,6 +19,7 @@ static const char *const proc_names[PROC_MAX] = {
 	[PROC_PARENT] = "parent",
 	[PROC_HCE] = "hce",
 	[PROC_PFE] = "pfe",
+	[PROC_KEY] = "key",
 };
 
 const char *
@@ -39,6 +40,20 @@ pair(int type, int fds[2], const char *a, const char *b)
 	return -1;
 }
 
+/* Who talks to whom: the parent to every child, the HCE to the PFE. */
+static bool
+proc_linked(int a, int b)
+{
+	return a == PROC_PARENT || (a == PROC_HCE && b == PROC_PFE);
+}
+
+static const char *
+relay_pipe_peer(int k)
+{
+	return k == RELAY_PIPE_PFE ? "pfe" : k == RELAY_PIPE_KEY ? "key" :
+	    "parent";
+}
+
 int
 proc_pipes_open(struct proc_pipes *pp, uint32_t nrelays)
 {
@@ -49,17 +64,21 @@ proc_pipes_open(struct proc_pipes *pp, uint32_t nrelays)
 	pp->nrelays = nrelays;
 	for (a = 0; a < PROC_MAX; a++)
 		for (b = a + 1; b < PROC_MAX; b++) {
+			if (!proc_linked(a, b))
+				continue;
 			if (pair(SOCK_STREAM, sv, proc_name(a),
 			    proc_name(b)) == -1)
 				return -1;
 			pp->fd[a][b] = sv[0];
 			pp->fd[b][a] = sv[1];
 		}
+	if (pair(SOCK_SEQPACKET, pp->key_fds, "parent", "key") == -1)
+		return -1;
 	for (i = 0; i < nrelays; i++)
 		for (k = 0; k < RELAY_PIPE_MAX; k++)
 			if (pair(k == RELAY_PIPE_FDS ? SOCK_SEQPACKET :
-			    SOCK_STREAM, pp->relay[i][k], k == RELAY_PIPE_PFE ?
-			    "pfe" : "parent", "relay") == -1)
+			    SOCK_STREAM, pp->relay[i][k], relay_pipe_peer(k),
+			    "relay") == -1)
 				return -1;
 	return 0;
 }
@@ -86,6 +105,8 @@ relay_end_kept(enum proc_id self, uint32_t index, uint32_t i, int k, int e)
 		return self == PROC_RELAY && index == i + 1;
 	if (k == RELAY_PIPE_PFE)
 		return self == PROC_PFE;
+	if (k == RELAY_PIPE_KEY)
+		return self == PROC_KEY;
 	return self == PROC_PARENT;
 }
 
@@ -110,6 +131,10 @@ proc_close_others(struct proc_pipes *pp, enum proc_id self, uint32_t index)
 		close_fd(&pp->metrics[0]);
 	if (self != PROC_METRICS)
 		close_fd(&pp->metrics[1]);
+	if (self != PROC_PARENT)
+		close_fd(&pp->key_fds[0]);
+	if (self != PROC_KEY)
+		close_fd(&pp->key_fds[1]);
 }
 
 /* ps and /proc/PID/comm tell the processes apart: "hoststated-hce". */

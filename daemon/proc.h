@@ -26,6 +26,7 @@ enum proc_id {
 	PROC_PARENT = 0,
 	PROC_HCE,
 	PROC_PFE,
+	PROC_KEY,		/* the relays' private keys */
 	PROC_MAX,
 	PROC_RELAY = PROC_MAX,	/* one of prefork, by its index */
 	PROC_METRICS		/* serves show metrics over HTTP */
@@ -33,26 +34,31 @@ enum proc_id {
 
 /*
  * A relay process talks to the parent (configuration) and to the PFE
- * (host states, show requests), and gets its listening sockets from the
- * parent on a datagram socketpair of their own (fdpass.c).
+ * (host states, show requests), and gets its listening sockets and
+ * certificates from the parent on a datagram socketpair of their own
+ * (fdpass.c); the key process signs for it.
  */
 enum relay_pipe {
 	RELAY_PIPE_PARENT = 0,
 	RELAY_PIPE_PFE,
 	RELAY_PIPE_FDS,
+	RELAY_PIPE_KEY,
 	RELAY_PIPE_MAX
 };
 
 /*
- * fd[a][b]: process a's end of the socketpair between a and b.
- * relay[i][k][0]: the parent's or the PFE's end of relay i's pipe k,
- * relay[i][k][1]: relay i's end.
+ * fd[a][b]: process a's end of the socketpair between a and b (the
+ * parent with each child, the HCE with the PFE; -1 for the others).
+ * relay[i][k][0]: the parent's, PFE's or key process's end of relay
+ * i's pipe k, relay[i][k][1]: relay i's end.  key_fds: the datagram
+ * socketpair on which the parent passes the key process its files.
  */
 struct proc_pipes {
 	int		 fd[PROC_MAX][PROC_MAX];
 	uint32_t	 nrelays;
 	int		 relay[HS_PREFORK_MAX][RELAY_PIPE_MAX][2];
 	int		 metrics[2];	/* the PFE's end, the metrics process's */
+	int		 key_fds[2];
 };
 
 const char	*proc_name(enum proc_id);

@@ -15,11 +15,13 @@
 #include <unistd.h>
 
 #include <event2/event.h>
+#include <openssl/crypto.h>
 
 #include "core/reload.h"
 #include "daemon/channel.h"
 #include "daemon/fdpass.h"
 #include "daemon/log.h"
+#include "daemon/readfile.h"
 #include "daemon/relay_proc.h"
 #include "relay/relay.h"
 
@@ -34,6 +36,7 @@ struct relay_proc {
 	struct relay_engine	*eng;
 	struct channel		*parent;
 	struct channel		*pfe;
+	struct channel		*key;		/* the key process */
 	int			 fdsock;	/* listeners from the parent */
 	struct event		*ev_fds;
 };
@@ -45,7 +48,7 @@ relay_proc_send(void *arg, enum hs_peer peer, const struct msg *m)
 	struct channel		*ch;
 
 	ch = peer == PEER_PARENT ? rp->parent : peer == PEER_PFE ? rp->pfe :
-	    NULL;
+	    peer == PEER_KEY ? rp->key : NULL;
 	if (ch == NULL)
 		return;		/* lost: the parent is shutting us down */
 	if (channel_send(ch, m) == -1)
@@ -61,6 +64,10 @@ relay_io_send(void *arg, enum hs_peer peer, const struct msg *m)
 	struct relay_proc	*rp = arg;
 	struct msg		*copy;
 
+	if (peer == PEER_KEY) {
+		relay_proc_send(rp, peer, m);	/* no ids: no generation */
+		return;
+	}
 	if ((copy = malloc(sizeof(*copy))) == NULL)
 		fatalx("out of memory");
 	memcpy(copy, m, sizeof(*copy));
@@ -75,7 +82,30 @@ relay_io_verbose(void *arg)
 	return log_getverbose() > 0;
 }
 
-/* The listeners the parent passed: all of them, before a switch. */
+/* A certificate or CA file, read at once; never a private key. */
+static void
+relay_proc_take_file(struct relay_proc *rp, const struct msg *m, int fd)
+{
+	uint8_t	*data;
+	size_t	 len;
+
+	if (m->u.file.kind == FILE_KEY) {
+		close(fd);
+		fatalx("protocol error from parent: a private key");
+	}
+	if (readfile_fd(fd, &data, &len) == -1) {
+		log_warn("%s", m->u.file.path);
+		data = NULL;
+		len = 0;
+	}
+	close(fd);
+	if (data != NULL && relay_file_add(rp->eng, &m->u.file, data,
+	    len) == -1)
+		log_warnx("%s: cannot be kept", m->u.file.path);
+	free(data);
+}
+
+/* What the parent passed (listeners, files): all of it, before a switch. */
 static void
 relay_proc_take_listeners(struct relay_proc *rp)
 {
@@ -85,6 +115,10 @@ relay_proc_take_listeners(struct relay_proc *rp)
 	if ((m = malloc(sizeof(*m))) == NULL)
 		fatalx("out of memory");
 	while ((r = fdpass_recv(rp->fdsock, m, &fd)) == 1) {
+		if (m->type == MSG_FILE) {
+			relay_proc_take_file(rp, m, fd);
+			continue;
+		}
 		if (m->type != MSG_RELAY_LISTENER) {
 			close(fd);
 			fatalx("protocol error from parent: %s with a "
@@ -112,8 +146,10 @@ relay_proc_prepare(void *arg, const struct config *conf, struct buf *why)
 {
 	struct relay_proc	*rp = arg;
 
+	/* The files of this configuration came before its text. */
+	relay_proc_take_listeners(rp);
 	if (relay_reload_prepare(rp->eng, conf) == -1) {
-		(void)buf_puts(why, "out of memory");
+		(void)buf_puts(why, relay_error(rp->eng));
 		return -1;
 	}
 	return 0;
@@ -148,7 +184,8 @@ relay_proc_start(void *arg)
 	struct relay_proc	*rp = arg;
 
 	relay_proc_take_listeners(rp);
-	relay_start(rp->eng);
+	if (relay_start(rp->eng) == -1)
+		fatalx("%s", relay_error(rp->eng));
 }
 
 static void __attribute__((noreturn))
@@ -173,6 +210,10 @@ relay_proc_dispatch_parent(void *arg, struct channel *ch, const struct msg *m)
 	switch (m->type) {
 	case MSG_CTL_VERBOSE:
 		log_setverbose(m->u.id.id);
+		break;
+	case MSG_TLS_TICKETS:
+		if (relay_dispatch(rp->eng, m) == -1)
+			fatalx("protocol error from parent: bad ticket keys");
 		break;
 	case MSG_SHUTDOWN:
 		relay_proc_shutdown(rp);
@@ -214,6 +255,18 @@ relay_proc_dispatch_pfe(void *arg, struct channel *ch, const struct msg *m)
 	return 0;
 }
 
+/* Only answers: a key operation's result. */
+static int
+relay_proc_dispatch_key(void *arg, struct channel *ch, const struct msg *m)
+{
+	struct relay_proc	*rp = arg;
+
+	if (m->type != MSG_KEY_RESULT || relay_dispatch(rp->eng, m) == -1)
+		fatalx("protocol error from key: unexpected %s",
+		    msg_type_name(m->type));
+	return 0;
+}
+
 static void
 relay_proc_lost(void *arg, struct channel *ch, const char *why)
 {
@@ -221,6 +274,14 @@ relay_proc_lost(void *arg, struct channel *ch, const char *why)
 
 	if (ch == rp->parent)
 		fatalx("parent: %s", why != NULL ? why : "closed");
+	if (ch == rp->key) {
+		/* The parent reports the loss and stops the daemon. */
+		log_debug("key: %s", why != NULL ? why : "closed");
+		channel_free(rp->key);
+		rp->key = NULL;
+		relay_key_lost(rp->eng);
+		return;
+	}
 	if (why != NULL && strncmp(why, "protocol error", 14) == 0)
 		fatalx("pfe: %s", why);
 	/* Also seen at every shutdown: the parent reports a real loss. */
@@ -276,8 +337,25 @@ relay_proc_nofile(const struct config *conf)
 		    (unsigned long long)rl.rlim_cur);
 }
 
+/* The ticket keys the process starts with (inherited, then wiped). */
 static void
-relay_proc_setup(struct relay_proc *rp, const struct relay_proc_args *args)
+relay_proc_tickets(struct relay_proc *rp, struct msg_tickets *t)
+{
+	struct msg	*m;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		fatalx("out of memory");
+	m->type = MSG_TLS_TICKETS;
+	m->u.tickets = *t;
+	if (relay_dispatch(rp->eng, m) == -1)
+		fatalx("bad ticket keys");
+	OPENSSL_cleanse(m, sizeof(*m));
+	OPENSSL_cleanse(t, sizeof(*t));
+	free(m);
+}
+
+static void
+relay_proc_setup(struct relay_proc *rp, struct relay_proc_args *args)
 {
 	struct relay_opts	 o;
 	struct relay_io		 io;
@@ -297,10 +375,14 @@ relay_proc_setup(struct relay_proc *rp, const struct relay_proc_args *args)
 	    PROC_CHANNEL_MAX, relay_proc_dispatch_parent, relay_proc_lost, rp);
 	rp->pfe = channel_new(rp->base, args->pfe_fd, "pfe", PROC_CHANNEL_MAX,
 	    relay_proc_dispatch_pfe, relay_proc_lost, rp);
+	rp->key = channel_new(rp->base, args->key_fd, "key", PROC_CHANNEL_MAX,
+	    relay_proc_dispatch_key, relay_proc_lost, rp);
+	relay_proc_tickets(rp, &args->tickets);
 	rp->fdsock = args->fd_sock;
 	rp->ev_fds = event_new(rp->base, rp->fdsock, EV_READ | EV_PERSIST,
 	    relay_proc_fds, rp);
-	if (rp->parent == NULL || rp->pfe == NULL || rp->ev_fds == NULL ||
+	if (rp->parent == NULL || rp->pfe == NULL || rp->key == NULL ||
+	    rp->ev_fds == NULL ||
 	    event_add(rp->ev_fds, NULL) == -1)
 		fatalx("cannot set up the event loop");
 }

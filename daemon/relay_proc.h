@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "core/config.h"
+#include "core/msg.h"
 #include "daemon/privdrop.h"
 #include "daemon/proc.h"
 
@@ -15,8 +16,10 @@ struct relay_proc_args {
 	int			 parent_fd;	/* channel to the parent */
 	int			 pfe_fd;	/* channel to the PFE */
 	int			 fd_sock;	/* listeners from the parent */
+	int			 key_fd;	/* channel to the key process */
 	uint8_t			 secret[HS_KEY_LEN];
 	uint64_t		 seed;
+	struct msg_tickets	 tickets;	/* the first ticket keys */
 };
 
 void	 relay_proc_main(void *args, const struct proc_pipes *)
