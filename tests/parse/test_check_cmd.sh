@@ -117,7 +117,26 @@ TLS
 : >"$T/server.key"
 expect_error "unreadable certificate" "tls.conf:5" "cannot read certificate $T/none.crt" -f tls.conf
 : >"$T/none.crt"
-expect_ok "readable certificate and key" -f tls.conf
+expect_error "empty certificate" "tls.conf:5" "$T/none.crt: no PEM certificate" -f tls.conf
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -days 1 -subj /CN=a -keyout "$T/server.key" -out "$T/none.crt" \
+    2>/dev/null || fail "openssl: a certificate"
+openssl genpkey -algorithm ec -pkeyopt ec_paramgen_curve:P-256 \
+    -out "$T/other.key" 2>/dev/null || fail "openssl: a key"
+chmod 600 "$T/server.key" "$T/other.key"
+expect_ok "readable certificate and its key" -f tls.conf
+if grep -q "readable by others" "$T/err"; then
+	fail "a key only root reads warned about: $(cat "$T/err")"
+fi
+chmod 644 "$T/server.key"
+expect_ok "a key readable by others is no error" -f tls.conf
+if grep -q "warning: key $T/server.key is readable by others" "$T/err"; then
+	echo "ok: a key readable by others is warned about"
+else
+	fail "no warning for a key of mode 0644: $(cat "$T/err")"
+fi
+sed -i "s|server.key|other.key|" "$T/tls.conf"
+expect_error "a key of another certificate" "tls.conf:5" "key $T/other.key does not match certificate $T/none.crt" -f tls.conf
 
 # A check script that cannot run is a warning at its line, not an error:
 # it may be installed after the configuration.

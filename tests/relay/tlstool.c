@@ -1,0 +1,322 @@
+/*
+ * TLS ends for the relay tests, on loopback: bytes seeded and summed as
+ * tcptool does (FNV-1a), so either end says what it sent and got.
+ * Every mode ends within -T seconds (default 60).
+ *
+ *   tlstool -c CERT -k KEY serve ADDR PORT echo|sink
+ *	a TLS server, one child per connection: echo until the end, then
+ *	close_notify; or read to the end and answer "bytes=N sum=S"
+ *   tlstool [-n SNI] echo ADDR PORT N SEED
+ *	a TLS client writing N bytes while reading the echo, then
+ *	close_notify; prints "sent=N sum=S got=N sum=S"
+ *   tlstool stall ADDR PORT BYTES MS
+ *	a TCP client that sends BYTES of a ClientHello's start and then
+ *	nothing: prints "closed after MS" once the peer closes, or
+ *	"open" after MS ms
+ */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#define CHUNK	16384
+
+struct stream {
+	uint64_t	 seed;
+	uint64_t	 sum;
+	uint64_t	 n;
+};
+
+static void __attribute__((noreturn))
+die(const char *what)
+{
+	fprintf(stderr, "tlstool: %s: %s\n", what, errno ? strerror(errno) :
+	    "failed");
+	ERR_print_errors_fp(stderr);
+	exit(2);
+}
+
+static uint64_t
+next_rand(uint64_t *s)
+{
+	uint64_t	z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static void
+sum(struct stream *st, const uint8_t *p, size_t n)
+{
+	size_t	i;
+
+	if (st->n == 0)
+		st->sum = 0xcbf29ce484222325ULL;
+	for (i = 0; i < n; i++) {
+		st->sum ^= p[i];
+		st->sum *= 0x100000001b3ULL;
+	}
+	st->n += n;
+}
+
+static uint64_t
+final(const struct stream *st)
+{
+	return st->n == 0 ? 0xcbf29ce484222325ULL : st->sum;
+}
+
+static void
+addr_fill(const char *addr, int port, struct sockaddr_in *sin)
+{
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, addr, &sin->sin_addr) != 1)
+		die("address");
+}
+
+static int
+dial(const char *addr, int port)
+{
+	struct sockaddr_in	sin;
+	int			fd;
+
+	addr_fill(addr, port, &sin);
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
+	    connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+		die("connect");
+	return fd;
+}
+
+/* A blocking server connection: echo, or count. */
+static void __attribute__((noreturn))
+serve_one(SSL_CTX *ctx, int fd, const char *mode)
+{
+	static uint8_t	buf[CHUNK];
+	struct stream	st = { 0, 0, 0 };
+	char		line[128];
+	size_t		n, w;
+	SSL		*ssl = SSL_new(ctx);
+
+	SSL_set_fd(ssl, fd);
+	if (SSL_accept(ssl) != 1)
+		_exit(1);
+	while (SSL_read_ex(ssl, buf, sizeof(buf), &n)) {
+		sum(&st, buf, n);
+		if (strcmp(mode, "echo") == 0 &&
+		    !SSL_write_ex(ssl, buf, n, &w))
+			_exit(1);
+	}
+	if (strcmp(mode, "sink") == 0) {
+		snprintf(line, sizeof(line), "bytes=%llu sum=%016llx\n",
+		    (unsigned long long)st.n,
+		    (unsigned long long)final(&st));
+		(void)SSL_write_ex(ssl, line, strlen(line), &w);
+	}
+	(void)SSL_shutdown(ssl);
+	shutdown(fd, SHUT_WR);
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+	_exit(0);
+}
+
+static void
+serve(SSL_CTX *ctx, const char *addr, int port, const char *mode)
+{
+	struct sockaddr_in	sin;
+	int			l, fd, on = 1;
+
+	addr_fill(addr, port, &sin);
+	if ((l = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
+	    setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1 ||
+	    bind(l, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    listen(l, 128) == -1)
+		die("listen");
+	signal(SIGCHLD, SIG_IGN);
+	for (;;) {
+		if ((fd = accept(l, NULL, NULL)) == -1) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			die("accept");
+		}
+		switch (fork()) {
+		case -1:
+			die("fork");
+		case 0:
+			close(l);
+			serve_one(ctx, fd, mode);
+		default:
+			close(fd);
+		}
+	}
+}
+
+/* 1: moved bytes, 0: wait for want (POLLIN/POLLOUT), -1: the end. */
+static int
+step(SSL *ssl, int r, short *want)
+{
+	switch (SSL_get_error(ssl, r)) {
+	case SSL_ERROR_WANT_READ:
+		*want |= POLLIN;
+		return 0;
+	case SSL_ERROR_WANT_WRITE:
+		*want |= POLLOUT;
+		return 0;
+	case SSL_ERROR_ZERO_RETURN:
+		return -1;
+	default:
+		die("tls");
+	}
+}
+
+/* Write total seeded bytes while reading the echo, then the end. */
+static void
+client_echo(SSL_CTX *ctx, const char *sni, const char *addr, int port,
+    uint64_t total, uint64_t seed)
+{
+	static uint8_t	 out[CHUNK], in[CHUNK];
+	struct stream	 gen = { seed, 0, 0 }, sent = { 0, 0, 0 };
+	struct stream	 got = { 0, 0, 0 };
+	struct pollfd	 pfd;
+	size_t		 olen = 0, n, i;
+	int		 fd = dial(addr, port), done = 0, r;
+	SSL		*ssl = SSL_new(ctx);
+
+	if (sni != NULL)
+		SSL_set_tlsext_host_name(ssl, sni);
+	SSL_set_fd(ssl, fd);
+	if (SSL_connect(ssl) != 1)
+		die("handshake");
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	pfd.fd = fd;
+	for (;;) {
+		pfd.events = 0;
+		if (olen == 0 && total > 0) {
+			olen = total < sizeof(out) ? total : sizeof(out);
+			for (i = 0; i < olen; i++)
+				out[i] = (uint8_t)next_rand(&gen.seed);
+			sum(&sent, out, olen);
+			total -= olen;
+		}
+		if (olen > 0) {
+			if ((r = SSL_write_ex(ssl, out, olen, &n)) == 1)
+				olen = 0;
+			else if (step(ssl, r, &pfd.events) == -1)
+				break;
+		} else if (!done) {
+			done = 1;
+			(void)SSL_shutdown(ssl);
+		}
+		if ((r = SSL_read_ex(ssl, in, sizeof(in), &n)) == 1) {
+			sum(&got, in, n);
+			continue;
+		}
+		if (step(ssl, r, &pfd.events) == -1)
+			break;
+		if (poll(&pfd, 1, -1) == -1 && errno != EINTR)
+			die("poll");
+	}
+	printf("sent=%llu sum=%016llx got=%llu sum=%016llx\n",
+	    (unsigned long long)sent.n, (unsigned long long)final(&sent),
+	    (unsigned long long)got.n, (unsigned long long)final(&got));
+}
+
+/* The start of a TLS record that never ends. */
+static void
+client_stall(const char *addr, int port, int bytes, int ms)
+{
+	static const uint8_t	 hello[] = { 0x16, 0x03, 0x01, 0x02, 0x00,
+				    0x01, 0x00, 0x01, 0xfc, 0x03, 0x03 };
+	struct pollfd		 pfd;
+	struct timespec		 t0, t1;
+	char			 c;
+	int			 fd = dial(addr, port);
+
+	if (bytes > (int)sizeof(hello))
+		bytes = sizeof(hello);
+	if (bytes > 0 && write(fd, hello, (size_t)bytes) != bytes)
+		die("write");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, ms) == 1 && recv(fd, &c, 1, 0) <= 0) {
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		printf("closed after %lld\n", (long long)((t1.tv_sec -
+		    t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000));
+	} else
+		printf("open\n");
+}
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr, "usage: tlstool [-T secs] [-c cert -k key] [-n sni] "
+	    "serve|echo|stall ADDR PORT ...\n");
+	exit(2);
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char	*cert = NULL, *key = NULL, *sni = NULL;
+	SSL_CTX		*ctx;
+	int		 ch, secs = 60;
+
+	while ((ch = getopt(argc, argv, "+T:c:k:n:")) != -1) {
+		switch (ch) {
+		case 'T':
+			secs = atoi(optarg);
+			break;
+		case 'c':
+			cert = optarg;
+			break;
+		case 'k':
+			key = optarg;
+			break;
+		case 'n':
+			sni = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 3)
+		usage();
+	signal(SIGPIPE, SIG_IGN);
+	alarm((unsigned)secs);
+	if (strcmp(argv[0], "serve") == 0 && argc == 4 && cert && key) {
+		if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL ||
+		    SSL_CTX_use_certificate_chain_file(ctx, cert) != 1 ||
+		    SSL_CTX_use_PrivateKey_file(ctx, key,
+		    SSL_FILETYPE_PEM) != 1)
+			die("certificate");
+		serve(ctx, argv[1], atoi(argv[2]), argv[3]);
+	} else if (strcmp(argv[0], "echo") == 0 && argc == 5) {
+		if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL)
+			die("context");
+		client_echo(ctx, sni, argv[1], atoi(argv[2]),
+		    strtoull(argv[3], NULL, 10), strtoull(argv[4], NULL, 10));
+	} else if (strcmp(argv[0], "stall") == 0 && argc == 5)
+		client_stall(argv[1], atoi(argv[2]), atoi(argv[3]),
+		    atoi(argv[4]));
+	else
+		usage();
+	return 0;
+}
