@@ -1,0 +1,110 @@
+# The private keys live in the key process only: after handshakes with
+# an ECDSA and an RSA key, no relay process (nor the parent, HCE or
+# PFE) has the keys' secret numbers or PEM text in its memory or a key
+# file open, while the key process (the control: the search finds what
+# is there) has them; it runs chrooted and unprivileged.  A relay that
+# asks it for anything but a signature is a protocol error; a key file
+# others can read is warned about; SIGKILL of the key process stops the
+# daemon like any child's death.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/relay_lib.sh"
+. "$(dirname "$0")/tls_lib.sh"
+
+[ -x "$KEYGREP" ] || fail "no keygrep helper: $KEYGREP"
+make_ca ca
+make_cert ec ca ec "IP:$NET.1"
+make_cert rsa ca rsa "IP:$NET.1"
+serve $NET.10 9001 echo
+cat >"$T/h.conf" <<CONF
+prefork 2
+relay ec {
+	listen on $NET.1 port 8441 ssl
+	forward to $NET.10 port 9001
+	ssl certificate "$PKI/ec.crt"
+	ssl key "$PKI/ec.key"
+}
+relay rsa {
+	listen on $NET.1 port 8442 ssl
+	forward to $NET.10 port 9001
+	ssl certificate "$PKI/rsa.crt"
+	ssl key "$PKI/rsa.key"
+}
+CONF
+start_daemon "$T/h.conf"
+expect_status ec active 5
+expect_status rsa active 5
+grep -q "readable by others" "$LOG" &&
+    fail "a key of mode 0600 warned about: $(grep "readable" "$LOG")"
+
+# Enough handshakes that each relay process signs with both keys.
+for i in $(seq 8); do
+	for p in 8441 8442; do
+		s_client -connect $NET.1:$p -CAfile "$PKI/ca.crt" |
+		    grep -q "Verify return code: 0 (ok)" ||
+		    fail "handshake $i on $p"
+	done
+done
+key=$(child_pid key) || fail "no key process"
+relays=$(relay_pids | tr '\n' ' ')
+[ "$(echo "$relays" | wc -w)" = 2 ] || fail "relay processes: $relays"
+others="$relays $DPID $(child_pid hce) $(child_pid pfe)"
+
+for k in ec rsa; do
+	# shellcheck disable=SC2086
+	"$KEYGREP" "$PKI/$k.key" $key $others >"$T/grep.$k" ||
+	    fail "keygrep: $(cat "$T/grep.$k")"
+	grep -q "^$key found " "$T/grep.$k" ||
+	    fail "the $k key not found in the key process: $(cat "$T/grep.$k")"
+	for p in $others; do
+		grep -q "^$p clean [1-9]" "$T/grep.$k" ||
+		    fail "the $k key in process $p ($(cat /proc/$p/comm)):" \
+		    "$(grep "^$p " "$T/grep.$k")"
+	done
+	for p in $others; do
+		ls -l /proc/$p/fd 2>/dev/null | grep -q "$PKI/$k.key" &&
+		    fail "process $p has $PKI/$k.key open"
+	done
+done
+ok "no relay (nor parent, hce, pfe) holds a key; the key process does:" \
+    "$(grep "^$key " "$T/grep.ec")"
+
+uid=$(id -u _hoststated)
+u=$(awk '/^Uid:/ { print $2, $3, $4, $5 }' /proc/$key/status)
+[ "$u" = "$uid $uid $uid $uid" ] || fail "key process runs as uid $u"
+root=$(readlink /proc/$key/root)
+[ "$root" = / ] && fail "key process not chrooted"
+ok "the key process runs as uid $uid, chrooted to $root"
+
+# A relay asking the key process for anything but a signature.
+relay=${relays%% *}
+fd=$(channel_fd "$relay" "$key") || fail "no relay-key channel"
+"$PROCFD" "$relay" "$fd" send host_disable 1 0 || fail "procfd"
+wait_exit 10
+[ "$DAEMON_RC" != 0 ] || fail "daemon exited 0 after a protocol error"
+grep -q "protocol error from relay [12]: unexpected host_disable" "$LOG" ||
+    fail "no protocol error logged"
+ok "a relay asking the key process for something else: protocol error," \
+    "exit status $DAEMON_RC"
+
+chmod 644 "$PKI/rsa.key"
+start_daemon "$T/h.conf"
+expect_status rsa active 5
+grep -q "key $PKI/rsa.key is readable by others (mode 0644)" "$LOG" ||
+    fail "no warning for a key of mode 0644"
+grep -q "key $PKI/ec.key is readable by others" "$LOG" &&
+    fail "a key of mode 0600 warned about"
+ok "a key file readable by others is warned about"
+
+key=$(child_pid key) || fail "no key process"
+children=$(pgrep -P "$DPID" | grep -vx "$key")
+kill -9 "$key"
+wait_exit 10
+[ "$DAEMON_RC" != 0 ] || fail "daemon exited 0 after losing the key process"
+grep -q "lost child: key terminated by signal 9" "$LOG" ||
+    fail "no log line naming the key process"
+[ -e "$SOCK" ] && fail "socket left behind"
+for p in $children; do
+	kill -0 "$p" 2>/dev/null && fail "child $p still running"
+done
+ok "SIGKILL of the key process: exit status $DAEMON_RC," \
+    "\"$(grep "lost child" "$LOG")\""
