@@ -74,9 +74,12 @@ tls_session_connect(struct session *s)
 		session_end(s, SESS_ERROR);
 		return -1;
 	}
+	/* A copy: the connection may spoil its own (tls_ticket.c). */
 	if ((sess = tls_host_session(tr, &s->target.addr,
-	    s->target.port)) != NULL)
+	    s->target.port)) != NULL && (sess = SSL_SESSION_dup(sess)) != NULL) {
 		(void)SSL_set_session(ssl, sess);
+		SSL_SESSION_free(sess);
+	}
 	/* Connected: the hello can go at once. */
 	s->host.can_write = true;
 	(void)tls_session_event(&s->host);

@@ -90,23 +90,30 @@ host_slot(struct tls_relay *tr, const struct hs_addr *a, uint16_t port)
 	return &tr->hosts[h % TLS_HOST_SESSIONS];
 }
 
-/* A host gave a session (after the handshake, or a TLS 1.3 ticket). */
+/*
+ * A host gave a session (after the handshake, or a TLS 1.3 ticket).
+ * A copy is kept: OpenSSL marks the connection's own session as not
+ * resumable when the connection is freed without a close_notify sent,
+ * which a session that ends by the client's reset or the timeout is.
+ */
 int
 tls_host_session_new(SSL *ssl, SSL_SESSION *sess)
 {
 	const struct leg	*l = SSL_get_app_data(ssl);
 	struct tls_host_session	*slot;
 	const struct session	*s;
+	SSL_SESSION		*copy;
 
 	if (l == NULL || (s = l->s)->rt == NULL || s->rt->tls == NULL ||
-	    !SSL_SESSION_is_resumable(sess))
+	    !SSL_SESSION_is_resumable(sess) ||
+	    (copy = SSL_SESSION_dup(sess)) == NULL)
 		return 0;
 	slot = host_slot(s->rt->tls, &s->target.addr, s->target.port);
 	SSL_SESSION_free(slot->sess);
 	slot->addr = s->target.addr;
 	slot->port = s->target.port;
-	slot->sess = sess;
-	return 1;	/* kept: the reference is ours */
+	slot->sess = copy;
+	return 0;	/* the connection's own is not kept */
 }
 
 SSL_SESSION *
