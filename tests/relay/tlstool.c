@@ -6,9 +6,11 @@
  *   tlstool -c CERT -k KEY serve ADDR PORT echo|sink
  *	a TLS server, one child per connection: echo until the end, then
  *	close_notify; or read to the end and answer "bytes=N sum=S"
- *   tlstool [-n SNI] echo ADDR PORT N SEED
+ *   tlstool [-n SNI] [-s FILE] [-V 1.2|1.3] echo ADDR PORT N SEED
  *	a TLS client writing N bytes while reading the echo, then
- *	close_notify; prints "sent=N sum=S got=N sum=S"
+ *	close_notify; prints "sent=N sum=S got=N sum=S reused=0|1";
+ *	with -s it offers the session in FILE (if there is one) and
+ *	leaves there the last one the server gave; -V: that version only
  *   tlstool stall ADDR PORT BYTES MS
  *	a TCP client that sends BYTES of a ClientHello's start and then
  *	nothing: prints "closed after MS" once the peer closes, or
@@ -31,6 +33,7 @@
 #include <unistd.h>
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 
 #define CHUNK	16384
@@ -184,10 +187,41 @@ step(SSL *ssl, int r, short *want)
 	}
 }
 
+/* The session in path, if there is one, offered. */
+static void
+session_offer(SSL *ssl, const char *path)
+{
+	SSL_SESSION	*sess;
+	FILE		*f;
+
+	if (path == NULL || (f = fopen(path, "r")) == NULL)
+		return;
+	if ((sess = PEM_read_SSL_SESSION(f, NULL, NULL, NULL)) == NULL)
+		die("session file");
+	fclose(f);
+	SSL_set_session(ssl, sess);
+	SSL_SESSION_free(sess);
+}
+
+/* The last session the server gave (a TLS 1.3 ticket comes late). */
+static void
+session_keep(SSL *ssl, const char *path)
+{
+	SSL_SESSION	*sess;
+	FILE		*f;
+
+	if (path == NULL || (sess = SSL_get1_session(ssl)) == NULL)
+		return;
+	if ((f = fopen(path, "w")) == NULL ||
+	    !PEM_write_SSL_SESSION(f, sess) || fclose(f) != 0)
+		die("session file");
+	SSL_SESSION_free(sess);
+}
+
 /* Write total seeded bytes while reading the echo, then the end. */
 static void
-client_echo(SSL_CTX *ctx, const char *sni, const char *addr, int port,
-    uint64_t total, uint64_t seed)
+client_echo(SSL_CTX *ctx, const char *sni, const char *sessfile,
+    const char *addr, int port, uint64_t total, uint64_t seed)
 {
 	static uint8_t	 out[CHUNK], in[CHUNK];
 	struct stream	 gen = { seed, 0, 0 }, sent = { 0, 0, 0 };
@@ -199,6 +233,7 @@ client_echo(SSL_CTX *ctx, const char *sni, const char *addr, int port,
 
 	if (sni != NULL)
 		SSL_set_tlsext_host_name(ssl, sni);
+	session_offer(ssl, sessfile);
 	SSL_set_fd(ssl, fd);
 	if (SSL_connect(ssl) != 1)
 		die("handshake");
@@ -231,9 +266,11 @@ client_echo(SSL_CTX *ctx, const char *sni, const char *addr, int port,
 		if (poll(&pfd, 1, -1) == -1 && errno != EINTR)
 			die("poll");
 	}
-	printf("sent=%llu sum=%016llx got=%llu sum=%016llx\n",
+	session_keep(ssl, sessfile);
+	printf("sent=%llu sum=%016llx got=%llu sum=%016llx reused=%d\n",
 	    (unsigned long long)sent.n, (unsigned long long)final(&sent),
-	    (unsigned long long)got.n, (unsigned long long)final(&got));
+	    (unsigned long long)got.n, (unsigned long long)final(&got),
+	    SSL_session_reused(ssl));
 }
 
 /* The start of a TLS record that never ends. */
@@ -266,18 +303,18 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr, "usage: tlstool [-T secs] [-c cert -k key] [-n sni] "
-	    "serve|echo|stall ADDR PORT ...\n");
+	    "[-s file] [-V version] serve|echo|stall ADDR PORT ...\n");
 	exit(2);
 }
 
 int
 main(int argc, char *argv[])
 {
-	const char	*cert = NULL, *key = NULL, *sni = NULL;
+	const char	*cert = NULL, *key = NULL, *sni = NULL, *sess = NULL;
 	SSL_CTX		*ctx;
-	int		 ch, secs = 60;
+	int		 ch, secs = 60, version = 0;
 
-	while ((ch = getopt(argc, argv, "+T:c:k:n:")) != -1) {
+	while ((ch = getopt(argc, argv, "+T:c:k:n:s:V:")) != -1) {
 		switch (ch) {
 		case 'T':
 			secs = atoi(optarg);
@@ -290,6 +327,15 @@ main(int argc, char *argv[])
 			break;
 		case 'n':
 			sni = optarg;
+			break;
+		case 's':
+			sess = optarg;
+			break;
+		case 'V':
+			version = strcmp(optarg, "1.2") == 0 ? TLS1_2_VERSION :
+			    strcmp(optarg, "1.3") == 0 ? TLS1_3_VERSION : -1;
+			if (version == -1)
+				usage();
 			break;
 		default:
 			usage();
@@ -309,9 +355,11 @@ main(int argc, char *argv[])
 			die("certificate");
 		serve(ctx, argv[1], atoi(argv[2]), argv[3]);
 	} else if (strcmp(argv[0], "echo") == 0 && argc == 5) {
-		if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL)
+		if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL ||
+		    (version != 0 && (!SSL_CTX_set_min_proto_version(ctx,
+		    version) || !SSL_CTX_set_max_proto_version(ctx, version))))
 			die("context");
-		client_echo(ctx, sni, argv[1], atoi(argv[2]),
+		client_echo(ctx, sni, sess, argv[1], atoi(argv[2]),
 		    strtoull(argv[3], NULL, 10), strtoull(argv[4], NULL, 10));
 	} else if (strcmp(argv[0], "stall") == 0 && argc == 5)
 		client_stall(argv[1], atoi(argv[2]), atoi(argv[3]),
