@@ -122,6 +122,14 @@ cmp_protocol(const struct protocol_conf *a, const struct protocol_conf *b,
 	NUM(ssl.on, "protocol", i);
 	STR(ssl.ciphers, "protocol", i);
 	NUM(ssl.session_cache, "protocol", i);
+	NUM(ssl.tickets, "protocol", i);
+	STR(ssl.ca_file, "protocol", i);
+	NUM(ssl.nkeypairs, "protocol", i);
+	for (n = 0; n < a->ssl.nkeypairs; n++) {
+		STR(ssl.keypairs[n].name, "protocol", i);
+		STR(ssl.keypairs[n].cert, "protocol", i);
+		STR(ssl.keypairs[n].key, "protocol", i);
+	}
 	return 0;
 }
 
@@ -146,6 +154,7 @@ cmp_relay(const struct relay_conf *a, const struct relay_conf *b, size_t i,
 	ADDR(forward.addr, "relay", i);
 	NUM(forward.port, "relay", i);
 	NUM(forward.retry, "relay", i);
+	NUM(forward_tls, "relay", i);
 	NUM(table_id, "relay", i);
 	NUM(mode, "relay", i);
 	NUM(backup_id, "relay", i);

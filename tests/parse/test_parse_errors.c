@@ -126,6 +126,15 @@ static const struct error_case cases[] = {
 	    5, "service s has no virtual host" },
 	{ "service without table", "service s {\n virtual host 10.0.0.1 port"
 	    " 80\n}\n", 1, "service s has no table" },
+	{ "with but not ssl", TBL "relay r {\n listen on 127.0.0.1 port 80"
+	    "\n forward with tcp to 10.0.0.1 port 80\n}\n", 7,
+	    "with ssl (or tls) expected" },
+	{ "keypair name a path", "protocol p {\n tls keypair ../x\n}\n", 2,
+	    "invalid keypair name ../x" },
+	{ "session what", "protocol p {\n tls session resumption\n}\n", 2,
+	    "syntax error" },
+	{ "no TLS version", "protocol p {\n tls { no tlsv1.2, no tlsv1.3 }"
+	    "\n}\n", 1, "no TLS version left" },
 	{ "relay without listener", TBL "relay r {\n table t\n}\n", 5,
 	    "relay r has no listener" },
 	{ "relay with two targets", TBL "relay r {\n listen on 127.0.0.1 "

@@ -14,6 +14,7 @@
 
 #include "core/lex.h"
 #include "core/parse.h"
+#include "core/tls_conf.h"
 #include "tests/parse/config_compare.h"
 
 static const char *const examples[] = {
@@ -166,6 +167,70 @@ test_relay_sample(void **state)
 }
 
 /* print(parse(print(x))) == print(x), and the models are equal. */
+/* The TLS grammar, relayd's spellings too, and its printed form. */
+static void
+test_tls_options(void **state)
+{
+	const char	*text = "table web {\n real port 443\n"
+	    " host 10.0.0.1\n}\n"
+	    "protocol p {\n tls { ciphers \"ECDHE-ECDSA-AES128-GCM-SHA256\","
+	    " no tlsv1.3, session tickets, session cache 100,\n"
+	    "  ca file \"/etc/ssl/ca.pem\" }\n"
+	    " tls keypair a.test\n"
+	    " ssl keypair b certificate \"/b.crt\" key \"/b.key\"\n}\n"
+	    "protocol q {\n ssl { session cache disable, no session tickets }"
+	    "\n}\n"
+	    "relay r {\n listen on 127.0.0.1 port 443 tls\n protocol p\n"
+	    " forward with tls to <web> port 8443 roundrobin\n}\n"
+	    "relay s {\n listen on 127.0.0.1 port 444\n protocol q\n"
+	    " forward with ssl to 10.0.0.2 port 443\n}\n"
+	    "relay t {\n listen on 127.0.0.1 port 445\n"
+	    " table web retry 1 with ssl\n}\n";
+	struct buf		 errors, printed;
+	struct config		*c, *d;
+	const struct ssl_opts	*o;
+	char			 why[256];
+
+	buf_init(&errors, 4096);
+	buf_init(&printed, 65536);
+	c = parse_text(text, &errors, NULL);
+	if (c == NULL)
+		fail_msg("%s", buf_str(&errors));
+	o = &c->protocols[0].ssl;
+	assert_string_equal(o->ciphers, "ECDHE-ECDSA-AES128-GCM-SHA256");
+	assert_true(o->tickets);
+	assert_int_equal(o->session_cache, 100);
+	assert_string_equal(o->ca_file, "/etc/ssl/ca.pem");
+	assert_int_equal(ssl_versions(o), TLS_V12);
+	assert_int_equal(o->nkeypairs, 2);
+	assert_string_equal(o->keypairs[0].cert, "/etc/ssl/a.test.crt");
+	assert_string_equal(o->keypairs[0].key, "/etc/ssl/private/a.test.key");
+	assert_string_equal(o->keypairs[1].key, "/b.key");
+	o = &c->protocols[1].ssl;
+	assert_false(o->tickets);
+	assert_int_equal(o->session_cache, SSL_CACHE_DISABLED);
+	assert_true(c->relays[0].listens[0].ssl);
+	assert_true(c->relays[0].forward_tls);
+	assert_false(c->relays[0].has_forward);
+	assert_int_equal(c->relays[0].mode, LB_ROUNDROBIN);
+	assert_int_equal(strncmp(c->tables[c->relays[0].table_id].name,
+	    "web", 3), 0);
+	assert_true(c->relays[1].forward_tls && c->relays[1].has_forward);
+	assert_true(c->relays[2].forward_tls);
+	assert_int_equal(c->relays[2].retry, 1);
+	config_print(c, &printed);
+	d = config_parse_string("printed", buf_str(&printed), printed.len,
+	    NULL, &errors, NULL);
+	if (d == NULL)
+		fail_msg("%s\n%s", buf_str(&errors), buf_str(&printed));
+	if (config_compare(c, d, why, sizeof(why)) != 0)
+		fail_msg("%s", why);
+	config_free(c);
+	config_free(d);
+	buf_free(&errors);
+	buf_free(&printed);
+}
+
 static void
 test_round_trip(void **state)
 {
@@ -616,6 +681,7 @@ main(void)
 		cmocka_unit_test(test_round_trip_strings),
 		cmocka_unit_test(test_continuation_and_comments),
 		cmocka_unit_test(test_keywords_sorted),
+		cmocka_unit_test(test_tls_options),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
