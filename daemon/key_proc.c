@@ -37,7 +37,7 @@ struct key_proc {
 	uint32_t		 nrelays;
 	int			 fdsock;
 	struct event		*ev_fds;
-	struct key_files	 files;		/* received, not loaded yet */
+	struct key_files	 files;	/* received, not loaded yet */
 	struct key_set		 cur, next, prev;
 	bool			 loaded;	/* cur holds conf's keys */
 	struct msg		*out;

@@ -7,7 +7,7 @@
 #include "daemon/proc.h"
 
 struct key_proc_args {
-	struct config		*conf;		/* inherited by fork, then owned */
+	struct config		*conf;	/* inherited by fork, then owned */
 	const struct privdrop	*drop;		/* NULL: not root, no drop */
 	int			 fd_sock;	/* key files from the parent */
 };

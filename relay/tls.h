@@ -61,7 +61,7 @@ struct tls_relay {
 	struct tls_server	 listen[HS_LISTEN_MAX];
 	size_t			 nlisten;
 	SSL_CTX			*client;	/* towards the hosts, or NULL */
-	bool			 verify;	/* hosts checked against ca file */
+	bool			 verify; /* hosts checked against ca file */
 	struct tls_host_session	 hosts[TLS_HOST_SESSIONS];
 };
 

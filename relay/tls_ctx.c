@@ -160,10 +160,12 @@ ctx_ciphers(SSL_CTX *ctx, const char *list, bool v12, char *why, size_t len)
 			continue;
 		if (strncmp(p, "TLS_", 4) == 0)
 			(void)snprintf(v13 + strlen(v13), sizeof(v13) -
-			    strlen(v13), "%s%.*s", v13[0] ? ":" : "", (int)n, p);
+			    strlen(v13), "%s%.*s", v13[0] ? ":" : "", (int)n,
+			    p);
 		else
 			(void)snprintf(old + strlen(old), sizeof(old) -
-			    strlen(old), "%s%.*s", old[0] ? ":" : "", (int)n, p);
+			    strlen(old), "%s%.*s", old[0] ? ":" : "", (int)n,
+			    p);
 	}
 	if (old[0] == '\0' && v12) {
 		(void)snprintf(why, len, "ciphers \"%s\": none for TLS 1.2 "
@@ -289,7 +291,8 @@ ctx_keypair(struct relay_engine *e, SSL_CTX *ctx,
 		return -1;
 	}
 	if ((chain = pem_certs(f)) == NULL) {
-		(void)snprintf(why, len, "certificate %.400s: no PEM certificate",
+		(void)snprintf(why, len,
+		    "certificate %.400s: no PEM certificate",
 		    kp->cert);
 		return -1;
 	}

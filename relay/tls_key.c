@@ -31,7 +31,7 @@
 #include "relay/relay_priv.h"
 #include "relay/tls.h"
 
-#define KEY_INFLIGHT_MAX	64	/* sent and not answered, per process */
+#define KEY_INFLIGHT_MAX	64	/* sent, unanswered, per process */
 
 enum key_req_state {
 	REQ_QUEUED,		/* waiting for room on the channel */
@@ -44,7 +44,7 @@ struct key_req {
 	enum key_req_state	 state;
 	struct leg		*leg;		/* NULL: cancelled */
 	bool			 ok;
-	struct msg_key		 k;		/* the request, then the answer */
+	struct msg_key		 k;	/* the request, then the answer */
 };
 
 TAILQ_HEAD(key_reqs, key_req);
@@ -58,8 +58,8 @@ struct key_client {
 	struct key_reqs		 sent;
 	size_t			 nsent;
 	uint32_t		 next_id;
-	bool			 lost;		/* no key process any more */
-	struct msg		*out;		/* what is sent, off the job */
+	bool			 lost;	/* no key process any more */
+	struct msg		*out;	/* what is sent, off the job */
 };
 
 static int	rsa_sign_remote(int, const unsigned char *, unsigned char *,
@@ -219,7 +219,7 @@ key_client_result(struct key_client *kc, const struct msg_key *res)
 		if (r->k.id == res->id)
 			break;
 	if (r == NULL)
-		return -1;	/* no such request: the key process is confused */
+		return -1;	/* no such request: a confused key process */
 	TAILQ_REMOVE(&kc->sent, r, entry);
 	kc->nsent--;
 	if (r->leg == NULL)

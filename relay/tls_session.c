@@ -76,7 +76,8 @@ tls_session_connect(struct session *s)
 	}
 	/* A copy: the connection may spoil its own (tls_ticket.c). */
 	if ((sess = tls_host_session(tr, &s->target.addr,
-	    s->target.port)) != NULL && (sess = SSL_SESSION_dup(sess)) != NULL) {
+	    s->target.port)) != NULL &&
+	    (sess = SSL_SESSION_dup(sess)) != NULL) {
 		(void)SSL_set_session(ssl, sess);
 		SSL_SESSION_free(sess);
 	}

@@ -151,7 +151,8 @@ search_range(int mem, uint64_t lo, uint64_t hi, unsigned char *buf,
 	size_t			 at;
 
 	for (off = lo; off < hi; off += CHUNK) {
-		size_t	want = hi - off > CHUNK + 256 ? CHUNK + 256 : hi - off;
+		size_t	want = hi - off > CHUNK + 256 ? CHUNK + 256 :
+		    hi - off;
 
 		if ((r = pread(mem, buf, want, (off_t)off)) <= 0)
 			return NULL;	/* an unreadable page: skip it */

@@ -76,7 +76,8 @@ relay web {
 	ssl key "$PKI/rsa.key"
 }
 CONF
-"$HOSTSTATED" -n -f "$T/h.conf" >/dev/null || fail "-n: $("$HOSTSTATED" -n -f "$T/h.conf" 2>&1)"
+"$HOSTSTATED" -n -f "$T/h.conf" >/dev/null 2>"$T/n.err" ||
+    fail "-n: $(cat "$T/n.err")"
 start_daemon "$T/h.conf"
 for r in ec rsa only12 only13 byname web; do
 	expect_status $r active 5

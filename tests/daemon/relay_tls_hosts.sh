@@ -149,7 +149,8 @@ for v in 1.2 1.3; do
 	    grep -q " reused=0$" || fail "first session, TLS $v"
 	for stopped in "$1" "$2" "$1"; do
 		kill -STOP "$stopped"
-		out=$("$TLSTOOL" -T 10 -s "$T/sess" -V $v echo $NET.1 8005 1000 1)
+		out=$("$TLSTOOL" -T 10 -s "$T/sess" -V $v \
+		    echo $NET.1 8005 1000 1)
 		kill -CONT "$stopped"
 		case $out in
 		*" reused=1") ;;
