@@ -3,7 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 
 web_conf 127.55.0.1 >"$T/h.conf"
-for child in hce pfe; do
+for child in hce pfe key; do
 	start_daemon "$T/h.conf"
 	pid=$(child_pid $child) || fail "no $child process"
 	others=$(pgrep -P "$DPID" | grep -vx "$pid")

@@ -4,8 +4,7 @@
 # file open, while the key process (the control: the search finds what
 # is there) has them; it runs chrooted and unprivileged.  A relay that
 # asks it for anything but a signature is a protocol error; a key file
-# others can read is warned about; SIGKILL of the key process stops the
-# daemon like any child's death.
+# others can read is warned about.  (Its SIGKILL: child_death.sh.)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/relay_lib.sh"
 . "$(dirname "$0")/tls_lib.sh"
@@ -94,17 +93,3 @@ grep -q "key $PKI/rsa.key is readable by others (mode 0644)" "$LOG" ||
 grep -q "key $PKI/ec.key is readable by others" "$LOG" &&
     fail "a key of mode 0600 warned about"
 ok "a key file readable by others is warned about"
-
-key=$(child_pid key) || fail "no key process"
-children=$(pgrep -P "$DPID" | grep -vx "$key")
-kill -9 "$key"
-wait_exit 10
-[ "$DAEMON_RC" != 0 ] || fail "daemon exited 0 after losing the key process"
-grep -q "lost child: key terminated by signal 9" "$LOG" ||
-    fail "no log line naming the key process"
-[ -e "$SOCK" ] && fail "socket left behind"
-for p in $children; do
-	kill -0 "$p" 2>/dev/null && fail "child $p still running"
-done
-ok "SIGKILL of the key process: exit status $DAEMON_RC," \
-    "\"$(grep "lost child" "$LOG")\""

@@ -36,13 +36,9 @@
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 
-#define CHUNK	16384
+#include "tests/relay/seeded.h"
 
-struct stream {
-	uint64_t	 seed;
-	uint64_t	 sum;
-	uint64_t	 n;
-};
+#define CHUNK	16384
 
 static void __attribute__((noreturn))
 die(const char *what)
@@ -51,36 +47,6 @@ die(const char *what)
 	    "failed");
 	ERR_print_errors_fp(stderr);
 	exit(2);
-}
-
-static uint64_t
-next_rand(uint64_t *s)
-{
-	uint64_t	z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static void
-sum(struct stream *st, const uint8_t *p, size_t n)
-{
-	size_t	i;
-
-	if (st->n == 0)
-		st->sum = 0xcbf29ce484222325ULL;
-	for (i = 0; i < n; i++) {
-		st->sum ^= p[i];
-		st->sum *= 0x100000001b3ULL;
-	}
-	st->n += n;
-}
-
-static uint64_t
-final(const struct stream *st)
-{
-	return st->n == 0 ? 0xcbf29ce484222325ULL : st->sum;
 }
 
 static void

@@ -1,0 +1,41 @@
+#include "tests/relay/seeded.h"
+
+/* splitmix64 */
+uint64_t
+next_rand(uint64_t *s)
+{
+	uint64_t	z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+void
+fill(struct stream *st, uint8_t *p, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (uint8_t)next_rand(&st->seed);
+}
+
+void
+sum(struct stream *st, const uint8_t *p, size_t n)
+{
+	size_t	i;
+
+	if (st->n == 0 && st->sum == 0)
+		st->sum = 0xcbf29ce484222325ULL;
+	for (i = 0; i < n; i++) {
+		st->sum ^= p[i];
+		st->sum *= 0x100000001b3ULL;
+	}
+	st->n += n;
+}
+
+uint64_t
+final(const struct stream *st)
+{
+	return st->n == 0 ? 0xcbf29ce484222325ULL : st->sum;
+}

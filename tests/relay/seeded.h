@@ -1,0 +1,24 @@
+/*
+ * Seeded bytes and their sums, for the test tools on either end of a
+ * relay (tcptool, tlstool): a sender fills with next_rand from a seed,
+ * each end sums what it sent or got (FNV-1a), and the two sums printed
+ * say whether the bytes came through unchanged.
+ */
+#ifndef HS_TESTS_RELAY_SEEDED_H
+#define HS_TESTS_RELAY_SEEDED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct stream {
+	uint64_t	 seed;
+	uint64_t	 sum;
+	uint64_t	 n;
+};
+
+uint64_t	 next_rand(uint64_t *);
+void		 fill(struct stream *, uint8_t *, size_t);
+void		 sum(struct stream *, const uint8_t *, size_t);
+uint64_t	 final(const struct stream *);
+
+#endif
