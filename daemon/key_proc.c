@@ -167,12 +167,8 @@ key_proc_dispatch_parent(void *arg, struct channel *ch, const struct msg *m)
 {
 	struct key_proc	*kp = arg;
 
-	if (reload_msg(m)) {
-		if (reload_child_dispatch(&kp->reload, PEER_PARENT, m) == -1)
-			fatalx("protocol error from parent: %s out of place",
-			    msg_type_name(m->type));
+	if (proc_reload_msg(&kp->reload, m))
 		return 0;
-	}
 	switch (m->type) {
 	case MSG_CTL_VERBOSE:
 		log_setverbose(m->u.id.id);

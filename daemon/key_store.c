@@ -143,10 +143,13 @@ load_one(void *arg, const struct keypair_conf *kp)
 	EVP_PKEY		*pkey = NULL;
 	uint8_t			 id[KEY_ID_LEN];
 
-	if (load_pair(ld, kp, &pkey) == -1 || relay_key_id(pkey, id) == -1) {
-		if (pkey != NULL)
-			(void)snprintf(ld->why, ld->len, "key %.400s: cannot "
-			    "be used", kp->key);
+	if (load_pair(ld, kp, &pkey) == -1) {
+		EVP_PKEY_free(pkey);
+		return -1;
+	}
+	if (relay_key_id(pkey, id) == -1) {
+		(void)snprintf(ld->why, ld->len, "key %.400s: cannot be used",
+		    kp->key);
 		EVP_PKEY_free(pkey);
 		return -1;
 	}

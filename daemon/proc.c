@@ -12,6 +12,8 @@
 #include <sys/prctl.h>
 #endif
 
+#include "core/msg.h"
+#include "core/reload.h"
 #include "daemon/log.h"
 #include "daemon/proc.h"
 
@@ -201,4 +203,15 @@ proc_now_ms(void)
 	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
 		fatal("clock_gettime");
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+bool
+proc_reload_msg(struct reload_child *rc, const struct msg *m)
+{
+	if (!reload_msg(m))
+		return false;
+	if (reload_child_dispatch(rc, PEER_PARENT, m) == -1)
+		fatalx("protocol error from parent: %s out of place",
+		    msg_type_name(m->type));
+	return true;
 }

@@ -5,6 +5,7 @@
 #ifndef HS_DAEMON_PROC_H
 #define HS_DAEMON_PROC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -80,5 +81,14 @@ pid_t		 proc_fork(struct proc_pipes *, enum proc_id, uint32_t index,
 void		 proc_pipes_parent(struct proc_pipes *);
 /* Monotonic milliseconds: the clock the engines are driven by. */
 uint64_t	 proc_now_ms(void);
+
+struct reload_child;
+struct msg;
+/*
+ * A child's message from the parent that belongs to the reload
+ * handshake: given to it (any misstep is a fatal protocol error), true;
+ * or false, for the child's own dispatch.
+ */
+bool		 proc_reload_msg(struct reload_child *, const struct msg *);
 
 #endif /* HS_DAEMON_PROC_H */

@@ -201,12 +201,8 @@ relay_proc_dispatch_parent(void *arg, struct channel *ch, const struct msg *m)
 {
 	struct relay_proc	*rp = arg;
 
-	if (reload_msg(m)) {
-		if (reload_child_dispatch(&rp->reload, PEER_PARENT, m) == -1)
-			fatalx("protocol error from parent: %s out of place",
-			    msg_type_name(m->type));
+	if (proc_reload_msg(&rp->reload, m))
 		return 0;
-	}
 	switch (m->type) {
 	case MSG_CTL_VERBOSE:
 		log_setverbose(m->u.id.id);

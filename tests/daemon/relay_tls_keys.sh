@@ -4,7 +4,8 @@
 # file open, while the key process (the control: the search finds what
 # is there) has them; it runs chrooted and unprivileged.  A relay that
 # asks it for anything but a signature is a protocol error; a key file
-# others can read is warned about.  (Its SIGKILL: child_death.sh.)
+# others can read is warned about; a reload brings new keys, or fails
+# on a key that is not its certificate's.  (Its SIGKILL: child_death.sh.)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/relay_lib.sh"
 . "$(dirname "$0")/tls_lib.sh"
@@ -93,3 +94,28 @@ grep -q "key $PKI/rsa.key is readable by others (mode 0644)" "$LOG" ||
 grep -q "key $PKI/ec.key is readable by others" "$LOG" &&
     fail "a key of mode 0600 warned about"
 ok "a key file readable by others is warned about"
+
+# A reload brings another certificate and key: new handshakes present
+# it, signed by the key process with the new key.  A reload whose key
+# is not its certificate's fails and the running pair stays.
+make_cert ec2 ca ec "IP:$NET.1"
+sed "s|$PKI/ec\.|$PKI/ec2.|g" "$T/h.conf" >"$T/h2.conf"
+out=$(ctl reload "$T/h2.conf" 2>&1) || fail "reload: $out"
+new_cert() {
+	[ "$(subject_of -connect $NET.1:8441)" = ec2 ]
+}
+wait_until 5 new_cert ||
+    fail "after the reload: $(subject_of -connect $NET.1:8441)"
+s_client -connect $NET.1:8441 -CAfile "$PKI/ca.crt" |
+    grep -q "Verify return code: 0 (ok)" || fail "handshake after the reload"
+ok "a reload's certificate and key serve the next handshakes"
+
+sed "s|$PKI/ec2\.key|$PKI/rsa.key|" "$T/h2.conf" >"$T/bad.conf"
+out=$(ctl reload "$T/bad.conf" 2>&1) && fail "a mismatched key reloaded"
+echo "$out" | grep -q "does not match" ||
+    fail "mismatched key: $out"
+[ "$(subject_of -connect $NET.1:8441)" = ec2 ] ||
+    fail "the running certificate changed: $(subject_of -connect $NET.1:8441)"
+s_client -connect $NET.1:8441 -CAfile "$PKI/ca.crt" |
+    grep -q "Verify return code: 0 (ok)" || fail "handshake after a failed reload"
+ok "a reload with a key of another certificate fails: $out"

@@ -1,3 +1,12 @@
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "tests/relay/seeded.h"
 
 /* splitmix64 */
@@ -38,4 +47,35 @@ uint64_t
 final(const struct stream *st)
 {
 	return st->n == 0 ? 0xcbf29ce484222325ULL : st->sum;
+}
+
+int
+addr_fill(const char *addr, int port, struct sockaddr_in *sin)
+{
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, addr, &sin->sin_addr) != 1) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+int
+listen_on(const char *addr, int port, int backlog)
+{
+	struct sockaddr_in	sin;
+	int			l, on = 1;
+
+	if (addr_fill(addr, port, &sin) == -1 ||
+	    (l = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+		return -1;
+	if (setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1 ||
+	    bind(l, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    listen(l, backlog) == -1) {
+		close(l);
+		return -1;
+	}
+	return l;
 }

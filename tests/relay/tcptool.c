@@ -62,10 +62,7 @@ die(const char *what)
 static void
 sockaddr_fill(const char *addr, int port, struct sockaddr_in *sin)
 {
-	memset(sin, 0, sizeof(*sin));
-	sin->sin_family = AF_INET;
-	sin->sin_port = htons((uint16_t)port);
-	if (inet_pton(AF_INET, addr, &sin->sin_addr) != 1) {
+	if (addr_fill(addr, port, sin) == -1) {
 		fprintf(stderr, "tcptool: bad address %s\n", addr);
 		exit(2);
 	}
@@ -194,15 +191,10 @@ serve_one(int fd, int argc, char *argv[])
 static void
 serve(const char *addr, int port, int argc, char *argv[])
 {
-	struct sockaddr_in	sin;
 	char			line[256];
-	int			l, fd, on = 1;
+	int			l, fd;
 
-	sockaddr_fill(addr, port, &sin);
-	if ((l = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
-	    setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1 ||
-	    bind(l, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
-	    listen(l, 512) == -1)
+	if ((l = listen_on(addr, port, 512)) == -1)
 		die("listen");
 	signal(SIGCHLD, SIG_IGN);
 	for (;;) {

@@ -49,23 +49,14 @@ die(const char *what)
 	exit(2);
 }
 
-static void
-addr_fill(const char *addr, int port, struct sockaddr_in *sin)
-{
-	memset(sin, 0, sizeof(*sin));
-	sin->sin_family = AF_INET;
-	sin->sin_port = htons((uint16_t)port);
-	if (inet_pton(AF_INET, addr, &sin->sin_addr) != 1)
-		die("address");
-}
-
 static int
 dial(const char *addr, int port)
 {
 	struct sockaddr_in	sin;
 	int			fd;
 
-	addr_fill(addr, port, &sin);
+	if (addr_fill(addr, port, &sin) == -1)
+		die("address");
 	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
 	    connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
 		die("connect");
@@ -107,14 +98,9 @@ serve_one(SSL_CTX *ctx, int fd, const char *mode)
 static void
 serve(SSL_CTX *ctx, const char *addr, int port, const char *mode)
 {
-	struct sockaddr_in	sin;
-	int			l, fd, on = 1;
+	int	l, fd;
 
-	addr_fill(addr, port, &sin);
-	if ((l = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
-	    setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1 ||
-	    bind(l, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
-	    listen(l, 128) == -1)
+	if ((l = listen_on(addr, port, 128)) == -1)
 		die("listen");
 	signal(SIGCHLD, SIG_IGN);
 	for (;;) {
