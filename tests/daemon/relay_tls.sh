@@ -96,6 +96,19 @@ for r in ec:8441 rsa:8442; do
 done
 ok "ECDSA and RSA certificates, TLS 1.2 and 1.3, verified by the CA"
 
+# Each signature the key process makes: RSA PKCS#1 (TLS 1.2 only), RSA
+# PSS, ECDSA with either digest.
+for c in "8442 1_2 RSA+SHA256 RSA" "8442 1_2 RSA-PSS+SHA384 RSA-PSS" \
+    "8442 1_3 rsa_pss_rsae_sha512 RSA-PSS" "8441 1_2 ECDSA+SHA384 ECDSA" \
+    "8441 1_3 ecdsa_secp256r1_sha256 ECDSA"; do
+	set -- $c
+	out=$(s_client -connect $NET.1:$1 -tls$2 -sigalgs "$3" \
+	    -CAfile "$PKI/ca.crt" -verify_return_error)
+	echo "$out" | grep -q "^Peer signature type: $4$" ||
+	    fail "signature $3 on $1: $(echo "$out" | grep -i "signature\|error")"
+done
+ok "RSA PKCS#1 and PSS, ECDSA SHA-256 and SHA-384 signatures"
+
 body=$(curl -s --cacert "$PKI/ca.crt" --resolve "rsa.test:8446:$NET.1" \
     https://rsa.test:8446/) || fail "curl through the web relay"
 [ "$body" = ok ] || fail "curl got: $body"

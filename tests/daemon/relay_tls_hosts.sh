@@ -4,7 +4,8 @@
 # whose certificate another CA signed is refused (a failed connect);
 # SNI goes to a host named by name; a relay process resumes its session
 # with each host.  TLS on both legs carries random bytes byte-exact.
-# Session tickets made by one relay process resume in the other.
+# Session tickets made by one relay process resume in the other; the
+# session cache resumes in the process that made it, unless disabled.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/relay_lib.sh"
 . "$(dirname "$0")/tls_lib.sh"
@@ -50,6 +51,7 @@ wait_until 5 port_open 127.0.0.1 $LP || fail "nginx: 127.0.0.1:$LP taken"
     serve $NET.10 9443 echo &
 SERVERS="$SERVERS $!"
 wait_until 5 port_open $NET.10 9443 || fail "tlstool serve did not start"
+serve $NET.10 9001 echo
 
 cat >"$T/h.conf" <<CONF
 prefork 2
@@ -67,6 +69,9 @@ protocol wrongca {
 }
 protocol tickets {
 	tls { session tickets, session cache disable }
+}
+protocol nocache {
+	tls { session cache disable }
 }
 relay unverified {
 	listen on $NET.1 port 8001
@@ -87,6 +92,19 @@ relay named {
 	protocol verified
 	forward with ssl to localhost port $LP
 }
+relay cache {
+	listen on $NET.1 port 8006 ssl
+	forward to $NET.10 port 9001
+	ssl certificate "$PKI/ec.crt"
+	ssl key "$PKI/ec.key"
+}
+relay nocache {
+	listen on $NET.1 port 8007 ssl
+	protocol nocache
+	forward to $NET.10 port 9001
+	ssl certificate "$PKI/ec.crt"
+	ssl key "$PKI/ec.key"
+}
 relay both {
 	listen on $NET.1 port 8005 ssl
 	protocol tickets
@@ -96,7 +114,7 @@ relay both {
 }
 CONF
 start_daemon "$T/h.conf"
-for r in unverified verified wrongca named both; do
+for r in unverified verified wrongca named cache nocache both; do
 	expect_status $r active 5
 done
 
@@ -159,3 +177,22 @@ for v in 1.2 1.3; do
 	done
 done
 ok "a session ticket resumes in either relay process, TLS 1.2 and 1.3"
+
+# Without tickets, the session cache of the process that accepts (the
+# other one stopped) resumes; "session cache disable" does not.
+kill -STOP "$2"
+for v in 1.2 1.3; do
+	for p in 8006:1 8007:0; do
+		rm -f "$T/sess"
+		"$TLSTOOL" -T 10 -s "$T/sess" -V $v echo $NET.1 ${p%:*} 100 1 \
+		    >/dev/null || fail "first session on ${p%:*}"
+		out=$("$TLSTOOL" -T 10 -s "$T/sess" -V $v \
+		    echo $NET.1 ${p%:*} 100 1)
+		case $out in
+		*" reused=${p#*:}") ;;
+		*) kill -CONT "$2"; fail "TLS $v on ${p%:*}: $out" ;;
+		esac
+	done
+done
+kill -CONT "$2"
+ok "the session cache resumes, TLS 1.2 and 1.3; session cache disable does not"
