@@ -6,6 +6,9 @@
  * (little-endian words) and as they are written (big-endian), and the
  * first base64 line of the PEM file.  Prints one line per process:
  *   PID found WHAT at ADDRESS      or      PID clean BYTES
+ * A mapping of more than 4 GiB is passed over (an address sanitizer's
+ * shadow memory: reserved terabytes, never a copy of the heap's data);
+ * "skipped BYTES" follows the line then.
  * Exit 0, or 2 when a process or the key cannot be read.
  */
 #include <errno.h>
@@ -23,6 +26,7 @@
 #define NEEDLES_MAX	8
 #define NEEDLE_MAX	64	/* bytes compared of a long number */
 #define CHUNK		(1024 * 1024)
+#define MAPPING_MAX	(4ULL << 30)
 
 struct needle {
 	const char	*what;
@@ -171,7 +175,7 @@ grep_pid(const char *pid, unsigned char *buf)
 	char			 path[64], line[512], perms[8];
 	const struct needle	*n = NULL;
 	FILE			*maps;
-	uint64_t		 lo, hi, where = 0, bytes = 0;
+	uint64_t		 lo, hi, where = 0, bytes = 0, skipped = 0;
 	int			 mem;
 
 	snprintf(path, sizeof(path), "/proc/%s/maps", pid);
@@ -191,12 +195,19 @@ grep_pid(const char *pid, unsigned char *buf)
 			continue;
 		if (strstr(line, "[vvar]") != NULL)
 			continue;
+		if (hi - lo > MAPPING_MAX) {
+			skipped += hi - lo;
+			continue;
+		}
 		n = search_range(mem, lo, hi, buf, &where, &bytes);
 	}
 	close(mem);
 	fclose(maps);
 	if (n != NULL)
 		printf("%s found %s at 0x%" PRIx64 "\n", pid, n->what, where);
+	else if (skipped > 0)
+		printf("%s clean %" PRIu64 " skipped %" PRIu64 "\n", pid, bytes,
+		    skipped);
 	else
 		printf("%s clean %" PRIu64 "\n", pid, bytes);
 	return 0;

@@ -223,6 +223,8 @@ client_echo(SSL_CTX *ctx, const char *sni, const char *sessfile,
 	    (unsigned long long)sent.n, (unsigned long long)final(&sent),
 	    (unsigned long long)got.n, (unsigned long long)final(&got),
 	    SSL_session_reused(ssl));
+	SSL_free(ssl);
+	close(fd);
 }
 
 /* The start of a TLS record that never ends. */
@@ -313,6 +315,7 @@ main(int argc, char *argv[])
 			die("context");
 		client_echo(ctx, sni, sess, argv[1], atoi(argv[2]),
 		    strtoull(argv[3], NULL, 10), strtoull(argv[4], NULL, 10));
+		SSL_CTX_free(ctx);
 	} else if (strcmp(argv[0], "stall") == 0 && argc == 5)
 		client_stall(argv[1], atoi(argv[2]), atoi(argv[3]),
 		    atoi(argv[4]));
