@@ -79,3 +79,14 @@ listen_on(const char *addr, int port, int backlog)
 	}
 	return l;
 }
+
+int
+accept_next(int l)
+{
+	int	fd;
+
+	while ((fd = accept(l, NULL, NULL)) == -1)
+		if (errno != EINTR && errno != ECONNABORTED)
+			return -1;
+	return fd;
+}

@@ -27,5 +27,7 @@ struct sockaddr_in;
 int		 addr_fill(const char *addr, int port, struct sockaddr_in *);
 /* A listening socket on addr:port: its descriptor, or -1 (errno). */
 int		 listen_on(const char *addr, int port, int backlog);
+/* The next connection on l (interruptions passed over), or -1. */
+int		 accept_next(int l);
 
 #endif

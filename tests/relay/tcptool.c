@@ -198,11 +198,8 @@ serve(const char *addr, int port, int argc, char *argv[])
 		die("listen");
 	signal(SIGCHLD, SIG_IGN);
 	for (;;) {
-		if ((fd = accept(l, NULL, NULL)) == -1) {
-			if (errno == EINTR || errno == ECONNABORTED)
-				continue;
+		if ((fd = accept_next(l)) == -1)
 			die("accept");
-		}
 		if (strcmp(argv[0], "name") == 0 && argc > 1) {
 			snprintf(line, sizeof(line), "%s\n", argv[1]);
 			write_all(fd, (const uint8_t *)line, strlen(line));

@@ -104,11 +104,8 @@ serve(SSL_CTX *ctx, const char *addr, int port, const char *mode)
 		die("listen");
 	signal(SIGCHLD, SIG_IGN);
 	for (;;) {
-		if ((fd = accept(l, NULL, NULL)) == -1) {
-			if (errno == EINTR || errno == ECONNABORTED)
-				continue;
+		if ((fd = accept_next(l)) == -1)
 			die("accept");
-		}
 		switch (fork()) {
 		case -1:
 			die("fork");
