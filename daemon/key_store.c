@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
@@ -212,6 +213,82 @@ digest_info(const uint8_t *data, size_t len)
 	return ok;
 }
 
+/* MGF1 (RFC 8017 B.2.1) of seed with md, XORed into out. */
+static int
+mgf1_xor(uint8_t *out, size_t len, const uint8_t *seed, size_t slen,
+    const EVP_MD *md)
+{
+	uint8_t		 c[4], h[EVP_MAX_MD_SIZE];
+	unsigned int	 hlen;
+	uint32_t	 i;
+	size_t		 off, j;
+	EVP_MD_CTX	*ctx;
+
+	if ((ctx = EVP_MD_CTX_new()) == NULL)
+		return -1;
+	for (i = 0, off = 0; off < len; i++) {
+		c[0] = i >> 24;
+		c[1] = i >> 16;
+		c[2] = i >> 8;
+		c[3] = i;
+		if (!EVP_DigestInit_ex(ctx, md, NULL) ||
+		    !EVP_DigestUpdate(ctx, seed, slen) ||
+		    !EVP_DigestUpdate(ctx, c, sizeof(c)) ||
+		    !EVP_DigestFinal_ex(ctx, h, &hlen)) {
+			EVP_MD_CTX_free(ctx);
+			return -1;
+		}
+		for (j = 0; j < hlen && off < len; j++)
+			out[off++] ^= h[j];
+	}
+	EVP_MD_CTX_free(ctx);
+	return 0;
+}
+
+/*
+ * An EMSA-PSS block as TLS makes them (RFC 8017 9.1.1; MGF1 with the
+ * digest, a salt of the digest's length): its structure is checked
+ * without the message, so that the raw operation it needs is no oracle
+ * for decrypting anything else.
+ */
+static int
+pss_block(const uint8_t *em, size_t len, int modbits)
+{
+	static const int	 nids[] = { NID_sha256, NID_sha384, NID_sha512 };
+	uint8_t			 db[KEY_DATA_MAX];
+	int			 msbits = (modbits - 1) & 7;
+	size_t			 i, k, hlen, dblen;
+	const EVP_MD		*md;
+
+	if (msbits == 0) {
+		if (len == 0 || *em != 0)
+			return 0;
+		em++;
+		len--;
+	} else if (len == 0 || (em[0] & (0xff << msbits)) != 0)
+		return 0;
+	if (len == 0 || em[len - 1] != 0xbc)
+		return 0;
+	for (k = 0; k < sizeof(nids) / sizeof(nids[0]); k++) {
+		md = EVP_get_digestbynid(nids[k]);
+		hlen = (size_t)EVP_MD_get_size(md);
+		if (len < 2 * hlen + 2)
+			continue;
+		dblen = len - hlen - 1;
+		memcpy(db, em, dblen);
+		if (mgf1_xor(db, dblen, em + dblen, hlen, md) == -1)
+			return 0;
+		if (msbits != 0)
+			db[0] &= 0xff >> (8 - msbits);
+		/* DB = zeros || 0x01 || salt */
+		for (i = 0; i < dblen - hlen - 1 && db[i] == 0; i++)
+			;
+		if (i == dblen - hlen - 1 && db[i] == 0x01)
+			return 1;
+	}
+	return 0;
+}
+
 /* What each operation may be given: the shapes a handshake makes. */
 static const char *
 op_refused(EVP_PKEY *pkey, const struct msg_key *req)
@@ -230,8 +307,8 @@ op_refused(EVP_PKEY *pkey, const struct msg_key *req)
 	case KEY_RSA_PSS:
 		if (type != EVP_PKEY_RSA)
 			return "an RSA signature with a key that is not RSA";
-		/* An encoded PSS block: the modulus' size, trailer 0xbc. */
-		if (req->len != size || req->data[req->len - 1] != 0xbc)
+		if (req->len != size || !pss_block(req->data, req->len,
+		    EVP_PKEY_get_bits(pkey)))
 			return "a raw RSA operation on something else than a "
 			    "PSS block";
 		return NULL;
