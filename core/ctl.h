@@ -11,6 +11,7 @@
 
 #include "core/buf.h"
 #include "core/config.h"
+#include "core/layer3.h"
 
 enum ctl_action {
 	CTL_NONE = 0,
@@ -74,6 +75,7 @@ enum ctl_status {
 	ST_ACTIVE_BACKUP,	/* service using its backup table */
 	ST_TABLE_ACTIVE,	/* table: "active (N hosts up)" */
 	ST_EMPTY,		/* table */
+	ST_NOT_INSTALLED,	/* service: layer 3 refused its apply */
 };
 
 /* A relay's counters, summed over the relay processes. */
@@ -102,6 +104,10 @@ struct ctl_row {
 	int32_t			 detail;
 	char			 check[32];	/* table: check method name */
 	struct relay_stats	 stats;		/* relay (show relays) */
+	uint8_t			 l3_rules;	/* service: its rules are in place */
+	uint32_t		 l3_hosts;	/* service: hosts in its layer-3 table */
+	uint32_t		 l3_failures;	/* service: refused applies, ever */
+	char			 l3_error[L3_ERROR_MAX];	/* service: while not installed */
 };
 
 /* Why a session ended; "done" is the only good end. */

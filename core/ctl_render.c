@@ -58,6 +58,9 @@ ctl_status_str(const struct ctl_row *row, char *buf, size_t len)
 	case ST_EMPTY:
 		s = "empty";
 		break;
+	case ST_NOT_INSTALLED:
+		s = "not installed";
+		break;
 	default:
 		s = "invalid";
 		break;
@@ -105,6 +108,18 @@ render_relay_detail(const struct ctl_row *r, struct buf *out)
 	    (unsigned long long)s->errors);
 }
 
+/* Why a service is not installed, under its row in show services. */
+static void
+render_service_detail(const struct ctl_row *r, struct buf *out)
+{
+	if (r->l3_error[0] == '\0')
+		return;
+	(void)buf_printf(out, "\t%4s\tlayer 3: %s", "", r->l3_error);
+	if (r->l3_failures > 0)
+		(void)buf_printf(out, " (%u failures)", r->l3_failures);
+	(void)buf_puts(out, "\n");
+}
+
 void
 ctl_render(enum ctl_action action, const struct ctl_row *rows, size_t n,
     struct buf *out)
@@ -131,6 +146,8 @@ ctl_render(enum ctl_action action, const struct ctl_row *rows, size_t n,
 			render_host_detail(r, out);
 		if (action == CTL_SHOW_RELAYS && r->type == OBJ_RELAY)
 			render_relay_detail(r, out);
+		if (action == CTL_SHOW_SERVICES && r->type == OBJ_SERVICE)
+			render_service_detail(r, out);
 	}
 }
 
@@ -242,6 +259,16 @@ render_row_json(const struct ctl_row *r, uint64_t now_ms, struct buf *out)
 		    (unsigned long long)r->stats.bytes_out,
 		    (unsigned long long)r->stats.connect_fail,
 		    (unsigned long long)r->stats.errors);
+	if (r->type == OBJ_SERVICE) {
+		(void)buf_printf(out, ",\"layer3\":{\"rules\":%s,\"hosts\":%u,"
+		    "\"failures\":%u,\"error\":", r->l3_rules ? "true" :
+		    "false", r->l3_hosts, r->l3_failures);
+		if (r->l3_error[0] == '\0')
+			(void)buf_puts(out, "null");
+		else
+			json_str(out, r->l3_error);
+		(void)buf_puts(out, "}");
+	}
 	if (r->type == OBJ_HOST)
 		render_host_json(r, now_ms, out);
 	(void)buf_puts(out, "}");

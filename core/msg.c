@@ -383,7 +383,7 @@ static void
 put_ctl_row(struct wr *w, const struct ctl_row *c)
 {
 	if (!enum_ok(c->type, OBJ_RELAY + 1) ||
-	    !enum_ok(c->status, ST_EMPTY + 1) ||
+	    !enum_ok(c->status, ST_NOT_INSTALLED + 1) ||
 	    !enum_ok(c->error, HCE_ERROR_MAX))
 		w->bad = 1;
 	put_u8(w, c->type);
@@ -401,13 +401,19 @@ put_ctl_row(struct wr *w, const struct ctl_row *c)
 	put_u32(w, (uint32_t)c->detail);
 	put_str(w, c->check, sizeof(c->check));
 	put_stats(w, &c->stats);
+	if (c->l3_rules > 1)
+		w->bad = 1;
+	put_u8(w, c->l3_rules);
+	put_u32(w, c->l3_hosts);
+	put_u32(w, c->l3_failures);
+	put_str(w, c->l3_error, sizeof(c->l3_error));
 }
 
 static void
 get_ctl_row(struct rd *r, struct ctl_row *c)
 {
 	c->type = get_enum(r, OBJ_RELAY + 1);
-	c->status = get_enum(r, ST_EMPTY + 1);
+	c->status = get_enum(r, ST_NOT_INSTALLED + 1);
 	c->id = get_u32(r);
 	c->parent_id = get_u32(r);
 	get_str(r, c->name, sizeof(c->name));
@@ -421,6 +427,10 @@ get_ctl_row(struct rd *r, struct ctl_row *c)
 	c->detail = (int32_t)get_u32(r);
 	get_str(r, c->check, sizeof(c->check));
 	get_stats(r, &c->stats);
+	c->l3_rules = get_enum(r, 2);
+	c->l3_hosts = get_u32(r);
+	c->l3_failures = get_u32(r);
+	get_str(r, c->l3_error, sizeof(c->l3_error));
 	if (c->up_cnt > c->check_cnt)
 		r->bad = 1;
 }

@@ -14,7 +14,6 @@
 #include "core/pfe_priv.h"
 
 #define LOG_LINE_MAX	512
-#define GEN_UNKNOWN	UINT64_MAX
 
 bool
 pfe_table_ok(const struct pfe *p, uint32_t id)
@@ -138,8 +137,8 @@ table_settled_empty(const struct pfe *p, uint32_t id)
 }
 
 /* Enabled with hosts whose first results have not come yet. */
-static bool
-table_pending(const struct pfe *p, uint32_t id)
+bool
+pfe_table_pending(const struct pfe *p, uint32_t id)
 {
 	const struct table_conf	*t;
 	size_t			 i;
@@ -168,110 +167,6 @@ pfe_service_active(const struct pfe *p, uint32_t id)
 	if (s->backup_id != HS_ID_NONE && table_up(p, s->backup_id) > 0)
 		return s->backup_id;
 	return HS_ID_NONE;
-}
-
-static bool
-addrs_equal(const struct hs_addr *a, size_t na, const struct hs_addr *b,
-    size_t nb)
-{
-	size_t	i;
-
-	if (na != nb)
-		return false;
-	for (i = 0; i < na; i++)
-		if (!addr_equal(&a[i], &b[i]))
-			return false;
-	return true;
-}
-
-/* Replace the service's pf table with the up hosts of table tid. */
-static void
-sync_table(struct pfe *p, uint32_t sid, uint32_t tid)
-{
-	struct pfe_service	*ps = &p->services[sid];
-	const struct table_conf	*t = &p->cfg->tables[tid];
-	struct hs_addr		*addrs;
-	size_t			 i, n = 0;
-
-	if ((addrs = calloc(t->nhosts ? t->nhosts : 1, sizeof(*addrs))) ==
-	    NULL) {
-		pfe_log(p, 0, "service %s: out of memory",
-		    p->cfg->services[sid].name);
-		return;
-	}
-	for (i = 0; i < t->nhosts; i++) {
-		uint32_t hid = t->host_ids[i];
-
-		if (hid < p->cfg->nhosts && p->hosts[hid].st.state == HOST_UP)
-			addrs[n++] = p->cfg->hosts[hid].addr;
-	}
-	if (ps->inst_table == tid &&
-	    addrs_equal(addrs, n, ps->inst_addrs, ps->inst_n)) {
-		free(addrs);
-		ps->inst_gen = p->tables[tid].gen;
-		return;
-	}
-	free(ps->inst_addrs);
-	ps->inst_addrs = addrs;
-	ps->inst_n = n;
-	ps->inst_table = tid;
-	ps->inst_gen = p->tables[tid].gen;
-	p->io.table_replace(p->io.arg, &p->cfg->services[sid], t, addrs, n);
-	pfe_log(p, 1, "service %s: table %s, %zu hosts",
-	    p->cfg->services[sid].name, t->name, n);
-	pfe_emit(p, EV_TABLE_CHANGED, sid, p->cfg->services[sid].name,
-	    (int32_t)n);
-}
-
-static void
-rules_remove(struct pfe *p, uint32_t sid)
-{
-	struct pfe_service	*ps = &p->services[sid];
-
-	p->io.rules_remove(p->io.arg, &p->cfg->services[sid]);
-	ps->installed = false;
-	ps->inst_table = HS_ID_NONE;
-	ps->inst_gen = GEN_UNKNOWN;
-	free(ps->inst_addrs);
-	ps->inst_addrs = NULL;
-	ps->inst_n = 0;
-	pfe_log(p, 0, "service %s: rules removed", p->cfg->services[sid].name);
-	pfe_emit(p, EV_RULES_REMOVED, sid, p->cfg->services[sid].name, 0);
-}
-
-static void
-rules_add(struct pfe *p, uint32_t sid)
-{
-	p->io.rules_add(p->io.arg, &p->cfg->services[sid]);
-	p->services[sid].installed = true;
-	pfe_log(p, 0, "service %s: rules added", p->cfg->services[sid].name);
-	pfe_emit(p, EV_RULES_ADDED, sid, p->cfg->services[sid].name, 0);
-}
-
-static void
-sync_service(struct pfe *p, uint32_t sid)
-{
-	const struct service_conf	*s = &p->cfg->services[sid];
-	struct pfe_service		*ps = &p->services[sid];
-	uint32_t			 act = pfe_service_active(p, sid);
-	bool				 pending;
-
-	if (act != HS_ID_NONE) {
-		if (ps->inst_table != act || ps->inst_gen != p->tables[act].gen)
-			sync_table(p, sid, act);
-		if (!ps->installed)
-			rules_add(p, sid);
-		return;
-	}
-	if (!ps->installed)
-		return;
-	/* A table still waiting for its first results keeps the rules. */
-	pending = !ps->disabled && (table_pending(p, s->table_id) ||
-	    (s->backup_id != HS_ID_NONE && table_pending(p, s->backup_id)));
-	if (!pending)
-		rules_remove(p, sid);
-	else if (ps->inst_n > 0 && pfe_table_ok(p, s->table_id))
-		sync_table(p, sid, s->table_id);	/* no host up: empty it */
 }
 
 static void
@@ -324,10 +219,7 @@ sync_demote(struct pfe *p)
 void
 pfe_sync(struct pfe *p)
 {
-	size_t	i;
-
-	for (i = 0; i < p->cfg->nservices; i++)
-		sync_service(p, (uint32_t)i);
+	pfe_l3_sync(p);
 	sync_demote(p);
 	pfe_relay_flush(p);
 }
@@ -335,10 +227,7 @@ pfe_sync(struct pfe *p)
 static void
 pfe_arrays_free(struct pfe *p)
 {
-	size_t	i;
-
-	for (i = 0; p->services != NULL && i < p->cfg->nservices; i++)
-		free(p->services[i].inst_addrs);
+	pfe_l3_free(p);
 	pfe_relay_free(p);
 	free(p->hosts);
 	free(p->tables);
@@ -373,8 +262,7 @@ pfe_arrays_alloc(struct pfe *p, const struct config *cfg)
 		p->tables[i].disabled = cfg->tables[i].disabled;
 	for (i = 0; i < cfg->nservices; i++) {
 		p->services[i].disabled = cfg->services[i].disabled;
-		p->services[i].inst_table = HS_ID_NONE;
-		p->services[i].inst_gen = GEN_UNKNOWN;
+		pfe_l3_service_reset(&p->services[i]);
 	}
 	return 0;
 }
@@ -586,12 +474,9 @@ pfe_dispatch(struct pfe *p, enum hs_peer peer, const struct msg *m,
 void
 pfe_start(struct pfe *p, uint64_t now_ms)
 {
-	size_t	i;
-
 	p->now_ms = now_ms;
-	for (i = 0; i < p->cfg->nservices; i++)
-		if (!p->services[i].disabled && !p->services[i].installed)
-			rules_add(p, (uint32_t)i);
+	pfe_l3_start(p);
+	pfe_l3_sync(p);
 }
 
 void
@@ -600,9 +485,7 @@ pfe_shutdown(struct pfe *p, uint64_t now_ms)
 	size_t	i;
 
 	p->now_ms = now_ms;
-	for (i = 0; i < p->cfg->nservices; i++)
-		if (p->services[i].installed)
-			rules_remove(p, (uint32_t)i);
+	pfe_l3_shutdown(p);
 	for (i = 0; i < p->cfg->ntables; i++)
 		if (p->tables[i].demoted)
 			demote_send(p, (uint32_t)i, -1);
@@ -616,10 +499,7 @@ reload_release(struct pfe *p, const struct config *cfg)
 	const struct table_conf	*nt;
 	size_t			 i;
 
-	for (i = 0; i < old->nservices; i++)
-		if (p->services[i].installed &&
-		    config_service_by_name(cfg, old->services[i].name) == NULL)
-			rules_remove(p, (uint32_t)i);
+	pfe_l3_release(p, cfg);
 	for (i = 0; i < old->ntables; i++) {
 		if (!p->tables[i].demoted)
 			continue;
@@ -657,7 +537,6 @@ static void
 reload_carry_objects(struct pfe *p, struct pfe *old)
 {
 	const struct table_conf		*t;
-	const struct service_conf	*s;
 	size_t				 i;
 
 	for (i = 0; i < old->cfg->ntables; i++) {
@@ -667,21 +546,7 @@ reload_carry_objects(struct pfe *p, struct pfe *old)
 			continue;
 		p->tables[t->id].demoted = true;
 	}
-	for (i = 0; i < old->cfg->nservices; i++) {
-		struct pfe_service	*os = &old->services[i], *ns;
-
-		if (!os->installed || (s = config_service_by_name(p->cfg,
-		    old->cfg->services[i].name)) == NULL)
-			continue;
-		ns = &p->services[s->id];
-		ns->installed = true;
-		ns->inst_addrs = os->inst_addrs;
-		ns->inst_n = os->inst_n;
-		os->inst_addrs = NULL;
-		if (os->inst_table != HS_ID_NONE && (t = config_table_by_name(
-		    p->cfg, old->cfg->tables[os->inst_table].name)) != NULL)
-			ns->inst_table = t->id;
-	}
+	pfe_l3_carry(p, old);
 }
 
 int
@@ -808,10 +673,4 @@ bool
 pfe_service_disabled(const struct pfe *p, uint32_t id)
 {
 	return id < p->cfg->nservices && p->services[id].disabled;
-}
-
-bool
-pfe_service_installed(const struct pfe *p, uint32_t id)
-{
-	return id < p->cfg->nservices && p->services[id].installed;
 }

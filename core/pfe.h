@@ -25,17 +25,31 @@
 #include "core/config.h"
 #include "core/ctl.h"
 #include "core/engine.h"
+#include "core/layer3.h"
 #include "core/msg.h"
 
+/*
+ * The layer-3 operations return 0, or -1 with one line in err saying
+ * why; a refused operation changes nothing (one transaction each).
+ */
 struct pfe_io {
 	void	*arg;
-	/* Replace a service's layer-3 table with these addresses (port: active->port). */
-	void	(*table_replace)(void *arg, const struct service_conf *,
-		    const struct table_conf *active, const struct hs_addr *,
-		    size_t);
-	/* Install / remove a service's redirection rules. */
-	void	(*rules_add)(void *arg, const struct service_conf *);
-	void	(*rules_remove)(void *arg, const struct service_conf *);
+	/* Remove what an earlier run left in our table or anchor. */
+	int	(*l3_init)(void *arg, struct buf *err);
+	/* Remove every rule and table of ours. */
+	int	(*l3_flush)(void *arg, struct buf *err);
+	/*
+	 * Install the service's redirection rules towards an empty table
+	 * (or replace them): new connections go to the table's port.
+	 */
+	int	(*rules_add)(void *arg, const struct service_conf *,
+		    const struct table_conf *active, struct buf *err);
+	/* Remove the service's rules and table; none there is no error. */
+	int	(*rules_remove)(void *arg, const struct service_conf *,
+		    struct buf *err);
+	/* Replace the hosts new connections of the service go to. */
+	int	(*table_replace)(void *arg, const struct service_conf *,
+		    const struct l3_table *, struct buf *err);
 	/* To monitor clients: every event. */
 	void	(*event)(void *arg, const struct ctl_event *);
 	/*
@@ -98,8 +112,14 @@ int		 pfe_rows(const struct pfe *, enum ctl_action,
 int		 pfe_metrics(const struct pfe *, const struct ctl_row *relays,
 		    size_t nrelays, uint64_t now_ms, uint64_t wall_ms,
 		    uint64_t start_wall_ms, struct buf *b);
-/* Install rules and tables for the start; demote empty tables. */
+/*
+ * Clean up what an earlier run left, install rules and tables for the
+ * start; demote empty tables.
+ */
 void		 pfe_start(struct pfe *, uint64_t now_ms);
+/* When pfe_run must be called next (a refused apply's retry). */
+uint64_t	 pfe_next_deadline(const struct pfe *);
+void		 pfe_run(struct pfe *, uint64_t now_ms);
 /*
  * Switch configuration keeping the state of hosts present in both, in
  * two steps like hce_reload_prepare/commit/abort: prepare may fail (-1,
@@ -139,5 +159,13 @@ uint32_t	 pfe_service_active(const struct pfe *, uint32_t service_id);
 bool		 pfe_table_demoted(const struct pfe *, uint32_t table_id);
 /* The service's redirection rules are in place. */
 bool		 pfe_service_installed(const struct pfe *, uint32_t service_id);
+/* Layer 3 holds what the engine wants for the service: no failure. */
+bool		 pfe_service_converged(const struct pfe *, uint32_t service_id);
+/*
+ * What the engine wants layer 3 to hold for the service: whether its
+ * rules are wanted, and the addresses of its table (n at most max).
+ */
+bool		 pfe_service_want(const struct pfe *, uint32_t service_id,
+		    struct hs_addr *addrs, size_t max, size_t *n);
 
 #endif /* HS_PFE_H */

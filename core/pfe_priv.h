@@ -3,6 +3,7 @@
 #define HS_PFE_PRIV_H
 
 #include "core/host_state.h"
+#include "core/layer3.h"
 #include "core/pfe.h"
 
 struct pfe_host {
@@ -21,13 +22,30 @@ struct pfe_table {
 	uint64_t		 gen;		/* bumped when the up set changes */
 };
 
+/* A service's layer 3: what it should hold, what it holds, failures. */
 struct pfe_service {
 	bool			 disabled;
-	bool			 installed;	/* rules in place */
-	uint32_t		 inst_table;	/* table last replaced into pf */
-	uint64_t		 inst_gen;
-	struct hs_addr		*inst_addrs;	/* what the pf table holds */
-	size_t			 inst_n;
+	bool			 want_rules;
+	/* What the kernel holds, as far as the backend said. */
+	bool			 rules;		/* rules in place */
+	bool			 known;		/* false once an apply failed */
+	uint16_t		 rules_port;	/* the port they redirect to */
+	uint32_t		 table;		/* whose hosts its table holds */
+	uint64_t		 gen;		/* that table's gen then */
+	struct l3_host		*hosts;
+	size_t			 nhosts;
+	/* Failed applies; the last error until one succeeds. */
+	uint32_t		 failures;
+	uint32_t		 attempts;	/* in a row: the backoff */
+	uint64_t		 retry_at;
+	char			 error[L3_ERROR_MAX];
+};
+
+/* A service a reload dropped whose rules could not be removed yet. */
+struct pfe_orphan {
+	struct service_conf	 conf;
+	uint32_t		 attempts;
+	uint64_t		 retry_at;
 };
 
 /* What the relay processes are told and say (pfe_relay.c). */
@@ -57,6 +75,13 @@ struct pfe {
 	struct pfe_service	*services;
 	struct pfe_relays	 relay;
 	uint32_t		 relay_procs;
+	struct pfe_orphan	*orphans;
+	size_t			 norphans;
+	/* The backend's start: what an earlier run left is removed. */
+	bool			 l3_ready;
+	uint32_t		 l3_attempts;
+	uint64_t		 l3_retry_at;
+	char			 l3_error[L3_ERROR_MAX];
 	uint64_t		 now_ms;
 	struct pfe		*next;		/* a prepared reload */
 	uint32_t		*next_map;	/* its hosts' ids in cfg */
@@ -79,6 +104,18 @@ void		 pfe_reply(struct pfe *, uint32_t client, bool ok,
 		    const char *text);
 void		 pfe_log(struct pfe *, int level, const char *fmt, ...)
 		    __attribute__((format(printf, 3, 4)));
+bool		 pfe_table_pending(const struct pfe *, uint32_t);
+
+/* pfe_layer3.c */
+void		 pfe_l3_sync(struct pfe *);
+void		 pfe_l3_start(struct pfe *);
+void		 pfe_l3_shutdown(struct pfe *);
+void		 pfe_l3_service_reset(struct pfe_service *);
+void		 pfe_l3_free(struct pfe *);
+/* Reload: remove what cfg drops; carry what it keeps from old. */
+void		 pfe_l3_release(struct pfe *, const struct config *cfg);
+void		 pfe_l3_carry(struct pfe *, struct pfe *old);
+uint64_t	 pfe_l3_deadline(const struct pfe *);
 
 /* pfe_relay.c */
 /* A show row's state and counters (pfe_rows.c), for the metrics too. */

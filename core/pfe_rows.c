@@ -132,11 +132,18 @@ pfe_row_service(const struct pfe *p, uint32_t sid, struct ctl_row *v)
 
 	if (p->services[sid].disabled)
 		v->status = ST_DISABLED;
+	else if (!pfe_service_converged(p, sid))
+		v->status = ST_NOT_INSTALLED;
 	else if (act == HS_ID_NONE)
 		v->status = ST_DOWN;
 	else
 		v->status = act == p->cfg->services[sid].table_id ?
 		    ST_ACTIVE : ST_ACTIVE_BACKUP;
+	v->l3_rules = pfe_service_installed(p, sid);
+	v->l3_hosts = (uint32_t)p->services[sid].nhosts;
+	v->l3_failures = p->services[sid].failures;
+	(void)snprintf(v->l3_error, sizeof(v->l3_error), "%s",
+	    p->l3_ready ? p->services[sid].error : p->l3_error);
 }
 
 static void

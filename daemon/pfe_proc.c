@@ -46,32 +46,37 @@ pfe_io_send(void *arg, enum hs_peer peer, const struct msg *m)
 		pfe_relays_send(pp, m);
 }
 
-static void
+static int
 pfe_io_table_replace(void *arg, const struct service_conf *s,
-    const struct table_conf *t, const struct hs_addr *addrs, size_t n)
+    const struct l3_table *lt, struct buf *err)
 {
 	char	 a[HS_ADDRSTR_MAX];
 	size_t	 i;
 
 	/* No layer-3 backend yet: say what would be applied. */
 	log_debug("service %s: table %s would hold %zu addresses", s->name,
-	    t != NULL ? t->name : "-", n);
-	for (i = 0; i < n; i++)
+	    lt->table->name, lt->nhosts);
+	for (i = 0; i < lt->nhosts; i++)
 		log_debug("service %s: table %s: %s", s->name,
-		    t != NULL ? t->name : "-", addr_fmt(&addrs[i], a,
+		    lt->table->name, addr_fmt(&lt->hosts[i].addr, a,
 		    sizeof(a)));
+	return 0;
 }
 
-static void
-pfe_io_rules_add(void *arg, const struct service_conf *s)
+static int
+pfe_io_rules_add(void *arg, const struct service_conf *s,
+    const struct table_conf *t, struct buf *err)
 {
 	log_debug("service %s: redirection rules would be added", s->name);
+	return 0;
 }
 
-static void
-pfe_io_rules_remove(void *arg, const struct service_conf *s)
+static int
+pfe_io_rules_remove(void *arg, const struct service_conf *s,
+    struct buf *err)
 {
 	log_debug("service %s: redirection rules would be removed", s->name);
+	return 0;
 }
 
 static void

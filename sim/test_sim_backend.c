@@ -332,14 +332,15 @@ static void
 test_recorder_replays_operations(void **state)
 {
 	struct recorder			 r;
-	struct hs_addr			 a[2];
+	struct l3_host			 a[2];
 	struct buf			 line;
 	const struct rec_service	*s;
 
 	recorder_init(&r);
 	buf_init(&line, 1024);
-	assert_int_equal(addr_parse("10.0.0.2", &a[0]), 0);
-	assert_int_equal(addr_parse("10.0.0.1", &a[1]), 0);
+	memset(a, 0, sizeof(a));
+	assert_int_equal(addr_parse("10.0.0.2", &a[0].addr), 0);
+	assert_int_equal(addr_parse("10.0.0.1", &a[1].addr), 0);
 	assert_int_equal(recorder_rules(&r, "www", true, NULL), 0);
 	assert_int_equal(recorder_table_replace(&r, "www", "web", a, 2,
 	    &line), 0);
@@ -351,6 +352,22 @@ test_recorder_replays_operations(void **state)
 	assert_int_equal(s->naddrs, 2);
 	assert_int_equal(recorder_rules(&r, "www", false, NULL), 0);
 	assert_int_equal(s->naddrs, 0);
+	/* A failing service refuses until it is told otherwise. */
+	assert_false(recorder_refuses(&r, "www"));
+	assert_int_equal(recorder_fault(&r, "www", true, 1000), 0);
+	assert_true(recorder_refuses(&r, "www"));
+	assert_int_equal(recorder_fault(&r, "www", false, 2000), 0);
+	assert_false(recorder_refuses(&r, "www"));
+	assert_int_equal(s->ok_since, 2000);
+	assert_int_equal(r.nrefused, 1);
+	/* A flush removes every service's rules, one line each. */
+	assert_int_equal(recorder_rules(&r, "www", true, NULL), 0);
+	assert_int_equal(recorder_rules(&r, "www2", true, NULL), 0);
+	buf_reset(&line);
+	assert_int_equal(recorder_flush(&r, &line), 0);
+	assert_string_equal(buf_str(&line),
+	    "pf: rules www removed\npf: rules www2 removed\n");
+	assert_false(recorder_service(&r, "www2")->rules);
 	buf_reset(&line);
 	assert_int_equal(recorder_demote(&r, "carp", 1, &line), 0);
 	assert_string_equal(buf_str(&line), "carp: demote carp +1 (counter 1)");

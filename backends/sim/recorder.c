@@ -73,18 +73,20 @@ recorder_addrs_str(const struct rec_service *s, struct buf *out)
 
 int
 recorder_table_replace(struct recorder *r, const char *service,
-    const char *table, const struct hs_addr *addrs, size_t n,
+    const char *table, const struct l3_host *hosts, size_t n,
     struct buf *line)
 {
 	struct rec_service	*s;
 	struct hs_addr		*copy = NULL;
+	size_t			 i;
 
 	if ((s = service_get(r, service)) == NULL)
 		return -1;
 	if (n > 0) {
-		if ((copy = malloc(n * sizeof(*copy))) == NULL)
+		if ((copy = calloc(n, sizeof(*copy))) == NULL)
 			return -1;
-		memcpy(copy, addrs, n * sizeof(*copy));
+		for (i = 0; i < n; i++)
+			copy[i] = hosts[i].addr;
 		qsort(copy, n, sizeof(*copy), addr_qsort_cmp);
 	}
 	free(s->addrs);
@@ -122,6 +124,47 @@ recorder_rules(struct recorder *r, const char *service, bool add,
 		return 0;
 	return buf_printf(line, "pf: rules %s %s", service,
 	    add ? "added" : "removed");
+}
+
+int
+recorder_flush(struct recorder *r, struct buf *lines)
+{
+	size_t	i;
+	int	rv = 0;
+
+	for (i = 0; i < r->nservices; i++) {
+		if (!r->services[i].rules)
+			continue;
+		rv |= recorder_rules(r, r->services[i].name, false, lines);
+		if (lines != NULL)
+			rv |= buf_puts(lines, "\n");
+	}
+	return rv;
+}
+
+int
+recorder_fault(struct recorder *r, const char *service, bool fail,
+    uint64_t now_ms)
+{
+	struct rec_service	*s;
+
+	if ((s = service_get(r, service)) == NULL)
+		return -1;
+	if (s->failing && !fail)
+		s->ok_since = now_ms;
+	s->failing = fail;
+	return 0;
+}
+
+bool
+recorder_refuses(struct recorder *r, const char *service)
+{
+	const struct rec_service	*s = recorder_service(r, service);
+
+	if (s == NULL || !s->failing)
+		return false;
+	r->nrefused++;
+	return true;
 }
 
 int64_t

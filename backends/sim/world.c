@@ -197,12 +197,12 @@ world_script_done(struct world *w, const struct sim_event *ev)
 }
 
 static bool
-addrs_contain(const struct hs_addr *a, size_t n, const struct hs_addr *x)
+addrs_contain(const struct l3_host *h, size_t n, const struct hs_addr *x)
 {
 	size_t	i;
 
 	for (i = 0; i < n; i++)
-		if (addr_equal(&a[i], x))
+		if (addr_equal(&h[i].addr, x))
 			return true;
 	return false;
 }
@@ -210,7 +210,7 @@ addrs_contain(const struct hs_addr *a, size_t n, const struct hs_addr *x)
 /* The injected fault: is this replace one that removes an address? */
 static bool
 replace_removes(const struct world *w, const char *service,
-    const struct hs_addr *addrs, size_t n)
+    const struct l3_host *hosts, size_t n)
 {
 	const struct rec_service	*s;
 	size_t				 i;
@@ -218,55 +218,93 @@ replace_removes(const struct world *w, const char *service,
 	if ((s = recorder_service(&w->rec, service)) == NULL)
 		return false;
 	for (i = 0; i < s->naddrs; i++)
-		if (!addrs_contain(addrs, n, &s->addrs[i]))
+		if (!addrs_contain(hosts, n, &s->addrs[i]))
 			return true;
 	return false;
 }
 
-static void
+/* A service the scenario made fail refuses, as a kernel would. */
+static bool
+l3_refused(struct world *w, const char *service, const char *op,
+    struct buf *err)
+{
+	if (!recorder_refuses(&w->rec, service))
+		return false;
+	buf_puts(err, "refused (layer3 fail)");
+	if (!w->opts.quiet) {
+		buf_printf(&w->line, "pf: %s %s refused (layer3 fail)", op,
+		    service);
+		world_print_line(w, 0);
+	}
+	return true;
+}
+
+static int
 pfe_table_replace(void *arg, const struct service_conf *svc,
-    const struct table_conf *active, const struct hs_addr *addrs, size_t n)
+    const struct l3_table *lt, struct buf *err)
 {
 	struct world	*w = arg;
 	struct buf	*line = w->opts.quiet ? NULL : &w->line;
 
+	if (l3_refused(w, svc->name, "table", err))
+		return -1;
 	if ((w->opts.inject & WORLD_INJECT_DROP_TABLE_REMOVE) &&
-	    replace_removes(w, svc->name, addrs, n)) {
+	    replace_removes(w, svc->name, lt->hosts, lt->nhosts)) {
 		buf_printf(&w->line, "pf: table %s replace dropped (injected "
 		    "fault)", svc->name);
 		world_print_line(w, 1);
-		return;
+		return 0;
 	}
-	if (recorder_table_replace(&w->rec, svc->name, active->name, addrs, n,
-	    line) == -1)
+	if (recorder_table_replace(&w->rec, svc->name, lt->table->name,
+	    lt->hosts, lt->nhosts, line) == -1)
 		world_fail(w, "recorder: table replace failed");
 	world_changed(w, WORLD_CHANGED_SERVICE, svc->id);
 	if (line != NULL)
 		world_print_line(w, 0);
+	return 0;
 }
 
-static void
-pfe_rules(struct world *w, const struct service_conf *svc, bool add)
+static int
+pfe_rules(struct world *w, const struct service_conf *svc, bool add,
+    struct buf *err)
 {
 	struct buf	*line = w->opts.quiet ? NULL : &w->line;
 
+	if (l3_refused(w, svc->name, "rules", err))
+		return -1;
 	if (recorder_rules(&w->rec, svc->name, add, line) == -1)
 		world_fail(w, "recorder: rules change failed");
 	world_changed(w, WORLD_CHANGED_SERVICE, svc->id);
 	if (line != NULL)
 		world_print_line(w, 0);
+	return 0;
 }
 
-static void
-pfe_rules_add(void *arg, const struct service_conf *svc)
+static int
+pfe_rules_add(void *arg, const struct service_conf *svc,
+    const struct table_conf *active, struct buf *err)
 {
-	pfe_rules(arg, svc, true);
+	return pfe_rules(arg, svc, true, err);
 }
 
-static void
-pfe_rules_remove(void *arg, const struct service_conf *svc)
+static int
+pfe_rules_remove(void *arg, const struct service_conf *svc, struct buf *err)
 {
-	pfe_rules(arg, svc, false);
+	return pfe_rules(arg, svc, false, err);
+}
+
+static int
+pfe_l3_flush(void *arg, struct buf *err)
+{
+	struct world	*w = arg;
+	struct buf	 lines;
+
+	buf_init(&lines, WORLD_LINE_MAX);
+	if (recorder_flush(&w->rec, w->opts.quiet ? NULL : &lines) == -1)
+		world_fail(w, "recorder: flush failed");
+	world_print_text(w, buf_str(&lines));
+	buf_free(&lines);
+	return 0;
 }
 
 static void
@@ -323,6 +361,7 @@ world_engines(struct world *w, struct buf *err)
 	pio.table_replace = pfe_table_replace;
 	pio.rules_add = pfe_rules_add;
 	pio.rules_remove = pfe_rules_remove;
+	pio.l3_flush = pfe_l3_flush;
 	pio.event = w->opts.quiet ? NULL : pfe_event;
 	pio.reply = world_reply;
 	pio.send = world_pfe_send;
@@ -455,50 +494,67 @@ world_event(struct world *w, const struct sim_event *ev)
 	}
 }
 
-/* Work due at now, before t: an answer first, then the hce's checks. */
+/* The engines' next work: the hce's checks, a refused apply's retry. */
+static uint64_t
+world_deadline(const struct world *w)
+{
+	uint64_t	hn, pn;
+
+	hn = hce_next_deadline(w->hce);
+	pn = pfe_next_deadline(w->pfe);
+	return pn < hn ? pn : hn;
+}
+
+/* Work due at now, before t: an answer first, then the engines'. */
 static bool
 world_due(const struct world *w, uint64_t t)
 {
-	uint64_t	now = w->clock.now_ms, hn;
+	uint64_t	now = w->clock.now_ms, dn;
 
 	if (now >= t)
 		return false;
-	hn = hce_next_deadline(w->hce);
-	return clock_next(&w->clock) <= now || (hn != HS_TIME_NEVER &&
-	    hn <= now);
+	dn = world_deadline(w);
+	return clock_next(&w->clock) <= now || (dn != HS_TIME_NEVER &&
+	    dn <= now);
 }
 
 static void
 world_step(struct world *w)
 {
 	struct sim_event	ev;
-	uint64_t		qn, hn;
+	uint64_t		qn, hn, pn;
 
 	qn = clock_next(&w->clock);
 	hn = hce_next_deadline(w->hce);
 	if (hn != HS_TIME_NEVER && hn < w->clock.now_ms)
 		hn = w->clock.now_ms;
+	pn = pfe_next_deadline(w->pfe);
+	if (pn != HS_TIME_NEVER && pn < w->clock.now_ms)
+		pn = w->clock.now_ms;
 	/* Answers due at an instant come before new checks. */
-	if (qn != UINT64_MAX && (hn == HS_TIME_NEVER || qn <= hn)) {
+	if (qn != UINT64_MAX && qn <= hn && qn <= pn) {
 		(void)clock_pop(&w->clock, &ev);
 		world_event(w, &ev);
-	} else {
+	} else if (hn <= pn) {
 		w->clock.now_ms = hn;
 		hce_run(w->hce, hn);
+	} else {
+		w->clock.now_ms = pn;
+		pfe_run(w->pfe, pn);
 	}
 }
 
-/* Move now to the next event or check before t; false if none. */
+/* Move now to the next event or engine work before t; false if none. */
 static bool
 world_advance(struct world *w, uint64_t t)
 {
-	uint64_t	qn, hn, next;
+	uint64_t	qn, dn, next;
 
 	qn = clock_next(&w->clock);
-	hn = hce_next_deadline(w->hce);
+	dn = world_deadline(w);
 	next = qn;
-	if (hn != HS_TIME_NEVER && hn < next)
-		next = hn;
+	if (dn != HS_TIME_NEVER && dn < next)
+		next = dn;
 	if (next == UINT64_MAX || next >= t)
 		return false;
 	if (next > w->clock.now_ms)

@@ -117,29 +117,35 @@ check_cancel(void *arg, uint32_t host_id, uint64_t seq)
 	fail_msg("cancel of a check not in flight: host %u", host_id);
 }
 
-static void
+static int
 table_replace(void *arg, const struct service_conf *s,
-    const struct table_conf *t, const struct hs_addr *a, size_t n)
+    const struct l3_table *lt, struct buf *err)
 {
 	struct world	*w = arg;
+	size_t		 i;
 
-	assert_true(n <= 16);
+	assert_true(lt->nhosts <= 16);
+	assert_true(w->installed[s->id]);
 	w->nreplace++;
-	memcpy(w->addrs[s->id], a, n * sizeof(*a));
-	w->naddrs[s->id] = n;
+	for (i = 0; i < lt->nhosts; i++)
+		w->addrs[s->id][i] = lt->hosts[i].addr;
+	w->naddrs[s->id] = lt->nhosts;
+	return 0;
 }
 
-static void
-rules_add(void *arg, const struct service_conf *s)
+static int
+rules_add(void *arg, const struct service_conf *s,
+    const struct table_conf *t, struct buf *err)
 {
 	struct world	*w = arg;
 
 	assert_false(w->installed[s->id]);
 	w->installed[s->id] = true;
+	return 0;
 }
 
-static void
-rules_remove(void *arg, const struct service_conf *s)
+static int
+rules_remove(void *arg, const struct service_conf *s, struct buf *err)
 {
 	struct world	*w = arg;
 
@@ -147,6 +153,7 @@ rules_remove(void *arg, const struct service_conf *s)
 	w->installed[s->id] = false;
 	w->naddrs[s->id] = 0;
 	w->nremove++;
+	return 0;
 }
 
 static void
@@ -322,8 +329,11 @@ test_engines_agree(void **state)
 	static struct world	 w;
 	struct hce_io		 hio = { &w, check_start, check_cancel,
 				    hce_send, NULL };
-	struct pfe_io		 pio = { &w, table_replace, rules_add,
-				    rules_remove, NULL, NULL, pfe_send, NULL };
+	struct pfe_io		 pio = { .arg = &w,
+				    .table_replace = table_replace,
+				    .rules_add = rules_add,
+				    .rules_remove = rules_remove,
+				    .send = pfe_send };
 	struct demote_io	 dio = { NULL, NULL, NULL };
 	struct config		*spare = world_conf(true);
 	int			 i;

@@ -77,6 +77,11 @@ sample(enum msg_type type, struct msg *m)
 		m->u.ctl_row.rtt_ms = 7;
 		m->u.ctl_row.detail = -1;
 		(void)snprintf(m->u.ctl_row.check, 32, "icmp");
+		m->u.ctl_row.l3_rules = 1;
+		m->u.ctl_row.l3_hosts = 2;
+		m->u.ctl_row.l3_failures = 5;
+		(void)snprintf(m->u.ctl_row.l3_error, L3_ERROR_MAX,
+		    "adding rules: refused");
 		break;
 	case MSG_CTL_EVENT:
 		m->u.ctl_event.kind = EV_HOST_STATUS;
@@ -354,7 +359,10 @@ test_bad_enums_rejected(void **state)
 	assert_int_equal(msg_decode(wire, (size_t)len, &d), -1);
 
 	sample(MSG_CTL_ROW, &m);
-	m.u.ctl_row.status = ST_EMPTY + 1;
+	m.u.ctl_row.status = ST_NOT_INSTALLED + 1;
+	assert_int_equal(msg_encode(&m, wire, sizeof(wire)), -1);
+	sample(MSG_CTL_ROW, &m);
+	m.u.ctl_row.l3_rules = 2;		/* a boolean */
 	assert_int_equal(msg_encode(&m, wire, sizeof(wire)), -1);
 	sample(MSG_CTL_EVENT, &m);
 	m.u.ctl_event.kind = EV_KIND_MAX;

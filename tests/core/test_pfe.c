@@ -9,70 +9,9 @@
 
 #include "core/demote.h"
 #include "core/pfe.h"
+#include "tests/core/pfe_fixture.h"
 #include "tests/core/testconf.h"
 #include "tests/core/testio.h"
-
-struct fixture {
-	struct tio	 io;
-	struct config	*cfg;
-	struct pfe	*pfe;
-	struct buf	 err;
-};
-
-static struct fixture *
-fixture_new(struct config *cfg)
-{
-	struct fixture	*f = calloc(1, sizeof(*f));
-	struct pfe_io	 io;
-
-	assert_non_null(f);
-	tio_init(&f->io);
-	tio_pfe_io(&f->io, &io);
-	buf_init(&f->err, 1024);
-	f->cfg = cfg;
-	f->pfe = pfe_new(cfg, &io, 0);
-	assert_non_null(f->pfe);
-	pfe_start(f->pfe, 0);
-	return f;
-}
-
-static void
-fixture_free(struct fixture *f)
-{
-	pfe_free(f->pfe);
-	config_free(f->cfg);
-	tio_free(&f->io);
-	buf_free(&f->err);
-	free(f);
-}
-
-/* Run "words..." as hoststatectl would; returns pfe_command's result. */
-static int
-ctl(struct fixture *f, const char *line)
-{
-	char			 copy[256], *argv[8], *w, *save = NULL;
-	int			 argc = 0;
-	struct ctl_request	 req;
-
-	(void)snprintf(copy, sizeof(copy), "%s", line);
-	for (w = strtok_r(copy, " ", &save); w != NULL && argc < 8;
-	    w = strtok_r(NULL, " ", &save))
-		argv[argc++] = w;
-	buf_reset(&f->err);
-	assert_int_equal(ctl_parse(argc, argv, &req, &f->err), 0);
-	return pfe_command(f->pfe, &req, 1, &f->err, 0);
-}
-
-static void
-assert_show(struct fixture *f, enum ctl_action action, const char *want)
-{
-	char	*got = tio_show(f->pfe, action);
-
-	if (strcmp(got, want) != 0)
-		printf("--- want\n%s--- got\n%s", want, got);
-	assert_string_equal(got, want);
-	free(got);
-}
 
 static const char seed_sample_1[] =
 "Type      Id    Name                            Avlblty Status\n"
@@ -163,6 +102,7 @@ test_layer3_ops_only_on_change(void **state)
 {
 	struct fixture	*f = fixture_new(tc_seed_backup());
 	const char	*want =
+	    "init\n"
 	    "add www\n"
 	    "replace www webhosts 10.1.1.100\n"
 	    "replace www webhosts 10.1.1.100 10.1.1.101\n"
@@ -170,8 +110,8 @@ test_layer3_ops_only_on_change(void **state)
 	    "replace www sorry_server:80 127.0.0.1\n"
 	    "replace www webhosts 10.1.1.100\n"
 	    "remove www\n"
-	    "replace www sorry_server:80 127.0.0.1\n"
-	    "add www\n";
+	    "add www\n"
+	    "replace www sorry_server:80 127.0.0.1\n";
 
 	tio_status(f->pfe, 0, HOST_UP, 1, 1, HCE_HTTP_CODE_OK);
 	tio_status(f->pfe, 0, HOST_UP, 2, 2, HCE_HTTP_CODE_OK);
@@ -211,7 +151,7 @@ test_unchecked_service_keeps_rules(void **state)
 	f = fixture_new(c);
 	tio_status(f->pfe, 0, HOST_UP, 1, 1, HCE_TCP_CONNECT_OK);
 	assert_string_equal(buf_str(&f->io.ops),
-	    "add sa\nadd sb\nreplace sa a 10.0.0.1\n");
+	    "init\nadd sa\nadd sb\nreplace sa a 10.0.0.1\n");
 	tio_status(f->pfe, 1, HOST_DOWN, 1, 0, HCE_TCP_CONNECT_TIMEOUT);
 	assert_non_null(strstr(buf_str(&f->io.ops), "remove sb\n"));
 	assert_true(pfe_service_installed(f->pfe, 0));
@@ -373,7 +313,7 @@ test_service_commands_and_poll(void **state)
 	assert_int_equal(pfe_host_state(f->pfe, 0), HOST_UNKNOWN);
 	tio_status(f->pfe, 0, HOST_UP, 1, 1, HCE_HTTP_CODE_OK);
 	assert_string_equal(buf_str(&f->io.ops),
-	    "remove www\nreplace www webhosts 10.1.100.1\nadd www\n");
+	    "remove www\nadd www\nreplace www webhosts 10.1.100.1\n");
 	assert_int_equal(ctl(f, "service enable nosuch"), -1);
 	assert_string_equal(buf_str(&f->err), "no such service: nosuch");
 	assert_int_equal(ctl(f, "table enable 7"), -1);
@@ -619,7 +559,8 @@ test_service_down_and_backup_disabled(void **state)
 	    "host       0    10.1.1.100                      0.00%   down\n"
 	    "table      2    sorry_server:80                         disabled\n");
 	assert_string_equal(buf_str(&f->io.ops),
-	    "add www\nreplace www sorry_server:80 127.0.0.1\nremove www\n");
+	    "init\nadd www\nreplace www sorry_server:80 127.0.0.1\n"
+	    "remove www\n");
 	assert_show(f, CTL_SHOW_SERVICES,
 	    "Type      Id    Name                            Avlblty Status\n"
 	    "service    0    www                                     down\n");

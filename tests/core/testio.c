@@ -92,38 +92,92 @@ tio_hce_io(struct tio *t, struct hce_io *io)
 	io->log = log_line;
 }
 
-static void
+/* A refusing kernel: the operation is recorded as refused, and fails. */
+static int
+refused(struct tio *t, const char *op, const char *name, struct buf *err)
+{
+	if (t->l3_refuse == 0)
+		return 0;
+	if (t->l3_refuse > 0)
+		t->l3_refuse--;
+	(void)buf_printf(&t->ops, "refused %s %s\n", op, name);
+	(void)buf_puts(err, "Operation not permitted");
+	t->nops++;
+	return -1;
+}
+
+static int
+l3_init(void *arg, struct buf *err)
+{
+	struct tio	*t = arg;
+
+	if (refused(t, "init", "-", err) == -1)
+		return -1;
+	(void)buf_puts(&t->ops, "init\n");
+	t->nops++;
+	return 0;
+}
+
+static int
+l3_flush(void *arg, struct buf *err)
+{
+	struct tio	*t = arg;
+
+	if (refused(t, "flush", "-", err) == -1)
+		return -1;
+	(void)buf_puts(&t->ops, "flush\n");
+	t->nops++;
+	return 0;
+}
+
+static int
 table_replace(void *arg, const struct service_conf *s,
-    const struct table_conf *active, const struct hs_addr *a, size_t n)
+    const struct l3_table *lt, struct buf *err)
 {
 	struct tio	*t = arg;
 	char		 text[HS_ADDRSTR_MAX];
 	size_t		 i;
 
-	(void)buf_printf(&t->ops, "replace %s %s", s->name, active->name);
-	for (i = 0; i < n; i++)
+	if (refused(t, "replace", s->name, err) == -1)
+		return -1;
+	(void)buf_printf(&t->ops, "replace %s %s", s->name, lt->table->name);
+	for (i = 0; i < lt->nhosts; i++) {
 		(void)buf_printf(&t->ops, " %s",
-		    addr_fmt(&a[i], text, sizeof(text)));
+		    addr_fmt(&lt->hosts[i].addr, text, sizeof(text)));
+		if (lt->hosts[i].weight != 1)
+			(void)buf_printf(&t->ops, "*%u", lt->hosts[i].weight);
+	}
+	for (i = 0; i < lt->ngone; i++)
+		(void)buf_printf(&t->ops, " -%s",
+		    addr_fmt(&lt->gone[i].addr, text, sizeof(text)));
 	(void)buf_puts(&t->ops, "\n");
 	t->nops++;
+	return 0;
 }
 
-static void
-rules_add(void *arg, const struct service_conf *s)
+static int
+rules_add(void *arg, const struct service_conf *s,
+    const struct table_conf *active, struct buf *err)
 {
 	struct tio	*t = arg;
 
+	if (refused(t, "add", s->name, err) == -1)
+		return -1;
 	(void)buf_printf(&t->ops, "add %s\n", s->name);
 	t->nops++;
+	return 0;
 }
 
-static void
-rules_remove(void *arg, const struct service_conf *s)
+static int
+rules_remove(void *arg, const struct service_conf *s, struct buf *err)
 {
 	struct tio	*t = arg;
 
+	if (refused(t, "remove", s->name, err) == -1)
+		return -1;
 	(void)buf_printf(&t->ops, "remove %s\n", s->name);
 	t->nops++;
+	return 0;
 }
 
 static void
@@ -155,6 +209,8 @@ tio_pfe_io(struct tio *t, struct pfe_io *io)
 	io->table_replace = table_replace;
 	io->rules_add = rules_add;
 	io->rules_remove = rules_remove;
+	io->l3_init = l3_init;
+	io->l3_flush = l3_flush;
 	io->event = event;
 	io->reply = reply;
 	io->send = send_msg;

@@ -34,6 +34,7 @@ struct tio {
 	struct tio_sent	*sent;		/* TIO_SENT_MAX entries */
 	size_t		 nsent;
 	struct buf	 ops;		/* layer-3 ops, one line each */
+	int		 l3_refuse;	/* refuse this many ops; -1: all */
 	size_t		 nops;
 	struct buf	 events;	/* rendered monitor lines */
 	size_t		 nevents;
