@@ -39,8 +39,9 @@ struct pfe_io {
 	/* Remove every rule and table of ours. */
 	int	(*l3_flush)(void *arg, struct buf *err);
 	/*
-	 * Install the service's redirection rules towards an empty table
-	 * (or replace them): new connections go to the table's port.
+	 * Install the service's redirection rules (or replace them) with
+	 * its table empty: new connections will go to the active table's
+	 * port.
 	 */
 	int	(*rules_add)(void *arg, const struct service_conf *,
 		    const struct table_conf *active, struct buf *err);

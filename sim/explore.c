@@ -152,7 +152,7 @@ gen_fault(struct prng *p, const struct targets *tg, char *out, size_t len)
 		gen_answer(p, tg, h, out, len);
 }
 
-/* One random operator command. */
+/* One random operator command, or the kernel refusing a service. */
 static void
 gen_ctl(struct prng *p, const struct targets *tg, char *out, size_t len)
 {
@@ -167,6 +167,10 @@ gen_ctl(struct prng *p, const struct targets *tg, char *out, size_t len)
 		    pick(p, tg->tables, tg->ntables));
 	else if (k < 85 && tg->nservices > 0)
 		(void)snprintf(out, len, "ctl service %s %s", onoff,
+		    pick(p, tg->services, tg->nservices));
+	else if (k < 89 && tg->nservices > 0)
+		(void)snprintf(out, len, "layer3 %s %s",
+		    prng_below(p, 2) ? "fail" : "ok",
 		    pick(p, tg->services, tg->nservices));
 	else if (k < 92)
 		(void)snprintf(out, len, "ctl reload");

@@ -152,6 +152,58 @@ table_status_word(const struct world *w, uint32_t tid, struct buf *out)
 		buf_printf(out, "active (%u hosts up)", up);
 }
 
+/*
+ * Has the kernel accepted the service's operations for longer than the
+ * engine's longest retry delay?  Only then must it hold what the engine
+ * wants.
+ */
+static bool
+layer3_settled(const struct world *w, const struct rec_service *rs)
+{
+	if (rs == NULL || !rs->failed)
+		return true;
+	return !rs->failing &&
+	    w->clock.now_ms > rs->ok_since + L3_RETRY_MAX_MS;
+}
+
+static int
+addr_qsort_cmp(const void *a, const void *b)
+{
+	return addr_cmp(a, b);
+}
+
+/* Once settled, layer 3 holds what the engine wants, rules and hosts. */
+static int
+check_converged(struct world *w, struct inv_index *ix,
+    const struct service_conf *s, struct buf *msg, struct buf *exp)
+{
+	const struct rec_service	*rs = inv_rec(ix, w, s->id);
+	struct hs_addr			*want = ix->want;
+	char				 a[HS_ADDRSTR_MAX];
+	size_t				 n, i;
+	bool				 rules, same;
+
+	rules = pfe_service_want(w->pfe, s->id, want, w->conf->nhosts, &n);
+	qsort(want, n, sizeof(*want), addr_qsort_cmp);
+	same = rules == (rs != NULL && rs->rules) &&
+	    n == (rs != NULL ? rs->naddrs : 0);
+	for (i = 0; same && i < n; i++)
+		same = addr_equal(&want[i], &rs->addrs[i]);
+	if (same)
+		return 0;
+	buf_printf(msg, "service %s: layer 3 has not converged to what the "
+	    "engine wants (rules %s, %zu hosts)", s->name,
+	    rules ? "loaded" : "removed", n);
+	buf_printf(exp, "expect rules %s %s\n", s->name,
+	    rules ? "loaded" : "removed");
+	buf_printf(exp, "expect layer3 %s \"", s->name);
+	for (i = 0; i < n; i++)
+		buf_printf(exp, "%s%s", i > 0 ? " " : "",
+		    addr_fmt(&want[i], a, sizeof(a)));
+	buf_puts(exp, "\"\n");
+	return -1;
+}
+
 /* The table a service's layer-3 addresses came from. */
 static uint32_t
 layer3_table(const struct world *w, const struct service_conf *s,
@@ -465,7 +517,7 @@ inv_host(struct world *w, struct inv_index *ix, uint32_t hid,
 	for (i = ix->svc_off[tid]; i < ix->svc_off[tid + 1]; i++) {
 		s = &w->conf->services[ix->svc[i]];
 		rs = inv_rec(ix, w, s->id);
-		if (rs == NULL || rs->naddrs == 0 ||
+		if (rs == NULL || rs->naddrs == 0 || !layer3_settled(w, rs) ||
 		    strcmp(rs->table, w->conf->tables[tid].name) != 0 ||
 		    !addrs_have(rs, &h->addr))
 			continue;
@@ -483,6 +535,10 @@ inv_service(struct world *w, struct inv_index *ix, uint32_t sid,
 	const struct service_conf	*s = &w->conf->services[sid];
 
 	if (check_backup(w, s, msg, exp) == -1)
+		return -1;
+	if (!layer3_settled(w, inv_rec(ix, w, sid)))
+		return 0;
+	if (check_converged(w, ix, s, msg, exp) == -1)
 		return -1;
 	return check_layer3(w, ix, s, msg, exp);
 }

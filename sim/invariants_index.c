@@ -187,6 +187,7 @@ inv_index_free(struct inv_index *ix)
 	free(ix->group_off);
 	free(ix->group_tables);
 	free(ix->rec);
+	free(ix->want);
 	memset(ix, 0, sizeof(*ix));
 }
 
@@ -199,7 +200,8 @@ inv_index_build(struct inv_index *ix, const struct config *c)
 	ix->conf = c;
 	if (index_services(ix, c) == -1 || index_relays(ix, c) == -1 ||
 	    index_addrs(ix, c) == -1 || index_groups(ix, c) == -1 ||
-	    (ix->rec = calloc(c->nservices + 1, sizeof(*ix->rec))) == NULL) {
+	    (ix->rec = calloc(c->nservices + 1, sizeof(*ix->rec))) == NULL ||
+	    (ix->want = calloc(c->nhosts + 1, sizeof(*ix->want))) == NULL) {
 		inv_index_free(ix);
 		return -1;
 	}

@@ -28,6 +28,7 @@ struct inv_index {
 	uint32_t		 *group_tables;
 	uint32_t		  ngroups;
 	int32_t			 *rec;		/* service -> recorder entry */
+	struct hs_addr		 *want;		/* scratch: nhosts addresses */
 	uint64_t		  sweep_ms;	/* shortest check interval */
 };
 

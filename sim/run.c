@@ -283,6 +283,21 @@ apply_fault(struct runner *r, const struct scen_stmt *s)
 }
 
 static void
+apply_layer3(struct runner *r, const struct scen_stmt *s)
+{
+	const struct service_conf	*svc;
+
+	if ((svc = world_service(r->w, s->target)) == NULL) {
+		stmt_error(r, s, "no such service", s->target);
+		return;
+	}
+	say(r, "%s", s->src);
+	if (recorder_fault(&r->w->rec, svc->name, s->value != 0,
+	    world_now(r->w)) == -1)
+		stmt_error(r, s, "out of memory", s->target);
+}
+
+static void
 apply_ctl(struct runner *r, const struct scen_stmt *s)
 {
 	struct buf	out;
@@ -535,6 +550,9 @@ apply(struct runner *r, const struct scen_stmt *s)
 		break;
 	case SC_RELOAD:
 		apply_reload(r, s);
+		break;
+	case SC_LAYER3:
+		apply_layer3(r, s);
 		break;
 	default:
 		apply_expect(r, s);

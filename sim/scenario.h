@@ -43,6 +43,7 @@ enum scen_kind {
 	SC_INJECT,		/* inject reload-failure hce|pfe */
 	SC_CONNECT,		/* connect RELAY from ADDR:PORT (argv[0]) */
 	SC_EXPECT_CONNECT,	/* ... host ADDR[:PORT]|none (text) */
+	SC_LAYER3,		/* layer3 fail|ok SERVICE: value 1 = fail */
 };
 
 enum scen_fault {

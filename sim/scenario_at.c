@@ -135,7 +135,8 @@ status_valid(enum scen_kind k, const char *st)
 	case SC_EXPECT_SERVICE:
 		return strcmp(st, "active") == 0 || strcmp(st, "down") == 0 ||
 		    strcmp(st, "disabled") == 0 ||
-		    strcmp(st, "active (using backup table)") == 0;
+		    strcmp(st, "active (using backup table)") == 0 ||
+		    strcmp(st, "not installed") == 0;
 	default:
 		return strcmp(st, "active") == 0 ||
 		    strcmp(st, "disabled") == 0 || strcmp(st, "down") == 0;
@@ -361,6 +362,24 @@ parse_inject(struct pstate *ps, uint64_t t, const struct words *wd)
 	return 0;
 }
 
+/* layer3 fail|ok SERVICE: the kernel refuses the service's operations. */
+static int
+parse_layer3(struct pstate *ps, uint64_t t, const struct words *wd)
+{
+	struct scen_stmt	*s;
+
+	if (wd->n != 5 || (strcmp(wd->w[3], "fail") != 0 &&
+	    strcmp(wd->w[3], "ok") != 0)) {
+		perr(ps, "usage: at TIME layer3 fail|ok SERVICE");
+		return -1;
+	}
+	if ((s = stmt_new(ps, t, SC_LAYER3)) == NULL)
+		return -1;
+	s->value = strcmp(wd->w[3], "fail") == 0;
+	s->target = pdup(ps, wd->w[4]);
+	return s->target == NULL ? -1 : 0;
+}
+
 int
 parse_at(struct pstate *ps, const struct words *wd)
 {
@@ -371,8 +390,8 @@ parse_at(struct pstate *ps, const struct words *wd)
 	int			 rv;
 
 	if (wd->n < 3) {
-		perr(ps, "usage: at TIME host|ctl|show|reload|connect|expect|"
-		    "hold|release|inject ...");
+		perr(ps, "usage: at TIME host|layer3|ctl|show|reload|connect|"
+		    "expect|hold|release|inject ...");
 		return -1;
 	}
 	if (scenario_time(wd->w[1], &t) == -1) {
@@ -383,6 +402,8 @@ parse_at(struct pstate *ps, const struct words *wd)
 	what = wd->w[2];
 	if (strcmp(what, "host") == 0)
 		rv = parse_fault(ps, t, wd);
+	else if (strcmp(what, "layer3") == 0)
+		rv = parse_layer3(ps, t, wd);
 	else if (strcmp(what, "ctl") == 0)
 		rv = parse_ctl(ps, t, wd, 3);
 	else if (strcmp(what, "show") == 0)

@@ -95,6 +95,7 @@ missing(const struct names *nm, const struct scen_stmt *s)
 	case SC_EXPECT_SERVICE:
 	case SC_EXPECT_LAYER3:
 	case SC_EXPECT_RULES:
+	case SC_LAYER3:
 		return config_service_by_name(nm->conf, s->target) ? NULL :
 		    "service";
 	case SC_EXPECT_RELAY:

@@ -113,12 +113,10 @@ recorder_rules(struct recorder *r, const char *service, bool add,
 	if ((s = service_get(r, service)) == NULL)
 		return -1;
 	s->rules = add;
-	if (!add) {
-		/* Removing the anchor's rules flushes its table too. */
-		free(s->addrs);
-		s->addrs = NULL;
-		s->naddrs = 0;
-	}
+	/* Rules come with an empty table, and go with it. */
+	free(s->addrs);
+	s->addrs = NULL;
+	s->naddrs = 0;
 	r->nrules++;
 	if (line == NULL)
 		return 0;
@@ -153,6 +151,7 @@ recorder_fault(struct recorder *r, const char *service, bool fail,
 	if (s->failing && !fail)
 		s->ok_since = now_ms;
 	s->failing = fail;
+	s->failed |= fail;
 	return 0;
 }
 

@@ -27,6 +27,7 @@ struct rec_service {
 	struct hs_addr	*addrs;			/* sorted */
 	size_t		 naddrs;
 	bool		 failing;		/* refuses every operation */
+	bool		 failed;		/* ever */
 	uint64_t	 ok_since;		/* when it stopped failing */
 };
 

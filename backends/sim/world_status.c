@@ -120,6 +120,8 @@ world_service_status(const struct world *w, const char *name,
 		return -1;
 	if (pfe_service_disabled(w->pfe, s->id))
 		return buf_puts(out, "disabled");
+	if (!pfe_service_converged(w->pfe, s->id))
+		return buf_puts(out, "not installed");
 	active = pfe_service_active(w->pfe, s->id);
 	if (active == HS_ID_NONE)
 		return buf_puts(out, "down");
