@@ -29,27 +29,29 @@
 #include "core/msg.h"
 
 /*
- * The layer-3 operations return 0, or -1 with one line in err saying
- * why; a refused operation changes nothing (one transaction each).
+ * The layer-3 operations get l3_arg (the backend), the others arg.  They
+ * return 0, or -1 with one line in err saying why; a refused operation
+ * changes nothing (one transaction each).
  */
 struct pfe_io {
 	void	*arg;
+	void	*l3_arg;
 	/* Remove what an earlier run left in our table or anchor. */
-	int	(*l3_init)(void *arg, struct buf *err);
+	int	(*l3_init)(void *l3_arg, struct buf *err);
 	/* Remove every rule and table of ours. */
-	int	(*l3_flush)(void *arg, struct buf *err);
+	int	(*l3_flush)(void *l3_arg, struct buf *err);
 	/*
 	 * Install the service's redirection rules (or replace them) with
 	 * its table empty: new connections will go to the active table's
 	 * port.
 	 */
-	int	(*rules_add)(void *arg, const struct service_conf *,
+	int	(*rules_add)(void *l3_arg, const struct service_conf *,
 		    const struct table_conf *active, struct buf *err);
 	/* Remove the service's rules and table; none there is no error. */
-	int	(*rules_remove)(void *arg, const struct service_conf *,
+	int	(*rules_remove)(void *l3_arg, const struct service_conf *,
 		    struct buf *err);
 	/* Replace the hosts new connections of the service go to. */
-	int	(*table_replace)(void *arg, const struct service_conf *,
+	int	(*table_replace)(void *l3_arg, const struct service_conf *,
 		    const struct l3_table *, struct buf *err);
 	/* To monitor clients: every event. */
 	void	(*event)(void *arg, const struct ctl_event *);

@@ -116,7 +116,7 @@ rules_remove(struct pfe *p, uint32_t sid)
 	int				 rv;
 
 	buf_init(&err, L3_ERROR_MAX);
-	if ((rv = p->io.rules_remove(p->io.arg, s, &err)) == -1)
+	if ((rv = p->io.rules_remove(p->io.l3_arg, s, &err)) == -1)
 		l3_failed(p, sid, "removing rules", &err);
 	buf_free(&err);
 	if (rv == -1)
@@ -139,7 +139,7 @@ rules_add(struct pfe *p, uint32_t sid, uint32_t tid)
 	int				 rv;
 
 	buf_init(&err, L3_ERROR_MAX);
-	if ((rv = p->io.rules_add(p->io.arg, s, t, &err)) == -1)
+	if ((rv = p->io.rules_add(p->io.l3_arg, s, t, &err)) == -1)
 		l3_failed(p, sid, "adding rules", &err);
 	buf_free(&err);
 	if (rv == -1)
@@ -209,7 +209,7 @@ table_apply(struct pfe *p, uint32_t sid, uint32_t tid, struct l3_host *want,
 	if (s->sticky)
 		lt.ngone = hosts_gone(ps->hosts, ps->nhosts, want, n, gone);
 	buf_init(&err, L3_ERROR_MAX);
-	if ((rv = p->io.table_replace(p->io.arg, s, &lt, &err)) == -1)
+	if ((rv = p->io.table_replace(p->io.l3_arg, s, &lt, &err)) == -1)
 		l3_failed(p, sid, "replacing table", &err);
 	buf_free(&err);
 	free(gone);
@@ -300,7 +300,7 @@ orphans_sync(struct pfe *p)
 			continue;
 		}
 		buf_reset(&err);
-		if (p->io.rules_remove(p->io.arg, &o->conf, &err) == -1) {
+		if (p->io.rules_remove(p->io.l3_arg, &o->conf, &err) == -1) {
 			o->attempts++;
 			o->retry_at = p->now_ms + l3_retry_delay(o->attempts);
 			i++;
@@ -327,7 +327,7 @@ l3_init(struct pfe *p)
 	    backing_off(p, p->l3_attempts, p->l3_retry_at))
 		return;
 	buf_init(&err, L3_ERROR_MAX);
-	if (p->io.l3_init == NULL || p->io.l3_init(p->io.arg, &err) == 0) {
+	if (p->io.l3_init == NULL || p->io.l3_init(p->io.l3_arg, &err) == 0) {
 		if (p->l3_attempts > 0)
 			pfe_log(p, 0, "layer 3: started after %u failed "
 			    "attempts", p->l3_attempts);
@@ -407,7 +407,7 @@ pfe_l3_shutdown(struct pfe *p)
 
 	buf_init(&err, L3_ERROR_MAX);
 	if (p->io.l3_flush != NULL && (p->l3_ready || p->cfg->nservices > 0) &&
-	    p->io.l3_flush(p->io.arg, &err) == -1)
+	    p->io.l3_flush(p->io.l3_arg, &err) == -1)
 		pfe_log(p, 0, "layer 3: cannot remove our rules: %s",
 		    buf_str(&err));
 	buf_free(&err);

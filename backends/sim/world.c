@@ -358,6 +358,7 @@ world_engines(struct world *w, struct buf *err)
 	hio.log = io_log;
 	memset(&pio, 0, sizeof(pio));
 	pio.arg = w;
+	pio.l3_arg = w;
 	pio.table_replace = pfe_table_replace;
 	pio.rules_add = pfe_rules_add;
 	pio.rules_remove = pfe_rules_remove;

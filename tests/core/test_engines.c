@@ -329,7 +329,7 @@ test_engines_agree(void **state)
 	static struct world	 w;
 	struct hce_io		 hio = { &w, check_start, check_cancel,
 				    hce_send, NULL };
-	struct pfe_io		 pio = { .arg = &w,
+	struct pfe_io		 pio = { .arg = &w, .l3_arg = &w,
 				    .table_replace = table_replace,
 				    .rules_add = rules_add,
 				    .rules_remove = rules_remove,

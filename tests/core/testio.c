@@ -206,6 +206,7 @@ tio_pfe_io(struct tio *t, struct pfe_io *io)
 {
 	memset(io, 0, sizeof(*io));
 	io->arg = t;
+	io->l3_arg = t;
 	io->table_replace = table_replace;
 	io->rules_add = rules_add;
 	io->rules_remove = rules_remove;

@@ -1,0 +1,51 @@
+/*
+ * The nftables text of hoststated's layer-3 operations, pure: each
+ * function writes one transaction (one nft_run_cmd_from_buffer call,
+ * all or nothing) into a buffer.  Everything lives in one table of our
+ * own, "inet hoststated"; no other table is ever named.
+ *
+ * A service NAME owns, in that table:
+ *   chain NAME_pre  nat, prerouting: its virtual hosts' DNAT rules;
+ *   chain NAME_out  nat, output: the same for locally generated
+ *                   traffic, for virtual hosts without an interface;
+ *   map NAME_4, NAME_6  slot number -> address . port of the hosts up,
+ *                   one per address family of its virtual hosts.
+ * Round-robin: "numgen inc mod W", W the sum of the weights, each host
+ * an interval of W as wide as its weight.  Sticky address:
+ * "jhash ip saddr mod S", S slots dealt by lb_slots.  A tag is set as
+ * the packet's and the connection's mark.  NAME is the service's name
+ * with anything but letters, digits and '_' replaced, plus a hash of
+ * the name when something was (and an 's' first if the name does not
+ * start with a letter).
+ */
+#ifndef HS_NFT_RULESET_H
+#define HS_NFT_RULESET_H
+
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/config.h"
+#include "core/layer3.h"
+
+#define NFT_TABLE		"hoststated"
+#define NFT_NAME_MAX		(HS_NAME_MAX + 16)
+#define NFT_TEXT_MAX		(64u * 1024 * 1024)
+
+/* Remove our table and everything in it (start and shutdown). */
+int		 nft_text_flush(struct buf *out);
+/* The service's chains (empty) and maps (empty), old ones replaced. */
+int		 nft_text_rules_add(const struct service_conf *,
+		    struct buf *out, struct buf *err);
+/* The service's chains and maps gone; none there is no error. */
+int		 nft_text_rules_remove(const struct service_conf *,
+		    struct buf *out);
+/* The service's maps refilled and its rules rewritten. */
+int		 nft_text_table_replace(const struct service_conf *,
+		    const struct l3_table *, struct buf *out, struct buf *err);
+
+/* The prefix of the service's objects' names. */
+void		 nft_service_name(const char *service, char *out, size_t len);
+/* The mark a tag sets: a number as it is, a name hashed (FNV-1a). */
+uint32_t	 nft_tag_mark(const char *tag);
+
+#endif /* HS_NFT_RULESET_H */
