@@ -1,7 +1,10 @@
 /*
  * The PFE process: host, table and service state from the HCE's
  * results, the layer-3 operations that follow, and the control socket
- * that hoststatectl talks to.  It runs chrooted and unprivileged.
+ * that hoststatectl talks to.  It runs chrooted and unprivileged; it is
+ * the only process that touches the packet filter: on Linux it keeps
+ * CAP_NET_ADMIN (and nothing else) for nftables' netlink messages, on
+ * OpenBSD it opens /dev/pf before dropping privileges.
  */
 #include <signal.h>
 #include <stddef.h>
@@ -14,6 +17,13 @@
 
 #include "core/pfe.h"
 #include "core/reload.h"
+#if defined(HS_HAVE_NFT)
+#include <linux/capability.h>
+
+#include "backends/nft/nft.h"
+#elif defined(HS_HAVE_PF)
+#include "backends/pf/pf_backend.h"
+#endif
 #include "daemon/channel.h"
 #include "daemon/control.h"
 #include "daemon/log.h"
@@ -21,6 +31,17 @@
 #include "daemon/pfe_proc_priv.h"
 
 #define PFE_LOG_VERBOSE	2	/* "log verbose": debug lines of every process */
+
+#if defined(HS_HAVE_NFT)
+#define PFE_CAPS	(1ULL << CAP_NET_ADMIN)	/* nfnetlink checks the sender */
+#define PFE_PLEDGE	"stdio unix recvfd"
+#elif defined(HS_HAVE_PF)
+#define PFE_CAPS	0
+#define PFE_PLEDGE	"stdio unix recvfd pf"
+#else
+#define PFE_CAPS	0
+#define PFE_PLEDGE	"stdio unix recvfd"
+#endif
 
 void
 pfe_proc_send(struct pfe_proc *pp, struct channel *ch, const struct msg *m)
@@ -46,37 +67,102 @@ pfe_io_send(void *arg, enum hs_peer peer, const struct msg *m)
 		pfe_relays_send(pp, m);
 }
 
+/* No packet filter in this build, or not root: layer 3 is refused. */
 static int
-pfe_io_table_replace(void *arg, const struct service_conf *s,
+pfe_io_refuse(void *arg, struct buf *err)
+{
+	(void)buf_puts(err, "no packet filter (built without one, or not "
+	    "running as root)");
+	return -1;
+}
+
+static int
+pfe_io_refuse_table(void *arg, const struct service_conf *s,
     const struct l3_table *lt, struct buf *err)
 {
-	char	 a[HS_ADDRSTR_MAX];
-	size_t	 i;
-
-	/* No layer-3 backend yet: say what would be applied. */
-	log_debug("service %s: table %s would hold %zu addresses", s->name,
-	    lt->table->name, lt->nhosts);
-	for (i = 0; i < lt->nhosts; i++)
-		log_debug("service %s: table %s: %s", s->name,
-		    lt->table->name, addr_fmt(&lt->hosts[i].addr, a,
-		    sizeof(a)));
-	return 0;
+	return pfe_io_refuse(arg, err);
 }
 
 static int
-pfe_io_rules_add(void *arg, const struct service_conf *s,
+pfe_io_refuse_add(void *arg, const struct service_conf *s,
     const struct table_conf *t, struct buf *err)
 {
-	log_debug("service %s: redirection rules would be added", s->name);
-	return 0;
+	return pfe_io_refuse(arg, err);
 }
 
 static int
-pfe_io_rules_remove(void *arg, const struct service_conf *s,
+pfe_io_refuse_remove(void *arg, const struct service_conf *s,
     struct buf *err)
 {
-	log_debug("service %s: redirection rules would be removed", s->name);
-	return 0;
+	return pfe_io_refuse(arg, err);
+}
+
+/* Open the packet filter while still root. */
+static void
+pfe_proc_l3_open(struct pfe_proc *pp)
+{
+	struct buf	err;
+
+	if (geteuid() != 0)
+		return;
+	buf_init(&err, 1024);
+#if defined(HS_HAVE_NFT)
+	if ((pp->nft = nft_backend_new(&err)) == NULL)
+		fatalx("nftables: %s", buf_str(&err));
+#elif defined(HS_HAVE_PF)
+	if ((pp->pf = pf_backend_open(&err)) == NULL)
+		fatalx("pf: %s", buf_str(&err));
+#endif
+	buf_free(&err);
+}
+
+static void
+pfe_proc_l3_io(struct pfe_proc *pp, struct pfe_io *io)
+{
+#if defined(HS_HAVE_NFT)
+	if (pp->nft != NULL) {
+		nft_backend_io(pp->nft, io);
+		return;
+	}
+#elif defined(HS_HAVE_PF)
+	if (pp->pf != NULL) {
+		pf_backend_io(pp->pf, io);
+		return;
+	}
+#endif
+	io->l3_arg = pp;
+	io->l3_init = pfe_io_refuse;
+	io->l3_flush = NULL;	/* nothing of ours to remove */
+	io->rules_add = pfe_io_refuse_add;
+	io->rules_remove = pfe_io_refuse_remove;
+	io->table_replace = pfe_io_refuse_table;
+}
+
+/* After every entry point of the engine: when it wants to run next. */
+static void
+pfe_proc_schedule(struct pfe_proc *pp)
+{
+	uint64_t	 d = pfe_next_deadline(pp->pfe), now;
+	struct timeval	 tv;
+
+	if (d == HS_TIME_NEVER) {
+		evtimer_del(pp->ev_retry);
+		return;
+	}
+	now = proc_now_ms();
+	d = d > now ? d - now : 0;
+	tv.tv_sec = (time_t)(d / 1000);
+	tv.tv_usec = (suseconds_t)(d % 1000) * 1000;
+	evtimer_add(pp->ev_retry, &tv);
+}
+
+static void
+pfe_proc_retry(evutil_socket_t fd, short ev, void *arg)
+{
+	struct pfe_proc	*pp = arg;
+
+	pfe_run(pp->pfe, proc_now_ms());
+	pfe_proc_schedule(pp);
 }
 
 static void
@@ -234,6 +320,7 @@ pfe_proc_command(struct pfe_proc *pp, uint32_t client,
 		control_fail(pp->control, client, err.len > 0 ?
 		    buf_str(&err) : "command failed");
 	buf_free(&err);
+	pfe_proc_schedule(pp);
 }
 
 static void
@@ -318,6 +405,7 @@ pfe_proc_commit(void *arg, struct config *conf)
 	struct pfe_proc	*pp = arg;
 
 	pfe_reload_commit(pp->pfe, proc_now_ms());
+	pfe_proc_schedule(pp);
 	config_free(pp->conf);
 	pp->conf = conf;
 	log_debug("configuration %u running", conf->gen);
@@ -329,6 +417,7 @@ pfe_proc_start(void *arg)
 	struct pfe_proc	*pp = arg;
 
 	pfe_start(pp->pfe, proc_now_ms());
+	pfe_proc_schedule(pp);
 }
 
 static void __attribute__((noreturn))
@@ -387,6 +476,7 @@ pfe_proc_dispatch_hce(void *arg, struct channel *ch, const struct msg *m)
 	if (pfe_dispatch(pp->pfe, PEER_HCE, m, proc_now_ms()) == -1)
 		fatalx("protocol error from hce: unexpected %s",
 		    msg_type_name(m->type));
+	pfe_proc_schedule(pp);
 	return 0;
 }
 
@@ -443,7 +533,9 @@ pfe_proc_setup(struct pfe_proc *pp, const struct proc_pipes *fds,
 	pp->hce = channel_new(pp->base, fds->fd[PROC_PFE][PROC_HCE], "hce",
 	    PROC_CHANNEL_MAX, pfe_proc_dispatch_hce, pfe_proc_lost, pp);
 	pp->control = control_new(pp->base, control_fd, pfe_proc_request, pp);
-	if (pp->parent == NULL || pp->hce == NULL || pp->control == NULL)
+	pp->ev_retry = evtimer_new(pp->base, pfe_proc_retry, pp);
+	if (pp->parent == NULL || pp->hce == NULL || pp->control == NULL ||
+	    pp->ev_retry == NULL)
 		fatalx("cannot set up the event loop");
 	if (fds->metrics[0] != -1 &&
 	    control_attach(pp->control, fds->metrics[0]) == -1)
@@ -454,9 +546,7 @@ pfe_proc_setup(struct pfe_proc *pp, const struct proc_pipes *fds,
 	    NULL);
 	memset(&io, 0, sizeof(io));
 	io.arg = pp;
-	io.table_replace = pfe_io_table_replace;
-	io.rules_add = pfe_io_rules_add;
-	io.rules_remove = pfe_io_rules_remove;
+	pfe_proc_l3_io(pp, &io);
 	io.event = pfe_io_event;
 	io.reply = pfe_io_reply;
 	io.send = pfe_io_send;
@@ -483,9 +573,11 @@ pfe_proc_main(void *argp, const struct proc_pipes *fds)
 	signal(SIGPIPE, SIG_IGN);
 	if ((pp.base = event_base_new()) == NULL)
 		fatalx("event_base_new");
-	if (args->drop != NULL && privdrop_apply(args->drop, "pfe") == -1)
+	pfe_proc_l3_open(&pp);
+	if (args->drop != NULL &&
+	    privdrop_apply_keep(args->drop, "pfe", PFE_CAPS) == -1)
 		exit(1);
-	privdrop_pledge("pfe", "stdio unix recvfd");
+	privdrop_pledge("pfe", PFE_PLEDGE);
 	pp.conf = args->conf;
 	pp.start_wall_ms = pfe_proc_wall_ms();
 	pfe_proc_reload_init(&pp);

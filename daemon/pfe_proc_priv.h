@@ -39,6 +39,12 @@ struct pfe_proc {
 	LIST_HEAD(, pfe_show)	 shows;
 	struct msg		*scratch;	/* a message is large */
 	uint64_t		 start_wall_ms;	/* show metrics */
+	struct event		*ev_retry;	/* a refused layer-3 apply */
+#if defined(HS_HAVE_NFT)
+	struct nft_backend	*nft;
+#elif defined(HS_HAVE_PF)
+	struct pf_backend	*pf;
+#endif
 };
 
 /* pfe_proc.c */

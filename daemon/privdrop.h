@@ -7,6 +7,8 @@
 
 #include <sys/types.h>
 
+#include <stdint.h>
+
 struct privdrop {
 	char	 user[64];
 	char	 chroot[1024];
@@ -19,10 +21,18 @@ int	 privdrop_lookup(struct privdrop *, const char *user,
 	    const char *chroot_dir);
 /*
  * chroot, setgroups, setresgid, setresuid, and on Linux no new
- * privileges.  Only when running as root; returns -1 with a log line
- * on any failure (the caller exits: never run half-dropped).
+ * privileges and no capabilities, not even in the bounding set.  Only
+ * when running as root; returns -1 with a log line on any failure (the
+ * caller exits: never run half-dropped).
  */
 int	 privdrop_apply(const struct privdrop *, const char *procname);
+/*
+ * The same, keeping the Linux capabilities in keep (a mask of 1 << CAP_*)
+ * permitted and effective under the unprivileged user; 0 keeps none.
+ * Elsewhere keep must be 0.
+ */
+int	 privdrop_apply_keep(const struct privdrop *, const char *procname,
+	    uint64_t keep);
 
 /* OpenBSD: pledge(2) to promises, or exit; elsewhere nothing. */
 void	 privdrop_pledge(const char *procname, const char *promises);

@@ -91,9 +91,9 @@ ok "service disable/enable, with its main table"
 
 expect_ok poll
 expect_ok log verbose
-# Verbose: the pfe says what it would apply to layer 3 (no backend yet).
+# Verbose: the pfe says what it applies to layer 3.
 expect_ok host disable $NET.2
-wait_until 2 grep -q "service www: table webhosts:8080 would hold 1 addresses" "$LOG" ||
+wait_until 2 grep -q "service www: table webhosts:8080, 1 hosts" "$LOG" ||
     fail "no layer-3 line at verbose level"
 expect_ok host enable $NET.2
 expect_status $NET.2 up 4

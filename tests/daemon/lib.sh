@@ -12,6 +12,12 @@ if [ "$(id -u)" != 0 ]; then
 	echo "SKIP: needs root"
 	exit 77
 fi
+# A network namespace of the test's own: a daemon with services installs
+# nftables rules, which must reach neither the host nor another test.
+if [ -z "${HS_TEST_NETNS:-}" ]; then
+	HS_TEST_NETNS=$$ exec unshare --net -- bash "$0" "$@"
+fi
+ip link set lo up || { echo "FAIL: no loopback in the test's namespace"; exit 1; }
 # The README's way of creating the unprivileged user and the chroot.
 "$(dirname "$0")/../../tools/setup-user" ||
     { echo "FAIL: tools/setup-user"; exit 1; }

@@ -17,6 +17,17 @@ for child in hce pfe; do
 	nnp=$(awk '/^NoNewPrivs:/ { print $2 }' /proc/$pid/status)
 	[ "$nnp" = 1 ] || fail "$child NoNewPrivs $nnp"
 	ok "$child: uid $uid, root $root, no new privileges"
+	# Capabilities: none, but the pfe keeps CAP_NET_ADMIN (bit 12) for
+	# nftables, permitted and effective, and nothing in reserve.
+	want=0000000000000000
+	[ $child = pfe ] && want=0000000000001000
+	caps=$(awk '/^Cap(Prm|Eff|Bnd):/ { printf "%s ", $2 }' /proc/$pid/status)
+	[ "$caps" = "$want $want $want " ] ||
+	    fail "$child capabilities (permitted, effective, bounding): $caps"
+	caps=$(awk '/^Cap(Inh|Amb):/ { printf "%s ", $2 }' /proc/$pid/status)
+	[ "$caps" = "0000000000000000 0000000000000000 " ] ||
+	    fail "$child capabilities (inheritable, ambient): $caps"
+	ok "$child: capabilities $want only"
 done
 [ "$(awk '/^Uid:/ { print $2 }' /proc/$DPID/status)" = 0 ] ||
     fail "parent is not root"
