@@ -45,22 +45,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-fail() {
-	echo "FAIL: $*"
-	echo "--- daemon log"
-	cat "$LOG" 2>/dev/null
-	exit 1
-}
-
-ok() {
-	echo "ok: $*"
-}
-
-ctl() {
-	"$HOSTSTATECTL" -s "$SOCK" "$@"
-}
-
 . "$(dirname "$0")/../wait.sh"
+. "$(dirname "$0")/ctl.sh"
 
 # start_server ADDR PORT: a web server, remembered for cleanup.
 start_server() {
@@ -92,30 +78,6 @@ start_daemon() {
 	"$HOSTSTATED" -d -f "$conf" -s "$SOCK" "$@" >"$LOG" 2>&1 &
 	DPID=$!
 	wait_until 5 ctl show summary || fail "daemon did not answer"
-}
-
-# status NAME: the Status column of NAME in show summary.
-status() {
-	ctl show summary | awk -F'\t' -v n="$1" '
-	    { name = $3; sub(/ +$/, "", name) }
-	    name == n { print $5; exit }'
-}
-
-# avail NAME: the Avlblty column of NAME.
-avail() {
-	ctl show summary | awk -F'\t' -v n="$1" '
-	    { name = $3; sub(/ +$/, "", name); a = $4; sub(/ +$/, "", a) }
-	    name == n { print a; exit }'
-}
-
-is_status() {
-	[ "$(status "$1")" = "$2" ]
-}
-
-# expect_status NAME STATUS SECONDS
-expect_status() {
-	wait_until "$3" is_status "$1" "$2" ||
-	    fail "$1: expected '$2', found '$(status "$1")'"
 }
 
 # child_pid NAME: the pid of the daemon's child hoststated-NAME.

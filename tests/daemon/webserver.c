@@ -1,7 +1,9 @@
 /*
  * A tiny HTTP server for the daemon tests: listens on ADDR PORT and
- * answers every request with "HTTP/1.0 200 OK" and a short body, then
- * closes.  Exits on SIGTERM or after -T seconds (default 60), so a
+ * answers every request with "HTTP/1.0 200 OK" and a short body ("ok",
+ * or -b BODY: a server that says its name), then closes.  -c serves
+ * each connection in a child of its own, so one slow client holds up
+ * no other.  Exits on SIGTERM or after -T seconds (default 60), so a
  * failed test never leaves it behind for long.
  */
 #include <sys/socket.h>
@@ -18,8 +20,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#define REPLY	"HTTP/1.0 200 OK\r\nContent-Length: 3\r\n" \
-		"Connection: close\r\n\r\nok\n"
+#include <sys/wait.h>
+
+#define REPLY	"HTTP/1.0 200 OK\r\nContent-Length: %zu\r\n" \
+		"Connection: close\r\n\r\n%s\n"
+#define BODY_MAX	256
+
+static const char	*body = "ok";
 
 static int
 listen_on(const char *addr, int port)
@@ -62,9 +69,28 @@ serve(int fd)
 		if (strstr(buf, "\r\n\r\n") != NULL)
 			break;
 	}
-	n = write(fd, REPLY, strlen(REPLY));
+	len = (size_t)snprintf(buf, sizeof(buf), REPLY, strlen(body) + 1, body);
+	n = write(fd, buf, len);
 	(void)n;
 	close(fd);
+}
+
+/* -c: in a child, so that the parent accepts again at once. */
+static void
+serve_child(int fd)
+{
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+	switch (fork()) {
+	case -1:
+		serve(fd);
+		return;
+	case 0:
+		serve(fd);
+		_exit(0);
+	default:
+		close(fd);
+	}
 }
 
 int
@@ -72,12 +98,24 @@ main(int argc, char *argv[])
 {
 	struct pollfd	 pfd;
 	time_t		 end;
-	int		 ch, fd, lifetime = 60;
+	int		 ch, fd, lifetime = 60, concurrent = 0;
 
-	while ((ch = getopt(argc, argv, "T:")) != -1) {
-		if (ch != 'T')
+	while ((ch = getopt(argc, argv, "b:cT:")) != -1) {
+		switch (ch) {
+		case 'b':
+			if (strlen(optarg) > BODY_MAX)
+				goto usage;
+			body = optarg;
+			break;
+		case 'c':
+			concurrent = 1;
+			break;
+		case 'T':
+			lifetime = atoi(optarg);
+			break;
+		default:
 			goto usage;
-		lifetime = atoi(optarg);
+		}
 	}
 	if (argc - optind != 2)
 		goto usage;
@@ -89,11 +127,16 @@ main(int argc, char *argv[])
 	while (time(NULL) < end) {
 		if (poll(&pfd, 1, 500) != 1)
 			continue;
-		if ((fd = accept(pfd.fd, NULL, NULL)) != -1)
+		if ((fd = accept(pfd.fd, NULL, NULL)) == -1)
+			continue;
+		if (concurrent)
+			serve_child(fd);
+		else
 			serve(fd);
 	}
 	return 0;
 usage:
-	fprintf(stderr, "usage: webserver [-T seconds] address port\n");
+	fprintf(stderr, "usage: webserver [-c] [-b body] [-T seconds] "
+	    "address port\n");
 	return 1;
 }
