@@ -22,6 +22,7 @@ config_free(struct config *c)
 	free(c->services);
 	free(c->protocols);
 	free(c->relays);
+	free(c->demotes);
 	free(c);
 }
 
@@ -56,6 +57,17 @@ config_service_by_name(const struct config *c, const char *name)
 	for (i = 0; i < c->nservices; i++)
 		if (strcmp(c->services[i].name, name) == 0)
 			return &c->services[i];
+	return NULL;
+}
+
+const struct demote_conf *
+config_demote(const struct config *c, const char *group)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->ndemotes; i++)
+		if (strcmp(c->demotes[i].group, group) == 0)
+			return &c->demotes[i];
 	return NULL;
 }
 

@@ -27,6 +27,7 @@
 #define HS_RELAYS_MAX		1000
 #define HS_PROTOCOLS_MAX	1000
 #define HS_ACTIONS_MAX		256	/* per protocol */
+#define HS_DEMOTES_MAX		64	/* demote groups with a file or script */
 
 /* Defaults and bounds of the global options (relayd / hoststated). */
 #define HS_INTERVAL_DEFAULT	10	/* seconds */
@@ -129,6 +130,7 @@ struct service_conf {
 	uint32_t		 backup_id;	/* HS_ID_NONE if none */
 	bool			 sticky;
 	char			 tag[HS_NAME_MAX];	/* "" = none */
+	bool			 match;		/* "match tag": match in, not pass in quick */
 	bool			 disabled;
 };
 
@@ -272,6 +274,13 @@ struct relay_conf {
 	char			 ssl_key[HS_PATH_MAX];	/* "" = /etc/ssl/private/ADDR.key */
 };
 
+/* Where a demote group's counter goes where there is no carp. */
+struct demote_conf {
+	char			 group[HS_IFNAME_MAX];
+	char			 file[HS_PATH_MAX];	/* written on every change; "" = none */
+	char			 script[HS_PATH_MAX];	/* run on every change; "" = none */
+};
+
 enum log_level {
 	LOG_UPDATES = 0,	/* state changes only */
 	LOG_ALL,		/* every check */
@@ -298,6 +307,8 @@ struct config {
 	enum log_sessions	 log_sessions;
 	uint32_t		 sessions;	/* per relay process */
 	char			 demote[HS_IFNAME_MAX];	/* global demote group */
+	struct demote_conf	*demotes;
+	size_t			 ndemotes;
 	char			 user[HS_NAME_MAX];
 	char			 chroot[HS_PATH_MAX];
 	char			 socket[HS_PATH_MAX];
@@ -322,6 +333,7 @@ const struct host_conf	*config_host(const struct config *, uint32_t);
 const struct table_conf	*config_table_by_name(const struct config *, const char *);
 const struct service_conf *config_service_by_name(const struct config *,
 			    const char *);
+const struct demote_conf *config_demote(const struct config *, const char *group);
 /* A table that is checked and shown: not a template. */
 bool			 config_table_live(const struct table_conf *);
 

@@ -33,7 +33,7 @@ l3_service_equal(const struct service_conf *a, const struct service_conf *b)
 	size_t	i;
 
 	if (a->nvirts != b->nvirts || a->sticky != b->sticky ||
-	    strcmp(a->tag, b->tag) != 0)
+	    a->match != b->match || strcmp(a->tag, b->tag) != 0)
 		return false;
 	for (i = 0; i < a->nvirts; i++)
 		if (!virt_equal(&a->virts[i], &b->virts[i]))

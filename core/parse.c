@@ -7,7 +7,8 @@
  * statement  := NAME '=' value                    (macro; value: word|string)
  *             | include STRING
  *             | interval N | timeout N | prefork N | log (updates|all)
- *             | demote GROUP | user NAME | chroot STRING | socket STRING
+ *             | demote GROUP [file STRING] [script STRING]
+ *             | user NAME | chroot STRING | socket STRING
  *             | metrics listen on ADDR port PORT
  *             | table NAME '{' { tableopt } '}'
  *             | service NAME '{' { serviceopt } '}'
@@ -20,7 +21,8 @@
  *             | check script STRING
  *             | timeout N | interval N | disable | demote GROUP | include
  * serviceopt := virtual host ADDR port PORT [interface IF]
- *             | [backup] table NAME | sticky-address | tag NAME | disable
+ *             | [backup] table NAME | sticky-address | [match] tag NAME
+ *             | disable
  *             | include
  * protoopt   := protocol (http|tcp|dns)
  *             | [request|response] (header|cookie|url|path) action
@@ -296,7 +298,7 @@ p_global(struct parser *p, enum keyword kw)
 	case KW_LOG:
 		return p_log(p);
 	case KW_DEMOTE:
-		return p_name(p, c->demote, sizeof(c->demote), "demote group");
+		return parse_demote(p);
 	case KW_USER:
 		return p_name(p, c->user, sizeof(c->user), "user");
 	case KW_CHROOT:

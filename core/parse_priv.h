@@ -110,6 +110,7 @@ int	 parse_table(struct parser *);
 int	 parse_service(struct parser *);
 int	 parse_protocol(struct parser *);
 int	 parse_relay(struct parser *);
+int	 parse_demote(struct parser *);
 int	 parse_ref(struct parser *, struct ref *, const char *owner,
 	    const char *what);
 int	 parse_table_use(struct parser *, bool relay, bool backup, uint32_t);

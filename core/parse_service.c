@@ -73,6 +73,12 @@ service_stmt(struct parser *p, void *ctx)
 		s->sticky = true;
 		return 0;
 	}
+	if (p_accept(p, KW_MATCH)) {
+		if (p_expect(p, KW_TAG) == -1)
+			return -1;
+		s->match = true;
+		return p_name(p, s->tag, sizeof(s->tag), "tag");
+	}
 	if (p_accept(p, KW_TAG))
 		return p_name(p, s->tag, sizeof(s->tag), "tag");
 	if (p_accept(p, KW_DISABLE)) {

@@ -40,8 +40,26 @@ print_str(struct buf *b, const char *s, bool c)
 }
 
 static void
+print_demote(const struct demote_conf *d, struct buf *b)
+{
+	buf_puts(b, "demote ");
+	print_str(b, d->group, false);
+	if (d->file[0] != '\0') {
+		buf_puts(b, " file ");
+		print_str(b, d->file, false);
+	}
+	if (d->script[0] != '\0') {
+		buf_puts(b, " script ");
+		print_str(b, d->script, false);
+	}
+	buf_puts(b, "\n");
+}
+
+static void
 print_globals(const struct config *c, struct buf *b)
 {
+	size_t	i;
+
 	buf_printf(b, "interval %u\ntimeout %u\nprefork %u\nsessions %u\n"
 	    "log %s\n", c->interval_s, c->timeout_ms, c->prefork, c->sessions,
 	    c->log == LOG_ALL ? "all" : "updates");
@@ -53,6 +71,8 @@ print_globals(const struct config *c, struct buf *b)
 		print_str(b, c->demote, false);
 		buf_puts(b, "\n");
 	}
+	for (i = 0; i < c->ndemotes; i++)
+		print_demote(&c->demotes[i], b);
 	buf_puts(b, "user ");
 	print_str(b, c->user, false);
 	buf_puts(b, "\nchroot ");
@@ -173,7 +193,7 @@ print_service(const struct config *c, const struct service_conf *s,
 	if (s->sticky)
 		buf_puts(b, "\tsticky-address\n");
 	if (s->tag[0] != '\0') {
-		buf_puts(b, "\ttag ");
+		buf_puts(b, s->match ? "\tmatch tag " : "\ttag ");
 		print_str(b, s->tag, false);
 		buf_puts(b, "\n");
 	}

@@ -89,6 +89,7 @@ cmp_service(const struct service_conf *a, const struct service_conf *b,
 	NUM(backup_id, "service", i);
 	NUM(sticky, "service", i);
 	STR(tag, "service", i);
+	NUM(match, "service", i);
 	NUM(disabled, "service", i);
 	return 0;
 }
@@ -189,6 +190,17 @@ cmp_globals(const struct config *a, const struct config *b, char *why,
 	NUM(nservices, "config", 0);
 	NUM(nprotocols, "config", 0);
 	NUM(nrelays, "config", 0);
+	NUM(ndemotes, "config", 0);
+	return 0;
+}
+
+static int
+cmp_demote(const struct demote_conf *a, const struct demote_conf *b, size_t i,
+    char *why, size_t len)
+{
+	STR(group, "demote", i);
+	STR(file, "demote", i);
+	STR(script, "demote", i);
 	return 0;
 }
 
@@ -216,6 +228,10 @@ config_compare(const struct config *a, const struct config *b, char *why,
 			return -1;
 	for (i = 0; i < a->nrelays; i++)
 		if (cmp_relay(&a->relays[i], &b->relays[i], i, why, len) == -1)
+			return -1;
+	for (i = 0; i < a->ndemotes; i++)
+		if (cmp_demote(&a->demotes[i], &b->demotes[i], i, why,
+		    len) == -1)
 			return -1;
 	return 0;
 }

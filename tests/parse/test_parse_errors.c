@@ -55,6 +55,15 @@ static const struct error_case cases[] = {
 	    "table t has no hosts" },
 	{ "table without check", "table t {\n host 10.0.0.2\n}\n" SVC, 6,
 	    "table t has no check" },
+	{ "relative demote file", "demote carp file \"run/carp\"\n", 1,
+	    "demote group carp: demote file must be an absolute path: "
+	    "run/carp" },
+	{ "demote script twice", "demote carp script \"/a\"\n"
+	    "demote carp file \"/f\" script \"/b\"\n", 2,
+	    "demote group carp: demote script already set" },
+	{ "match without tag", TBL "service s {\n virtual host 10.0.0.1 "
+	    "port 80\n table t\n match web\n}\n", 8,
+	    "syntax error" },
 	{ "port 0", "table t {\n real port 0\n}\n", 2, "invalid port 0" },
 	{ "port 70000", "table t {\n real port 70000\n}\n", 2,
 	    "invalid port 70000" },

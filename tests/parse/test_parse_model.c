@@ -320,6 +320,41 @@ test_globals_defaults(void **state)
 	buf_free(&errors);
 }
 
+/*
+ * demote GROUP alone names the global group; with file or script it
+ * says where the group's counter goes, and the group is not global.
+ */
+static void
+test_demote_file_and_script(void **state)
+{
+	struct buf		 errors;
+	struct config		*c;
+	const struct demote_conf *d;
+
+	buf_init(&errors, 4096);
+	c = parse_text("demote carp\ndemote carp file \"/run/hs/carp\"\n"
+	    "demote vrrp file \"/run/hs/vrrp\" script \"/etc/hs/vrrp.sh\"\n",
+	    &errors, NULL);
+	assert_non_null(c);
+	assert_string_equal(c->demote, "carp");
+	assert_int_equal(c->ndemotes, 2);
+	d = config_demote(c, "carp");
+	assert_non_null(d);
+	assert_string_equal(d->file, "/run/hs/carp");
+	assert_string_equal(d->script, "");
+	d = config_demote(c, "vrrp");
+	assert_non_null(d);
+	assert_string_equal(d->file, "/run/hs/vrrp");
+	assert_string_equal(d->script, "/etc/hs/vrrp.sh");
+	assert_null(config_demote(c, "other"));
+	config_free(c);
+	c = parse_text("demote vrrp script \"/x\"\n", &errors, NULL);
+	assert_non_null(c);
+	assert_string_equal(c->demote, "");
+	config_free(c);
+	buf_free(&errors);
+}
+
 /* Tables inherit the timing in effect at the end of the file. */
 static void
 test_table_timing(void **state)
@@ -672,6 +707,7 @@ main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_unused_table_is_live),
 		cmocka_unit_test(test_globals_defaults),
+		cmocka_unit_test(test_demote_file_and_script),
 		cmocka_unit_test(test_table_timing),
 		cmocka_unit_test(test_checks),
 		cmocka_unit_test(test_macros),
