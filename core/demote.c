@@ -7,11 +7,13 @@
 
 struct demote_group {
 	char	name[HS_IFNAME_MAX];
-	int32_t	count;
+	int32_t	count;		/* net table demotions */
+	int32_t	base;		/* the global group's setting */
 };
 
 struct demote {
 	struct demote_io	 io;
+	char			 global[HS_IFNAME_MAX];	/* "" = none */
 	struct demote_group	*groups;
 	size_t			 ngroups;
 	size_t			 cap;
@@ -104,7 +106,7 @@ demote_apply(struct demote *d, const struct msg_demote *m)
 		return -1;
 	}
 	if (d->io.apply != NULL && d->io.apply(d->io.arg, g->name,
-	    m->delta) == -1) {
+	    m->delta, g->base + g->count + m->delta) == -1) {
 		demote_log(d, 0, "demote %s: could not apply %+d", g->name,
 		    m->delta);
 		return -1;
@@ -122,6 +124,35 @@ demote_dispatch(struct demote *d, enum hs_peer peer, const struct msg *m)
 	return demote_apply(d, &m->u.demote);
 }
 
+static int
+set_base(struct demote *d, struct demote_group *g, int32_t base)
+{
+	if (d->io.reset != NULL &&
+	    d->io.reset(d->io.arg, g->name, base + g->count) == -1) {
+		demote_log(d, 0, "demote %s: could not set the counter to %d",
+		    g->name, base + g->count);
+		return -1;
+	}
+	g->base = base;
+	demote_log(d, 1, "demote %s: counter %d", g->name, g->base + g->count);
+	return 0;
+}
+
+int
+demote_global(struct demote *d, const char *group)
+{
+	struct demote_group	*g;
+
+	if (d->global[0] != '\0' || group[0] == '\0' ||
+	    strlen(group) >= sizeof(d->global))
+		return -1;
+	if ((g = find_group(d, group)) == NULL &&
+	    (g = add_group(d, group)) == NULL)
+		return -1;
+	memcpy(d->global, group, strlen(group) + 1);
+	return set_base(d, g, 0);
+}
+
 int32_t
 demote_count(const struct demote *d, const char *group)
 {
@@ -133,17 +164,19 @@ demote_count(const struct demote *d, const char *group)
 void
 demote_shutdown(struct demote *d)
 {
-	size_t	i;
+	struct demote_group	*g;
+	size_t			 i;
 
 	for (i = 0; i < d->ngroups; i++) {
-		struct demote_group	*g = &d->groups[i];
-
+		g = &d->groups[i];
 		if (g->count == 0)
 			continue;
-		if (d->io.apply != NULL &&
-		    d->io.apply(d->io.arg, g->name, -g->count) == -1)
+		if (d->io.apply != NULL && d->io.apply(d->io.arg, g->name,
+		    -g->count, g->base) == -1)
 			demote_log(d, 0, "demote %s: could not undo %+d",
 			    g->name, -g->count);
 		g->count = 0;
 	}
+	if (d->global[0] != '\0' && (g = find_group(d, d->global)) != NULL)
+		(void)set_base(d, g, DEMOTE_SHUTDOWN);
 }

@@ -28,6 +28,7 @@
 #include "daemon/log.h"
 #include "daemon/notify.h"
 #include "daemon/parent.h"
+#include "daemon/parent_demote.h"
 #include "daemon/pfe_proc.h"
 #include "daemon/privdrop.h"
 #include "daemon/parent_priv.h"
@@ -36,7 +37,6 @@
 #include "daemon/tls_check.h"
 
 #define PARENT_ERRORS_MAX	(256 * 1024)
-
 
 static int
 parent_readable(void *arg, const char *path)
@@ -173,6 +173,7 @@ parent_reload_commit(void *arg, struct config *conf)
 		    "listen changes take effect at restart");
 	/* Listeners no relay uses any more close; the relays' too. */
 	listeners_commit(p->listeners);
+	parent_demote_config(p->demote_out, conf);
 	config_free(p->conf);
 	p->conf = conf;
 	/* The key process is started by us, not by the HCE's chain. */
@@ -307,14 +308,6 @@ parent_script_run(struct parent *p, const struct msg *m)
 }
 
 static int
-parent_demote_apply(void *arg, const char *group, int delta)
-{
-	/* No carp backend in this version: the change is only logged. */
-	log_info("carp group %s: demote counter %+d", group, delta);
-	return 0;
-}
-
-static int
 parent_dispatch_hce(void *arg, struct channel *ch, const struct msg *m)
 {
 	struct parent	*p = arg;
@@ -399,6 +392,7 @@ static void
 parent_finish(struct parent *p)
 {
 	demote_shutdown(p->demote);
+	parent_demote_finish(p->demote_out);
 	control_unlink(p->sockpath);
 	event_base_loopbreak(p->base);
 }
@@ -796,12 +790,20 @@ parent_events(struct parent *p)
 	p->scripts = script_runner_new(p->base,
 	    p->root ? p->drop.uid : (uid_t)-1,
 	    p->root ? p->drop.gid : (gid_t)-1, parent_script_done, p);
+	if ((p->demote_out = parent_demote_new(p->base, p->conf)) == NULL)
+		return -1;
 	memset(&dio, 0, sizeof(dio));
-	dio.arg = p;
-	dio.apply = parent_demote_apply;
+	parent_demote_io(p->demote_out, &dio);
 	dio.log = log_engine;
 	p->demote = demote_new(&dio);
-	return p->scripts != NULL && p->demote != NULL ? 0 : -1;
+	if (p->scripts == NULL || p->demote == NULL)
+		return -1;
+	/* hoststated's global group: 0 while running, 128 at exit. */
+	if (p->conf->demote[0] != '\0' &&
+	    demote_global(p->demote, p->conf->demote) == -1)
+		log_warnx("demote %s: cannot reset the global group",
+		    p->conf->demote);
+	return 0;
 }
 
 static void
@@ -825,6 +827,7 @@ parent_free(struct parent *p)
 	script_runner_free(p->scripts);
 	demote_free(p->demote);
 	reload_parent_free(&p->reload);
+	parent_demote_free(p->demote_out);
 	config_free(p->conf);
 	event_base_free(p->base);
 }

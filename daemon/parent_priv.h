@@ -46,6 +46,7 @@ struct parent {
 	uint8_t			 secret[HS_KEY_LEN];	/* relays' hash keys */
 	struct script_runner	*scripts;
 	struct demote		*demote;
+	struct parent_demote	*demote_out;	/* carp, files, scripts */
 	struct event		*ev_sig[4];
 	struct event		*ev_exit_timer;
 	struct reload_parent	 reload;

@@ -320,19 +320,6 @@ pfe_event(void *arg, const struct ctl_event *ev)
 	buf_reset(&w->line);
 }
 
-static int
-demote_apply_cb(void *arg, const char *group, int delta)
-{
-	struct world	*w = arg;
-	struct buf	*line = w->opts.quiet ? NULL : &w->line;
-
-	if (recorder_demote(&w->rec, group, delta, line) == -1)
-		return -1;
-	if (line != NULL)
-		world_print_line(w, 0);
-	return 0;
-}
-
 /* Print text line by line (renderer output ends lines with '\n'). */
 void
 world_print_text(struct world *w, const char *text)
@@ -367,9 +354,7 @@ world_engines(struct world *w, struct buf *err)
 	pio.reply = world_reply;
 	pio.send = world_pfe_send;
 	pio.log = io_log;
-	memset(&dio, 0, sizeof(dio));
-	dio.arg = w;
-	dio.apply = demote_apply_cb;
+	world_demote_io(w, &dio);
 	dio.log = io_log;
 	w->hce = hce_new(w->conf, &hio, w->opts.max_inflight != 0 ?
 	    w->opts.max_inflight : HCE_INFLIGHT_DEFAULT, w->clock.now_ms);
@@ -473,6 +458,9 @@ world_now(const struct world *w)
 int
 world_start(struct world *w)
 {
+	if (w->conf->demote[0] != '\0' &&
+	    demote_global(w->demote, w->conf->demote) == -1)
+		world_fail(w, "cannot set the global demote group");
 	reload_parent_start(&w->reload_parent);
 	world_drain(w);
 	world_changed(w, WORLD_CHANGED_ALL, 0);

@@ -54,5 +54,7 @@ void	world_relay_free(struct world *);
 void	world_relay_reload_init(struct world *, enum hs_peer from);
 int	world_relay_dispatch(struct world *, enum hs_peer,
 	    const struct msg *);
+struct demote_io;
+void	world_demote_io(struct world *, struct demote_io *);
 
 #endif /* HS_SIM_WORLD_PRIV_H */

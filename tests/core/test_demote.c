@@ -16,7 +16,7 @@ struct group_log {
 };
 
 static int
-apply(void *arg, const char *group, int delta)
+apply(void *arg, const char *group, int delta, int32_t total)
 {
 	struct group_log	*g = arg;
 
@@ -25,7 +25,18 @@ apply(void *arg, const char *group, int delta)
 		return -1;
 	}
 	assert_true(g->n < 64);
-	(void)snprintf(g->lines[g->n++], 64, "%s %+d", group, delta);
+	(void)snprintf(g->lines[g->n++], 64, "%s %+d = %d", group, delta,
+	    (int)total);
+	return 0;
+}
+
+static int
+reset(void *arg, const char *group, int32_t value)
+{
+	struct group_log	*g = arg;
+
+	assert_true(g->n < 64);
+	(void)snprintf(g->lines[g->n++], 64, "%s set %d", group, (int)value);
 	return 0;
 }
 
@@ -44,7 +55,7 @@ static void
 test_counts_add_up_and_never_go_negative(void **state)
 {
 	struct group_log	 g = { .n = 0 };
-	struct demote_io	 io = { &g, apply, NULL };
+	struct demote_io	 io = { &g, apply, reset, NULL };
 	struct demote		*d = demote_new(&io);
 	struct msg_demote	 m;
 
@@ -70,7 +81,7 @@ static void
 test_shutdown_undoes_net_change(void **state)
 {
 	struct group_log	 g = { .n = 0 };
-	struct demote_io	 io = { &g, apply, NULL };
+	struct demote_io	 io = { &g, apply, reset, NULL };
 	struct demote		*d = demote_new(&io);
 	struct msg_demote	 m;
 
@@ -84,7 +95,7 @@ test_shutdown_undoes_net_change(void **state)
 	g.n = 0;
 	demote_shutdown(d);
 	assert_int_equal(g.n, 1);
-	assert_string_equal(g.lines[0], "carp -2");
+	assert_string_equal(g.lines[0], "carp -2 = 0");
 	assert_int_equal(demote_count(d, "carp"), 0);
 	demote_shutdown(d);
 	assert_int_equal(g.n, 1);	/* nothing more to undo */
@@ -95,7 +106,7 @@ static void
 test_bad_requests(void **state)
 {
 	struct group_log	 g = { .n = 0 };
-	struct demote_io	 io = { &g, apply, NULL };
+	struct demote_io	 io = { &g, apply, reset, NULL };
 	struct demote		*d = demote_new(&io);
 	struct msg_demote	 m;
 	struct msg		 msg;
@@ -119,6 +130,31 @@ test_bad_requests(void **state)
 	demote_free(d);
 }
 
+/*
+ * The global group is set to 0 at start and to 128 at exit; the tables
+ * demoting it add to that meanwhile, and their share is undone first.
+ */
+static void
+test_global_group(void **state)
+{
+	struct group_log	 g = { .n = 0 };
+	struct demote_io	 io = { &g, apply, reset, NULL };
+	struct demote		*d = demote_new(&io);
+	struct msg_demote	 m;
+
+	assert_int_equal(demote_global(d, "carp"), 0);
+	assert_int_equal(demote_global(d, "other"), -1);	/* one only */
+	m = req("carp", 1);
+	assert_int_equal(demote_apply(d, &m), 0);
+	demote_shutdown(d);
+	assert_int_equal(g.n, 4);
+	assert_string_equal(g.lines[0], "carp set 0");
+	assert_string_equal(g.lines[1], "carp +1 = 1");
+	assert_string_equal(g.lines[2], "carp -1 = 0");
+	assert_string_equal(g.lines[3], "carp set 128");
+	demote_free(d);
+}
+
 int
 main(void)
 {
@@ -126,6 +162,7 @@ main(void)
 		cmocka_unit_test(test_counts_add_up_and_never_go_negative),
 		cmocka_unit_test(test_shutdown_undoes_net_change),
 		cmocka_unit_test(test_bad_requests),
+		cmocka_unit_test(test_global_group),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

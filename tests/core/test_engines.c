@@ -334,7 +334,7 @@ test_engines_agree(void **state)
 				    .rules_add = rules_add,
 				    .rules_remove = rules_remove,
 				    .send = pfe_send };
-	struct demote_io	 dio = { NULL, NULL, NULL };
+	struct demote_io	 dio = { NULL, NULL, NULL, NULL };
 	struct config		*spare = world_conf(true);
 	int			 i;
 

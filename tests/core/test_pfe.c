@@ -173,7 +173,7 @@ static void
 test_demotion_shared_group(void **state)
 {
 	struct config		*c = tc_new();
-	struct demote_io	 dio = { NULL, NULL, NULL };
+	struct demote_io	 dio = { NULL, NULL, NULL, NULL };
 	struct demote		*d = demote_new(&dio);
 	struct fixture		*f;
 	uint32_t		 a, b;
