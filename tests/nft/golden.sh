@@ -1,6 +1,7 @@
 #!/bin/sh
 # golden.sh STORY MODE CONF GOLDEN: the story's output must be GOLDEN.
-# "apply" runs as root in a network namespace of its own.
+# "apply" runs as root in a network namespace of its own; MODE "-" is
+# no argument (a story with one mode).
 # HS_GOLDEN_UPDATE=1 rewrites GOLDEN instead (review the diff).
 story=$1 mode=$2 conf=$3 want=$4
 if [ "$mode" = apply ]; then
@@ -9,6 +10,8 @@ if [ "$mode" = apply ]; then
 		exit 77
 	fi
 	set -- unshare --net -- "$story" "$mode" "$conf"
+elif [ "$mode" = - ]; then
+	set -- "$story" "$conf"
 else
 	set -- "$story" "$mode" "$conf"
 fi
