@@ -1,4 +1,5 @@
 /* libnftables under the PF engine's layer-3 operations; see nft.h. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,9 +8,17 @@
 #include "backends/nft/nft.h"
 #include "backends/nft/ruleset.h"
 
+/* What a service's maps hold, so that a change names only what changes. */
+struct nft_service_maps {
+	char		 name[HS_NAME_MAX];
+	struct nft_maps	 maps;
+};
+
 struct nft_backend {
-	struct nft_ctx	*ctx;
-	struct buf	 text;		/* the transaction being built */
+	struct nft_ctx		*ctx;
+	struct buf		 text;		/* the transaction being built */
+	struct nft_service_maps	*svc;
+	size_t			 nsvc;
 };
 
 struct nft_backend *
@@ -40,6 +49,9 @@ nft_backend_free(struct nft_backend *nb)
 	if (nb->ctx != NULL)
 		nft_ctx_free(nb->ctx);
 	buf_free(&nb->text);
+	while (nb->nsvc > 0)
+		nft_maps_clear(&nb->svc[--nb->nsvc].maps, false);
+	free(nb->svc);
 	free(nb);
 }
 
@@ -98,40 +110,92 @@ run_built(struct nft_backend *nb, int built, struct buf *err)
 	return rv;
 }
 
+/* The service's maps as we left them; NULL if out of memory. */
+static struct nft_maps *
+maps_of(struct nft_backend *nb, const char *name)
+{
+	struct nft_service_maps	*v;
+	size_t			 i;
+
+	for (i = 0; i < nb->nsvc; i++)
+		if (strcmp(nb->svc[i].name, name) == 0)
+			return &nb->svc[i].maps;
+	if ((v = reallocarray(nb->svc, nb->nsvc + 1, sizeof(*v))) == NULL)
+		return NULL;
+	nb->svc = v;
+	v = &nb->svc[nb->nsvc++];
+	memset(v, 0, sizeof(*v));
+	(void)snprintf(v->name, sizeof(v->name), "%s", name);
+	return &v->maps;
+}
+
 int
 nft_flush(struct nft_backend *nb, struct buf *err)
 {
 	int	built = nft_text_flush(&nb->text);
+	size_t	i;
 
 	if (built == -1)
 		(void)buf_puts(err, "nftables transaction too large");
-	return run_built(nb, built, err);
+	if (run_built(nb, built, err) == -1)
+		return -1;
+	for (i = 0; i < nb->nsvc; i++)
+		nft_maps_clear(&nb->svc[i].maps, false);
+	return 0;
 }
 
 int
 nft_rules_add(struct nft_backend *nb, const struct service_conf *s,
     struct buf *err)
 {
-	return run_built(nb, nft_text_rules_add(s, &nb->text, err), err);
+	struct nft_maps	*m;
+
+	if ((m = maps_of(nb, s->name)) == NULL) {
+		(void)buf_puts(err, "out of memory");
+		return -1;
+	}
+	if (run_built(nb, nft_text_rules_add(s, &nb->text, err), err) == -1)
+		return -1;
+	nft_maps_clear(m, true);	/* empty maps */
+	return 0;
 }
 
 int
 nft_rules_remove(struct nft_backend *nb, const struct service_conf *s,
     struct buf *err)
 {
-	int	built = nft_text_rules_remove(s, &nb->text);
+	struct nft_maps	*m;
+	int		 built = nft_text_rules_remove(s, &nb->text);
 
 	if (built == -1)
 		(void)buf_puts(err, "nftables transaction too large");
-	return run_built(nb, built, err);
+	if (run_built(nb, built, err) == -1)
+		return -1;
+	if ((m = maps_of(nb, s->name)) != NULL)
+		nft_maps_clear(m, false);
+	return 0;
 }
 
 int
 nft_table_replace(struct nft_backend *nb, const struct service_conf *s,
     const struct l3_table *lt, struct buf *err)
 {
-	return run_built(nb, nft_text_table_replace(s, lt, &nb->text, err),
-	    err);
+	struct nft_maps	*cur, next;
+	int		 built;
+
+	if ((cur = maps_of(nb, s->name)) == NULL) {
+		(void)buf_puts(err, "out of memory");
+		return -1;
+	}
+	built = nft_text_table_replace(s, lt, cur, &next, &nb->text, err);
+	/* A refused transaction changed nothing: cur still holds. */
+	if (run_built(nb, built, err) == -1) {
+		nft_maps_clear(&next, false);
+		return -1;
+	}
+	nft_maps_clear(cur, false);
+	*cur = next;
+	return 0;
 }
 
 static int

@@ -137,7 +137,7 @@ remove_objects(const char *nm, struct buf *out)
 		    chain_kinds[i]);
 	for (i = 0; i < 2; i++)
 		(void)buf_printf(out, "add map " T " %s_%d { " MAP_KEY " : %s "
-		    "daddr . tcp dport; flags interval; }\ndelete map " T
+		    "daddr . tcp dport; }\ndelete map " T
 		    " %s_%d\n", nm, families[i], family_word(families[i]), nm,
 		    families[i]);
 	for (i = 0; i < 2; i++)
@@ -181,7 +181,7 @@ nft_text_rules_add(const struct service_conf *s, struct buf *out,
 	for (i = 0; i < 2; i++)
 		if (has_family(s, families[i]))
 			(void)buf_printf(out, "add map " T " %s_%d { " MAP_KEY
-			    " : %s daddr . tcp dport; flags interval; }\n", nm,
+			    " : %s daddr . tcp dport; }\n", nm,
 			    families[i], family_word(families[i]));
 	return text_end(out, err);
 }
@@ -198,56 +198,90 @@ hosts_of(const struct l3_table *lt, int af, struct l3_host *out)
 	return n;
 }
 
+void
+nft_maps_clear(struct nft_maps *m, bool known)
+{
+	nft_slotmap_free(&m->fam[0]);
+	nft_slotmap_free(&m->fam[1]);
+	m->known = known;
+}
+
 static void
-element(struct buf *out, uint32_t lo, uint32_t hi, const struct l3_host *h,
-    bool first)
+elements(struct buf *out, const struct nft_slotmap *m, const bool *pick,
+    bool keys_only)
 {
-	char	a[HS_ADDRSTR_MAX];
+	char		a[HS_ADDRSTR_MAX];
+	uint32_t	i;
+	bool		first = true;
 
-	(void)buf_puts(out, first ? "\t" : ",\n\t");
-	if (lo == hi)
-		(void)buf_printf(out, "%u", lo);
-	else
-		(void)buf_printf(out, "%u-%u", lo, hi);
-	(void)buf_printf(out, " : %s . %u", addr_fmt(&h->addr, a, sizeof(a)),
-	    h->port);
+	for (i = 0; i < m->n; i++) {
+		if (pick != NULL && !pick[i])
+			continue;
+		(void)buf_printf(out, "%s%u", first ? "\t" : ",\n\t", i);
+		if (!keys_only)
+			(void)buf_printf(out, " : %s . %u",
+			    addr_fmt(&m->slot[i].addr, a, sizeof(a)),
+			    m->slot[i].port);
+		first = false;
+	}
 }
 
-/* Round-robin: each host an interval as wide as its weight.  Returns W. */
+/* Slots of cur that go (differ, or beyond next), and those next adds. */
 static uint32_t
-elements_weighted(const struct l3_host *h, size_t n, struct buf *out)
+slot_changes(const struct nft_slotmap *cur, const struct nft_slotmap *next,
+    bool *del, bool *add)
 {
-	uint32_t	at = 0, w;
-	size_t		i;
+	uint32_t	i, changes = 0;
 
-	for (i = 0; i < n; i++) {
-		w = h[i].weight != 0 ? h[i].weight : 1;
-		element(out, at, at + w - 1, &h[i], i == 0);
-		at += w;
-	}
-	return at;
+	for (i = 0; i < cur->n; i++)
+		if ((del[i] = i >= next->n ||
+		    !nft_slot_same(&cur->slot[i], &next->slot[i])))
+			changes++;
+	for (i = 0; i < next->n; i++)
+		if ((add[i] = i >= cur->n ||
+		    !nft_slot_same(&cur->slot[i], &next->slot[i])))
+			changes++;
+	return changes;
 }
 
-/* Sticky: the dealt slots, runs of one owner as one interval.  Returns S. */
-static uint32_t
-elements_slots(const struct l3_host *h, size_t n, size_t nconf,
-    struct buf *out)
+/* The map from cur to next: the changed slots, or whole if that is less. */
+static int
+write_map(const char *nm, int af, const struct nft_slotmap *cur,
+    const struct nft_slotmap *next, struct buf *out)
 {
-	uint32_t	 m = lb_slots_count(nconf), *slot, lo = 0, i;
+	bool	*del, *add;
+	size_t	 n = (cur != NULL ? cur->n : 0) + next->n + 1;
 
-	if ((slot = calloc(m, sizeof(*slot))) == NULL ||
-	    lb_slots_deal(h, n, slot, m) == -1) {
-		free(slot);
-		out->truncated = true;		/* reported as too large */
-		return 0;
+	if ((del = calloc(n, sizeof(*del))) == NULL ||
+	    (add = calloc(n, sizeof(*add))) == NULL) {
+		free(del);
+		return -1;
 	}
-	for (i = 1; i <= m; i++)
-		if (i == m || slot[i] != slot[lo]) {
-			element(out, lo, i - 1, &h[slot[lo]], lo == 0);
-			lo = i;
+	if (cur == NULL || slot_changes(cur, next, del, add) > next->n) {
+		(void)buf_printf(out, "flush map " T " %s_%d\n", nm, af);
+		if (next->n > 0) {
+			(void)buf_printf(out, "add element " T " %s_%d {\n", nm,
+			    af);
+			elements(out, next, NULL, false);
+			(void)buf_puts(out, "\n}\n");
 		}
-	free(slot);
-	return m;
+	} else {
+		if (memchr(del, true, cur->n) != NULL) {
+			(void)buf_printf(out, "delete element " T " %s_%d {\n",
+			    nm, af);
+			elements(out, cur, del, true);
+			(void)buf_puts(out, "\n}\n");
+		}
+		if (memchr(add, true, next->n) != NULL) {
+			(void)buf_printf(out, "add element " T " %s_%d {\n", nm,
+			    af);
+			elements(out, next, add, false);
+			(void)buf_puts(out, "\n}\n");
+		}
+	}
+	free(del);
+	free(add);
+	return 0;
 }
 
 static void
@@ -275,51 +309,74 @@ rule(const struct service_conf *s, const struct virt_conf *v,
 	(void)buf_printf(out, " map @%s_%d\n", nm, af);
 }
 
-/* One family's map refilled and its virtual hosts' rules. */
+/* The rules lead to slots 0..n-1: written again when n changes. */
 static void
-replace_family(const struct service_conf *s, const struct l3_table *lt,
-    int af, struct l3_host *h, struct buf *out)
+write_rules(const struct service_conf *s, const struct nft_maps *next,
+    struct buf *out)
 {
 	char		nm[NFT_NAME_MAX];
-	size_t		n = hosts_of(lt, af, h), i;
-	uint32_t	mod;
+	uint32_t	n;
+	size_t		i;
 
-	nft_service_name(s->name, nm, sizeof(nm));
-	(void)buf_printf(out, "flush map " T " %s_%d\n", nm, af);
-	if (n == 0)
-		return;		/* no rule: nothing is redirected */
-	(void)buf_printf(out, "add element " T " %s_%d {\n", nm, af);
-	mod = s->sticky ? elements_slots(h, n, lt->table->nhosts, out) :
-	    elements_weighted(h, n, out);
-	(void)buf_puts(out, "\n}\n");
-	for (i = 0; i < s->nvirts; i++) {
-		if (s->virts[i].addr.family != af)
-			continue;
-		rule(s, &s->virts[i], "pre", mod, out);
-		if (s->virts[i].ifname[0] == '\0')
-			rule(s, &s->virts[i], "out", mod, out);
-	}
-}
-
-int
-nft_text_table_replace(const struct service_conf *s,
-    const struct l3_table *lt, struct buf *out, struct buf *err)
-{
-	struct l3_host	*h;
-	char		 nm[NFT_NAME_MAX];
-	size_t		 i;
-
-	if ((h = calloc(lt->nhosts + 1, sizeof(*h))) == NULL) {
-		(void)buf_puts(err, "out of memory");
-		return -1;
-	}
 	nft_service_name(s->name, nm, sizeof(nm));
 	(void)buf_printf(out, "flush chain " T " %s_pre\n", nm);
 	if (needs_output(s))
 		(void)buf_printf(out, "flush chain " T " %s_out\n", nm);
-	for (i = 0; i < 2; i++)
-		if (has_family(s, families[i]))
-			replace_family(s, lt, families[i], h, out);
+	for (i = 0; i < s->nvirts; i++) {
+		n = next->fam[s->virts[i].addr.family == HS_AF_INET6].n;
+		if (n == 0)
+			continue;	/* no host of its family: no rule */
+		rule(s, &s->virts[i], "pre", n, out);
+		if (s->virts[i].ifname[0] == '\0')
+			rule(s, &s->virts[i], "out", n, out);
+	}
+}
+
+static int
+next_slots(const struct service_conf *s, const struct l3_table *lt, int fi,
+    const struct nft_maps *cur, struct l3_host *h, struct nft_maps *next)
+{
+	static const struct nft_slotmap	empty;
+	size_t				n = hosts_of(lt, families[fi], h);
+
+	if (s->sticky)
+		return nft_slots_dealt(h, n, lb_slots_count(lt->table->nhosts),
+		    &next->fam[fi]);
+	return nft_slots_weighted(cur->known ? &cur->fam[fi] : &empty, h, n,
+	    &next->fam[fi]);
+}
+
+int
+nft_text_table_replace(const struct service_conf *s,
+    const struct l3_table *lt, const struct nft_maps *cur,
+    struct nft_maps *next, struct buf *out, struct buf *err)
+{
+	struct l3_host	*h;
+	char		 nm[NFT_NAME_MAX];
+	bool		 moduli = !cur->known;
+	int		 fi, rv = 0;
+
+	memset(next, 0, sizeof(*next));
+	if ((h = calloc(lt->nhosts + 1, sizeof(*h))) == NULL)
+		goto nomem;
+	nft_service_name(s->name, nm, sizeof(nm));
+	for (fi = 0; fi < 2 && rv == 0; fi++) {
+		if (!has_family(s, families[fi]))
+			continue;
+		if ((rv = next_slots(s, lt, fi, cur, h, next)) == 0)
+			rv = write_map(nm, families[fi], cur->known ?
+			    &cur->fam[fi] : NULL, &next->fam[fi], out);
+		moduli |= next->fam[fi].n != cur->fam[fi].n;
+	}
 	free(h);
+	if (rv == -1)
+		goto nomem;
+	if (moduli)
+		write_rules(s, next, out);
+	next->known = true;
 	return text_end(out, err);
+nomem:
+	nft_maps_clear(next, false);
+	(void)buf_puts(err, "out of memory");
+	return -1;
 }

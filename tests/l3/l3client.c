@@ -13,7 +13,8 @@
  *   l3client [-b SRC] hold FILE ADDR PORT
  *	connects, waits (at most 10 s) until FILE exists, then asks and
  *	prints the name that answers.
- * Every connection is bounded: 500 ms to connect, 2 s to answer.
+ * Every connection is bounded: 500 ms to connect (-t MS sets it), 2 s to
+ * answer.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -40,6 +41,7 @@
 #define REQUEST		"GET / HTTP/1.0\r\nHost: l3\r\n\r\n"
 
 static const char	*src;		/* -b */
+static int		 connect_ms = CONNECT_MS;	/* -t */
 
 static uint64_t
 now_ms(void)
@@ -83,7 +85,7 @@ dial(const char *addr, int port)
 	}
 	pfd.fd = fd;
 	pfd.events = POLLOUT;
-	if (poll(&pfd, 1, CONNECT_MS) != 1 ||
+	if (poll(&pfd, 1, connect_ms) != 1 ||
 	    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1 ||
 	    err != 0) {
 		close(fd);
@@ -218,9 +220,10 @@ cmd_hold(const char *file, const char *addr, int port)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: l3client [-b src] count N addr port\n"
-	    "       l3client [-b src] [-k pid] failover avoid ms addr port\n"
-	    "       l3client [-b src] hold file addr port\n");
+	fprintf(stderr, "usage: l3client [-b src] [-t ms] count N addr port\n"
+	    "       l3client [-b src] [-t ms] [-k pid] failover avoid ms addr "
+	    "port\n"
+	    "       l3client [-b src] [-t ms] hold file addr port\n");
 	exit(2);
 }
 
@@ -230,11 +233,13 @@ main(int argc, char *argv[])
 	pid_t	victim = 0;
 	int	ch;
 
-	while ((ch = getopt(argc, argv, "b:k:")) != -1) {
+	while ((ch = getopt(argc, argv, "b:k:t:")) != -1) {
 		if (ch == 'b')
 			src = optarg;
 		else if (ch == 'k')
 			victim = (pid_t)atoi(optarg);
+		else if (ch == 't' && atoi(optarg) > 0)
+			connect_ms = atoi(optarg);
 		else
 			usage();
 	}

@@ -16,6 +16,23 @@
 #include "tests/layer3/story.h"
 
 static struct buf	text;
+/* The text mode's kernel accepts everything: the maps follow. */
+static struct nft_maps	maps[8];
+static char		names[8][HS_NAME_MAX];
+
+static struct nft_maps *
+maps_of(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < 8 && names[i][0] != '\0'; i++)
+		if (strcmp(names[i], name) == 0)
+			return &maps[i];
+	if (i == 8)
+		return NULL;
+	(void)snprintf(names[i], sizeof(names[i]), "%s", name);
+	return &maps[i];
+}
 
 static int
 print(int built, struct buf *err)
@@ -36,6 +53,11 @@ static int
 text_rules_add(void *arg, const struct service_conf *s,
     const struct table_conf *t, struct buf *err)
 {
+	struct nft_maps	*m = maps_of(s->name);
+
+	if (m == NULL)
+		return -1;
+	nft_maps_clear(m, true);
 	return print(nft_text_rules_add(s, &text, err), err);
 }
 
@@ -49,7 +71,14 @@ static int
 text_table_replace(void *arg, const struct service_conf *s,
     const struct l3_table *lt, struct buf *err)
 {
-	return print(nft_text_table_replace(s, lt, &text, err), err);
+	struct nft_maps	*m = maps_of(s->name), next;
+
+	if (m == NULL ||
+	    print(nft_text_table_replace(s, lt, m, &next, &text, err), err) == -1)
+		return -1;
+	nft_maps_clear(m, false);
+	*m = next;
+	return 0;
 }
 
 static void
@@ -78,7 +107,7 @@ main(int argc, char *argv[])
 #endif
 	struct pfe_io		 io;
 	struct buf		 err;
-	int			 rv;
+	int			 rv, i;
 
 	if (argc != 3 || (strcmp(argv[1], "text") != 0 &&
 	    strcmp(argv[1], "apply") != 0)) {
@@ -112,6 +141,8 @@ main(int argc, char *argv[])
 #ifdef HS_HAVE_NFT
 	nft_backend_free(nb);
 #endif
+	for (i = 0; i < 8; i++)
+		nft_maps_clear(&maps[i], false);
 	buf_free(&text);
 	buf_free(&err);
 	return rv == 0 ? 0 : 1;
