@@ -5,8 +5,9 @@
  *   l3client [-b SRC] count N ADDR PORT
  *	N connections in a row; prints "NAME COUNT" per name answered and
  *	"failed COUNT" for connections that got no answer.
- *   l3client [-b SRC] [-k PID] failover AVOID MS ADDR PORT
- *	kills PID (if given), then opens connections for MS milliseconds,
+ *   l3client [-b SRC] [-k PID | -x CMD] failover AVOID MS ADDR PORT
+ *	kills PID or runs CMD (if given), then opens connections for MS
+ *	milliseconds,
  *	one every 5 ms; a connection is bad if it failed or AVOID answered.
  *	Prints failover_ms (from the start to the first connection after
  *	the last bad one; -1 if the last one was bad), attempts and bad.
@@ -163,8 +164,8 @@ cmd_count(int n, const char *addr, int port)
 }
 
 static int
-cmd_failover(pid_t victim, const char *avoid, int window, const char *addr,
-    int port)
+cmd_failover(pid_t victim, const char *cmd, const char *avoid, int window,
+    const char *addr, int port)
 {
 	char		name[NAME_MAX_LEN];
 	uint64_t	start, t, good_since = 0;
@@ -176,6 +177,13 @@ cmd_failover(pid_t victim, const char *avoid, int window, const char *addr,
 		perror("l3client: kill");
 		return 1;
 	}
+	/* The fault is in place once the command is done. */
+	if (cmd != NULL && system(cmd) != 0) {
+		fprintf(stderr, "l3client: %s failed\n", cmd);
+		return 1;
+	}
+	if (cmd != NULL)
+		start = now_ms();
 	while ((t = now_ms()) < start + (uint64_t)window) {
 		attempts++;
 		if (fetch(addr, port, name, sizeof(name)) == -1 ||
@@ -221,8 +229,8 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: l3client [-b src] [-t ms] count N addr port\n"
-	    "       l3client [-b src] [-t ms] [-k pid] failover avoid ms addr "
-	    "port\n"
+	    "       l3client [-b src] [-t ms] [-k pid | -x cmd] failover avoid "
+	    "ms addr port\n"
 	    "       l3client [-b src] [-t ms] hold file addr port\n");
 	exit(2);
 }
@@ -230,14 +238,17 @@ usage(void)
 int
 main(int argc, char *argv[])
 {
-	pid_t	victim = 0;
-	int	ch;
+	const char	*cmd = NULL;
+	pid_t		 victim = 0;
+	int		 ch;
 
-	while ((ch = getopt(argc, argv, "b:k:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "b:k:t:x:")) != -1) {
 		if (ch == 'b')
 			src = optarg;
 		else if (ch == 'k')
 			victim = (pid_t)atoi(optarg);
+		else if (ch == 'x')
+			cmd = optarg;
 		else if (ch == 't' && atoi(optarg) > 0)
 			connect_ms = atoi(optarg);
 		else
@@ -249,8 +260,8 @@ main(int argc, char *argv[])
 	if (argc == 4 && strcmp(argv[0], "count") == 0)
 		return cmd_count(atoi(argv[1]), argv[2], atoi(argv[3]));
 	if (argc == 5 && strcmp(argv[0], "failover") == 0)
-		return cmd_failover(victim, argv[1], atoi(argv[2]), argv[3],
-		    atoi(argv[4]));
+		return cmd_failover(victim, cmd, argv[1], atoi(argv[2]),
+		    argv[3], atoi(argv[4]));
 	if (argc == 4 && strcmp(argv[0], "hold") == 0)
 		return cmd_hold(argv[1], argv[2], atoi(argv[3]));
 	usage();

@@ -46,8 +46,10 @@ LOG=$T/log
 DPID=
 SERVERS=
 
-. "$(dirname "$0")/../wait.sh"
-. "$(dirname "$0")/../daemon/ctl.sh"
+# Where this library is: the test's own folder, or as the caller says.
+L3DIR=${L3DIR:-$(dirname "$0")}
+. "$L3DIR/../wait.sh"
+. "$L3DIR/../daemon/ctl.sh"
 
 cleanup() {
 	if [ -n "$DPID" ] && kill -0 "$DPID" 2>/dev/null; then
