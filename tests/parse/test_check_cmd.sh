@@ -43,7 +43,7 @@ expect_ok() {
 	fi
 }
 
-for f in "$EXAMPLES"/*.conf; do
+for f in "$EXAMPLES"/*.conf "$EXAMPLES"/*/hoststated*.conf; do
 	expect_ok "example $(basename "$f")" -f "$f"
 done
 
