@@ -27,7 +27,7 @@
 #define HS_RELAYS_MAX		1000
 #define HS_PROTOCOLS_MAX	1000
 #define HS_ACTIONS_MAX		256	/* per protocol */
-#define HS_DEMOTES_MAX		64	/* demote groups with a file or script */
+#define HS_DEMOTES_MAX		64	/* groups with a file or script */
 
 /* Defaults and bounds of the global options (relayd / hoststated). */
 #define HS_INTERVAL_DEFAULT	10	/* seconds */
@@ -130,7 +130,7 @@ struct service_conf {
 	uint32_t		 backup_id;	/* HS_ID_NONE if none */
 	bool			 sticky;
 	char			 tag[HS_NAME_MAX];	/* "" = none */
-	bool			 match;		/* "match tag": match in, not pass in quick */
+	bool			 match;		/* match tag: "match in" */
 	bool			 disabled;
 };
 
@@ -277,8 +277,8 @@ struct relay_conf {
 /* Where a demote group's counter goes where there is no carp. */
 struct demote_conf {
 	char			 group[HS_IFNAME_MAX];
-	char			 file[HS_PATH_MAX];	/* written on every change; "" = none */
-	char			 script[HS_PATH_MAX];	/* run on every change; "" = none */
+	char			 file[HS_PATH_MAX];	/* "" = none */
+	char			 script[HS_PATH_MAX];	/* "" = none */
 };
 
 enum log_level {
@@ -333,7 +333,8 @@ const struct host_conf	*config_host(const struct config *, uint32_t);
 const struct table_conf	*config_table_by_name(const struct config *, const char *);
 const struct service_conf *config_service_by_name(const struct config *,
 			    const char *);
-const struct demote_conf *config_demote(const struct config *, const char *group);
+const struct demote_conf *config_demote(const struct config *,
+			    const char *group);
 /* A table that is checked and shown: not a template. */
 bool			 config_table_live(const struct table_conf *);
 

@@ -104,10 +104,11 @@ struct ctl_row {
 	int32_t			 detail;
 	char			 check[32];	/* table: check method name */
 	struct relay_stats	 stats;		/* relay (show relays) */
-	uint8_t			 l3_rules;	/* service: its rules are in place */
-	uint32_t		 l3_hosts;	/* service: hosts in its layer-3 table */
-	uint32_t		 l3_failures;	/* service: refused applies, ever */
-	char			 l3_error[L3_ERROR_MAX];	/* service: while not installed */
+	/* Services: what layer 3 holds, and why not while it is refused. */
+	uint8_t			 l3_rules;	/* rules in place */
+	uint32_t		 l3_hosts;	/* hosts its table holds */
+	uint32_t		 l3_failures;	/* refused operations, ever */
+	char			 l3_error[L3_ERROR_MAX];
 };
 
 /* Why a session ended; "done" is the only good end. */

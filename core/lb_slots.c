@@ -17,7 +17,7 @@ static const uint8_t slot_key[LB_KEY_LEN] = "hoststated-slots";
 /* Where a host starts in the slots and how far it steps each time. */
 struct slot_walk {
 	uint32_t	 offset;
-	uint32_t	 skip;		/* 1..m-1: m prime, every slot visited */
+	uint32_t	 skip;		/* 1..m-1, m prime: visits every slot */
 	uint32_t	 next;
 	uint64_t	 credit;	/* weight received, in turns of maxw */
 };

@@ -30,7 +30,7 @@ struct pfe_service {
 	bool			 rules;		/* rules in place */
 	bool			 known;		/* false once an apply failed */
 	uint16_t		 rules_port;	/* the port they redirect to */
-	uint32_t		 table;		/* whose hosts its table holds */
+	uint32_t		 table;		/* where its hosts come from */
 	uint64_t		 gen;		/* that table's gen then */
 	struct l3_host		*hosts;
 	size_t			 nhosts;

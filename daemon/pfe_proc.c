@@ -33,7 +33,8 @@
 #define PFE_LOG_VERBOSE	2	/* "log verbose": debug lines of every process */
 
 #if defined(HS_HAVE_NFT)
-#define PFE_CAPS	(1ULL << CAP_NET_ADMIN)	/* nfnetlink checks the sender */
+/* nfnetlink checks the process that sends. */
+#define PFE_CAPS	(1ULL << CAP_NET_ADMIN)
 #define PFE_PLEDGE	"stdio unix recvfd"
 #elif defined(HS_HAVE_PF)
 #define PFE_CAPS	0

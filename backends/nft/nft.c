@@ -16,7 +16,7 @@ struct nft_service_maps {
 
 struct nft_backend {
 	struct nft_ctx		*ctx;
-	struct buf		 text;		/* the transaction being built */
+	struct buf		 text;		/* the transaction to run */
 	struct nft_service_maps	*svc;
 	size_t			 nsvc;
 };
@@ -79,7 +79,7 @@ error_line(const char *text, struct buf *err)
 	} else
 		(void)buf_printf(err, "%.*s", wlen, what);
 	if (err->truncated && err->len > 0)
-		err->truncated = false;		/* one line, cut: still useful */
+		err->truncated = false;	/* one line, cut: still useful */
 }
 
 int

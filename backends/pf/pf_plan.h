@@ -6,9 +6,9 @@
  *
  * A service NAME lives in the anchor "hoststated/NAME", which the
  * operator's pf.conf reaches with an anchor rule for every anchor
- * under "hoststated" (see hoststated(8)): one persistent table <NAME> holding the hosts that
- * are up in the active table (weights as table entry weights), and per
- * virtual host one rule
+ * under "hoststated" (see hoststated(8)): one persistent table <NAME>
+ * holding the hosts that are up in the active table (weights as table
+ * entry weights), and per virtual host one rule
  *     pass in quick [on IF] inet|inet6 proto tcp from any to VIP
  *         port = PORT flags S/SA [tag TAG] rdr-to <NAME> port REALPORT
  *         round-robin [sticky-address]
@@ -58,7 +58,8 @@ struct pfp_rule {
 
 struct pfp_op {
 	enum pfp_kind	 kind;
-	char		 anchor[PF_PLAN_ANCHOR_MAX + 1];  /* "" in a for each: the child */
+	/* "" in a for each: the child anchor */
+	char		 anchor[PF_PLAN_ANCHOR_MAX + 1];
 	char		 table[PF_PLAN_TABLE_MAX + 1];
 	struct pfp_rule	 rule;			/* ADDRULE */
 	const struct l3_host *hosts;		/* SETADDRS: the caller's */

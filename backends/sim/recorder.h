@@ -51,7 +51,8 @@ void	 recorder_init(struct recorder *);
 void	 recorder_free(struct recorder *);
 /* Each appends one line describing the operation to line (if not NULL). */
 int	 recorder_table_replace(struct recorder *, const char *service,
-	    const char *table, const struct l3_host *, size_t, struct buf *line);
+	    const char *table, const struct l3_host *, size_t,
+	    struct buf *line);
 int	 recorder_rules(struct recorder *, const char *service, bool add,
 	    struct buf *line);
 /* Every service's rules removed: one line per service that had some. */

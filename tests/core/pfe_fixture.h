@@ -18,6 +18,7 @@ struct fixture	*fixture_new(struct config *cfg);
 void		 fixture_free(struct fixture *);
 /* Run "words..." as hoststatectl would; returns pfe_command's result. */
 int		 ctl(struct fixture *, const char *line);
-void		 assert_show(struct fixture *, enum ctl_action, const char *want);
+void		 assert_show(struct fixture *, enum ctl_action,
+		    const char *want);
 
 #endif /* HS_PFE_FIXTURE_H */

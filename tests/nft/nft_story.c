@@ -73,8 +73,8 @@ text_table_replace(void *arg, const struct service_conf *s,
 {
 	struct nft_maps	*m = maps_of(s->name), next;
 
-	if (m == NULL ||
-	    print(nft_text_table_replace(s, lt, m, &next, &text, err), err) == -1)
+	if (m == NULL || print(nft_text_table_replace(s, lt, m, &next, &text,
+	    err), err) == -1)
 		return -1;
 	nft_maps_clear(m, false);
 	*m = next;
