@@ -72,6 +72,27 @@ hosts_init(struct l3_host *h, size_t n)
 	}
 }
 
+/* Change i: every other one without the first host, from the full table. */
+static void
+change_hosts(struct l3_table *lt, struct l3_host *h, size_t n, int i)
+{
+	lt->hosts = i % 2 ? h : h + 1;
+	lt->nhosts = i % 2 ? n : n - 1;
+}
+
+/* The text of the next change from *maps, which then holds the result. */
+static void
+next_text(const struct service_conf *svc, const struct l3_table *lt,
+    struct nft_maps *maps, struct buf *text, struct buf *err)
+{
+	struct nft_maps	next;
+
+	buf_reset(text);
+	(void)nft_text_table_replace(svc, lt, maps, &next, text, err);
+	nft_maps_clear(maps, false);
+	*maps = next;
+}
+
 /* One "nft -f" process on text; 0 if it succeeded. */
 static int
 nft_cli(const char *nft, const char *text)
@@ -121,7 +142,7 @@ main(int argc, char *argv[])
 	struct l3_table		 lt;
 	struct l3_host		*h;
 	struct nft_backend	*nb;
-	struct nft_maps		 maps, next;
+	struct nft_maps		 maps;
 	struct buf		 text, err;
 	struct run		 ours, cli;
 	const char		*nft = "/usr/sbin/nft";
@@ -180,40 +201,32 @@ main(int argc, char *argv[])
 	printf("first_fill_ms=%.3f\nfirst_fill_cpu_ms=%.3f\n", now_ms() - t0,
 	    cpu_ms(RUSAGE_SELF) - c0);
 	for (i = 0; i < rounds; i++) {
-		/* Every other change, the first host is gone. */
-		lt.hosts = i % 2 ? h : h + 1;
-		lt.nhosts = i % 2 ? n : n - 1;
+		change_hosts(&lt, h, n, i);
 		c0 = cpu_ms(RUSAGE_SELF);
 		t0 = now_ms();
 		ours.failed += nft_table_replace(nb, &svc, &lt, &err) == -1;
 		ours.ms[i] = now_ms() - t0;
 		ours.cpu += cpu_ms(RUSAGE_SELF) - c0;
 	}
-	/* The same transactions, from where the kernel is, one nft each. */
+	/* The same history again: the maps as the kernel holds them now. */
 	memset(&maps, 0, sizeof(maps));
-	memset(&next, 0, sizeof(next));
-	for (i = 0; i <= rounds; i++) {
-		nft_maps_clear(&maps, false);
-		maps = next;
-		lt.hosts = i % 2 ? h : h + 1;
-		lt.nhosts = i % 2 ? n : n - 1;
-		buf_reset(&text);
-		(void)nft_text_table_replace(&svc, &lt, &maps, &next, &text,
-		    &err);
-	}
+	maps.known = true;
+	lt.hosts = h;
+	lt.nhosts = n;
+	next_text(&svc, &lt, &maps, &text, &err);
 	for (i = 0; i < rounds; i++) {
-		nft_maps_clear(&maps, false);
-		maps = next;
-		lt.hosts = i % 2 ? h : h + 1;
-		lt.nhosts = i % 2 ? n : n - 1;
-		buf_reset(&text);
-		(void)nft_text_table_replace(&svc, &lt, &maps, &next, &text,
-		    &err);
+		change_hosts(&lt, h, n, i);
+		next_text(&svc, &lt, &maps, &text, &err);
+	}
+	/* The next changes, one nft process each. */
+	for (i = rounds; i < 2 * rounds; i++) {
+		change_hosts(&lt, h, n, i);
+		next_text(&svc, &lt, &maps, &text, &err);
 		cli.bytes = text.len;
 		c0 = cpu_ms(RUSAGE_CHILDREN);
 		t0 = now_ms();
 		cli.failed += nft_cli(nft, buf_str(&text)) == -1;
-		cli.ms[i] = now_ms() - t0;
+		cli.ms[i - rounds] = now_ms() - t0;
 		cli.cpu += cpu_ms(RUSAGE_CHILDREN) - c0;
 	}
 	printf("hosts=%zu\nmode=%s\nrounds=%d\ntransaction_bytes=%zu\n", n,
@@ -223,7 +236,6 @@ main(int argc, char *argv[])
 	printf("time_ratio_hoststated_to_nft_cli=%.3f\n",
 	    ours.ms[rounds / 2] / cli.ms[rounds / 2]);
 	nft_maps_clear(&maps, false);
-	nft_maps_clear(&next, false);
 	(void)nft_flush(nb, &err);
 	nft_backend_free(nb);
 	return 0;

@@ -18,18 +18,8 @@
 static void
 status_at(struct fixture *f, uint64_t t, uint32_t host, enum host_state st)
 {
-	struct msg	m;
-
-	memset(&m, 0, sizeof(m));
-	m.type = MSG_HOST_STATUS;
-	m.u.host_status.host_id = host;
-	m.u.host_status.state = (uint8_t)st;
-	m.u.host_status.error = st == HOST_UP ? HCE_TCP_CONNECT_OK :
-	    HCE_TCP_CONNECT_REFUSED;
-	m.u.host_status.check_cnt = 1;
-	m.u.host_status.up_cnt = st == HOST_UP;
-	m.u.host_status.detail = -1;
-	assert_int_equal(pfe_dispatch(f->pfe, PEER_HCE, &m, t), 0);
+	tio_status_at(f->pfe, t, host, st, 1, st == HOST_UP, st == HOST_UP ?
+	    HCE_TCP_CONNECT_OK : HCE_TCP_CONNECT_REFUSED);
 }
 
 static size_t

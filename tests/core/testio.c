@@ -279,6 +279,14 @@ void
 tio_status(struct pfe *p, uint32_t host_id, enum host_state state,
     uint32_t check_cnt, uint32_t up_cnt, enum check_error err)
 {
+	tio_status_at(p, 0, host_id, state, check_cnt, up_cnt, err);
+}
+
+void
+tio_status_at(struct pfe *p, uint64_t now_ms, uint32_t host_id,
+    enum host_state state, uint32_t check_cnt, uint32_t up_cnt,
+    enum check_error err)
+{
 	struct msg	m;
 
 	memset(&m, 0, sizeof(m));
@@ -289,7 +297,7 @@ tio_status(struct pfe *p, uint32_t host_id, enum host_state state,
 	m.u.host_status.check_cnt = check_cnt;
 	m.u.host_status.up_cnt = up_cnt;
 	m.u.host_status.detail = -1;
-	assert_int_equal(pfe_dispatch(p, PEER_HCE, &m, 0), 0);
+	assert_int_equal(pfe_dispatch(p, PEER_HCE, &m, now_ms), 0);
 }
 
 char *

@@ -58,6 +58,10 @@ void	tio_report(struct tio *, struct hce *, uint32_t host_id, bool up,
 /* Feed a host status to the pfe as the hce would send it. */
 void	tio_status(struct pfe *, uint32_t host_id, enum host_state,
 	    uint32_t check_cnt, uint32_t up_cnt, enum check_error);
+/* The same, reaching the pfe at now_ms. */
+void	tio_status_at(struct pfe *, uint64_t now_ms, uint32_t host_id,
+	    enum host_state, uint32_t check_cnt, uint32_t up_cnt,
+	    enum check_error);
 /* Render rows of action with tabs expanded to 8 columns. */
 char	*tio_show(const struct pfe *, enum ctl_action);
 

@@ -21,6 +21,8 @@ ip link set lo up || { echo "FAIL: no loopback in the test's namespace"; exit 1;
 # The README's way of creating the unprivileged user and the chroot.
 "$(dirname "$0")/../../tools/setup-user" ||
     { echo "FAIL: tools/setup-user"; exit 1; }
+. "$(dirname "$0")/../wait.sh"
+. "$(dirname "$0")/ctl.sh"
 
 # A loopback /24 of this run's own: tests of another build running at
 # the same time must not answer for ours.
@@ -44,9 +46,6 @@ cleanup() {
 	rm -rf "$T"
 }
 trap cleanup EXIT
-
-. "$(dirname "$0")/../wait.sh"
-. "$(dirname "$0")/ctl.sh"
 
 # start_server ADDR PORT: a web server, remembered for cleanup.
 start_server() {

@@ -4,11 +4,7 @@
 # conntrack entry); only new connections move.
 . "$(dirname "$0")/lib.sh"
 
-net_up
-start_servers
-write_conf "$T/h.conf"
-start_daemon "$T/h.conf"
-ready
+start_all
 
 client hold "$T/go" $VIP 80 >"$T/held" &
 HOLD=$!

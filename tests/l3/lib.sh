@@ -22,12 +22,6 @@ for tool in ip nft; do
 	command -v $tool >/dev/null ||
 	    { echo "FAIL: $tool missing (tools/deps installs it)"; exit 1; }
 done
-for try in 1 2 3 4 5 6 7 8 9 10; do
-	id _hoststated >/dev/null 2>&1 && break
-	useradd -r -d /var/empty -s /usr/sbin/nologin _hoststated 2>/dev/null ||
-	    sleep 0.3
-done
-mkdir -p /var/empty
 
 RUN=$$
 NSC=hs${RUN}c
@@ -50,6 +44,8 @@ SERVERS=
 L3DIR=${L3DIR:-$(dirname "$0")}
 . "$L3DIR/../wait.sh"
 . "$L3DIR/../daemon/ctl.sh"
+# The README's way of creating the unprivileged user and the chroot.
+"$L3DIR/../../tools/setup-user" || { echo "FAIL: tools/setup-user"; exit 1; }
 
 cleanup() {
 	if [ -n "$DPID" ] && kill -0 "$DPID" 2>/dev/null; then
@@ -194,4 +190,14 @@ ready() {
 	expect_status www active 10
 	expect_status web "active (2 hosts up)" 10
 	expect_status sorry "active (1 hosts up)" 10
+}
+
+# The network, the servers, hoststated on write_conf's configuration
+# (its arguments as write_conf's after the file), ready.
+start_all() {
+	net_up
+	start_servers
+	write_conf "$T/h.conf" "${1:-}" "${2:-}" "${3:-}"
+	start_daemon "$T/h.conf"
+	ready
 }

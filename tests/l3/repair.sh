@@ -4,11 +4,7 @@
 # services and the JSON output, until the cause is gone.
 . "$(dirname "$0")/lib.sh"
 
-net_up
-start_servers
-write_conf "$T/h.conf"
-start_daemon "$T/h.conf"
-ready
+start_all
 
 ip netns exec $NSB nft delete table inet hoststated || fail "cannot delete"
 out=$(client -k $WEBPID_web1 failover web1 6000 $VIP 80)

@@ -4,11 +4,7 @@
 # stopped, the sorry server answers; started again, they are used again.
 . "$(dirname "$0")/lib.sh"
 
-net_up
-start_servers
-write_conf "$T/h.conf"
-start_daemon "$T/h.conf"
-ready
+start_all
 out=$(count 100)
 echo "$out" | grep -qx "web1 50" && echo "$out" | grep -qx "web2 50" ||
     fail "100 connections, round-robin: $(echo $out)"

@@ -3,11 +3,7 @@
 # back, every client is where it was before.
 . "$(dirname "$0")/lib.sh"
 
-net_up
-start_servers
-write_conf "$T/h.conf" "" "" "sticky-address"
-start_daemon "$T/h.conf"
-ready
+start_all "" "" "sticky-address"
 
 # where: "SRC NAME" for 20 client addresses, 5 connections each.
 where() {

@@ -2,11 +2,7 @@
 # shared about 3:1.
 . "$(dirname "$0")/lib.sh"
 
-net_up
-start_servers
-write_conf "$T/h.conf" "weight 3" "weight 1"
-start_daemon "$T/h.conf"
-ready
+start_all "weight 3" "weight 1"
 out=$(count 400)
 w1=$(echo "$out" | awk '$1 == "web1" { print $2 }')
 w2=$(echo "$out" | awk '$1 == "web2" { print $2 }')
