@@ -75,9 +75,13 @@ serve(int fd)
 	close(fd);
 }
 
-/* -c: in a child, so that the parent accepts again at once. */
+/*
+ * -c: in a child, so that the parent accepts again at once.  The child
+ * closes the listening socket: a stopped server must refuse at once, not
+ * leave it open in a child still serving.
+ */
 static void
-serve_child(int fd)
+serve_child(int lfd, int fd)
 {
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
@@ -86,6 +90,7 @@ serve_child(int fd)
 		serve(fd);
 		return;
 	case 0:
+		close(lfd);
 		serve(fd);
 		_exit(0);
 	default:
@@ -130,7 +135,7 @@ main(int argc, char *argv[])
 		if ((fd = accept(pfd.fd, NULL, NULL)) == -1)
 			continue;
 		if (concurrent)
-			serve_child(fd);
+			serve_child(pfd.fd, fd);
 		else
 			serve(fd);
 	}

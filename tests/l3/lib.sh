@@ -97,11 +97,15 @@ net_up() {
 
 # start_web NAME NS ADDR PORT: sets WEBPID_NAME.
 start_web() {
+	local pid
 	ip netns exec "$2" "$WEBSERVER" -c -T 300 -b "$1" "$3" "$4" &
-	eval "WEBPID_$1=$!"
-	SERVERS="$SERVERS $!"
+	pid=$!
+	eval "WEBPID_$1=$pid"
+	SERVERS="$SERVERS $pid"
 	wait_until 5 ip netns exec $NSB bash -c "exec 3<>/dev/tcp/$3/$4" ||
 	    fail "web server $1 on $3:$4 did not start"
+	kill -0 $pid 2>/dev/null ||
+	    fail "web server $1 on $3:$4 exited: another one answers there"
 }
 
 stop_web() {
