@@ -27,6 +27,8 @@ ok "SIGKILL of the parent: the pfe removed our table"
 
 start_daemon "$T/h.conf"
 ready
+# Frozen first, so that none sees another die and cleans up.
+kill -STOP $(pgrep -P "$DPID") "$DPID"
 kill -9 $(pgrep -P "$DPID") "$DPID"
 wait "$DPID" 2>/dev/null
 DPID=
