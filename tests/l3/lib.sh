@@ -95,10 +95,13 @@ net_up() {
 	    fail "cannot route"
 }
 
-# start_web NAME NS ADDR PORT: sets WEBPID_NAME.
+# start_web NAME NS ADDR PORT: sets WEBPID_NAME.  The server exits by
+# itself after WEB_LIFETIME seconds (default 300), should the run's
+# cleanup never come.
 start_web() {
 	local pid
-	ip netns exec "$2" "$WEBSERVER" -c -T 300 -b "$1" "$3" "$4" &
+	ip netns exec "$2" "$WEBSERVER" -c -T "${WEB_LIFETIME:-300}" -b "$1" \
+	    "$3" "$4" &
 	pid=$!
 	eval "WEBPID_$1=$pid"
 	SERVERS="$SERVERS $pid"
