@@ -75,7 +75,8 @@ l3_failed(struct pfe *p, uint32_t sid, const char *op, const struct buf *err)
 	    err->len > 0 ? buf_str(err) : "failed");
 	ps->known = false;
 	ps->failures++;
-	ps->attempts++;
+	if (ps->attempts++ == 0)
+		p->l3_nretry++;
 	ps->retry_at = p->now_ms + l3_retry_delay(ps->attempts);
 	if (ps->attempts == 1 || !same_cause(line, ps->error))
 		pfe_log(p, 0, "service %s: layer 3 not installed: %s (retry "
@@ -90,9 +91,11 @@ l3_converged(struct pfe *p, uint32_t sid)
 {
 	struct pfe_service	*ps = &p->services[sid];
 
-	if (ps->attempts > 0)
+	if (ps->attempts > 0) {
 		pfe_log(p, 0, "service %s: layer 3 installed after %u failed "
 		    "attempts", p->cfg->services[sid].name, ps->attempts);
+		p->l3_nretry--;
+	}
 	ps->attempts = 0;
 	ps->error[0] = '\0';
 }
@@ -376,6 +379,9 @@ pfe_l3_deadline(const struct pfe *p)
 
 	if (!p->l3_ready)
 		return p->l3_attempts > 0 ? p->l3_retry_at : HS_TIME_NEVER;
+	/* Asked before every step of a run: no scan while all is well. */
+	if (p->l3_nretry == 0 && p->norphans == 0)
+		return HS_TIME_NEVER;
 	for (i = 0; i < p->cfg->nservices; i++)
 		if (p->services[i].attempts > 0 &&
 		    p->services[i].retry_at < t)
@@ -479,6 +485,8 @@ pfe_l3_release(struct pfe *p, const struct config *cfg)
 		if ((!ps->rules && ps->known) ||
 		    config_service_by_name(cfg, old->services[i].name) != NULL)
 			continue;
+		if (ps->attempts > 0)
+			p->l3_nretry--;
 		ps->attempts = 0;	/* now, not after a backoff */
 		if (!p->l3_ready || rules_remove(p, (uint32_t)i) == -1)
 			orphan_add(p, &old->services[i]);
@@ -519,6 +527,10 @@ pfe_l3_carry(struct pfe *p, struct pfe *old)
 	p->norphans = old->norphans;
 	old->orphans = NULL;
 	old->norphans = 0;
+	p->l3_nretry = 0;
+	for (i = 0; i < p->cfg->nservices; i++)
+		if (p->services[i].attempts > 0)
+			p->l3_nretry++;
 }
 
 bool

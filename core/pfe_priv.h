@@ -81,6 +81,7 @@ struct pfe {
 	bool			 l3_ready;
 	uint32_t		 l3_attempts;
 	uint64_t		 l3_retry_at;
+	size_t			 l3_nretry;	/* services backing off */
 	char			 l3_error[L3_ERROR_MAX];
 	uint64_t		 now_ms;
 	struct pfe		*next;		/* a prepared reload */

@@ -297,6 +297,27 @@ test_reload_dropped_service_retried(void **state)
 	fixture_free(f);
 }
 
+/* A reload keeps the retry of a service the kernel refuses. */
+static void
+test_reload_keeps_pending_retry(void **state)
+{
+	struct fixture	*f = fixture_new(one_service("192.0.2.1", false));
+	struct config	*same = one_service("192.0.2.1", false);
+
+	f->io.l3_refuse = -1;
+	status_at(f, 1000, 0, HOST_UP);
+	assert_int_equal(pfe_next_deadline(f->pfe), 1200);
+	pfe_reload(f->pfe, same, 1100);
+	config_free(f->cfg);
+	f->cfg = same;
+	assert_int_equal(pfe_next_deadline(f->pfe), 1200);
+	f->io.l3_refuse = 0;
+	pfe_run(f->pfe, 1200);
+	assert_true(pfe_service_converged(f->pfe, 0));
+	assert_int_equal(pfe_next_deadline(f->pfe), HS_TIME_NEVER);
+	fixture_free(f);
+}
+
 int
 main(void)
 {
@@ -311,6 +332,7 @@ main(void)
 		cmocka_unit_test(test_backup_on_other_port_reinstalls_rules),
 		cmocka_unit_test(test_reload_changed_virtual_host),
 		cmocka_unit_test(test_reload_dropped_service_retried),
+		cmocka_unit_test(test_reload_keeps_pending_retry),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
