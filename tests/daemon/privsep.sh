@@ -4,9 +4,14 @@
 . "$(dirname "$0")/lib.sh"
 
 web_conf 127.56.0.1 >"$T/h.conf"
-start_daemon "$T/h.conf"
+# A relay too, so that a relay process is checked as well.
+cp "$T/h.conf" "$T/r.conf"
+printf 'prefork 1\nrelay r {\n\tlisten on 127.56.0.1 port 8001\n' \
+    >>"$T/r.conf"
+printf '\ttable web\n}\n' >>"$T/r.conf"
+start_daemon "$T/r.conf"
 uid=$(id -u _hoststated)
-for child in hce pfe; do
+for child in hce pfe r1; do
 	pid=$(child_pid $child) || fail "no $child process"
 	u=$(awk '/^Uid:/ { print $2, $3, $4, $5 }' /proc/$pid/status)
 	[ "$u" = "$uid $uid $uid $uid" ] || fail "$child runs as uid $u"
