@@ -75,7 +75,7 @@ enum ctl_status {
 	ST_ACTIVE_BACKUP,	/* service using its backup table */
 	ST_TABLE_ACTIVE,	/* table: "active (N hosts up)" */
 	ST_EMPTY,		/* table */
-	ST_NOT_INSTALLED,	/* service: layer 3 refused its apply */
+	ST_NOT_INSTALLED,	/* service: refused by layer 3, or no rules */
 };
 
 /* A relay's counters, summed over the relay processes. */

@@ -162,6 +162,8 @@ uint32_t	 pfe_service_active(const struct pfe *, uint32_t service_id);
 bool		 pfe_table_demoted(const struct pfe *, uint32_t table_id);
 /* The service's redirection rules are in place. */
 bool		 pfe_service_installed(const struct pfe *, uint32_t service_id);
+/* The service's status word, as show summary gives it. */
+enum ctl_status	 pfe_service_status(const struct pfe *, uint32_t service_id);
 /* Layer 3 holds what the engine wants for the service: no failure. */
 bool		 pfe_service_converged(const struct pfe *, uint32_t service_id);
 /*

@@ -324,6 +324,7 @@ orphans_sync(struct pfe *p)
 static void
 l3_init(struct pfe *p)
 {
+	char		line[L3_ERROR_MAX];
 	struct buf	err;
 
 	if (p->l3_ready || p->cfg->nservices == 0 ||
@@ -338,13 +339,14 @@ l3_init(struct pfe *p)
 		p->l3_attempts = 0;
 		p->l3_error[0] = '\0';
 	} else {
+		(void)snprintf(line, sizeof(line), "starting: %s",
+		    err.len > 0 ? buf_str(&err) : "failed");
 		p->l3_attempts++;
 		p->l3_retry_at = p->now_ms + l3_retry_delay(p->l3_attempts);
-		if (p->l3_attempts == 1)
+		if (p->l3_attempts == 1 || strcmp(line, p->l3_error) != 0)
 			pfe_log(p, 0, "layer 3: cannot start: %s (retrying)",
-			    err.len > 0 ? buf_str(&err) : "failed");
-		(void)snprintf(p->l3_error, sizeof(p->l3_error),
-		    "starting: %s", err.len > 0 ? buf_str(&err) : "failed");
+			    line + strlen("starting: "));
+		(void)snprintf(p->l3_error, sizeof(p->l3_error), "%s", line);
 	}
 	buf_free(&err);
 }

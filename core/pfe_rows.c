@@ -125,20 +125,30 @@ table_rows(const struct pfe *p, struct rows *r, uint32_t tid, uint32_t parent,
 			host_row(p, r, t->host_ids[i - 1]);
 }
 
-void
-pfe_row_service(const struct pfe *p, uint32_t sid, struct ctl_row *v)
+/*
+ * Active only with its rules in place: a service the kernel refused, or
+ * whose rules are gone, is "not installed".
+ */
+enum ctl_status
+pfe_service_status(const struct pfe *p, uint32_t sid)
 {
 	uint32_t	act = pfe_service_active(p, sid);
 
 	if (p->services[sid].disabled)
-		v->status = ST_DISABLED;
-	else if (!pfe_service_converged(p, sid))
-		v->status = ST_NOT_INSTALLED;
-	else if (act == HS_ID_NONE)
-		v->status = ST_DOWN;
-	else
-		v->status = act == p->cfg->services[sid].table_id ?
-		    ST_ACTIVE : ST_ACTIVE_BACKUP;
+		return ST_DISABLED;
+	if (!pfe_service_converged(p, sid) ||
+	    (act != HS_ID_NONE && !pfe_service_installed(p, sid)))
+		return ST_NOT_INSTALLED;
+	if (act == HS_ID_NONE)
+		return ST_DOWN;
+	return act == p->cfg->services[sid].table_id ? ST_ACTIVE :
+	    ST_ACTIVE_BACKUP;
+}
+
+void
+pfe_row_service(const struct pfe *p, uint32_t sid, struct ctl_row *v)
+{
+	v->status = pfe_service_status(p, sid);
 	v->l3_rules = pfe_service_installed(p, sid);
 	v->l3_hosts = (uint32_t)p->services[sid].nhosts;
 	v->l3_failures = p->services[sid].failures;

@@ -528,6 +528,23 @@ inv_host(struct world *w, struct inv_index *ix, uint32_t hid,
 	return 0;
 }
 
+/* A service shown active has its rules in the kernel. */
+static int
+check_active_installed(struct world *w, struct inv_index *ix,
+    const struct service_conf *s, struct buf *msg, struct buf *exp)
+{
+	const struct rec_service	*rs = inv_rec(ix, w, s->id);
+	enum ctl_status			 st = pfe_service_status(w->pfe, s->id);
+
+	if ((st != ST_ACTIVE && st != ST_ACTIVE_BACKUP) ||
+	    (rs != NULL && rs->rules))
+		return 0;
+	buf_printf(msg, "service %s is shown active without rules in the "
+	    "kernel", s->name);
+	buf_printf(exp, "expect service %s \"not installed\"\n", s->name);
+	return -1;
+}
+
 int
 inv_service(struct world *w, struct inv_index *ix, uint32_t sid,
     struct buf *msg, struct buf *exp)
@@ -535,6 +552,8 @@ inv_service(struct world *w, struct inv_index *ix, uint32_t sid,
 	const struct service_conf	*s = &w->conf->services[sid];
 
 	if (check_backup(w, s, msg, exp) == -1)
+		return -1;
+	if (check_active_installed(w, ix, s, msg, exp) == -1)
 		return -1;
 	if (!layer3_settled(w, inv_rec(ix, w, sid)))
 		return 0;

@@ -114,20 +114,14 @@ world_service_status(const struct world *w, const char *name,
     struct buf *out)
 {
 	const struct service_conf	*s;
-	uint32_t			 active;
+	struct ctl_row			 row;
+	char				 st[64];
 
 	if ((s = world_service(w, name)) == NULL)
 		return -1;
-	if (pfe_service_disabled(w->pfe, s->id))
-		return buf_puts(out, "disabled");
-	if (!pfe_service_converged(w->pfe, s->id))
-		return buf_puts(out, "not installed");
-	active = pfe_service_active(w->pfe, s->id);
-	if (active == HS_ID_NONE)
-		return buf_puts(out, "down");
-	if (active == s->backup_id)
-		return buf_puts(out, "active (using backup table)");
-	return buf_puts(out, "active");
+	memset(&row, 0, sizeof(row));
+	row.status = pfe_service_status(w->pfe, s->id);
+	return buf_puts(out, ctl_status_str(&row, st, sizeof(st)));
 }
 
 int

@@ -118,6 +118,42 @@ test_refused_apply_in_json(void **state)
 	fixture_free(f);
 }
 
+/* A refusal is logged again only when its error changes. */
+static void
+test_refusal_logged_per_change(void **state)
+{
+	struct fixture	*f = fixture_new(tc_seed_simple());
+
+	f->io.l3_refuse = -1;
+	status_at(f, 1000, 0, HOST_UP);
+	pfe_run(f->pfe, 1200);
+	f->io.l3_why = "Device or resource busy";
+	pfe_run(f->pfe, 1600);
+	pfe_run(f->pfe, 2400);
+	assert_int_equal(count(buf_str(&f->io.ops), "refused"), 4);
+	assert_int_equal(count(buf_str(&f->io.log), "not installed"), 2);
+	assert_int_equal(count(buf_str(&f->io.log),
+	    "not installed: adding rules: Device or resource busy"), 1);
+	fixture_free(f);
+}
+
+/* The same for the start: once per error, not once per retry. */
+static void
+test_refused_init_logged_per_change(void **state)
+{
+	struct fixture	*f = fixture_new_refusing(tc_seed_simple(), -1);
+
+	pfe_run(f->pfe, 200);
+	f->io.l3_why = "Device or resource busy";
+	pfe_run(f->pfe, 600);
+	pfe_run(f->pfe, 1400);
+	assert_int_equal(count(buf_str(&f->io.ops), "refused init"), 4);
+	assert_int_equal(count(buf_str(&f->io.log), "cannot start"), 2);
+	assert_int_equal(count(buf_str(&f->io.log),
+	    "cannot start: Device or resource busy"), 1);
+	fixture_free(f);
+}
+
 /* Backoff doubles up to its bound. */
 static void
 test_retry_delays(void **state)
@@ -178,6 +214,23 @@ test_shutdown_flushes(void **state)
 	assert_false(pfe_service_installed(f->pfe, 0));
 	assert_non_null(strstr(buf_str(&f->io.events),
 	    "service www (id 0): rules removed\n"));
+	fixture_free(f);
+}
+
+/* Once its rules are gone, a service is no longer shown active. */
+static void
+test_no_rules_never_active(void **state)
+{
+	struct fixture	*f = fixture_new(tc_seed_simple());
+
+	status_at(f, 0, 0, HOST_UP);
+	pfe_shutdown(f->pfe, 10);
+	assert_show(f, CTL_SHOW_SUMMARY,
+	    "Type      Id    Name                            Avlblty Status\n"
+	    "service    0    www                                     not installed\n"
+	    "table      0    webhosts                                active (1 hosts up)\n"
+	    "host       1    10.1.100.2                              unknown\n"
+	    "host       0    10.1.100.1                      100.00% up\n");
 	fixture_free(f);
 }
 
@@ -324,10 +377,13 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_refused_apply_retried_with_backoff),
 		cmocka_unit_test(test_refused_apply_in_json),
+		cmocka_unit_test(test_refusal_logged_per_change),
+		cmocka_unit_test(test_refused_init_logged_per_change),
 		cmocka_unit_test(test_retry_delays),
 		cmocka_unit_test(test_refused_init_installs_nothing),
 		cmocka_unit_test(test_no_services_no_layer3),
 		cmocka_unit_test(test_shutdown_flushes),
+		cmocka_unit_test(test_no_rules_never_active),
 		cmocka_unit_test(test_host_identity_and_gone),
 		cmocka_unit_test(test_backup_on_other_port_reinstalls_rules),
 		cmocka_unit_test(test_reload_changed_virtual_host),

@@ -101,7 +101,8 @@ refused(struct tio *t, const char *op, const char *name, struct buf *err)
 	if (t->l3_refuse > 0)
 		t->l3_refuse--;
 	(void)buf_printf(&t->ops, "refused %s %s\n", op, name);
-	(void)buf_puts(err, "Operation not permitted");
+	(void)buf_puts(err, t->l3_why != NULL ? t->l3_why :
+	    "Operation not permitted");
 	t->nops++;
 	return -1;
 }
