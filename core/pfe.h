@@ -50,6 +50,12 @@ struct pfe_io {
 	/* Remove the service's rules and table; none there is no error. */
 	int	(*rules_remove)(void *l3_arg, const struct service_conf *,
 		    struct buf *err);
+	/*
+	 * Are the service's rules still in the kernel?  -1 with why not.
+	 * NULL: never asked.
+	 */
+	int	(*l3_check)(void *l3_arg, const struct service_conf *,
+		    struct buf *err);
 	/* Replace the hosts new connections of the service go to. */
 	int	(*table_replace)(void *l3_arg, const struct service_conf *,
 		    const struct l3_table *, struct buf *err);
@@ -137,6 +143,13 @@ int		 pfe_reload(struct pfe *, const struct config *,
 		    uint64_t now_ms);
 /* The running configuration's generation. */
 uint32_t	 pfe_gen(const struct pfe *);
+/*
+ * Ask the backend whether the rules it installed are still there (the
+ * daemon: before a show, and every few seconds).  A service whose rules
+ * went behind the engine's back is installed again; the loss is logged
+ * and counted as a failure.
+ */
+void		 pfe_verify(struct pfe *, uint64_t now_ms);
 /* Remove every rule and table, release every demotion. */
 void		 pfe_shutdown(struct pfe *, uint64_t now_ms);
 

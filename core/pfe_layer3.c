@@ -408,6 +408,35 @@ pfe_next_deadline(const struct pfe *p)
 }
 
 void
+pfe_verify(struct pfe *p, uint64_t now_ms)
+{
+	struct pfe_service	*ps;
+	struct buf		 err;
+	size_t			 i;
+
+	p->now_ms = now_ms;
+	if (p->io.l3_check == NULL || !p->l3_ready)
+		return;
+	buf_init(&err, L3_ERROR_MAX);
+	for (i = 0; i < p->cfg->nservices; i++) {
+		ps = &p->services[i];
+		if (!ps->rules || !ps->known || ps->attempts > 0)
+			continue;
+		buf_reset(&err);
+		if (p->io.l3_check(p->io.l3_arg, &p->cfg->services[i],
+		    &err) == 0)
+			continue;
+		ps->known = false;
+		ps->failures++;
+		pfe_log(p, 0, "service %s: rules gone from the kernel: %s "
+		    "(installing them again)", p->cfg->services[i].name,
+		    err.len > 0 ? buf_str(&err) : "not found");
+	}
+	buf_free(&err);
+	pfe_sync(p);
+}
+
+void
 pfe_l3_shutdown(struct pfe *p)
 {
 	struct buf	err;

@@ -31,6 +31,7 @@
 #include "daemon/pfe_proc_priv.h"
 
 #define PFE_LOG_VERBOSE	2	/* "log verbose": debug lines of every process */
+#define PFE_VERIFY_SEC	2	/* how often our rules are looked for */
 
 #if defined(HS_HAVE_NFT)
 /* nfnetlink checks the process that sends. */
@@ -166,6 +167,16 @@ pfe_proc_retry(evutil_socket_t fd, short ev, void *arg)
 	pfe_proc_schedule(pp);
 }
 
+/* Rules someone else removed are put back (pfe_verify). */
+static void
+pfe_proc_verify(evutil_socket_t fd, short ev, void *arg)
+{
+	struct pfe_proc	*pp = arg;
+
+	pfe_verify(pp->pfe, proc_now_ms());
+	pfe_proc_schedule(pp);
+}
+
 static void
 pfe_io_event(void *arg, const struct ctl_event *ev)
 {
@@ -224,6 +235,9 @@ pfe_proc_show(struct pfe_proc *pp, uint32_t client, enum ctl_action action)
 		pfe_relays_show(pp, client, action);
 		return;
 	}
+	/* What it says of a service's rules holds now. */
+	if (action == CTL_SHOW_SUMMARY || action == CTL_SHOW_SERVICES)
+		pfe_proc_verify(-1, 0, pp);
 	if ((n = pfe_rows(pp->pfe, action, proc_now_ms(), &rows)) == -1) {
 		control_fail(pp->control, client, "out of memory");
 		return;
@@ -526,6 +540,7 @@ static void
 pfe_proc_setup(struct pfe_proc *pp, const struct proc_pipes *fds,
     int control_fd)
 {
+	struct timeval	 verify = { PFE_VERIFY_SEC, 0 };
 	struct pfe_io	 io;
 
 	pp->parent = channel_new(pp->base, fds->fd[PROC_PFE][PROC_PARENT],
@@ -535,8 +550,11 @@ pfe_proc_setup(struct pfe_proc *pp, const struct proc_pipes *fds,
 	    PROC_CHANNEL_MAX, pfe_proc_dispatch_hce, pfe_proc_lost, pp);
 	pp->control = control_new(pp->base, control_fd, pfe_proc_request, pp);
 	pp->ev_retry = evtimer_new(pp->base, pfe_proc_retry, pp);
+	pp->ev_verify = event_new(pp->base, -1, EV_PERSIST, pfe_proc_verify,
+	    pp);
 	if (pp->parent == NULL || pp->hce == NULL || pp->control == NULL ||
-	    pp->ev_retry == NULL)
+	    pp->ev_retry == NULL || pp->ev_verify == NULL ||
+	    evtimer_add(pp->ev_verify, &verify) == -1)
 		fatalx("cannot set up the event loop");
 	if (fds->metrics[0] != -1 &&
 	    control_attach(pp->control, fds->metrics[0]) == -1)

@@ -40,6 +40,7 @@ struct pfe_proc {
 	struct msg		*scratch;	/* a message is large */
 	uint64_t		 start_wall_ms;	/* show metrics */
 	struct event		*ev_retry;	/* a refused layer-3 apply */
+	struct event		*ev_verify;	/* our rules still there? */
 #if defined(HS_HAVE_NFT)
 	struct nft_backend	*nft;
 #elif defined(HS_HAVE_PF)

@@ -82,20 +82,31 @@ error_line(const char *text, struct buf *err)
 		err->truncated = false;	/* one line, cut: still useful */
 }
 
-int
-nft_backend_run(struct nft_backend *nb, const char *text, struct buf *err)
+/* Run text; *out (if not NULL) is what it printed, until the next run. */
+static int
+run_text(struct nft_backend *nb, const char *text, const char **out,
+    struct buf *err)
 {
-	int	rv;
+	const char	*o;
+	int		 rv;
 
 	rv = nft_run_cmd_from_buffer(nb->ctx, text);
 	/* Both buffers accumulate until read. */
-	(void)nft_ctx_get_output_buffer(nb->ctx);
+	o = nft_ctx_get_output_buffer(nb->ctx);
+	if (out != NULL)
+		*out = o;
 	if (rv != 0) {
 		error_line(nft_ctx_get_error_buffer(nb->ctx), err);
 		return -1;
 	}
 	(void)nft_ctx_get_error_buffer(nb->ctx);
 	return 0;
+}
+
+int
+nft_backend_run(struct nft_backend *nb, const char *text, struct buf *err)
+{
+	return run_text(nb, text, NULL, err);
 }
 
 /* Run what was built (built == 0); the text buffer is reused. */
@@ -198,6 +209,46 @@ nft_table_replace(struct nft_backend *nb, const struct service_conf *s,
 	return 0;
 }
 
+/*
+ * The service's prerouting chain is there, with its redirection rules
+ * while its maps hold hosts.  The maps themselves are not listed: at
+ * ten thousand hosts that costs more than a change.
+ */
+int
+nft_rules_check(struct nft_backend *nb, const struct service_conf *s,
+    struct buf *err)
+{
+	const struct nft_maps	*m;
+	const char		*out = NULL;
+	char			 nm[NFT_NAME_MAX];
+	int			 rv;
+
+	if ((m = maps_of(nb, s->name)) == NULL) {
+		(void)buf_puts(err, "out of memory");
+		return -1;
+	}
+	nft_service_name(s->name, nm, sizeof(nm));
+	buf_reset(&nb->text);
+	(void)buf_printf(&nb->text, "list chain inet %s %s_pre\n", NFT_TABLE,
+	    nm);
+	rv = run_text(nb, buf_str(&nb->text), &out, err);
+	buf_reset(&nb->text);
+	if (rv == -1)
+		return -1;
+	if (m->fam[0].n + m->fam[1].n > 0 &&
+	    (out == NULL || strstr(out, " dnat ") == NULL)) {
+		(void)buf_printf(err, "chain %s_pre: no redirection rule", nm);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+io_check(void *arg, const struct service_conf *s, struct buf *err)
+{
+	return nft_rules_check(arg, s, err);
+}
+
 static int
 io_flush(void *arg, struct buf *err)
 {
@@ -230,6 +281,7 @@ nft_backend_io(struct nft_backend *nb, struct pfe_io *io)
 	io->l3_arg = nb;
 	io->l3_init = io_flush;		/* what a crashed run left goes */
 	io->l3_flush = io_flush;
+	io->l3_check = io_check;
 	io->rules_add = io_rules_add;
 	io->rules_remove = io_rules_remove;
 	io->table_replace = io_table_replace;

@@ -27,6 +27,8 @@ int			 nft_rules_remove(struct nft_backend *,
 int			 nft_table_replace(struct nft_backend *,
 			    const struct service_conf *,
 			    const struct l3_table *, struct buf *err);
+int			 nft_rules_check(struct nft_backend *,
+			    const struct service_conf *, struct buf *err);
 /* Point the PF engine's layer-3 operations at the backend. */
 void			 nft_backend_io(struct nft_backend *, struct pfe_io *);
 

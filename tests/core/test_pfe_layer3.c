@@ -235,6 +235,58 @@ test_no_rules_never_active(void **state)
 }
 
 /*
+ * Rules removed behind the engine's back are found when it looks: the
+ * service is installed again, and the loss logged and counted.
+ */
+static void
+test_lost_rules_reinstalled(void **state)
+{
+	struct fixture	*f = fixture_new(tc_seed_simple());
+	char		*json;
+
+	status_at(f, 0, 0, HOST_UP);
+	buf_reset(&f->io.ops);
+	pfe_verify(f->pfe, 10);
+	assert_string_equal(buf_str(&f->io.ops), "check www\n");
+	f->io.l3_lost = true;
+	buf_reset(&f->io.ops);
+	pfe_verify(f->pfe, 20);
+	assert_string_equal(buf_str(&f->io.ops),
+	    "lost www\nadd www\nreplace www webhosts 10.1.100.1\n");
+	assert_non_null(strstr(buf_str(&f->io.log), "service www: rules "
+	    "gone from the kernel: No such file or directory"));
+	json = json_services(f);
+	assert_non_null(strstr(json, "\"status\":\"active\",\"layer3\":"
+	    "{\"rules\":true,\"hosts\":1,\"failures\":1,\"error\":null}"));
+	free(json);
+	fixture_free(f);
+}
+
+/* Found gone while the kernel refuses: not installed, until repaired. */
+static void
+test_lost_rules_refused(void **state)
+{
+	struct fixture	*f = fixture_new(tc_seed_simple());
+
+	status_at(f, 0, 0, HOST_UP);
+	f->io.l3_lost = true;
+	f->io.l3_refuse = 1;
+	pfe_verify(f->pfe, 1000);
+	assert_show(f, CTL_SHOW_SUMMARY,
+	    "Type      Id    Name                            Avlblty Status\n"
+	    "service    0    www                                     not installed\n"
+	    "table      0    webhosts                                active (1 hosts up)\n"
+	    "host       1    10.1.100.2                              unknown\n"
+	    "host       0    10.1.100.1                      100.00% up\n");
+	buf_reset(&f->io.ops);
+	pfe_run(f->pfe, 1200);
+	assert_string_equal(buf_str(&f->io.ops),
+	    "add www\nreplace www webhosts 10.1.100.1\n");
+	assert_true(pfe_service_converged(f->pfe, 0));
+	fixture_free(f);
+}
+
+/*
  * The backend gets each host's address, port and weight; a sticky
  * service also learns which hosts left, so their bindings can go.
  */
@@ -384,6 +436,8 @@ main(void)
 		cmocka_unit_test(test_no_services_no_layer3),
 		cmocka_unit_test(test_shutdown_flushes),
 		cmocka_unit_test(test_no_rules_never_active),
+		cmocka_unit_test(test_lost_rules_reinstalled),
+		cmocka_unit_test(test_lost_rules_refused),
 		cmocka_unit_test(test_host_identity_and_gone),
 		cmocka_unit_test(test_backup_on_other_port_reinstalls_rules),
 		cmocka_unit_test(test_reload_changed_virtual_host),

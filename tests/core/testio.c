@@ -131,6 +131,21 @@ l3_flush(void *arg, struct buf *err)
 	return 0;
 }
 
+/* Rules removed behind the engine's back, once. */
+static int
+l3_check(void *arg, const struct service_conf *s, struct buf *err)
+{
+	struct tio	*t = arg;
+
+	(void)buf_printf(&t->ops, "%s %s\n", t->l3_lost ? "lost" : "check",
+	    s->name);
+	if (!t->l3_lost)
+		return 0;
+	t->l3_lost = false;
+	(void)buf_puts(err, "No such file or directory");
+	return -1;
+}
+
 static int
 table_replace(void *arg, const struct service_conf *s,
     const struct l3_table *lt, struct buf *err)
@@ -213,6 +228,7 @@ tio_pfe_io(struct tio *t, struct pfe_io *io)
 	io->rules_remove = rules_remove;
 	io->l3_init = l3_init;
 	io->l3_flush = l3_flush;
+	io->l3_check = l3_check;
 	io->event = event;
 	io->reply = reply;
 	io->send = send_msg;

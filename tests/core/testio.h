@@ -36,6 +36,7 @@ struct tio {
 	struct buf	 ops;		/* layer-3 ops, one line each */
 	int		 l3_refuse;	/* refuse this many ops; -1: all */
 	const char	*l3_why;	/* a refusal's error; NULL: EPERM's */
+	bool		 l3_lost;	/* the next check finds no rules */
 	size_t		 nops;
 	struct buf	 events;	/* rendered monitor lines */
 	size_t		 nevents;
