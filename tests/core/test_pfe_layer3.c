@@ -118,6 +118,23 @@ test_refused_apply_in_json(void **state)
 	fixture_free(f);
 }
 
+/*
+ * Refused at t0, again 200 ms later, then twice with another error:
+ * four refusals, two log lines (the first and the change).
+ */
+static void
+refused_then_other_error(struct fixture *f, uint64_t t0, const char *op,
+    const char *line, const char *other_line)
+{
+	pfe_run(f->pfe, t0 + 200);
+	f->io.l3_why = "Device or resource busy";
+	pfe_run(f->pfe, t0 + 600);
+	pfe_run(f->pfe, t0 + 1400);
+	assert_int_equal(count(buf_str(&f->io.ops), op), 4);
+	assert_int_equal(count(buf_str(&f->io.log), line), 2);
+	assert_int_equal(count(buf_str(&f->io.log), other_line), 1);
+}
+
 /* A refusal is logged again only when its error changes. */
 static void
 test_refusal_logged_per_change(void **state)
@@ -126,14 +143,8 @@ test_refusal_logged_per_change(void **state)
 
 	f->io.l3_refuse = -1;
 	status_at(f, 1000, 0, HOST_UP);
-	pfe_run(f->pfe, 1200);
-	f->io.l3_why = "Device or resource busy";
-	pfe_run(f->pfe, 1600);
-	pfe_run(f->pfe, 2400);
-	assert_int_equal(count(buf_str(&f->io.ops), "refused"), 4);
-	assert_int_equal(count(buf_str(&f->io.log), "not installed"), 2);
-	assert_int_equal(count(buf_str(&f->io.log),
-	    "not installed: adding rules: Device or resource busy"), 1);
+	refused_then_other_error(f, 1000, "refused", "not installed",
+	    "not installed: adding rules: Device or resource busy");
 	fixture_free(f);
 }
 
@@ -143,14 +154,8 @@ test_refused_init_logged_per_change(void **state)
 {
 	struct fixture	*f = fixture_new_refusing(tc_seed_simple(), -1);
 
-	pfe_run(f->pfe, 200);
-	f->io.l3_why = "Device or resource busy";
-	pfe_run(f->pfe, 600);
-	pfe_run(f->pfe, 1400);
-	assert_int_equal(count(buf_str(&f->io.ops), "refused init"), 4);
-	assert_int_equal(count(buf_str(&f->io.log), "cannot start"), 2);
-	assert_int_equal(count(buf_str(&f->io.log),
-	    "cannot start: Device or resource busy"), 1);
+	refused_then_other_error(f, 0, "refused init", "cannot start",
+	    "cannot start: Device or resource busy");
 	fixture_free(f);
 }
 
