@@ -307,6 +307,8 @@ service_state_label(uint8_t status)
 		return "backup";
 	case ST_DISABLED:
 		return "disabled";
+	case ST_NOT_INSTALLED:
+		return "not_installed";
 	default:
 		return "down";
 	}
@@ -318,21 +320,26 @@ m_forwarders(const struct metrics *x, const char *kind, size_t n,
     const char *(*name)(const struct metrics *, size_t),
     void (*row)(const struct metrics *, size_t, struct ctl_row *))
 {
+	/* The last only for services: layer 3 refused them. */
 	static const uint8_t	 states[] = { ST_ACTIVE, ST_ACTIVE_BACKUP,
-				    ST_DOWN, ST_DISABLED };
+				    ST_DOWN, ST_DISABLED, ST_NOT_INSTALLED };
 	struct prom_label	 l[2] = { { kind, NULL }, { "state", NULL } };
 	struct ctl_row		 v;
-	char			 fam[64], help[128];
-	size_t			 i, k;
+	char			 fam[64], help[160];
+	size_t			 i, k, nstates = sizeof(states);
 
+	if (strcmp(kind, "service") != 0)
+		nstates--;
 	(void)snprintf(fam, sizeof(fam), M_PREFIX "%s_state", kind);
 	(void)snprintf(help, sizeof(help), "The %s's state: active (main "
-	    "table), backup (backup table), down or disabled.", kind);
+	    "table), backup (backup table), down or disabled%s.", kind,
+	    nstates == sizeof(states) ? ", or not_installed (the packet "
+	    "filter refused it)" : "");
 	prom_family(x->b, fam, "gauge", help);
 	for (i = 0; i < n; i++) {
 		row(x, i, &v);
 		l[0].value = name(x, i);
-		for (k = 0; k < sizeof(states); k++) {
+		for (k = 0; k < nstates; k++) {
 			l[1].value = service_state_label(states[k]);
 			prom_sample_u64(x->b, fam, l, 2, v.status == states[k]);
 		}
@@ -360,6 +367,24 @@ service_row(const struct metrics *x, size_t i, struct ctl_row *v)
 {
 	memset(v, 0, sizeof(*v));
 	pfe_row_service(x->p, (uint32_t)i, v);
+}
+
+/* Layer-3 operations refused, and rules found gone, since the start. */
+static void
+m_service_layer3(const struct metrics *x)
+{
+	const char		*fam = M_PREFIX "service_layer3_failures_total";
+	struct prom_label	 l = { "service", NULL };
+	struct ctl_row		 v;
+	size_t			 i;
+
+	prom_family(x->b, fam, "counter", "Layer-3 operations the packet "
+	    "filter refused, and rules found gone from it.");
+	for (i = 0; i < x->p->cfg->nservices; i++) {
+		service_row(x, i, &v);
+		l.value = service_name(x, i);
+		prom_sample_u64(x->b, fam, &l, 1, v.l3_failures);
+	}
 }
 
 static const char *
@@ -491,6 +516,7 @@ pfe_metrics(const struct pfe *p, const struct ctl_row *relays,
 	m_tables(&x);
 	m_forwarders(&x, "service", p->cfg->nservices, service_name,
 	    service_row);
+	m_service_layer3(&x);
 	m_forwarders(&x, "relay", p->cfg->nrelays, relay_name, relay_row);
 	m_relay_stats(&x);
 	m_demote(&x);

@@ -149,6 +149,31 @@ test_metrics_backup(void **state)
 	fixture_stop(&f);
 }
 
+/* A service the packet filter refuses: not installed, its failures. */
+static void
+test_metrics_not_installed(void **state)
+{
+	static const uint32_t	 fast[] = { 1 };
+	struct fixture		 f;
+	struct buf		 b;
+
+	fixture_start(&f, tc_seed_simple());
+	f.io.l3_refuse = -1;
+	status_rtt(f.pfe, 0, HOST_UP, HCE_TCP_CONNECT_OK, fast, 1);
+	pfe_run(f.pfe, 200);
+	buf_init(&b, PFE_METRICS_MAX);
+	assert_int_equal(pfe_metrics(f.pfe, NULL, 0, 200, 0, 0, &b), 0);
+	assert_line(&b, "hoststated_service_state{service=\"www\","
+	    "state=\"not_installed\"} 1");
+	assert_line(&b, "hoststated_service_state{service=\"www\","
+	    "state=\"active\"} 0");
+	assert_line(&b, "hoststated_service_up{service=\"www\"} 0");
+	assert_line(&b, "hoststated_service_layer3_failures_total{"
+	    "service=\"www\"} 2");
+	buf_free(&b);
+	fixture_stop(&f);
+}
+
 /* A buffer too small is an error, not a cut text. */
 static void
 test_metrics_bounded(void **state)
@@ -169,6 +194,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_prom_escape),
 		cmocka_unit_test(test_metrics_backup),
+		cmocka_unit_test(test_metrics_not_installed),
 		cmocka_unit_test(test_metrics_bounded),
 	};
 
