@@ -395,7 +395,8 @@ child_start(struct reload_child *rc, const struct msg *m)
 		rc->pending = NULL;
 		rc->gen = m->gen;
 		rc->io.commit(rc->io.arg, conf);
-	} else if (!rc->started && rc->pending == NULL && m->gen == rc->gen) {
+	} else if (!rc->started && m->gen == rc->gen) {
+		/* The first start; a reload's text may have come before it. */
 		if (rc->io.start != NULL)
 			rc->io.start(rc->io.arg);
 	} else

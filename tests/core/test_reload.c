@@ -300,6 +300,26 @@ test_startup_chain(void **state)
 	assert_true(h.hce.rc.started && h.pfe.rc.started);
 }
 
+/*
+ * A reload asked for at once after startup: the pfe gets the new text
+ * from the parent before the first start the hce passes on.  It starts
+ * the running configuration, then switches with everybody.
+ */
+static void
+test_reload_before_first_start(void **state)
+{
+	reload_parent_start(&h.parent);
+	assert_int_equal(reload_parent_begin(&h.parent, big_conf(10), NULL, 7),
+	    0);
+	deliver();
+	assert_int_equal(h.hce.starts, 1);
+	assert_int_equal(h.pfe.starts, 1);
+	assert_int_equal(h.parent_conf->gen, 2);
+	assert_int_equal(h.hce.running->gen, 2);
+	assert_int_equal(h.pfe.running->gen, 2);
+	assert_int_equal(h.pfe.running->nhosts, 10);
+}
+
 /* Every child ready: the parent switches, then the hce, then the pfe. */
 static void
 test_reload_switches_everywhere(void **state)
@@ -482,6 +502,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_startup_chain, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_reload_before_first_start,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_switches_everywhere,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
