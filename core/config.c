@@ -179,6 +179,19 @@ check_type_name(enum check_type type, bool tls)
 }
 
 const char *
+proto_type_name(enum proto_type t)
+{
+	switch (t) {
+	case PROTO_HTTP:
+		return "http";
+	case PROTO_DNS:
+		return "dns";
+	default:
+		return "tcp";
+	}
+}
+
+const char *
 lb_mode_name(enum lb_mode mode)
 {
 	switch (mode) {

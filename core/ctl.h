@@ -86,6 +86,12 @@ struct relay_stats {
 	uint64_t		 bytes_out;	/* host to client */
 	uint64_t		 connect_fail;	/* connects that failed */
 	uint64_t		 errors;	/* sessions that ended badly */
+	/* DNS relays: messages rather than sessions. */
+	uint64_t		 queries;	/* well-formed queries */
+	uint64_t		 answers;	/* answers given back */
+	uint64_t		 timeouts;	/* queries never answered */
+	uint64_t		 malformed;	/* packets dropped unread */
+	uint64_t		 unmatched;	/* answers to no query of ours */
 };
 
 struct ctl_row {
@@ -102,7 +108,8 @@ struct ctl_row {
 	uint64_t		 error_age_ms;	/* since it was seen */
 	uint32_t		 rtt_ms;
 	int32_t			 detail;
-	char			 check[32];	/* table: check method name */
+	char			 check[32];	/* table: check method name;
+						   relay: protocol type */
 	struct relay_stats	 stats;		/* relay (show relays) */
 	/* Services: what layer 3 holds, and why not while it is refused. */
 	uint8_t			 l3_rules;	/* rules in place */
@@ -126,6 +133,8 @@ enum session_end {
 	SESS_END_MAX
 };
 
+#define HS_SESSION_DETAIL_MAX	96
+
 /* A relay session: a show sessions row, or the event of its end. */
 struct ctl_session {
 	uint32_t		 proc;		/* relay process, from 1 */
@@ -141,6 +150,9 @@ struct ctl_session {
 	uint64_t		 bytes_in;	/* client to host */
 	uint64_t		 bytes_out;	/* host to client */
 	uint8_t			 end;		/* enum session_end */
+	char			 detail[HS_SESSION_DETAIL_MAX];	/* DNS: the
+						   query, or a connection's
+						   counts; "" for none */
 };
 
 enum ctl_event_kind {

@@ -4,6 +4,7 @@
  * event lines.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "core/check.h"
 #include "core/ctl.h"
@@ -106,6 +107,25 @@ render_relay_detail(const struct ctl_row *r, struct buf *out)
 	    (unsigned long long)s->bytes_in, (unsigned long long)s->bytes_out,
 	    (unsigned long long)s->connect_fail,
 	    (unsigned long long)s->errors);
+	if (strcmp(r->check, "dns") != 0)
+		return;
+	(void)buf_printf(out, "\t%4s\tdns: %llu queries, %llu answers, "
+	    "%llu timeouts, %llu malformed, %llu unmatched\n", "",
+	    (unsigned long long)s->queries, (unsigned long long)s->answers,
+	    (unsigned long long)s->timeouts,
+	    (unsigned long long)s->malformed,
+	    (unsigned long long)s->unmatched);
+}
+
+static void
+render_relay_dns_json(const struct relay_stats *s, struct buf *out)
+{
+	(void)buf_printf(out, ",\"protocol\":\"dns\",\"queries\":%llu,"
+	    "\"answers\":%llu,\"timeouts\":%llu,\"malformed\":%llu,"
+	    "\"unmatched\":%llu", (unsigned long long)s->queries,
+	    (unsigned long long)s->answers, (unsigned long long)s->timeouts,
+	    (unsigned long long)s->malformed,
+	    (unsigned long long)s->unmatched);
 }
 
 /* Why a service is not installed, under its row in show services. */
@@ -269,6 +289,8 @@ render_row_json(const struct ctl_row *r, uint64_t now_ms, struct buf *out)
 			json_str(out, r->l3_error);
 		(void)buf_puts(out, "}");
 	}
+	if (r->type == OBJ_RELAY && strcmp(r->check, "dns") == 0)
+		render_relay_dns_json(&r->stats, out);
 	if (r->type == OBJ_HOST)
 		render_host_json(r, now_ms, out);
 	(void)buf_puts(out, "}");
@@ -495,9 +517,12 @@ ctl_render_session(const struct ctl_session *s, struct buf *out)
 	render_duration(s->age_ms, out);
 	(void)buf_puts(out, ", idle ");
 	render_duration(s->idle_ms, out);
-	(void)buf_printf(out, ", bytes in %llu, out %llu\n",
+	(void)buf_printf(out, ", bytes in %llu, out %llu",
 	    (unsigned long long)s->bytes_in,
 	    (unsigned long long)s->bytes_out);
+	if (s->detail[0] != '\0')
+		(void)buf_printf(out, ", %s", s->detail);
+	(void)buf_puts(out, "\n");
 }
 
 void
@@ -518,9 +543,14 @@ ctl_render_session_json(const struct ctl_session *s, struct buf *out)
 		    sizeof(txt)));
 	(void)buf_printf(out, ",\"host_port\":%u,\"state\":\"%s\","
 	    "\"age_ms\":%llu,\"idle_ms\":%llu,\"bytes_in\":%llu,"
-	    "\"bytes_out\":%llu}\n", s->host_port,
+	    "\"bytes_out\":%llu", s->host_port,
 	    session_end_str((enum session_end)s->end),
 	    (unsigned long long)s->age_ms, (unsigned long long)s->idle_ms,
 	    (unsigned long long)s->bytes_in,
 	    (unsigned long long)s->bytes_out);
+	if (s->detail[0] != '\0') {
+		(void)buf_puts(out, ",\"detail\":");
+		json_str(out, s->detail);
+	}
+	(void)buf_puts(out, "}\n");
 }

@@ -364,6 +364,11 @@ put_stats(struct wr *w, const struct relay_stats *s)
 	put_u64(w, s->bytes_out);
 	put_u64(w, s->connect_fail);
 	put_u64(w, s->errors);
+	put_u64(w, s->queries);
+	put_u64(w, s->answers);
+	put_u64(w, s->timeouts);
+	put_u64(w, s->malformed);
+	put_u64(w, s->unmatched);
 }
 
 static void
@@ -375,6 +380,11 @@ get_stats(struct rd *r, struct relay_stats *s)
 	s->bytes_out = get_u64(r);
 	s->connect_fail = get_u64(r);
 	s->errors = get_u64(r);
+	s->queries = get_u64(r);
+	s->answers = get_u64(r);
+	s->timeouts = get_u64(r);
+	s->malformed = get_u64(r);
+	s->unmatched = get_u64(r);
 	if (s->active > s->total)
 		r->bad = 1;
 }
@@ -581,6 +591,7 @@ put_ctl_session(struct wr *w, const struct ctl_session *s)
 	put_u64(w, s->bytes_in);
 	put_u64(w, s->bytes_out);
 	put_u8(w, s->end);
+	put_str(w, s->detail, sizeof(s->detail));
 }
 
 static void
@@ -599,6 +610,7 @@ get_ctl_session(struct rd *r, struct ctl_session *s)
 	s->bytes_in = get_u64(r);
 	s->bytes_out = get_u64(r);
 	s->end = get_enum(r, SESS_END_MAX);
+	get_str(r, s->detail, sizeof(s->detail));
 }
 
 static void

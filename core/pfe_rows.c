@@ -169,8 +169,13 @@ service_row(const struct pfe *p, struct rows *r, uint32_t sid)
 void
 pfe_row_relay(const struct pfe *p, uint32_t rid, struct ctl_row *v)
 {
+	const struct relay_conf	*rc = &p->cfg->relays[rid];
+
+	(void)snprintf(v->check, sizeof(v->check), "%s",
+	    proto_type_name(rc->protocol_id < p->cfg->nprotocols ?
+	    p->cfg->protocols[rc->protocol_id].type : PROTO_TCP));
 	/* Active only while every relay process accepts for it. */
-	if (p->cfg->relays[rid].disabled)
+	if (rc->disabled)
 		v->status = ST_DISABLED;
 	else
 		v->status = pfe_relay_listening(p, rid) ? ST_ACTIVE : ST_DOWN;

@@ -192,6 +192,11 @@ stats_add(struct relay_stats *sum, const struct relay_stats *s)
 	sum->bytes_out += s->bytes_out;
 	sum->connect_fail += s->connect_fail;
 	sum->errors += s->errors;
+	sum->queries += s->queries;
+	sum->answers += s->answers;
+	sum->timeouts += s->timeouts;
+	sum->malformed += s->malformed;
+	sum->unmatched += s->unmatched;
 }
 
 /* A relay's counters, for the relay of that id in the running rows. */

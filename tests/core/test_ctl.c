@@ -395,7 +395,9 @@ test_render_relay_stats(void **state)
 	row.type = OBJ_RELAY;
 	row.status = ST_ACTIVE;
 	(void)snprintf(row.name, sizeof(row.name), "r");
-	row.stats = (struct relay_stats){ 2, 10, 251, 502, 1, 3 };
+	row.stats = (struct relay_stats){ .active = 2, .total = 10,
+	    .bytes_in = 251, .bytes_out = 502, .connect_fail = 1,
+	    .errors = 3, .queries = 9 };
 	buf_init(&b, 4096);
 	ctl_render(CTL_SHOW_RELAYS, &row, 1, &b);
 	assert_non_null(strstr(buf_str(&b), "relay\t   0\tr"));
@@ -409,6 +411,24 @@ test_render_relay_stats(void **state)
 	assert_non_null(strstr(buf_str(&b), "\"sessions_active\":2,"
 	    "\"sessions_total\":10,\"bytes_in\":251,\"bytes_out\":502,"
 	    "\"connect_failures\":1,\"errors\":3}"));
+	assert_null(strstr(buf_str(&b), "queries"));
+	/* A DNS relay: its messages too. */
+	(void)snprintf(row.check, sizeof(row.check), "dns");
+	row.stats.answers = 7;
+	row.stats.timeouts = 2;
+	row.stats.malformed = 5;
+	row.stats.unmatched = 1;
+	buf_reset(&b);
+	ctl_render(CTL_SHOW_RELAYS, &row, 1, &b);
+	assert_non_null(strstr(buf_str(&b), " 3 errors\n\t    \tdns: 9 "
+	    "queries, 7 answers, 2 timeouts, 5 malformed, 1 unmatched\n"));
+	assert_non_null(strstr(buf_str(&b), "\tdns: 9 queries, 7 answers, "
+	    "2 timeouts, 5 malformed, 1 unmatched\n"));
+	buf_reset(&b);
+	ctl_render_json(CTL_SHOW_RELAYS, &row, 1, 0, &b);
+	assert_non_null(strstr(buf_str(&b), "\"errors\":3,\"protocol\":"
+	    "\"dns\",\"queries\":9,\"answers\":7,\"timeouts\":2,"
+	    "\"malformed\":5,\"unmatched\":1}"));
 	buf_free(&b);
 }
 
@@ -445,6 +465,16 @@ test_render_session(void **state)
 	    "\"client_port\":40000,\"host\":null,\"host_port\":80,"
 	    "\"state\":\"no host up\",\"age_ms\":3723004,\"idle_ms\":1500,"
 	    "\"bytes_in\":251,\"bytes_out\":64}\n");
+	/* A DNS query: what it asked, after the counts. */
+	(void)snprintf(s.detail, sizeof(s.detail), "udp www.example.com. A");
+	buf_reset(&b);
+	ctl_render_session(&s, &b);
+	assert_non_null(strstr(buf_str(&b), ", bytes in 251, out 64, "
+	    "udp www.example.com. A\n"));
+	buf_reset(&b);
+	ctl_render_session_json(&s, &b);
+	assert_non_null(strstr(buf_str(&b), "\"bytes_out\":64,\"detail\":"
+	    "\"udp www.example.com. A\"}\n"));
 	assert_string_equal(session_end_str(SESS_END_MAX), "invalid");
 	buf_free(&b);
 }

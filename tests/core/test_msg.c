@@ -120,7 +120,7 @@ sample(enum msg_type type, struct msg *m)
 	case MSG_RELAY_STATS:
 		m->u.relay_stats.relay_id = 3;
 		m->u.relay_stats.stats = (struct relay_stats){ 1, 2,
-		    1ULL << 40, 4, 5, 6 };
+		    1ULL << 40, 4, 5, 6, 7, 8, 9, 10, 11 };
 		break;
 	case MSG_CTL_SESSION:
 		m->u.ctl_session.proc = 3;
@@ -136,6 +136,8 @@ sample(enum msg_type type, struct msg *m)
 		m->u.ctl_session.bytes_in = 251;
 		m->u.ctl_session.bytes_out = 1ULL << 36;
 		m->u.ctl_session.end = SESS_HOST_RESET;
+		(void)snprintf(m->u.ctl_session.detail, HS_SESSION_DETAIL_MAX,
+		    "udp example.com. A");
 		break;
 	case MSG_RELAY_MONITOR:
 		m->u.id.id = 1;
