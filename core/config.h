@@ -39,6 +39,7 @@
 #define HS_RETRY_MAX		1000
 #define HS_WEIGHT_MAX		1000
 #define HS_RELAY_TIMEOUT_DEFAULT 600	/* seconds */
+#define HS_DNS_TIMEOUT_DEFAULT	2	/* seconds a DNS query waits, as dnsdist */
 #define HS_SESSIONS_DEFAULT	10000	/* per relay process */
 #define HS_BACKLOG_DEFAULT	10	/* of a relay's listeners */
 #define HS_SESSIONS_MAX		1000000
@@ -350,5 +351,6 @@ const char		*check_type_name(enum check_type, bool tls);
 /* The digest's name as OpenSSL knows it ("SHA1"), NULL for none. */
 const char		*digest_type_name(enum digest_type);
 const char		*lb_mode_name(enum lb_mode);
+const char		*proto_type_name(enum proto_type);
 
 #endif /* HS_CONFIG_H */

@@ -108,6 +108,10 @@ check_relay(struct parser *p, uint32_t id)
 		    "main table", r->name);
 	if (x->protocol.set)
 		r->protocol_id = find_protocol(p, &x->protocol);
+	/* A DNS query waits seconds, not a TCP session's minutes. */
+	if (!x->has_timeout && r->protocol_id < p->cfg->nprotocols &&
+	    p->cfg->protocols[r->protocol_id].type == PROTO_DNS)
+		r->timeout_s = HS_DNS_TIMEOUT_DEFAULT;
 	if (x->service.set)
 		r->service_id = find_service(p, &x->service);
 	check_certs(p, r, x);

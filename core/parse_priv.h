@@ -50,6 +50,7 @@ struct relay_extra {
 	uint16_t	 table_port;	/* "table NAME port P"; 0 = listen port */
 	struct pos	 listen_at[HS_LISTEN_MAX];
 	int		 ntargets;	/* forward, table, service */
+	bool		 has_timeout;
 };
 
 /* A table reference, in file order: becomes a per-port copy if needed. */

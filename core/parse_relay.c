@@ -282,9 +282,11 @@ relay_stmt(struct parser *p, void *ctx)
 			return -1;
 		return parse_table_use(p, true, true, id);
 	}
-	if (p_accept(p, KW_TIMEOUT))
+	if (p_accept(p, KW_TIMEOUT)) {
+		x->has_timeout = true;
 		return p_number(p, 1, RELAY_TIMEOUT_MAX, "timeout",
 		    &r->timeout_s);
+	}
 	if (p_accept(p, KW_DISABLE)) {
 		r->disabled = true;
 		return 0;

@@ -53,13 +53,15 @@ const char *
 relay_unsupported(const struct config *c, const struct relay_conf *r)
 {
 	const struct protocol_conf	*pr = NULL;
+	size_t				 i;
 
 	if (r->protocol_id < c->nprotocols)
 		pr = &c->protocols[r->protocol_id];
 	if (pr != NULL && pr->type == PROTO_HTTP)
 		return "HTTP relaying is not supported in this version";
-	if (pr != NULL && pr->type == PROTO_DNS)
-		return "DNS relaying is not supported in this version";
+	for (i = 0; i < r->nlistens; i++)
+		if (pr != NULL && pr->type == PROTO_DNS && r->listens[i].ssl)
+			return "DNS over TLS is not supported in this version";
 	return NULL;
 }
 

@@ -83,8 +83,8 @@ uint32_t	 relay_main_table(const struct config *,
 uint32_t	 relay_backup_table(const struct config *,
 		    const struct relay_conf *);
 /*
- * Why this version cannot run relay r (TLS listener, HTTP or DNS
- * protocol), or NULL if it can.
+ * Why this version cannot run relay r (TLS listener, HTTP protocol, DNS
+ * over TLS), or NULL if it can.
  */
 const char	*relay_unsupported(const struct config *,
 		    const struct relay_conf *);

@@ -30,7 +30,9 @@ check_servfail(const uint8_t *data, size_t size, const struct dns_msg *q)
 	char		text[DNS_TEXT_MAX];
 	size_t		n;
 
-	if ((n = dns_servfail(data, q, out, sizeof(out))) == 0)
+	if ((n = dns_servfail(q->id, q->flags, &q->q, out, sizeof(out))) == 0 ||
+	    n != q->question_end || memcmp(out + DNS_HEADER_LEN,
+	    data + DNS_HEADER_LEN, n - DNS_HEADER_LEN) != 0)
 		abort();
 	if (dns_parse_answer(out, n, &a) != DNS_OK ||
 	    !dns_question_equal(&q->q, &a.q) || a.id != q->id)

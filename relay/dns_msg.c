@@ -215,21 +215,24 @@ dns_question_equal(const struct dns_question *a, const struct dns_question *b)
 }
 
 size_t
-dns_servfail(const uint8_t *query, const struct dns_msg *q, uint8_t *out,
-    size_t outlen)
+dns_servfail(uint16_t id, uint16_t flags, const struct dns_question *q,
+    uint8_t *out, size_t outlen)
 {
-	size_t		len = q->has_question ? q->question_end : DNS_HEADER_LEN;
-	uint16_t	flags;
+	size_t	len = DNS_HEADER_LEN + (q != NULL ? q->namelen + 4U : 0);
 
 	if (len > outlen)
 		return 0;
-	memcpy(out, query, len);
+	dns_put16(out, id);
 	/* Same opcode and RD; QR set, the rest cleared, SERVFAIL. */
-	flags = (uint16_t)(DNS_F_QR | (q->flags & (0xf << 11)) |
-	    (q->flags & DNS_F_RD) | DNS_RCODE_SERVFAIL);
-	dns_put16(out + 2, flags);
-	dns_put16(out + 4, q->has_question ? 1 : 0);
+	dns_put16(out + 2, (uint16_t)(DNS_F_QR | (flags & (0xf << 11)) |
+	    (flags & DNS_F_RD) | DNS_RCODE_SERVFAIL));
+	dns_put16(out + 4, q != NULL ? 1 : 0);
 	memset(out + 6, 0, 6);
+	if (q == NULL)
+		return len;
+	memcpy(out + DNS_HEADER_LEN, q->name, q->namelen);
+	dns_put16(out + DNS_HEADER_LEN + q->namelen, q->type);
+	dns_put16(out + DNS_HEADER_LEN + q->namelen + 2, q->qclass);
 	return len;
 }
 

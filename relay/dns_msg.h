@@ -92,11 +92,11 @@ dns_put16(uint8_t *p, uint16_t v)
 }
 
 /*
- * A SERVFAIL answer to query q (its header and question) in out; its
- * length, or 0 if outlen is too small.
+ * A SERVFAIL answer with this id to a query with these flags and this
+ * question (NULL: none) in out; its length, or 0 if outlen is too small.
  */
-size_t		 dns_servfail(const uint8_t *query, const struct dns_msg *q,
-		    uint8_t *out, size_t outlen);
+size_t		 dns_servfail(uint16_t id, uint16_t flags,
+		    const struct dns_question *, uint8_t *out, size_t outlen);
 /* "www.example.com. AAAA", printable with \DDD escapes, always NUL-ended. */
 void		 dns_question_text(const struct dns_question *, char *,
 		    size_t);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "relay/dns.h"
 #include "relay/relay_priv.h"
 #include "relay/tls.h"
 
@@ -51,6 +52,7 @@ relay_rt_unref(struct relay_engine *e, struct relay_rt *rt)
 		return;
 	TAILQ_REMOVE(&e->relays, rt, entry);
 	tls_relay_free(rt->tls);
+	dns_rt_free(rt);
 	free(rt);
 }
 
@@ -206,9 +208,11 @@ relay_free(struct relay_engine *e)
 	while ((rt = TAILQ_FIRST(&e->relays)) != NULL) {
 		TAILQ_REMOVE(&e->relays, rt, entry);
 		tls_relay_free(rt->tls);
+		dns_rt_free(rt);
 		free(rt);
 	}
 	tls_engine_free(e);
+	dns_engine_free(e);
 	if (e->pause_timer != NULL)
 		event_free(e->pause_timer);
 	if (e->ev_again != NULL)
@@ -227,6 +231,27 @@ relay_listener_add(struct relay_engine *e, const struct hs_addr *addr,
 	return listener_add(e, addr, port, fd);
 }
 
+/* 0: the session's end is logged; 1: only when verbose. */
+static int
+session_log_level(const struct relay_engine *e, enum session_end end)
+{
+	switch (e->cfg->log_sessions) {
+	case LOG_SESSIONS_ALL:
+		return 0;
+	case LOG_SESSIONS_ERRORS:
+		return end != SESS_DONE;
+	default:
+		return 1;
+	}
+}
+
+bool
+relay_session_noted(const struct relay_engine *e, enum session_end end)
+{
+	return e->monitor || session_log_level(e, end) == 0 ||
+	    e->io.verbose == NULL || e->io.verbose(e->io.arg);
+}
+
 /*
  * The line of a session's end: logged as "log connection" says (failed
  * ones only with "errors", otherwise only when verbose), and sent to
@@ -239,17 +264,7 @@ relay_session_ended(struct relay_engine *e, const struct ctl_session *row)
 	struct msg	m;
 	int		level;
 
-	switch (e->cfg->log_sessions) {
-	case LOG_SESSIONS_ALL:
-		level = 0;
-		break;
-	case LOG_SESSIONS_ERRORS:
-		level = row->end != SESS_DONE;
-		break;
-	default:
-		level = 1;
-		break;
-	}
+	level = session_log_level(e, (enum session_end)row->end);
 	if (level == 0 || e->io.verbose == NULL ||
 	    e->io.verbose(e->io.arg)) {
 		buf_init(&b, RELAY_LOG_MAX);
@@ -385,6 +400,7 @@ relay_reload_commit(struct relay_engine *e)
 	rt_switch(e, cfg, e->next_by_id);
 	tls_switch(e);
 	session_reload(e, e->next_map, nold);
+	dns_reload(e, e->next_map, nold);
 	free(e->next_map);
 	e->next = NULL;
 	e->next_by_id = NULL;
@@ -444,6 +460,7 @@ answer_sessions(struct relay_engine *e, uint32_t client)
 		session_row(s, &m.u.ctl_session);
 		relay_send(e, &m);
 	}
+	dns_rows(e, client);
 }
 
 static int
@@ -510,6 +527,7 @@ relay_stop(struct relay_engine *e)
 		}
 	while (!LIST_EMPTY(&e->sessions))
 		session_end(LIST_FIRST(&e->sessions), SESS_SHUTDOWN);
+	dns_stop(e);
 }
 
 uint32_t

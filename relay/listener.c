@@ -3,7 +3,9 @@
  * listens on their address and port, accepting while the session bound
  * and the descriptors allow.  A listener whose relay goes away in a
  * reload is closed; one whose relay stays is kept, so a reload never
- * refuses a connection.
+ * refuses a connection.  A DNS relay listens on UDP and TCP on each
+ * address and port: its UDP listeners are read by dns_udp.c, and take
+ * no part in pausing (they hold no descriptor per query).
  */
 #include <sys/socket.h>
 
@@ -12,17 +14,20 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "relay/dns.h"
 #include "relay/relay_priv.h"
 
 static void	listener_accept(evutil_socket_t, short, void *);
 
 static struct listener *
-listener_find(struct relay_engine *e, const struct hs_addr *a, uint16_t port)
+listener_find(struct relay_engine *e, const struct hs_addr *a, uint16_t port,
+    int type)
 {
 	struct listener	*l;
 
 	TAILQ_FOREACH(l, &e->listeners, entry)
-		if (l->port == port && addr_equal(&l->addr, a))
+		if (l->port == port && l->type == type &&
+		    addr_equal(&l->addr, a))
 			return l;
 	return NULL;
 }
@@ -30,6 +35,8 @@ listener_find(struct relay_engine *e, const struct hs_addr *a, uint16_t port)
 void
 listener_free(struct listener *l)
 {
+	if (l->type == SOCK_DGRAM)
+		dns_listener_gone(l->eng, l);
 	if (l->ev != NULL)
 		event_free(l->ev);
 	if (l->fd != -1)
@@ -42,8 +49,15 @@ listener_add(struct relay_engine *e, const struct hs_addr *a, uint16_t port,
     int fd)
 {
 	struct listener	*l;
+	socklen_t	 len = sizeof(int);
+	int		 type = SOCK_STREAM;
 
-	if ((l = listener_find(e, a, port)) != NULL) {
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == -1 ||
+	    (type != SOCK_STREAM && type != SOCK_DGRAM)) {
+		close(fd);
+		return -1;
+	}
+	if ((l = listener_find(e, a, port, type)) != NULL) {
 		TAILQ_REMOVE(&e->listeners, l, entry);
 		listener_free(l);
 	}
@@ -55,8 +69,9 @@ listener_add(struct relay_engine *e, const struct hs_addr *a, uint16_t port,
 	l->addr = *a;
 	l->port = port;
 	l->fd = fd;
-	l->ev = event_new(e->base, fd, EV_READ | EV_PERSIST, listener_accept,
-	    l);
+	l->type = type;
+	l->ev = event_new(e->base, fd, EV_READ | EV_PERSIST,
+	    type == SOCK_DGRAM ? dns_udp_ready : listener_accept, l);
 	if (l->ev == NULL || evutil_make_socket_nonblocking(fd) == -1) {
 		listener_free(l);
 		return -1;
@@ -83,7 +98,25 @@ listener_open(const struct listener *l)
 {
 	const struct relay_engine *e = l->eng;
 
-	return l->rt != NULL && e->started && !e->stopping && !e->paused;
+	return l->rt != NULL && e->started && !e->stopping &&
+	    (!e->paused || l->type == SOCK_DGRAM);
+}
+
+/* Relay r's listener j of this type: bound to rt when it may run. */
+static size_t
+bind_one(struct relay_engine *e, const struct relay_conf *r, size_t j,
+    int type, struct relay_rt *rt)
+{
+	struct listener	*l;
+
+	l = listener_find(e, &r->listens[j].addr, r->listens[j].port, type);
+	if (l == NULL)
+		return 0;
+	if (rt != NULL) {
+		l->rt = rt;
+		sockopt_listener(e, l->fd, &rt->tune);
+	}
+	return 1;
 }
 
 /*
@@ -97,8 +130,9 @@ listener_bind_relays(struct relay_engine *e)
 {
 	const struct config	*c = e->cfg;
 	struct listener		*l, *next;
+	struct relay_rt		*rt;
 	const char		*why;
-	size_t			 i, j, have;
+	size_t			 i, j, have, want;
 
 	TAILQ_FOREACH(l, &e->listeners, entry)
 		l->rt = NULL;
@@ -106,25 +140,21 @@ listener_bind_relays(struct relay_engine *e)
 		const struct relay_conf	*r = &c->relays[i];
 
 		why = r->disabled ? "disabled" : relay_unsupported(c, r);
+		rt = why == NULL ? e->by_id[i] : NULL;
+		want = r->nlistens * (e->by_id[i]->tune.dns ? 2 : 1);
 		for (j = 0, have = 0; j < r->nlistens; j++) {
-			l = listener_find(e, &r->listens[j].addr,
-			    r->listens[j].port);
-			if (l == NULL)
-				continue;
-			have++;
-			if (why != NULL)
-				continue;
-			l->rt = e->by_id[i];
-			sockopt_listener(e, l->fd, &l->rt->tune);
+			have += bind_one(e, r, j, SOCK_STREAM, rt);
+			if (e->by_id[i]->tune.dns)
+				have += bind_one(e, r, j, SOCK_DGRAM, rt);
 		}
-		e->by_id[i]->listening = why == NULL && have == r->nlistens;
+		e->by_id[i]->listening = why == NULL && have == want;
 		if (why != NULL && !r->disabled)
 			relay_log(e, 0, "relay %s: not listening: %s", r->name,
 			    why);
-		else if (why == NULL && have < r->nlistens)
+		else if (why == NULL && have < want)
 			relay_log(e, 0, "relay %s: not listening: %zu of its "
-			    "%zu listeners missing", r->name,
-			    r->nlistens - have, r->nlistens);
+			    "%zu listeners missing", r->name, want - have,
+			    want);
 	}
 	for (l = TAILQ_FIRST(&e->listeners); l != NULL; l = next) {
 		next = TAILQ_NEXT(l, entry);
@@ -149,7 +179,7 @@ listener_pause(struct relay_engine *e, bool descriptors)
 		    "out of descriptors" : "session bound reached");
 		e->paused = true;
 		TAILQ_FOREACH(l, &e->listeners, entry)
-			listener_arm(l, false);
+			listener_arm(l, listener_open(l));
 	}
 	if (descriptors) {
 		pool_pipes_trim(e);
@@ -200,6 +230,9 @@ listener_accept(evutil_socket_t fd, short what, void *arg)
 				return;
 			continue;
 		}
-		session_accept(l, s, &ss);
+		if (l->rt->tune.dns)
+			dns_tcp_accept(l, s, &ss);
+		else
+			session_accept(l, s, &ss);
 	}
 }

@@ -30,6 +30,8 @@ struct session;
 struct tls_engine;
 struct tls_leg;
 struct tls_relay;
+struct dns_engine;
+struct dns_rt;
 
 /* What a relay's sessions need of its configuration, copied at switch. */
 struct relay_tune {
@@ -42,6 +44,7 @@ struct relay_tune {
 	uint32_t		 minttl;
 	uint32_t		 retry;		/* connects after the first */
 	uint32_t		 backlog;	/* of its listeners */
+	bool			 dns;		/* protocol dns (dns_*.c) */
 };
 
 /*
@@ -58,6 +61,7 @@ struct relay_rt {
 	uint32_t		 refs;		/* sessions, + 1 if configured */
 	bool			 configured;	/* in the running configuration */
 	bool			 listening;
+	struct dns_rt		*dns;		/* DNS: queries, upstreams */
 };
 
 /* A listening socket and the relay accepting on it. */
@@ -67,6 +71,7 @@ struct listener {
 	struct hs_addr		 addr;
 	uint16_t		 port;
 	int			 fd;
+	int			 type;		/* SOCK_STREAM, SOCK_DGRAM */
 	struct event		*ev;
 	struct relay_rt		*rt;		/* NULL: not accepting */
 	bool			 armed;		/* ev is added */
@@ -195,6 +200,7 @@ struct relay_engine {
 	struct pool_pipes	 pipes;
 	struct tls_engine	*tls;
 	char			 error[RELAY_LOG_MAX];	/* why prepare failed */
+	struct dns_engine	*dns;		/* when a DNS relay ran */
 };
 
 /* engine.c */
@@ -205,6 +211,9 @@ void		 relay_send(struct relay_engine *, const struct msg *);
 void		 relay_rt_unref(struct relay_engine *, struct relay_rt *);
 void		 relay_session_ended(struct relay_engine *,
 		    const struct ctl_session *);
+/* A session ending so would be logged or monitored: worth a row. */
+bool		 relay_session_noted(const struct relay_engine *,
+		    enum session_end);
 
 /* listener.c */
 int		 listener_add(struct relay_engine *, const struct hs_addr *,
@@ -261,6 +270,8 @@ void		 pool_pipes_trim(struct relay_engine *);
 void		 sockopt_listener(struct relay_engine *, int fd,
 		    const struct relay_tune *);
 int		 sockopt_host(int fd, int family, const struct relay_tune *);
+int		 sockopt_udp(int fd, int family, const struct relay_tune *);
+void		 sockopt_nodelay(int fd);
 void		 relay_tune_of(const struct config *, const struct relay_conf *,
 		    struct relay_tune *);
 

@@ -30,8 +30,10 @@ relay_tune_of(const struct config *c, const struct relay_conf *r,
 	t->splice = true;
 	t->retry = r->has_forward ? r->forward.retry : r->retry;
 	t->backlog = HS_BACKLOG_DEFAULT;
-	if (r->protocol_id < c->nprotocols)
+	if (r->protocol_id < c->nprotocols) {
 		o = &c->protocols[r->protocol_id].tcp;
+		t->dns = c->protocols[r->protocol_id].type == PROTO_DNS;
+	}
 	if (o == NULL)
 		return;
 	t->backlog = o->backlog;
@@ -87,14 +89,49 @@ sock_family(int fd)
 	return ss.ss_family;
 }
 
+/* A DNS relay's UDP sockets: the buffer sizes and the ttl only. */
+int
+sockopt_udp(int fd, int family, const struct relay_tune *t)
+{
+	struct relay_tune	u;
+
+	memset(&u, 0, sizeof(u));
+	u.sockbuf = t->sockbuf;
+	u.ttl = t->ttl;
+	return sockopt_apply(fd, family, &u);
+}
+
+static int
+sock_type(int fd)
+{
+	int		type = SOCK_STREAM;
+	socklen_t	len = sizeof(type);
+
+	(void)getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len);
+	return type;
+}
+
 /* Again at every switch: a reload may change the options. */
 void
 sockopt_listener(struct relay_engine *e, int fd, const struct relay_tune *t)
 {
+	if (sock_type(fd) == SOCK_DGRAM) {
+		if (sockopt_udp(fd, sock_family(fd), t) == -1)
+			relay_log(e, 0, "relay: listener options: %s",
+			    strerror(errno));
+		return;
+	}
 	if (sockopt_apply(fd, sock_family(fd), t) == -1 ||
 	    listen(fd, (int)t->backlog) == -1)
 		relay_log(e, 0, "relay: listener options: %s",
 		    strerror(errno));
+}
+
+/* DNS over TCP: whole messages, never held back waiting for more. */
+void
+sockopt_nodelay(int fd)
+{
+	(void)set_int(fd, IPPROTO_TCP, TCP_NODELAY, 1);
 }
 
 int

@@ -360,15 +360,21 @@ test_servfail(void **state)
 	question(&M, 1);
 	opt(&M, 1232);
 	IS(dns_parse_query(M.b, M.n, &q), DNS_OK);
-	assert_int_equal(dns_servfail(M.b, &q, out, 10), 0);
-	n = dns_servfail(M.b, &q, out, sizeof(out));
+	assert_int_equal(dns_servfail(q.id, q.flags, &q.q, out, 10), 0);
+	n = dns_servfail(q.id, q.flags, &q.q, out, sizeof(out));
 	assert_int_equal(n, q.question_end);
+	assert_memory_equal(out + 12, M.b + 12, n - 12);
 	IS(dns_parse_answer(out, n, &a), DNS_OK);
 	assert_int_equal(a.id, 0xbeef);
 	assert_int_equal(DNS_RCODE(a.flags), DNS_RCODE_SERVFAIL);
 	assert_true(a.flags & DNS_F_RD);
 	assert_true(dns_question_equal(&q.q, &a.q));
 	assert_int_equal(a.arcount, 0);
+	/* Without a question: the header alone. */
+	n = dns_servfail(9, 0, NULL, out, sizeof(out));
+	assert_int_equal(n, 12);
+	IS(dns_parse_answer(out, n, &a), DNS_OK);
+	assert_int_equal(a.qdcount, 0);
 }
 
 static void
