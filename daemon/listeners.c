@@ -3,7 +3,9 @@
  * ports below 1024 work at startup and at every reload.  One socket per
  * address and port, shared by every relay process (each accepts on it);
  * a reload opens only the new ones and keeps those a running relay
- * still uses, so no connection is refused while it switches.
+ * still uses, so no connection is refused while it switches.  A DNS
+ * relay has a UDP socket as well as a TCP one on each address and port;
+ * a relay process tells them apart by their type.
  */
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -22,6 +24,7 @@
 struct listener_fd {
 	struct hs_addr	 addr;
 	uint16_t	 port;
+	int		 type;		/* SOCK_STREAM, SOCK_DGRAM */
 	int		 fd;
 	bool		 keep;		/* the prepared configuration uses it */
 	bool		 fresh;		/* opened for it, not committed yet */
@@ -51,23 +54,22 @@ listeners_free(struct listeners *ls)
 	free(ls);
 }
 
-int
-listener_open(const struct hs_addr *a, uint16_t port, int backlog)
+static int
+open_socket(const struct hs_addr *a, uint16_t port, int type, int backlog)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 sl;
 	int			 fd, on = 1, saved;
 
 	sl = relay_sockaddr(a, port, &ss);
-	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	    0);
+	fd = socket(ss.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1)
 		return -1;
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1 ||
 	    (a->family == HS_AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
 	    IPV6_V6ONLY, &on, sizeof(on)) == -1) ||
 	    bind(fd, (struct sockaddr *)&ss, sl) == -1 ||
-	    listen(fd, backlog) == -1) {
+	    (type == SOCK_STREAM && listen(fd, backlog) == -1)) {
 		saved = errno;
 		close(fd);
 		errno = saved;
@@ -76,13 +78,20 @@ listener_open(const struct hs_addr *a, uint16_t port, int backlog)
 	return fd;
 }
 
+int
+listener_open(const struct hs_addr *a, uint16_t port, int backlog)
+{
+	return open_socket(a, port, SOCK_STREAM, backlog);
+}
+
 static struct listener_fd *
-find(struct listeners *ls, const struct hs_addr *a, uint16_t port)
+find(struct listeners *ls, const struct hs_addr *a, uint16_t port, int type)
 {
 	size_t	i;
 
 	for (i = 0; i < ls->n; i++)
-		if (ls->v[i].port == port && addr_equal(&ls->v[i].addr, a))
+		if (ls->v[i].port == port && ls->v[i].type == type &&
+		    addr_equal(&ls->v[i].addr, a))
 			return &ls->v[i];
 	return NULL;
 }
@@ -112,23 +121,32 @@ backlog_of(const struct config *c, const struct relay_conf *r)
 	return HS_BACKLOG_DEFAULT;
 }
 
+static bool
+relay_dns(const struct config *c, const struct relay_conf *r)
+{
+	return r->protocol_id < c->nprotocols &&
+	    c->protocols[r->protocol_id].type == PROTO_DNS;
+}
+
 /* One listener of relay r: kept, or opened; -1 with a line in err. */
 static int
 prepare_one(struct listeners *ls, const struct config *c,
-    const struct relay_conf *r, const struct listen_conf *l,
+    const struct relay_conf *r, const struct listen_conf *l, int type,
     struct buf *err)
 {
 	struct listener_fd	*lf;
 	char			 a[HS_ADDRSTR_MAX];
 	int			 fd;
 
-	if ((lf = find(ls, &l->addr, l->port)) != NULL) {
+	if ((lf = find(ls, &l->addr, l->port, type)) != NULL) {
 		lf->keep = true;
 		return 0;
 	}
-	if ((fd = listener_open(&l->addr, l->port, backlog_of(c, r))) == -1) {
-		buf_printf(err, "relay %s: cannot listen on %s port %u: %s\n",
-		    r->name, addr_fmt(&l->addr, a, sizeof(a)), l->port,
+	if ((fd = open_socket(&l->addr, l->port, type, backlog_of(c, r))) ==
+	    -1) {
+		buf_printf(err, "relay %s: cannot listen on %s port %u%s: "
+		    "%s\n", r->name, addr_fmt(&l->addr, a, sizeof(a)),
+		    l->port, type == SOCK_DGRAM ? " (udp)" : "",
 		    strerror(errno));
 		return -1;
 	}
@@ -139,6 +157,7 @@ prepare_one(struct listeners *ls, const struct config *c,
 	}
 	lf->addr = l->addr;
 	lf->port = l->port;
+	lf->type = type;
 	lf->fd = fd;
 	lf->keep = lf->fresh = true;
 	return 0;
@@ -158,9 +177,14 @@ listeners_prepare(struct listeners *ls, const struct config *c,
 
 		if (r->disabled || relay_unsupported(c, r) != NULL)
 			continue;
-		for (j = 0; j < r->nlistens; j++)
-			if (prepare_one(ls, c, r, &r->listens[j], err) == -1)
+		for (j = 0; j < r->nlistens; j++) {
+			if (prepare_one(ls, c, r, &r->listens[j], SOCK_STREAM,
+			    err) == -1)
 				rv = -1;
+			if (relay_dns(c, r) && prepare_one(ls, c, r,
+			    &r->listens[j], SOCK_DGRAM, err) == -1)
+				rv = -1;
+		}
 	}
 	if (rv == -1)
 		listeners_abort(ls);
