@@ -81,14 +81,21 @@ static void
 print_stats(const struct run *r, const struct msg_relay_stats *s)
 {
 	say("relay %s active=%llu total=%llu in=%llu out=%llu "
-	    "connect_fail=%llu errors=%llu", s->relay_id < r->cfg->nrelays ?
+	    "connect_fail=%llu errors=%llu queries=%llu answers=%llu "
+	    "timeouts=%llu malformed=%llu unmatched=%llu",
+	    s->relay_id < r->cfg->nrelays ?
 	    r->cfg->relays[s->relay_id].name : "?",
 	    (unsigned long long)s->stats.active,
 	    (unsigned long long)s->stats.total,
 	    (unsigned long long)s->stats.bytes_in,
 	    (unsigned long long)s->stats.bytes_out,
 	    (unsigned long long)s->stats.connect_fail,
-	    (unsigned long long)s->stats.errors);
+	    (unsigned long long)s->stats.errors,
+	    (unsigned long long)s->stats.queries,
+	    (unsigned long long)s->stats.answers,
+	    (unsigned long long)s->stats.timeouts,
+	    (unsigned long long)s->stats.malformed,
+	    (unsigned long long)s->stats.unmatched);
 }
 
 /* What the engine sends, through the wire format. */
@@ -137,19 +144,19 @@ io_send(void *arg, enum hs_peer peer, const struct msg *m)
 static bool	reuseport;
 
 static int
-open_listener(const struct hs_addr *a, uint16_t port)
+open_listener(const struct hs_addr *a, uint16_t port, int type)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 sl;
 	int			 fd, on = 1;
 
 	sl = relay_sockaddr(a, port, &ss);
-	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = socket(ss.ss_family, type | SOCK_CLOEXEC, 0);
 	if (fd == -1 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
 	    sizeof(on)) == -1 || (reuseport && setsockopt(fd, SOL_SOCKET,
 	    SO_REUSEPORT, &on, sizeof(on)) == -1) ||
 	    bind(fd, (struct sockaddr *)&ss, sl) == -1 ||
-	    listen(fd, 128) == -1) {
+	    (type == SOCK_STREAM && listen(fd, 128) == -1)) {
 		fprintf(stderr, "relayrun: listen on port %u: %s\n", port,
 		    strerror(errno));
 		exit(1);
@@ -157,20 +164,44 @@ open_listener(const struct hs_addr *a, uint16_t port)
 	return fd;
 }
 
-/* An enabled relay of cfg has this listener already. */
+/* A DNS relay listens on UDP as well as TCP. */
 static bool
-listened(const struct config *cfg, const struct listen_conf *l)
+relay_dns(const struct config *cfg, const struct relay_conf *rc)
+{
+	return rc->protocol_id < cfg->nprotocols &&
+	    cfg->protocols[rc->protocol_id].type == PROTO_DNS;
+}
+
+/* An enabled relay of cfg has this listener of this type already. */
+static bool
+listened(const struct config *cfg, const struct listen_conf *l, int type)
 {
 	size_t	i, j;
 
 	for (i = 0; i < cfg->nrelays; i++)
 		for (j = 0; j < cfg->relays[i].nlistens; j++)
 			if (!cfg->relays[i].disabled &&
+			    (type == SOCK_STREAM ||
+			    relay_dns(cfg, &cfg->relays[i])) &&
 			    cfg->relays[i].listens[j].port == l->port &&
 			    addr_equal(&cfg->relays[i].listens[j].addr,
 			    &l->addr))
 				return true;
 	return false;
+}
+
+static void
+open_one(struct run *r, const struct config *old,
+    const struct listen_conf *l, int type)
+{
+	if (old != NULL && listened(old, l, type))
+		return;
+	if (r->nopen == OPEN_MAX) {
+		fprintf(stderr, "relayrun: too many listeners\n");
+		exit(1);
+	}
+	r->open[r->nopen].l = l;
+	r->open[r->nopen++].fd = open_listener(&l->addr, l->port, type);
 }
 
 /* The listeners of cfg's relays, as the parent would hand them. */
@@ -188,15 +219,9 @@ open_listeners(struct run *r, const struct config *cfg,
 			continue;
 		for (j = 0; j < rc->nlistens; j++) {
 			l = &rc->listens[j];
-			if (old != NULL && listened(old, l))
-				continue;
-			if (r->nopen == OPEN_MAX) {
-				fprintf(stderr, "relayrun: too many listeners\n");
-				exit(1);
-			}
-			r->open[r->nopen].l = l;
-			r->open[r->nopen++].fd = open_listener(&l->addr,
-			    l->port);
+			open_one(r, old, l, SOCK_STREAM);
+			if (relay_dns(cfg, rc))
+				open_one(r, old, l, SOCK_DGRAM);
 		}
 	}
 }
