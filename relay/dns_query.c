@@ -14,8 +14,6 @@
 
 #include "relay/dns_priv.h"
 
-#define DNS_EXPIRE_SLACK_MS	5	/* the coarse clock's resolution */
-
 static void	dns_expire(evutil_socket_t, short, void *);
 
 struct dns_engine *
@@ -257,7 +255,11 @@ dns_query_end(struct relay_engine *e, struct dns_query *q,
 		free(q);
 }
 
-/* The queries past their deadline end; the timer waits for the next. */
+/*
+ * The queries past their deadline end; the timer waits for the next.  A
+ * query never ends early: the coarse clock may lag the timer's by a few
+ * milliseconds, and then the timer waits those too.
+ */
 static void
 dns_expire(evutil_socket_t fd, short what, void *arg)
 {
@@ -273,7 +275,7 @@ dns_expire(evutil_socket_t fd, short what, void *arg)
 		rt->refs++;
 		while (rt->dns != NULL &&
 		    (q = TAILQ_FIRST(&rt->dns->queries)) != NULL &&
-		    q->deadline_ms <= now + DNS_EXPIRE_SLACK_MS)
+		    q->deadline_ms <= now)
 			dns_query_end(e, q, SESS_TIMEOUT, -1, 0);
 		if (rt->dns != NULL &&
 		    (q = TAILQ_FIRST(&rt->dns->queries)) != NULL &&

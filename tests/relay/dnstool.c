@@ -21,10 +21,13 @@
  *   serve ADDR PORT silent        read queries, never answer
  *   serve ADDR PORT reverse       answer; over TCP, the queries read at
  *                                 once are answered last first
+ *   serve ADDR PORT log           answer, and print "udp|tcp id=ID" for
+ *                                 each query, as it came
  *   serve ADDR PORT evil          UDP: garbage, the answer with a wrong
  *                                 ID, then with a wrong question, then
  *                                 the right one
  */
+#include <sys/prctl.h>
 #include <sys/socket.h>
 
 #include <arpa/inet.h>
@@ -175,7 +178,8 @@ udp_client(const char *addr, int port, int n, int nsock, int id)
 		pfd[i].events = POLLIN;
 	}
 	ports = nsock;
-	while (answered + wrong < n && now_ms() < end) {
+	/* -T 0: send the first window and go. */
+	for (;;) {
 		for (; next < n && inflight < window; next++, inflight++) {
 			s[next].id = query_id(id, next);
 			s[next].sock = next % nsock;
@@ -183,6 +187,8 @@ udp_client(const char *addr, int port, int n, int nsock, int id)
 			if (send(pfd[s[next].sock].fd, q, qlen, 0) == -1)
 				die("send");
 		}
+		if (answered + wrong >= n || now_ms() >= end)
+			break;
 		if (poll(pfd, (nfds_t)nsock, 100) <= 0)
 			continue;
 		for (i = 0; i < nsock; i++) {
@@ -393,6 +399,8 @@ serve_udp(int fd, const char *how)
 			continue;
 		if (strcmp(how, "silent") == 0)
 			continue;
+		if (strcmp(how, "log") == 0)
+			printf("udp id=%u\n", p[0] << 8 | p[1]);
 		as_answer(p);
 		if (strcmp(how, "evil") == 0) {
 			(void)sendto(fd, "\0\1\2", 3, 0, (struct sockaddr *)&ss,
@@ -437,6 +445,9 @@ serve_tcp_conn(int fd, const char *how)
 		}
 		for (o = 0, k = 0; k < n; k++) {
 			i = strcmp(how, "reverse") == 0 ? n - 1 - k : k;
+			if (strcmp(how, "log") == 0 && lens[i] >= 2)
+				printf("tcp id=%u\n", buf[starts[i] + 2] << 8 |
+				    buf[starts[i] + 3]);
 			memcpy(out + o, buf + starts[i], 2 + lens[i]);
 			if (lens[i] >= 12)
 				as_answer(out + o + 2);
@@ -462,7 +473,10 @@ serve(const char *addr, int port, const char *how)
 	    listen(t, 64) == -1)
 		die("serve");
 	signal(SIGCHLD, SIG_IGN);
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (fork() == 0) {
+		/* Children go with the server the test stops. */
+		(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
 		close(t);
 		serve_udp(u, how);
 	}
@@ -473,6 +487,7 @@ serve(const char *addr, int port, const char *how)
 		if ((c = accept(t, NULL, NULL)) == -1)
 			continue;
 		if (fork() == 0) {
+			(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
 			close(t);
 			alarm((unsigned)deadline_s);
 			serve_tcp_conn(c, how);
