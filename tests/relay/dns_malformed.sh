@@ -2,13 +2,15 @@
 # over TCP the framing holds and the next query is answered.  A host
 # that sends garbage, an answer with another ID and one with another
 # question before the right answer: only the right one reaches the
-# client.
+# client.  A host whose answer comes first from another port of its
+# address: only the one from the port the query went to is taken.
 . "$(dirname "$0")/lib.sh"
 DNSTOOL=$3
 . "$(dirname "$0")/dns_serve.sh"
 
 start_nsd $NET.10 5300
 dns_serve $NET.11 5300 evil
+dns_serve $NET.12 5300 spoof
 {
 	dns_protocol
 	cat <<CONF
@@ -17,6 +19,9 @@ table ns {
 }
 table evil {
 	host $NET.11
+}
+table spoof {
+	host $NET.12
 }
 relay dns {
 	listen on $NET.1 port 5353
@@ -28,11 +33,17 @@ relay evil {
 	protocol dnsp
 	table evil port 5300
 }
+relay spoof {
+	listen on $NET.1 port 5355
+	protocol dnsp
+	table spoof port 5300
+}
 CONF
 } >"$T/r.conf"
 start_relay "$T/r.conf"
 cmd host $NET.10 up >/dev/null
 cmd host $NET.11 up >/dev/null
+cmd host $NET.12 up >/dev/null
 
 out=$("$DNSTOOL" garbage $NET.1 5353 udp)
 [ "$out" = "sent=8" ] || fail "$out"
@@ -57,3 +68,10 @@ wait_until 5 stat_is evil unmatched 40 || fail "$(cmd stats)"
 [ "$(stat evil malformed)" = 20 ] && [ "$(stat evil answers)" = 20 ] ||
     fail "$(cmd stats)"
 ok "a host's garbage dropped, answers with a wrong ID or question unmatched"
+
+for i in $(seq 1 10); do
+	out=$(qdig @$NET.1 -p 5355 q$i.example.com A)
+	echo "$out" | grep -q 'status: NOERROR' || fail "query $i: $out"
+done
+[ "$(stat spoof answers)" = 10 ] || fail "$(cmd stats)"
+ok "answers from another port of the host's address never taken"

@@ -26,6 +26,8 @@
  *   serve ADDR PORT evil          UDP: garbage, the answer with a wrong
  *                                 ID, then with a wrong question, then
  *                                 the right one
+ *   serve ADDR PORT spoof         UDP: the answer, but NXDOMAIN, from
+ *                                 port PORT+1, then the right one
  */
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -50,6 +52,7 @@
 static const char	*bind_addr = "127.0.0.1";
 static int		 window = 64;
 static int		 deadline_s = 20;
+static int		 spoof_fd = -1;	/* serve spoof: PORT+1 */
 
 static void __attribute__((noreturn))
 die(const char *what)
@@ -414,6 +417,12 @@ serve_udp(int fd, const char *how)
 			(void)sendto(fd, w, (size_t)n, 0,
 			    (struct sockaddr *)&ss, sl);
 		}
+		if (strcmp(how, "spoof") == 0) {
+			memcpy(w, p, (size_t)n);
+			w[3] |= 3;	/* NXDOMAIN */
+			(void)sendto(spoof_fd, w, (size_t)n, 0,
+			    (struct sockaddr *)&ss, sl);
+		}
 		(void)sendto(fd, p, (size_t)n, 0, (struct sockaddr *)&ss, sl);
 	}
 }
@@ -472,6 +481,12 @@ serve(const char *addr, int port, const char *how)
 	    bind(t, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
 	    listen(t, 64) == -1)
 		die("serve");
+	if (strcmp(how, "spoof") == 0) {
+		sin.sin_port = htons((uint16_t)(port + 1));
+		if ((spoof_fd = socket(AF_INET, SOCK_DGRAM, 0)) == -1 ||
+		    bind(spoof_fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+			die("serve spoof");
+	}
 	signal(SIGCHLD, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (fork() == 0) {
