@@ -2,13 +2,15 @@
 # listeners, every relay process answers on them, the table's hosts are
 # checked; show relays sums its DNS counters over the processes, show
 # sessions lists its pending queries, and the log has a line for each
-# query's end.
+# query's end.  A reload moves the relay to another table and adds a
+# DNS relay, whose UDP listener the parent opens.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/relay_lib.sh"
 # dns_serve.sh: nsd and dnstool's servers.
 . "$(dirname "$0")/../relay/dns_serve.sh"
 
-start_nsd $NET.10 5300
+start_nsd $NET.10 5300 a
+start_nsd $NET.12 5300 b
 dns_serve $NET.11 5300 silent
 cat >"$T/h.conf" <<CONF
 prefork 2
@@ -78,3 +80,28 @@ wait_until 5 pending 0 || fail "show sessions: $(ctl show sessions)"
 wait_until 5 sh -c "[ \$(grep -c 'relay silent: $NET.78:.*, timeout, age' '$LOG') = 10 ]" ||
     fail "log: $(grep 'relay silent' "$LOG")"
 ok "the queries expired at the timeout, each logged"
+
+sed -e 's/^\ttable ns$/\ttable other/' "$T/h.conf" >"$T/h2.conf"
+cat >>"$T/h2.conf" <<CONF
+table other {
+	real port 5300
+	check tcp
+	host $NET.12
+}
+relay added {
+	listen on $NET.1 port 5355
+	protocol dnsp
+	table ns
+}
+CONF
+out=$(ctl reload "$T/h2.conf" 2>&1) || fail "reload: $out"
+who() {
+	[ "$(qdig $2 +short @$NET.1 -p "$1" who.example.com TXT)" = "\"$3\"" ]
+}
+for t in +notcp +tcp; do
+	wait_until 10 who 5353 $t b || fail "dns after the reload, $t:" \
+	    "$(qdig $t @$NET.1 -p 5353 who.example.com TXT)"
+	wait_until 10 who 5355 $t a || fail "added relay, $t:" \
+	    "$(qdig $t @$NET.1 -p 5355 who.example.com TXT)"
+done
+ok "reloaded: the relay on its new table, a new relay on UDP and TCP"
