@@ -179,11 +179,7 @@ dns_query_row(struct relay_engine *e, const struct dns_query *q,
 	uint64_t		now = relay_now_ms();
 	int			n;
 
-	memset(row, 0, sizeof(*row));
-	row->proc = e->opts.proc;
-	row->id = q->sid;
-	row->relay_id = q->rt->id;
-	(void)snprintf(row->relay, sizeof(row->relay), "%s", q->rt->name);
+	session_row_head(e, q->rt, q->sid, row);
 	memset(&ss, 0, sizeof(ss));
 	memcpy(&ss, &q->client.u, q->client.len);
 	relay_addr_of(&ss, &row->client, &row->client_port);

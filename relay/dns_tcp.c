@@ -536,11 +536,7 @@ dns_conn_row(const struct dns_conn *c, struct ctl_session *row)
 {
 	uint64_t	now = relay_now_ms();
 
-	memset(row, 0, sizeof(*row));
-	row->proc = c->e->opts.proc;
-	row->id = c->sid;
-	row->relay_id = c->rt->id;
-	(void)snprintf(row->relay, sizeof(row->relay), "%s", c->rt->name);
+	session_row_head(c->e, c->rt, c->sid, row);
 	row->client = c->caddr;
 	row->client_port = c->cport;
 	if (c->has_target) {

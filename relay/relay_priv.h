@@ -239,6 +239,9 @@ void		 session_accept(struct listener *, int fd,
 		    const struct sockaddr_storage *);
 void		 session_end(struct session *, enum session_end);
 void		 session_row(const struct session *, struct ctl_session *);
+/* A row cleared, with its process, session id and relay. */
+void		 session_row_head(const struct relay_engine *,
+		    const struct relay_rt *, uint64_t id, struct ctl_session *);
 void		 session_reload(struct relay_engine *, const uint32_t *old_to_new,
 		    size_t nold);
 void		 session_connected(struct session *);

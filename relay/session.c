@@ -389,15 +389,22 @@ session_free_ended(struct relay_engine *e)
 }
 
 void
+session_row_head(const struct relay_engine *e, const struct relay_rt *rt,
+    uint64_t id, struct ctl_session *row)
+{
+	memset(row, 0, sizeof(*row));
+	row->proc = e->opts.proc;
+	row->id = id;
+	row->relay_id = rt->id;
+	(void)snprintf(row->relay, sizeof(row->relay), "%s", rt->name);
+}
+
+void
 session_row(const struct session *s, struct ctl_session *row)
 {
 	uint64_t	now = relay_now_ms();
 
-	memset(row, 0, sizeof(*row));
-	row->proc = s->eng->opts.proc;
-	row->id = s->id;
-	row->relay_id = s->rt->id;
-	(void)snprintf(row->relay, sizeof(row->relay), "%s", s->rt->name);
+	session_row_head(s->eng, s->rt, s->id, row);
 	row->client = s->caddr;
 	row->client_port = s->cport;
 	if (s->attempts > 0) {

@@ -13,16 +13,7 @@ fi
 start_nsd $NET.10 5300
 {
 	dns_protocol
-	cat <<CONF
-table ns {
-	host $NET.10
-}
-relay dns {
-	listen on $NET.1 port 5353
-	protocol dnsp
-	table ns port 5300
-}
-CONF
+	dns_relay dns 5353 $NET.10
 } >"$T/r.conf"
 start_relay "$T/r.conf"
 cmd host $NET.10 up >/dev/null

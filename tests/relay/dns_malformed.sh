@@ -13,32 +13,9 @@ dns_serve $NET.11 5300 evil
 dns_serve $NET.12 5300 spoof
 {
 	dns_protocol
-	cat <<CONF
-table ns {
-	host $NET.10
-}
-table evil {
-	host $NET.11
-}
-table spoof {
-	host $NET.12
-}
-relay dns {
-	listen on $NET.1 port 5353
-	protocol dnsp
-	table ns port 5300
-}
-relay evil {
-	listen on $NET.1 port 5354
-	protocol dnsp
-	table evil port 5300
-}
-relay spoof {
-	listen on $NET.1 port 5355
-	protocol dnsp
-	table spoof port 5300
-}
-CONF
+	dns_relay dns 5353 $NET.10
+	dns_relay evil 5354 $NET.11
+	dns_relay spoof 5355 $NET.12
 } >"$T/r.conf"
 start_relay "$T/r.conf"
 cmd host $NET.10 up >/dev/null

@@ -72,3 +72,11 @@ dns_serve() {
 dns_protocol() {
 	printf 'protocol dnsp {\n\tprotocol dns\n\t%s\n}\n' "${1:-}"
 }
+
+# dns_relay NAME PORT ADDR: a table NAME of the one host ADDR, and a
+# relay NAME listening on $NET.1:PORT that forwards to it on port 5300.
+dns_relay() {
+	printf 'table %s {\n\thost %s\n}\n' "$1" "$3"
+	printf 'relay %s {\n\tlisten on %s port %s\n' "$1" "$NET.1" "$2"
+	printf '\tprotocol dnsp\n\ttable %s port 5300\n}\n' "$1"
+}

@@ -10,24 +10,8 @@ start_nsd $NET.10 5300
 dns_serve $NET.11 5300 reverse
 {
 	dns_protocol
-	cat <<CONF
-table ns {
-	host $NET.10
-}
-table rev {
-	host $NET.11
-}
-relay dns {
-	listen on $NET.1 port 5353
-	protocol dnsp
-	table ns port 5300
-}
-relay rev {
-	listen on $NET.1 port 5354
-	protocol dnsp
-	table rev port 5300
-}
-CONF
+	dns_relay dns 5353 $NET.10
+	dns_relay rev 5354 $NET.11
 } >"$T/r.conf"
 start_relay "$T/r.conf"
 cmd host $NET.10 up >/dev/null
