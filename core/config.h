@@ -39,7 +39,7 @@
 #define HS_RETRY_MAX		1000
 #define HS_WEIGHT_MAX		1000
 #define HS_RELAY_TIMEOUT_DEFAULT 600	/* seconds */
-#define HS_DNS_TIMEOUT_DEFAULT	2	/* seconds a DNS query waits, as dnsdist */
+#define HS_DNS_TIMEOUT_DEFAULT	2	/* seconds a DNS query waits (dnsdist's) */
 #define HS_SESSIONS_DEFAULT	10000	/* per relay process */
 #define HS_BACKLOG_DEFAULT	10	/* of a relay's listeners */
 #define HS_SESSIONS_MAX		1000000

@@ -91,7 +91,7 @@ struct relay_stats {
 	uint64_t		 answers;	/* answers given back */
 	uint64_t		 timeouts;	/* queries never answered */
 	uint64_t		 malformed;	/* packets dropped unread */
-	uint64_t		 unmatched;	/* answers to no query of ours */
+	uint64_t		 unmatched;	/* answers to no query */
 };
 
 struct ctl_row {

@@ -30,8 +30,8 @@
 enum dns_error {
 	DNS_OK = 0,
 	DNS_ESHORT,		/* shorter than a header */
-	DNS_ENAME,		/* a name runs out, is too long, or a bad label */
-	DNS_EPOINTER,		/* a compression pointer not strictly backwards */
+	DNS_ENAME,		/* a name runs out, too long, a bad label */
+	DNS_EPOINTER,		/* a compression pointer not backwards */
 	DNS_ERECORD,		/* a record runs past the end */
 	DNS_ETRAILING,		/* bytes after the last record */
 	DNS_EOPT,		/* OPT not in the additional section, not at the

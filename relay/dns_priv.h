@@ -56,7 +56,7 @@ struct dns_usock {
 	uint32_t		 pending;
 	uint64_t		 born_ms;
 	bool			 retired;	/* closes when pending is 0 */
-	bool			 busy;		/* in its callback: close after */
+	bool			 busy;		/* in its callback: close later */
 };
 
 /* A host address and port a relay sends UDP queries to. */
@@ -135,7 +135,7 @@ struct dns_batch {
 	struct dns_sockname	 name[DNS_BATCH];
 	int			 fd[DNS_BATCH];		/* -1: dropped */
 	uint16_t		 len[DNS_BATCH];	/* to send */
-	struct dns_query	*q[DNS_BATCH];		/* upstream: its query */
+	struct dns_query	*q[DNS_BATCH];		/* upstream: query */
 	uint8_t			 buf[DNS_BATCH][DNS_UDP_MAX];
 };
 

@@ -57,7 +57,8 @@ out=$("$DNSTOOL" -T 20 -b $NET.77 udp $NET.1 5353 1000 100)
 [ "$out" = "sent=1000 answered=1000 wrong=0 ports=100" ] || fail "$out"
 wait_until 5 relay_stat_is dns answers 1002 ||
     fail "show relays: $(ctl -j show relays)"
-[ "$(relay_stat dns queries)" = 1002 ] && [ "$(relay_stat dns timeouts)" = 0 ] ||
+[ "$(relay_stat dns queries)" = 1002 ] &&
+    [ "$(relay_stat dns timeouts)" = 0 ] ||
     fail "show relays: $(ctl -j show relays)"
 ctl show relays | grep -q "dns: 1002 queries, 1002 answers, 0 timeouts, 0 malformed, 0 unmatched$" ||
     fail "show relays: $(ctl show relays)"

@@ -223,7 +223,8 @@ udp_client(const char *addr, int port, int n, int nsock, int id)
 static int
 tcp_connect(const char *addr, int port)
 {
-	struct sockaddr_in	to = sin_of(addr, port), me = sin_of(bind_addr, 0);
+	struct sockaddr_in	to = sin_of(addr, port);
+	struct sockaddr_in	me = sin_of(bind_addr, 0);
 	int			fd;
 
 	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
@@ -325,9 +326,9 @@ garbage(int i, uint8_t *p)
 		{ 17, 0, 2, 0x81, 0, 0, 1, 0, 0, 0, 0, 0, 0,	/* QR set */
 		    0, 0, 1, 0, 1 },
 		{ 12, 0, 3, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0 },	/* qdcount 0 */
-		{ 18, 0, 4, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0,	/* pointer loop */
+		{ 18, 0, 4, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0,	/* loop */
 		    0xc0, 12, 0, 1, 0, 1 },
-		{ 18, 0, 5, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0,	/* label past end */
+		{ 18, 0, 5, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0,	/* past end */
 		    9, 'a', 0, 1, 0, 1 },
 		{ 20, 0, 6, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0,	/* trailing */
 		    1, 'a', 0, 0, 1, 0, 1, 0xff },

@@ -190,39 +190,39 @@ test_record_past_the_end(void **state)
 	IS(dns_parse_answer(M.b, M.n, &D), DNS_ERECORD);
 }
 
+/* A label of len bytes c. */
 static void
-test_name_too_long(void **state)
+label(struct mb *m, uint8_t len, char c)
+{
+	put(m, &len, 1);
+	memset(m->b + m->n, c, len);
+	m->n += len;
+}
+
+/* A query whose name is n labels of 63 bytes, then one of last (0: none). */
+static void
+long_query(struct mb *m, int n, uint8_t last)
 {
 	int	i;
 
-	/* 4 labels of 63 bytes: 257 bytes with the root. */
-	header(&M, 1, 0, 1, 0, 0, 0);
-	for (i = 0; i < 4; i++) {
-		uint8_t	l = 63;
+	header(m, 1, 0, 1, 0, 0, 0);
+	for (i = 0; i < n; i++)
+		label(m, 63, 'a');
+	if (last > 0)
+		label(m, last, 'b');
+	put(m, "\0", 1);
+	put16(m, 1);
+	put16(m, 1);
+}
 
-		put(&M, &l, 1);
-		memset(M.b + M.n, 'a', 63);
-		M.n += 63;
-	}
-	put(&M, "\0", 1);
-	put16(&M, 1);
-	put16(&M, 1);
+static void
+test_name_too_long(void **state)
+{
+	/* 4 labels of 63 bytes: 257 bytes with the root. */
+	long_query(&M, 4, 0);
 	IS(dns_parse_query(M.b, M.n, &D), DNS_ENAME);
 	/* Three of 63 and one of 61: 255, the most allowed. */
-	header(&M, 1, 0, 1, 0, 0, 0);
-	for (i = 0; i < 3; i++) {
-		uint8_t	l = 63;
-
-		put(&M, &l, 1);
-		memset(M.b + M.n, 'a', 63);
-		M.n += 63;
-	}
-	put(&M, "\75", 1);
-	memset(M.b + M.n, 'b', 61);
-	M.n += 61;
-	put(&M, "\0", 1);
-	put16(&M, 1);
-	put16(&M, 1);
+	long_query(&M, 3, 61);
 	IS(dns_parse_query(M.b, M.n, &D), DNS_OK);
 	assert_int_equal(D.q.namelen, 255);
 }
