@@ -64,8 +64,12 @@ for i in 1 2 3; do
 done
 [ "$(ls /proc/$pid/fd | wc -l)" = "$fds" ] ||
     fail "descriptors: $fds, then $(ls /proc/$pid/fd | wc -l)"
-[ $(($(rss_kb $pid) - rss)) -lt 256 ] ||
-    fail "memory grew: $rss KB, then $(rss_kb $pid) KB"
+# AddressSanitizer's allocator grows for a while whatever the program
+# does: there its leak check at exit stands in for this bound.
+if ! grep -q libasan "/proc/$pid/maps"; then
+	[ $(($(rss_kb $pid) - rss)) -lt 256 ] ||
+	    fail "memory grew: $rss KB, then $(rss_kb $pid) KB"
+fi
 [ "$(stat silent active)" = 0 ] && pending 0 || fail "$(cmd stats)"
 ok "1500 more expired queries: no descriptor, no memory kept" \
     "($fds descriptors, $(rss_kb $pid) KB)"
