@@ -11,12 +11,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 start_nsd $NET.10 5300
-{
-	dns_protocol
-	dns_relay dns 5353 $NET.10
-} >"$T/r.conf"
-start_relay "$T/r.conf"
-cmd host $NET.10 up >/dev/null
+dns_start "dns 5353 $NET.10"
 
 # A large buffer: a busy machine must not make tcpdump drop packets.
 tcpdump -i lo -B 65536 -n -l -T domain \

@@ -6,12 +6,7 @@ DNSTOOL=$3
 . "$(dirname "$0")/dns_serve.sh"
 
 start_nsd $NET.10 5300
-{
-	dns_protocol
-	dns_relay dns 5353 $NET.10
-} >"$T/r.conf"
-start_relay "$T/r.conf"
-cmd host $NET.10 up >/dev/null
+dns_start "dns 5353 $NET.10"
 
 # What a client sees, without what differs from one query to the next.
 view() {

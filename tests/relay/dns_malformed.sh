@@ -11,16 +11,7 @@ DNSTOOL=$3
 start_nsd $NET.10 5300
 dns_serve $NET.11 5300 evil
 dns_serve $NET.12 5300 spoof
-{
-	dns_protocol
-	dns_relay dns 5353 $NET.10
-	dns_relay evil 5354 $NET.11
-	dns_relay spoof 5355 $NET.12
-} >"$T/r.conf"
-start_relay "$T/r.conf"
-cmd host $NET.10 up >/dev/null
-cmd host $NET.11 up >/dev/null
-cmd host $NET.12 up >/dev/null
+dns_start "dns 5353 $NET.10" "evil 5354 $NET.11" "spoof 5355 $NET.12"
 
 out=$("$DNSTOOL" garbage $NET.1 5353 udp)
 [ "$out" = "sent=8" ] || fail "$out"

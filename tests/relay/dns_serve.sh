@@ -80,3 +80,20 @@ dns_relay() {
 	printf 'relay %s {\n\tlisten on %s port %s\n' "$1" "$NET.1" "$2"
 	printf '\tprotocol dnsp\n\ttable %s port 5300\n}\n' "$1"
 }
+
+# dns_start "NAME PORT ADDR"...: a relay engine with those relays (as
+# dns_relay), each relay's host up.
+dns_start() {
+	local spec
+	{
+		dns_protocol
+		for spec in "$@"; do
+			# shellcheck disable=SC2086
+			dns_relay $spec
+		done
+	} >"$T/r.conf"
+	start_relay "$T/r.conf"
+	for spec in "$@"; do
+		cmd host "${spec##* }" up >/dev/null
+	done
+}

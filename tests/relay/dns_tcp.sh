@@ -8,14 +8,7 @@ DNSTOOL=$3
 
 start_nsd $NET.10 5300
 dns_serve $NET.11 5300 reverse
-{
-	dns_protocol
-	dns_relay dns 5353 $NET.10
-	dns_relay rev 5354 $NET.11
-} >"$T/r.conf"
-start_relay "$T/r.conf"
-cmd host $NET.10 up >/dev/null
-cmd host $NET.11 up >/dev/null
+dns_start "dns 5353 $NET.10" "rev 5354 $NET.11"
 
 out=$("$DNSTOOL" -T 20 tcp $NET.1 5353 2000)
 [ "$out" = "sent=2000 answered=2000 wrong=0 reordered=0" ] || fail "$out"
