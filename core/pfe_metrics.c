@@ -422,9 +422,31 @@ stat_of(const struct relay_stats *s, size_t k)
 		return s->bytes_out;
 	case 4:
 		return s->connect_fail;
-	default:
+	case 5:
 		return s->errors;
+	case 6:
+		return s->queries;
+	case 7:
+		return s->answers;
+	case 8:
+		return s->timeouts;
+	case 9:
+		return s->malformed;
+	default:
+		return s->unmatched;
 	}
+}
+
+#define RELAY_STATS	11
+#define RELAY_STATS_TCP	6	/* the rest are DNS relays' only */
+
+static bool
+relay_dns(const struct config *cfg, uint32_t rid)
+{
+	const struct relay_conf	*rc = &cfg->relays[rid];
+
+	return rc->protocol_id < cfg->nprotocols &&
+	    cfg->protocols[rc->protocol_id].type == PROTO_DNS;
 }
 
 /* The relay processes' counters, summed by the caller. */
@@ -436,20 +458,32 @@ m_relay_stats(const struct metrics *x)
 	    M_PREFIX "relay_received_bytes_total",
 	    M_PREFIX "relay_sent_bytes_total",
 	    M_PREFIX "relay_connect_failures_total",
-	    M_PREFIX "relay_errors_total" };
+	    M_PREFIX "relay_errors_total",
+	    M_PREFIX "relay_dns_queries_total",
+	    M_PREFIX "relay_dns_answers_total",
+	    M_PREFIX "relay_dns_timeouts_total",
+	    M_PREFIX "relay_dns_malformed_total",
+	    M_PREFIX "relay_dns_unmatched_total" };
 	static const char *const helps[] = { "Sessions open now.",
 	    "Sessions accepted.", "Bytes from clients to hosts.",
 	    "Bytes from hosts to clients.",
 	    "Connections to hosts that failed.",
-	    "Sessions that ended badly." };
+	    "Sessions that ended badly.",
+	    "Well-formed DNS queries forwarded.",
+	    "DNS answers given back to clients.",
+	    "DNS queries not answered in time.",
+	    "DNS messages dropped as malformed.",
+	    "DNS answers that matched no query." };
 	struct prom_label	 l[1] = { { "relay", NULL } };
 	size_t			 i, k;
 
-	for (k = 0; k < 6; k++) {
+	for (k = 0; k < RELAY_STATS; k++) {
 		prom_family(x->b, names[k], k == 0 ? "gauge" : "counter",
 		    helps[k]);
 		for (i = 0; i < x->nrelays; i++) {
-			if (x->relays[i].id >= x->p->cfg->nrelays)
+			if (x->relays[i].id >= x->p->cfg->nrelays ||
+			    (k >= RELAY_STATS_TCP &&
+			    !relay_dns(x->p->cfg, x->relays[i].id)))
 				continue;
 			l[0].value = x->p->cfg->relays[x->relays[i].id].name;
 			prom_sample_u64(x->b, names[k], l, 1,

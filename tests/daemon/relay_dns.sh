@@ -106,3 +106,13 @@ for t in +notcp +tcp; do
 	    "$(qdig $t @$NET.1 -p 5355 who.example.com TXT)"
 done
 ok "reloaded: the relay on its new table, a new relay on UDP and TCP"
+
+# show metrics: the DNS counters of DNS relays, and only of them.
+metric() {
+	ctl show metrics | sed -n "s/^hoststated_relay_dns_$1{relay=\"$2\"} //p"
+}
+[ "$(metric queries_total dns)" -ge 1002 ] &&
+    [ "$(metric malformed_total dns)" = 8 ] &&
+    [ "$(metric timeouts_total silent)" = 10 ] ||
+    fail "metrics: $(ctl show metrics | grep relay_dns)"
+ok "show metrics: the DNS counters"
