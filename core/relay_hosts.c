@@ -62,6 +62,8 @@ relay_unsupported(const struct config *c, const struct relay_conf *r)
 	for (i = 0; i < r->nlistens; i++)
 		if (pr != NULL && pr->type == PROTO_DNS && r->listens[i].ssl)
 			return "DNS over TLS is not supported in this version";
+	if (pr != NULL && pr->type == PROTO_DNS && r->forward_tls)
+		return "DNS over TLS is not supported in this version";
 	return NULL;
 }
 
