@@ -334,7 +334,12 @@ test_forward_and_unsupported(void **state)
 	    "port 80\n forward to 10.1.1.1 port 22 retry 2\n}\n"
 	    "protocol h {\n protocol http\n}\n"
 	    "relay h {\n listen on 127.0.0.1 port 81\n protocol h\n"
-	    " forward to 10.1.1.1 port 80\n}\n");
+	    " forward to 10.1.1.1 port 80\n}\n"
+	    "protocol d {\n protocol dns\n}\n"
+	    "relay d {\n listen on 127.0.0.1 port 53\n protocol d\n"
+	    " forward to 10.1.1.1 port 53\n}\n"
+	    "relay dt {\n listen on 127.0.0.1 port 54\n protocol d\n"
+	    " forward with ssl to 10.1.1.1 port 853\n}\n");
 	struct relay_hosts	*rh = relay_hosts_new(c, secret, 1);
 	struct relay_target	 t;
 	char			 a[HS_ADDRSTR_MAX];
@@ -345,6 +350,10 @@ test_forward_and_unsupported(void **state)
 	assert_int_equal(t.port, 22);
 	assert_null(relay_unsupported(c, &c->relays[0]));
 	assert_non_null(relay_unsupported(c, &c->relays[1]));
+	/* DNS relays run, but not over TLS. */
+	assert_null(relay_unsupported(c, &c->relays[2]));
+	assert_string_equal(relay_unsupported(c, &c->relays[3]),
+	    "DNS over TLS is not supported in this version");
 	assert_int_equal(relay_hosts_select(rh, 7, NULL, NULL, 0, &t), -1);
 	relay_hosts_free(rh);
 	config_free(c);
