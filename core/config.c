@@ -16,6 +16,7 @@ config_free(struct config *c)
 	for (i = 0; i < c->nprotocols; i++) {
 		free(c->protocols[i].actions);
 		free(c->protocols[i].ssl.keypairs);
+		free(c->protocols[i].routes);
 	}
 	free(c->hosts);
 	free(c->tables);

@@ -28,6 +28,8 @@
 #define HS_PROTOCOLS_MAX	1000
 #define HS_ACTIONS_MAX		256	/* per protocol */
 #define HS_DEMOTES_MAX		64	/* groups with a file or script */
+#define HS_ROUTES_MAX		64	/* match rules per protocol */
+#define HS_METHOD_MAX		32	/* a match rule's method */
 
 /* Defaults and bounds of the global options (relayd / hoststated). */
 #define HS_INTERVAL_DEFAULT	10	/* seconds */
@@ -170,6 +172,41 @@ struct action_conf {
 	char			 key[HS_STR_MAX];
 	char			 value[HS_STR_MAX];	/* may hold $REMOTE_ADDR etc. */
 	bool			 has_value;
+	uint16_t		 status;	/* blocked: answer; 0 = 403 */
+};
+
+/*
+ * match request [method M] [header|cookie|url "KEY" [value "V"] |
+ * path "P"] forward to TABLE: requests that match go to another table.
+ */
+struct route_conf {
+	char			 method[HS_METHOD_MAX]; /* "" = any */
+	bool			 has_entity;
+	enum action_entity	 entity;
+	char			 key[HS_STR_MAX];	/* path: pattern */
+	char			 value[HS_STR_MAX];	/* pattern */
+	bool			 has_value;
+	char			 table[HS_NAME_MAX];	/* as written */
+};
+
+/* http { ... }: the parser's bounds and the connections kept. */
+#define HS_HTTP_LINE_DEFAULT	8192
+#define HS_HTTP_HEAD_DEFAULT	16384
+#define HS_HTTP_HEAD_MAX	131072
+#define HS_HTTP_FIELDS_DEFAULT	100
+#define HS_HTTP_CHUNK_DEFAULT	1024
+#define HS_HTTP_KEEPALIVE_DEFAULT 64
+#define HS_HTTP_KEEPALIVE_MAX	100000
+
+struct http_opts {
+	uint32_t		 request_line;	/* start line */
+	uint32_t		 header_line;	/* one field line */
+	uint32_t		 headerlen;	/* the whole head */
+	uint32_t		 headers;	/* fields of a head */
+	uint32_t		 chunk_line;
+	uint32_t		 trailerlen;
+	uint32_t		 keepalive;	/* idle per host */
+	bool			 websockets;	/* Upgrade: tunnel */
 };
 
 /* Flags set in tcp_opts.set / ssl_opts.set say which options were given. */
@@ -226,6 +263,9 @@ struct protocol_conf {
 	enum proto_type		 type;
 	struct action_conf	*actions;
 	size_t			 nactions;
+	struct route_conf	*routes;
+	size_t			 nroutes;
+	struct http_opts	 http;
 	struct tcp_opts		 tcp;
 	struct ssl_opts		 ssl;
 };
@@ -270,6 +310,9 @@ struct relay_conf {
 	bool			 has_key;	/* else the daemon's, per relay name */
 	uint8_t			 key[HS_KEY_LEN];	/* hash methods */
 	uint32_t		 timeout_s;	/* session timeout */
+	uint32_t		 sessions;	/* at once; 0: any */
+	/* The table of each of its protocol's match rules (copies). */
+	uint32_t		 route_table[HS_ROUTES_MAX];
 	bool			 disabled;
 	char			 ssl_cert[HS_PATH_MAX];	/* "" = /etc/ssl/ADDR.crt */
 	char			 ssl_key[HS_PATH_MAX];	/* "" = /etc/ssl/private/ADDR.key */

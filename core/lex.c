@@ -43,24 +43,25 @@ struct lex_macro {
 static const char *const keywords[] = {
 	NULL,
 	"all", "append", "backlog", "backup", "buffer", "ca", "cache",
-	"certificate", "change", "check", "chroot", "ciphers", "code",
-	"connection", "cookie", "demote", "digest", "disable", "dns",
+	"certificate", "change", "check", "chroot", "chunk", "ciphers",
+	"code", "connection", "cookie", "demote", "digest", "disable", "dns",
 	"errors", "expect", "file",
-	"filter", "forward", "from", "hash", "header", "host",
-	"http", "https", "icmp", "include", "interface", "interval",
-	"ip", "key", "keypair", "least-states", "listen", "loadbalance",
-	"log", "match", "metrics", "minttl", "no", "nodelay", "on", "path",
-	"port",
-	"prefork",
+	"filter", "forward", "from", "hash", "header", "headerlen",
+	"headers", "host", "http", "https", "icmp", "include", "interface",
+	"interval", "ip", "keepalive", "key", "keypair", "least-states",
+	"line", "listen", "loadbalance", "log", "match", "method", "metrics",
+	"minttl", "no", "nodelay", "on", "path", "port", "prefork",
 	"protocol", "random", "real", "relay", "remove", "request",
 	"response", "retry", "roundrobin", "sack", "script", "send",
 	"service", "session", "sessions", "socket", "source-hash",
 	"splice",
-	"ssl", "sslv2", "sslv3", "sticky-address", "table", "tag",
+	"ssl", "sslv2", "sslv3", "status", "sticky-address", "table", "tag",
 	"tcp", "tickets", "timeout", "tls", "tlsv1", "tlsv1.2", "tlsv1.3",
-	"to", "ttl", "updates", "url", "user", "virtual", "weight", "with",
+	"to", "trailerlen", "ttl", "updates", "url", "user", "value",
+	"virtual", "websockets", "weight", "with",
 };
 #define NKEYWORDS	(sizeof(keywords) / sizeof(keywords[0]))
+_Static_assert(NKEYWORDS == KW_MAX, "keywords and enum keyword differ");
 
 /* Names the relay expands at run time: kept verbatim in strings. */
 static const char *const runtime_vars[] = {

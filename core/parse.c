@@ -465,6 +465,7 @@ parser_run(struct parser *p, bool pushed, struct buf *notes)
 	free(p->px);
 	free(p->hx);
 	free(p->uses);
+	free(p->rrefs);
 	lex_free(&p->lx);
 	return cfg;
 }

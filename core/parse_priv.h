@@ -60,6 +60,13 @@ struct table_use {
 	uint32_t	 owner;		/* service or relay id */
 };
 
+/* Where a match rule of a protocol was written. */
+struct route_ref {
+	uint32_t	 proto;
+	uint32_t	 idx;
+	struct pos	 at;
+};
+
 struct parser {
 	struct lex		 lx;
 	const struct parse_opts	*opts;
@@ -72,6 +79,8 @@ struct parser {
 	size_t			 tcap, hcap, scap, pcap, rcap;
 	struct table_use	*uses;
 	size_t			 nuses, ucap;
+	struct route_ref	*rrefs;
+	size_t			 nrrefs, rrcap;
 	struct pos		 timeout_at;	/* global timeout, if given */
 	struct pos		 interval_at;
 	bool			 block_cut;	/* a block ended without '}' */
@@ -118,6 +127,14 @@ int	 parse_table_use(struct parser *, bool relay, bool backup, uint32_t);
 void	 parse_tls_files(struct parser *, const struct pos *,
 	    const char *owner, const char *cert, const char *key);
 
+/* HTTP: options and match rules (parse_http.c). */
+void	 parse_http_defaults(struct http_opts *);
+int	 parse_http_opts(struct parser *, struct http_opts *);
+int	 parse_match(struct parser *, struct protocol_conf *);
+void	 parse_mark_route_tables(struct parser *, size_t ndeclared);
+void	 parse_validate_routes(struct parser *, size_t ndeclared);
+void	 parse_check_route_names(struct parser *);
+
 /* The checks and the per-port copies (parse_validate.c). */
 void	 parse_validate(struct parser *, struct buf *notes);
 void	 parse_validate_owners(struct parser *);
@@ -128,6 +145,12 @@ void	 parse_validate_owners(struct parser *);
 void	 parse_check_table_names(struct parser *);
 void	 parse_check_owner_names(struct parser *);
 int	 parse_copy_host(struct parser *, struct table_conf *, uint32_t);
+/* A declared table by name (HS_ID_NONE, reported at at), its copy. */
+uint32_t parse_find_table(struct parser *, size_t ndeclared,
+	    const char *name, const struct pos *at);
+uint32_t parse_table_copy(struct parser *, uint32_t tid, uint16_t port);
+/* The port relay rid's templated tables get; 0 if it has none. */
+uint16_t parse_relay_port(struct parser *, uint32_t rid);
 void	 parse_check_hosts(struct parser *, size_t ndeclared);
 
 #endif /* HS_PARSE_PRIV_H */

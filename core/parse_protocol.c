@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/parse_priv.h"
+#include "core/pattern.h"
 #include "core/tls_conf.h"
 
 #define TCP_BACKLOG_MAX		512
@@ -55,6 +56,38 @@ action_pair(struct parser *p, enum keyword sep, char *first, char *second)
 	return 0;
 }
 
+/* [status N] after expect and filter: the answer when they block. */
+static int
+action_status(struct parser *p, struct action_conf *a)
+{
+	uint32_t	 n;
+
+	if (!p_accept(p, KW_STATUS))
+		return 0;
+	if (p_number(p, 400, 599, "status", &n) == -1)
+		return -1;
+	a->status = (uint16_t)n;
+	return 0;
+}
+
+/* What an action compares is a pattern (a path's key too): valid. */
+static int
+action_pattern(struct parser *p, const struct action_conf *a,
+    const struct pos *at)
+{
+	const char	*why;
+
+	if ((a->op == ACTION_EXPECT || a->op == ACTION_FILTER) &&
+	    a->has_value && !pattern_valid(a->value, &why))
+		goto bad;
+	if (a->entity == ENTITY_PATH && !pattern_valid(a->key, &why))
+		goto bad;
+	return 0;
+bad:
+	p_error_at(p, at, "invalid pattern: %s", why);
+	return -1;
+}
+
 /* The operation of an action, after its entity. */
 static int
 action_op(struct parser *p, struct action_conf *a)
@@ -72,17 +105,21 @@ action_op(struct parser *p, struct action_conf *a)
 		return action_pair(p, KW_TO, a->key, a->value);
 	case KW_FILTER:
 		a->op = ACTION_FILTER;
-		return action_pair(p, KW_FROM, a->value, a->key);
+		if (action_pair(p, KW_FROM, a->value, a->key) == -1)
+			return -1;
+		return action_status(p, a);
 	case KW_EXPECT:
 		/* expect "KEY" | expect "VALUE" from "KEY" */
 		a->op = ACTION_EXPECT;
 		if (p_string(p, a->key, HS_STR_MAX, "string") == -1)
 			return -1;
-		if (!p_accept(p, KW_FROM))
-			return 0;
-		memcpy(a->value, a->key, sizeof(a->value));
-		a->has_value = true;
-		return p_string(p, a->key, HS_STR_MAX, "string");
+		if (p_accept(p, KW_FROM)) {
+			memcpy(a->value, a->key, sizeof(a->value));
+			a->has_value = true;
+			if (p_string(p, a->key, HS_STR_MAX, "string") == -1)
+				return -1;
+		}
+		return action_status(p, a);
 	case KW_REMOVE:
 	case KW_HASH:
 	case KW_LOG:
@@ -101,6 +138,7 @@ static int
 protocol_action(struct parser *p, struct protocol_conf *pr)
 {
 	struct action_conf a;
+	struct pos	   at = p_pos(p);
 	size_t		   i;
 
 	memset(&a, 0, sizeof(a));
@@ -117,8 +155,16 @@ protocol_action(struct parser *p, struct protocol_conf *pr)
 		return -1;
 	}
 	a.entity = entities[i].entity;
-	if (action_op(p, &a) == -1)
+	if (action_op(p, &a) == -1 || action_pattern(p, &a, &at) == -1)
 		return -1;
+	/* A response has no cookie, url or path; its host is chosen. */
+	if (a.dir == DIR_RESPONSE && (a.entity != ENTITY_HEADER ||
+	    a.op == ACTION_HASH)) {
+		p_error_at(p, &at, "%s actions apply to requests only",
+		    a.op == ACTION_HASH ? "hash" :
+		    lex_keyword_text(entities[i].kw));
+		return -1;
+	}
 	return action_add(p, pr, &a);
 }
 
@@ -389,6 +435,10 @@ protocol_stmt(struct parser *p, void *ctx)
 		return protocol_group(p, tcp_opt, &pr->tcp);
 	if (p_accept(p, KW_SSL) || p_accept(p, KW_TLS))
 		return protocol_group(p, ssl_opt, &pr->ssl);
+	if (p_accept(p, KW_HTTP))
+		return parse_http_opts(p, &pr->http);
+	if (p_accept(p, KW_MATCH))
+		return parse_match(p, pr);
 	if (p_is_kw(p, KW_REQUEST) || p_is_kw(p, KW_RESPONSE) ||
 	    p_is_kw(p, KW_HEADER) || p_is_kw(p, KW_COOKIE) ||
 	    p_is_kw(p, KW_URL) || p_is_kw(p, KW_PATH))
@@ -426,6 +476,7 @@ protocol_new(struct parser *p, const char *name, const struct pos *at)
 	(void)snprintf(pr->ssl.ciphers, sizeof(pr->ssl.ciphers), "%s",
 	    SSL_CIPHERS_DEFAULT);
 	pr->ssl.session_cache = SSL_CACHE_DEFAULT;
+	parse_http_defaults(&pr->http);
 	x[c->nprotocols] = *at;
 	c->nprotocols++;
 	return 0;

@@ -287,6 +287,9 @@ relay_stmt(struct parser *p, void *ctx)
 		return p_number(p, 1, RELAY_TIMEOUT_MAX, "timeout",
 		    &r->timeout_s);
 	}
+	if (p_accept(p, KW_SESSIONS))
+		return p_number(p, 1, HS_SESSIONS_MAX, "sessions",
+		    &r->sessions);
 	if (p_accept(p, KW_DISABLE)) {
 		r->disabled = true;
 		return 0;
@@ -302,7 +305,7 @@ relay_new(struct parser *p, const char *name, const struct pos *at)
 	struct config	   *c = p->cfg;
 	struct relay_conf  *r;
 	struct relay_extra *x;
-	size_t		    cap = p->rcap;
+	size_t		    cap = p->rcap, i;
 
 	if (c->nrelays >= HS_RELAYS_MAX) {
 		p_error_at(p, at, "too many relays (max %d)", HS_RELAYS_MAX);
@@ -324,6 +327,8 @@ relay_new(struct parser *p, const char *name, const struct pos *at)
 	r->service_id = HS_ID_NONE;
 	r->mode = LB_LOADBALANCE;
 	r->timeout_s = HS_RELAY_TIMEOUT_DEFAULT;
+	for (i = 0; i < HS_ROUTES_MAX; i++)
+		r->route_table[i] = HS_ID_NONE;
 	memset(&x[c->nrelays], 0, sizeof(*x));
 	x[c->nrelays].at = *at;
 	c->nrelays++;

@@ -27,21 +27,28 @@ parse_table_use(struct parser *p, bool relay, bool backup, uint32_t owner)
 	return 0;
 }
 
-static uint32_t
-find_declared(struct parser *p, size_t ndeclared, const struct ref *r)
+uint32_t
+parse_find_table(struct parser *p, size_t ndeclared, const char *name,
+    const struct pos *at)
 {
 	size_t	 i;
 
 	for (i = 0; i < ndeclared; i++)
-		if (strcmp(p->cfg->tables[i].name, r->name) == 0)
+		if (strcmp(p->cfg->tables[i].name, name) == 0)
 			return (uint32_t)i;
-	p_error_at(p, &r->at, "table '%s' not defined", r->name);
+	p_error_at(p, at, "table '%s' not defined", name);
 	return HS_ID_NONE;
 }
 
-/* The copy of template tid for port, made if it does not exist yet. */
 static uint32_t
-table_copy(struct parser *p, uint32_t tid, uint16_t port)
+find_declared(struct parser *p, size_t ndeclared, const struct ref *r)
+{
+	return parse_find_table(p, ndeclared, r->name, &r->at);
+}
+
+/* The copy of template tid for port, made if it does not exist yet. */
+uint32_t
+parse_table_copy(struct parser *p, uint32_t tid, uint16_t port)
 {
 	struct config	  *c = p->cfg;
 	struct table_conf *t;
@@ -87,19 +94,24 @@ nomem:
 	return HS_ID_NONE;
 }
 
+uint16_t
+parse_relay_port(struct parser *p, uint32_t rid)
+{
+	const struct relay_conf	*r = &p->cfg->relays[rid];
+
+	if (p->rx[rid].table_port != 0)
+		return p->rx[rid].table_port;
+	return r->nlistens > 0 ? r->listens[0].port : 0;
+}
+
 /* The port a use of a templated table gets. */
 static uint16_t
 use_port(struct parser *p, const struct table_use *u)
 {
-	const struct relay_conf	*r;
-
 	if (!u->relay)
 		return p->cfg->services[u->owner].nvirts > 0 ?
 		    p->cfg->services[u->owner].virts[0].port : 0;
-	r = &p->cfg->relays[u->owner];
-	if (p->rx[u->owner].table_port != 0)
-		return p->rx[u->owner].table_port;
-	return r->nlistens > 0 ? r->listens[0].port : 0;
+	return parse_relay_port(p, u->owner);
 }
 
 static const struct ref *
@@ -153,7 +165,8 @@ resolve_uses(struct parser *p, size_t ndeclared)
 		if (!p->cfg->tables[tid].real_port) {
 			if ((port = use_port(p, u)) == 0)
 				continue;	/* reported with the owner */
-			if ((tid = table_copy(p, tid, port)) == HS_ID_NONE)
+			tid = parse_table_copy(p, tid, port);
+			if (tid == HS_ID_NONE)
 				continue;
 		}
 		*use_slot(p, u) = tid;
@@ -257,6 +270,7 @@ parse_check_table_names(struct parser *p)
 		if (use_ref(p, &p->uses[i])->set)
 			(void)find_declared(p, p->cfg->ntables,
 			    use_ref(p, &p->uses[i]));
+	parse_check_route_names(p);
 }
 
 /* Relays this version accepts but does not run: said with -n -v. */
@@ -285,7 +299,9 @@ parse_validate(struct parser *p, struct buf *notes)
 	parse_check_hosts(p, ndeclared);
 	parse_validate_owners(p);
 	mark_templates(p, ndeclared);
+	parse_mark_route_tables(p, ndeclared);
 	resolve_uses(p, ndeclared);
+	parse_validate_routes(p, ndeclared);
 	check_ports(p, ndeclared, notes);
 	note_relays(p, notes);
 }

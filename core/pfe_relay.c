@@ -25,7 +25,8 @@ int
 pfe_relay_alloc(struct pfe *p)
 {
 	const struct config	*c = p->cfg;
-	size_t			 i;
+	uint32_t		 tids[RELAY_TABLES_MAX];
+	size_t			 i, j, n;
 
 	memset(&p->relay, 0, sizeof(p->relay));
 	p->relay.used = calloc(c->ntables ? c->ntables : 1, 1);
@@ -39,8 +40,9 @@ pfe_relay_alloc(struct pfe *p)
 		return -1;
 	}
 	for (i = 0; i < c->nrelays; i++) {
-		mark_used(p, relay_main_table(c, &c->relays[i]));
-		mark_used(p, relay_backup_table(c, &c->relays[i]));
+		n = relay_tables(c, &c->relays[i], tids, RELAY_TABLES_MAX);
+		for (j = 0; j < n; j++)
+			mark_used(p, tids[j]);
 	}
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/pfe_priv.h"
+#include "core/relay_hosts.h"
 
 struct rows {
 	struct ctl_row	*v;
@@ -191,6 +192,21 @@ relay_row(const struct pfe *p, struct rows *r, uint32_t rid)
 		pfe_row_relay(p, rid, v);
 }
 
+/* The tables of a relay's match rules, after its own. */
+static void
+relay_route_rows(const struct pfe *p, struct rows *r,
+    const struct relay_conf *rc, bool *shown)
+{
+	uint32_t	tids[RELAY_TABLES_MAX];
+	size_t		i, n;
+
+	n = relay_tables(p->cfg, rc, tids, RELAY_TABLES_MAX);
+	for (i = 0; i < n; i++)
+		if (tids[i] != rc->table_id && tids[i] != rc->backup_id &&
+		    tids[i] != relay_main_table(p->cfg, rc))
+			table_rows(p, r, tids[i], rc->id, shown);
+}
+
 static void
 mark_shown(const struct pfe *p, uint32_t tid, bool *shown)
 {
@@ -225,6 +241,7 @@ rows_summary(const struct pfe *p, struct rows *r, bool *shown)
 		if (cfg->relays[i].backup_id != HS_ID_NONE)
 			table_rows(p, r, cfg->relays[i].backup_id,
 			    (uint32_t)i, shown);
+		relay_route_rows(p, r, &cfg->relays[i], shown);
 	}
 	for (i = 0; i < cfg->ntables; i++)
 		if (!shown[i])

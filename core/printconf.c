@@ -229,12 +229,48 @@ print_action(const struct action_conf *a, struct buf *b)
 			buf_puts(b, " from ");
 		}
 		print_str(b, a->key, false);
+		if (a->status != 0)
+			buf_printf(b, " status %u", a->status);
 		break;
 	default:
 		print_str(b, a->key, false);
 		break;
 	}
 	buf_puts(b, "\n");
+}
+
+static void
+print_route(const struct route_conf *r, struct buf *b)
+{
+	static const char *const ent[] = { "header", "cookie", "url", "path" };
+
+	buf_puts(b, "\tmatch request");
+	if (r->method[0] != '\0') {
+		buf_puts(b, " method ");
+		print_str(b, r->method, false);
+	}
+	if (r->has_entity) {
+		buf_printf(b, " %s ", ent[r->entity]);
+		print_str(b, r->key, false);
+		if (r->has_value) {
+			buf_puts(b, " value ");
+			print_str(b, r->value, false);
+		}
+	}
+	buf_puts(b, " forward to ");
+	print_str(b, r->table, false);
+	buf_puts(b, "\n");
+}
+
+static void
+print_http(const struct http_opts *o, struct buf *b)
+{
+	buf_printf(b, "\thttp {\n\t\trequest line %u\n\t\theader line %u\n"
+	    "\t\theaderlen %u\n\t\theaders %u\n\t\tchunk line %u\n"
+	    "\t\ttrailerlen %u\n\t\tkeepalive %u\n\t\t%swebsockets\n\t}\n",
+	    o->request_line, o->header_line, o->headerlen, o->headers,
+	    o->chunk_line, o->trailerlen, o->keepalive,
+	    o->websockets ? "" : "no ");
 }
 
 static void
@@ -314,6 +350,10 @@ print_protocol(const struct protocol_conf *pr, struct buf *b)
 	buf_printf(b, " {\n\tprotocol %s\n", type[pr->type]);
 	for (i = 0; i < pr->nactions; i++)
 		print_action(&pr->actions[i], b);
+	for (i = 0; i < pr->nroutes; i++)
+		print_route(&pr->routes[i], b);
+	if (pr->type == PROTO_HTTP)
+		print_http(&pr->http, b);
 	print_tcp(&pr->tcp, b);
 	print_ssl(&pr->ssl, b);
 	buf_puts(b, "}\n");
@@ -403,6 +443,8 @@ print_relay(const struct config *c, const struct relay_conf *r,
 	}
 	print_relay_target(c, r, b);
 	buf_printf(b, "\ttimeout %u\n", r->timeout_s);
+	if (r->sessions != 0)
+		buf_printf(b, "\tsessions %u\n", r->sessions);
 	if (r->disabled)
 		buf_puts(b, "\tdisable\n");
 	if (r->ssl_cert[0] != '\0') {

@@ -49,6 +49,36 @@ relay_backup_table(const struct config *c, const struct relay_conf *r)
 	return HS_ID_NONE;
 }
 
+static size_t
+tables_add(uint32_t *tids, size_t n, size_t max, uint32_t tid)
+{
+	size_t	i;
+
+	if (tid == HS_ID_NONE || n == max)
+		return n;
+	for (i = 0; i < n; i++)
+		if (tids[i] == tid)
+			return n;
+	tids[n] = tid;
+	return n + 1;
+}
+
+size_t
+relay_tables(const struct config *c, const struct relay_conf *r,
+    uint32_t *tids, size_t max)
+{
+	const struct protocol_conf	*pr = NULL;
+	size_t				 i, n = 0;
+
+	n = tables_add(tids, n, max, relay_main_table(c, r));
+	n = tables_add(tids, n, max, relay_backup_table(c, r));
+	if (r->protocol_id < c->nprotocols)
+		pr = &c->protocols[r->protocol_id];
+	for (i = 0; pr != NULL && i < pr->nroutes && i < HS_ROUTES_MAX; i++)
+		n = tables_add(tids, n, max, r->route_table[i]);
+	return n;
+}
+
 const char *
 relay_unsupported(const struct config *c, const struct relay_conf *r)
 {
@@ -165,8 +195,8 @@ static int
 alloc_arrays(struct relay_hosts *rh, const struct config *c)
 {
 	uint8_t		 key[HS_KEY_LEN];
-	uint32_t	 tid;
-	size_t		 i;
+	uint32_t	 tids[RELAY_TABLES_MAX];
+	size_t		 i, j, n;
 
 	rh->cfg = c;
 	rh->hosts = calloc(c->nhosts ? c->nhosts : 1, sizeof(*rh->hosts));
@@ -181,12 +211,11 @@ alloc_arrays(struct relay_hosts *rh, const struct config *c)
 
 		relay_hash_key(r, rh->secret, key);
 		lb_state_init(&rh->lb[i], rh->seed + i, key);
-		if ((tid = relay_main_table(c, r)) < c->ntables &&
-		    table_init(rh, tid) == -1)
-			return -1;
-		if ((tid = relay_backup_table(c, r)) < c->ntables &&
-		    table_init(rh, tid) == -1)
-			return -1;
+		n = relay_tables(c, r, tids, RELAY_TABLES_MAX);
+		for (j = 0; j < n; j++)
+			if (tids[j] < c->ntables && table_init(rh, tids[j]) ==
+			    -1)
+				return -1;
 	}
 	return 0;
 }
@@ -392,15 +421,36 @@ relay_table(const struct relay_hosts *rh, uint32_t tid)
 	return &rh->tables[tid];
 }
 
+/* Choose from m (or b when m has no host up), tried hosts left out. */
+static int
+select_from(struct relay_hosts *rh, uint32_t rid, const struct rh_table *m,
+    const struct rh_table *b, const struct lb_client *cl,
+    const uint32_t *tried, size_t ntried, struct relay_target *out)
+{
+	bool	was_up[RELAY_TRIED_MAX];
+	int	id;
+
+	if (ntried > RELAY_TRIED_MAX)
+		ntried = RELAY_TRIED_MAX;
+	mark_tried(rh, tried, ntried, was_up);
+	id = lb_select(rh->cfg->relays[rid].mode, m != NULL ? m->hosts : NULL,
+	    m ? m->n : 0, b != NULL ? b->hosts : NULL, b ? b->n : 0, cl,
+	    &rh->lb[rid]);
+	unmark_tried(rh, tried, ntried, was_up);
+	if (id < 0)
+		return -1;
+	out->host_id = (uint32_t)id;
+	out->addr = rh->cfg->hosts[id].addr;
+	out->port = rh->cfg->tables[rh->hosts[id].table].port;
+	return 0;
+}
+
 int
 relay_hosts_select(struct relay_hosts *rh, uint32_t rid,
     const struct lb_client *cl, const uint32_t *tried, size_t ntried,
     struct relay_target *out)
 {
 	const struct relay_conf	*r;
-	const struct rh_table	*m, *b;
-	bool			 was_up[RELAY_TRIED_MAX];
-	int			 id;
 
 	if (rid >= rh->cfg->nrelays)
 		return -1;
@@ -411,20 +461,20 @@ relay_hosts_select(struct relay_hosts *rh, uint32_t rid,
 		out->port = r->forward.port;
 		return 0;
 	}
-	m = relay_table(rh, relay_main_table(rh->cfg, r));
-	b = relay_table(rh, relay_backup_table(rh->cfg, r));
-	if (ntried > RELAY_TRIED_MAX)
-		ntried = RELAY_TRIED_MAX;
-	mark_tried(rh, tried, ntried, was_up);
-	id = lb_select(r->mode, m != NULL ? m->hosts : NULL, m ? m->n : 0,
-	    b != NULL ? b->hosts : NULL, b ? b->n : 0, cl, &rh->lb[rid]);
-	unmark_tried(rh, tried, ntried, was_up);
-	if (id < 0)
+	return select_from(rh, rid, relay_table(rh, relay_main_table(rh->cfg,
+	    r)), relay_table(rh, relay_backup_table(rh->cfg, r)), cl, tried,
+	    ntried, out);
+}
+
+int
+relay_hosts_select_table(struct relay_hosts *rh, uint32_t rid, uint32_t tid,
+    const struct lb_client *cl, const uint32_t *tried, size_t ntried,
+    struct relay_target *out)
+{
+	if (rid >= rh->cfg->nrelays)
 		return -1;
-	out->host_id = (uint32_t)id;
-	out->addr = rh->cfg->hosts[id].addr;
-	out->port = rh->cfg->tables[rh->hosts[id].table].port;
-	return 0;
+	return select_from(rh, rid, relay_table(rh, tid), NULL, cl, tried,
+	    ntried, out);
 }
 
 void

@@ -64,6 +64,14 @@ int		 relay_hosts_update(struct relay_hosts *,
 int		 relay_hosts_select(struct relay_hosts *, uint32_t rid,
 		    const struct lb_client *, const uint32_t *tried,
 		    size_t ntried, struct relay_target *);
+/*
+ * The same from table tid (a match rule's), with relay rid's method and
+ * its state: no backup table.
+ */
+int		 relay_hosts_select_table(struct relay_hosts *, uint32_t rid,
+		    uint32_t tid, const struct lb_client *,
+		    const uint32_t *tried, size_t ntried,
+		    struct relay_target *);
 /* A session to host id opened (+1) or ended (-1): least-states. */
 void		 relay_hosts_count(struct relay_hosts *, uint32_t host_id,
 		    int delta);
@@ -83,8 +91,15 @@ uint32_t	 relay_main_table(const struct config *,
 uint32_t	 relay_backup_table(const struct config *,
 		    const struct relay_conf *);
 /*
- * Why this version cannot run relay r (TLS listener, HTTP protocol, DNS
- * over TLS), or NULL if it can.
+ * Every table relay r may forward to: main, backup, its match rules'
+ * (each once); at most max ids in tids, the count returned.
+ */
+size_t		 relay_tables(const struct config *,
+		    const struct relay_conf *, uint32_t *tids, size_t max);
+#define RELAY_TABLES_MAX	(2 + HS_ROUTES_MAX)
+/*
+ * Why this version cannot run relay r (DNS or HTTP over TLS towards the
+ * hosts), or NULL if it can.
  */
 const char	*relay_unsupported(const struct config *,
 		    const struct relay_conf *);

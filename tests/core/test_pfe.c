@@ -665,6 +665,37 @@ test_relay_host_states(void **state)
 	fixture_free(f);
 }
 
+/* A table a relay's match rule forwards to is a relay table too. */
+static void
+test_relay_route_table_states(void **state)
+{
+	struct config		*c = tc_new();
+	struct protocol_conf	*pr;
+	const struct msg_relay_host *e;
+	uint32_t		 a, b, rid;
+	struct fixture		*f;
+
+	a = tc_table(c, "web", 80, true, CHECK_TCP);
+	(void)tc_host(c, a, "10.0.0.1", 0);
+	b = tc_table(c, "api", 80, true, CHECK_TCP);
+	(void)tc_host(c, b, "10.0.9.1", 0);
+	rid = tc_relay(c, "r", a, HS_ID_NONE);
+	c->protocols = calloc(1, sizeof(*c->protocols));
+	pr = &c->protocols[0];
+	c->nprotocols = 1;
+	pr->type = PROTO_HTTP;
+	pr->routes = calloc(1, sizeof(*pr->routes));
+	pr->nroutes = 1;
+	c->relays[rid].protocol_id = 0;
+	c->relays[rid].route_table[0] = b;
+	f = fixture_new(c);
+	pfe_set_relay_procs(f->pfe, 1);
+	tio_status(f->pfe, 1, HOST_UP, 1, 1, HCE_TCP_CONNECT_OK);
+	assert_non_null(e = relay_entry(f, 1));
+	assert_int_equal(e->state, HOST_UP);
+	fixture_free(f);
+}
+
 static void
 test_relay_rows(void **state)
 {
@@ -830,6 +861,7 @@ main(void)
 		cmocka_unit_test(test_reload_answer_waits_for_the_switch),
 		cmocka_unit_test(test_commands_are_events),
 		cmocka_unit_test(test_relay_host_states),
+		cmocka_unit_test(test_relay_route_table_states),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -377,6 +377,48 @@ test_bad_update_rejected(void **state)
 	config_free(c);
 }
 
+/*
+ * The tables of match rules get host states like the relay's own and
+ * are chosen from with the relay's method, without a backup table.
+ */
+static void
+test_route_tables(void **state)
+{
+	struct config		*c = conf(TWO_TABLES "table api {\n"
+	    " host 10.0.1.1\n host 10.0.1.2\n check tcp\n}\n"
+	    "protocol p {\n protocol http\n"
+	    " match path \"/api/*\" forward to api\n}\n"
+	    "relay r {\n listen on 127.0.0.1 port 80\n protocol p\n"
+	    " table web roundrobin\n backup table sorry\n}\n");
+	struct relay_hosts	*rh = relay_hosts_new(c, secret, 1);
+	uint32_t		 tid = c->relays[0].route_table[0];
+	uint32_t		 a1 = host_id(c, "api:80", "10.0.1.1");
+	uint32_t		 a2 = host_id(c, "api:80", "10.0.1.2");
+	uint32_t		 tids[RELAY_TABLES_MAX];
+	struct relay_target	 t;
+	struct lb_client	 cl;
+
+	assert_non_null(rh);
+	assert_int_equal(relay_tables(c, &c->relays[0], tids,
+	    RELAY_TABLES_MAX), 3);
+	assert_int_equal(tids[2], tid);
+	client(&cl, 1);
+	/* unknown hosts: none, and the backup table is not the rule's */
+	assert_int_equal(relay_hosts_select_table(rh, 0, tid, &cl, NULL, 0,
+	    &t), -1);
+	send_state(rh, a2, HOST_UP, 0);
+	assert_int_equal(relay_hosts_select_table(rh, 0, tid, &cl, NULL, 0,
+	    &t), 0);
+	assert_int_equal(t.host_id, a2);
+	assert_int_equal(t.port, 80);
+	send_state(rh, a1, HOST_UP, 0);
+	assert_int_equal(relay_hosts_select_table(rh, 0, tid, &cl, &a2, 1,
+	    &t), 0);
+	assert_int_equal(t.host_id, a1);
+	relay_hosts_free(rh);
+	config_free(c);
+}
+
 int
 main(void)
 {
@@ -390,6 +432,7 @@ main(void)
 		cmocka_unit_test(test_prepare_commit_abort),
 		cmocka_unit_test(test_forward_and_unsupported),
 		cmocka_unit_test(test_bad_update_rejected),
+		cmocka_unit_test(test_route_tables),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -111,7 +111,26 @@ cmp_protocol(const struct protocol_conf *a, const struct protocol_conf *b,
 		STR(actions[n].key, "protocol", i);
 		STR(actions[n].value, "protocol", i);
 		NUM(actions[n].has_value, "protocol", i);
+		NUM(actions[n].status, "protocol", i);
 	}
+	NUM(nroutes, "protocol", i);
+	for (n = 0; n < a->nroutes; n++) {
+		STR(routes[n].method, "protocol", i);
+		NUM(routes[n].has_entity, "protocol", i);
+		NUM(routes[n].entity, "protocol", i);
+		STR(routes[n].key, "protocol", i);
+		STR(routes[n].value, "protocol", i);
+		NUM(routes[n].has_value, "protocol", i);
+		STR(routes[n].table, "protocol", i);
+	}
+	NUM(http.request_line, "protocol", i);
+	NUM(http.header_line, "protocol", i);
+	NUM(http.headerlen, "protocol", i);
+	NUM(http.headers, "protocol", i);
+	NUM(http.chunk_line, "protocol", i);
+	NUM(http.trailerlen, "protocol", i);
+	NUM(http.keepalive, "protocol", i);
+	NUM(http.websockets, "protocol", i);
 	NUM(tcp.set, "protocol", i);
 	NUM(tcp.on, "protocol", i);
 	NUM(tcp.backlog, "protocol", i);
@@ -161,6 +180,9 @@ cmp_relay(const struct relay_conf *a, const struct relay_conf *b, size_t i,
 	NUM(backup_id, "relay", i);
 	NUM(service_id, "relay", i);
 	NUM(timeout_s, "relay", i);
+	NUM(sessions, "relay", i);
+	for (l = 0; l < HS_ROUTES_MAX; l++)
+		NUM(route_table[l], "relay", i);
 	NUM(disabled, "relay", i);
 	STR(ssl_cert, "relay", i);
 	STR(ssl_key, "relay", i);

@@ -165,6 +165,53 @@ static const struct error_case cases[] = {
 	    "invalid protocol type gopher" },
 	{ "actions need http", "protocol p {\n protocol tcp\n header remove"
 	    " \"X\"\n}\n", 1, "actions need protocol http" },
+	{ "match in a tcp protocol", TBL "protocol p {\n protocol tcp\n"
+	    " match path \"/a/*\" forward to t\n}\n", 7,
+	    "protocol p: match rules need protocol http" },
+	{ "match to an undefined table", "protocol p {\n protocol http\n"
+	    " match host \"a.example\" forward to api\n}\n", 3,
+	    "table 'api' not defined" },
+	{ "match a response", "protocol p {\n protocol http\n match "
+	    "response header \"X\" forward to t\n}\n", 3,
+	    "match rules apply to requests only" },
+	{ "match nothing", "protocol p {\n protocol http\n match request "
+	    "forward to t\n}\n", 3, "syntax error: method, host, header" },
+	{ "match without a table", "protocol p {\n protocol http\n match "
+	    "path \"/x\"\n}\n", 3,
+	    "syntax error: expected 'forward' before end of line" },
+	{ "match a bad method", "protocol p {\n protocol http\n match "
+	    "method \"GE T\" forward to t\n}\n", 3, "invalid method GE T" },
+	{ "match a bad pattern", "protocol p {\n protocol http\n match "
+	    "header \"X\" value \"[a\" forward to t\n}\n", 3,
+	    "invalid pattern \"[a\": unterminated [" },
+	{ "match to a table without hosts", "table e {\n real port 80\n}\n"
+	    TBL "protocol p {\n protocol http\n match path \"/e/*\" "
+	    "forward to e\n}\nrelay r {\n listen on 127.0.0.1 port 80\n"
+	    " protocol p\n table t\n}\n", 10, "table e has no hosts" },
+	{ "response cookie action", "protocol p {\n protocol http\n"
+	    " response cookie remove \"s\"\n}\n", 3,
+	    "cookie actions apply to requests only" },
+	{ "response path action", "protocol p {\n protocol http\n"
+	    " response path expect \"/*\"\n}\n", 3,
+	    "path actions apply to requests only" },
+	{ "response hash", "protocol p {\n protocol http\n"
+	    " response header hash \"X\"\n}\n", 3,
+	    "hash actions apply to requests only" },
+	{ "filter with a bad pattern", "protocol p {\n protocol http\n"
+	    " header filter \"a[\" from \"X\"\n}\n", 3,
+	    "invalid pattern: unterminated [" },
+	{ "block status out of range", "protocol p {\n protocol http\n"
+	    " header expect \"X\" status 302\n}\n", 3,
+	    "invalid status 302" },
+	{ "headerlen too large", "protocol p {\n protocol http\n"
+	    " http headerlen 200000\n}\n", 3, "invalid headerlen 200000" },
+	{ "request line 0", "protocol p {\n protocol http\n"
+	    " http { request line 0 }\n}\n", 3, "invalid request line 0" },
+	{ "unknown http option", "protocol p {\n protocol http\n"
+	    " http { pipelining }\n}\n", 3,
+	    "unknown keyword 'pipelining'" },
+	{ "relay sessions 0", TBL "relay r {\n listen on 127.0.0.1 port 80"
+	    "\n table t\n sessions 0\n}\n", 8, "invalid sessions 0" },
 	{ "bad lb mode", TBL "relay r {\n listen on 127.0.0.1 port 80\n"
 	    " table t fastest\n}\n", 7, "syntax error: unexpected 'fastest'" },
 	{ "include from memory", "include \"other.conf\"\n", 1,

@@ -520,7 +520,7 @@ test_round_trip_strings(void **state)
 {
 	const char	*text = "protocol \"odd name\" {\n protocol http\n"
 	    " header append \"a \\\"q\\\" \\\\ \\$x $HOST\" to \"K\"\n"
-	    " response cookie expect 'single \\' quote' from \"c\"\n}\n"
+	    " request cookie expect 'single \\' quote' from \"c\"\n}\n"
 	    "table t {\n real port 7\n check send \"a\\tb\\r\\n\\\\\" "
 	    "expect \"\\[x]*\"\n host 10.0.0.1\n}\n";
 	struct buf	 errors, text1, text2;
@@ -682,6 +682,95 @@ test_relay_key_text(void **state)
 	buf_free(&errors);
 }
 
+/*
+ * Match rules: each relay gets its own copy of a templated table (the
+ * port it forwards to), a table with a real port is used as it is, and
+ * every option prints and parses back the same.
+ */
+static void
+test_http_routes_and_options(void **state)
+{
+	const char	*text = "table web {\n host 10.0.0.1\n}\n"
+	    "table api {\n host 10.0.0.2\n}\n"
+	    "table img {\n real port 8080\n host 10.0.0.3\n}\n"
+	    "protocol p {\n protocol http\n"
+	    " match request host \"api.*\" forward to api\n"
+	    " match method PUT path \"/img/*\" forward to img\n"
+	    " match cookie \"beta\" value \"1\" forward to api\n"
+	    " header filter \"bot*\" from \"User-Agent\" status 429\n"
+	    " http { headerlen 32768, headers 50, request line 4096 }\n"
+	    " http { header line 2048, chunk line 128, trailerlen 4096 }\n"
+	    " http keepalive 0\n http no websockets\n}\n"
+	    "protocol q {\n protocol http\n}\n"
+	    "relay a {\n listen on 127.0.0.1 port 80\n protocol p\n"
+	    " table web\n sessions 500\n}\n"
+	    "relay b {\n listen on 127.0.0.1 port 81\n protocol p\n"
+	    " table web port 9000\n}\n"
+	    "relay c {\n listen on 127.0.0.1 port 82\n protocol q\n"
+	    " table web\n}\n";
+	const struct protocol_conf	*pr;
+	const struct table_conf		*t;
+	struct buf			 errors, printed;
+	struct config			*c, *again;
+	char				 why[256];
+
+	buf_init(&errors, 4096);
+	buf_init(&printed, 65536);
+	c = parse_text(text, &errors, NULL);
+	if (c == NULL)
+		fail_msg("%s", buf_str(&errors));
+	pr = &c->protocols[0];
+	assert_int_equal(pr->nroutes, 3);
+	assert_true(pr->routes[0].has_entity);
+	assert_int_equal(pr->routes[0].entity, ENTITY_HEADER);
+	assert_string_equal(pr->routes[0].key, "Host");
+	assert_string_equal(pr->routes[0].value, "api.*");
+	assert_string_equal(pr->routes[1].method, "PUT");
+	assert_int_equal(pr->routes[1].entity, ENTITY_PATH);
+	assert_string_equal(pr->routes[1].key, "/img/*");
+	assert_int_equal(pr->routes[2].entity, ENTITY_COOKIE);
+	assert_string_equal(pr->routes[2].table, "api");
+	assert_int_equal(pr->actions[0].status, 429);
+	assert_int_equal(pr->http.headerlen, 32768);
+	assert_int_equal(pr->http.headers, 50);
+	assert_int_equal(pr->http.request_line, 4096);
+	assert_int_equal(pr->http.header_line, 2048);
+	assert_int_equal(pr->http.chunk_line, 128);
+	assert_int_equal(pr->http.trailerlen, 4096);
+	assert_int_equal(pr->http.keepalive, 0);
+	assert_false(pr->http.websockets);
+	/* the defaults */
+	assert_int_equal(c->protocols[1].http.headerlen, 16384);
+	assert_int_equal(c->protocols[1].http.keepalive, 64);
+	assert_true(c->protocols[1].http.websockets);
+	assert_int_equal(c->relays[0].sessions, 500);
+	assert_int_equal(c->relays[1].sessions, 0);
+	/* relay a: api:80 and img; relay b: api:9000 and img */
+	t = config_table(c, c->relays[0].route_table[0]);
+	assert_non_null(t);
+	assert_string_equal(t->name, "api:80");
+	t = config_table(c, c->relays[0].route_table[1]);
+	assert_string_equal(t->name, "img");
+	assert_int_equal(t->port, 8080);
+	t = config_table(c, c->relays[1].route_table[0]);
+	assert_string_equal(t->name, "api:9000");
+	assert_int_equal(c->relays[1].route_table[1],
+	    c->relays[0].route_table[1]);
+	assert_int_equal(c->relays[1].route_table[2],
+	    c->relays[1].route_table[0]);
+	assert_int_equal(c->relays[2].route_table[0], HS_ID_NONE);
+	config_print(c, &printed);
+	again = parse_text(buf_str(&printed), &errors, NULL);
+	if (again == NULL)
+		fail_msg("%s\n%s", buf_str(&errors), buf_str(&printed));
+	if (config_compare(c, again, why, sizeof(why)) != 0)
+		fail_msg("%s", why);
+	config_free(again);
+	config_free(c);
+	buf_free(&errors);
+	buf_free(&printed);
+}
+
 static void
 test_keywords_sorted(void **state)
 {
@@ -716,6 +805,7 @@ main(void)
 		cmocka_unit_test(test_host_map),
 		cmocka_unit_test(test_round_trip_strings),
 		cmocka_unit_test(test_continuation_and_comments),
+		cmocka_unit_test(test_http_routes_and_options),
 		cmocka_unit_test(test_keywords_sorted),
 		cmocka_unit_test(test_tls_options),
 	};
