@@ -92,6 +92,14 @@ struct relay_stats {
 	uint64_t		 timeouts;	/* queries never answered */
 	uint64_t		 malformed;	/* packets dropped unread */
 	uint64_t		 unmatched;	/* answers to no query */
+	uint64_t		 requests;	/* HTTP requests read */
+	/* HTTP requests the relay answered itself, by class. */
+	uint64_t		 http_bad;	/* 4xx: malformed, refused */
+	uint64_t		 http_blocked;	/* by expect or filter */
+	uint64_t		 http_client_timeout;	/* 408 */
+	uint64_t		 http_bad_gateway;	/* 502 */
+	uint64_t		 http_unavailable;	/* 503: no host up */
+	uint64_t		 http_gateway_timeout;	/* 504 */
 };
 
 struct ctl_row {
@@ -134,6 +142,10 @@ enum session_end {
 };
 
 #define HS_SESSION_DETAIL_MAX	96
+/* What a session row keeps of an HTTP request (cut, not refused). */
+#define CTL_HTTP_HOST_MAX	128
+#define CTL_HTTP_PATH_MAX	256
+#define CTL_HTTP_LOGGED_MAX	512
 
 /* A relay session: a show sessions row, or the event of its end. */
 struct ctl_session {
@@ -153,6 +165,13 @@ struct ctl_session {
 	char			 detail[HS_SESSION_DETAIL_MAX];	/* DNS: the
 						   query, or a connection's
 						   counts; "" for none */
+	/* HTTP: requests read; the one in flight, or the last one. */
+	uint32_t		 requests;
+	uint16_t		 status;	/* its answer; 0: none yet */
+	char			 method[HS_METHOD_MAX];
+	char			 http_host[CTL_HTTP_HOST_MAX];
+	char			 path[CTL_HTTP_PATH_MAX];
+	char			 logged[CTL_HTTP_LOGGED_MAX];	/* log actions */
 };
 
 enum ctl_event_kind {

@@ -97,6 +97,21 @@ render_host_detail(const struct ctl_row *r, struct buf *out)
 }
 
 static void
+render_http_json(const struct relay_stats *s, struct buf *out)
+{
+	(void)buf_printf(out, ",\"requests\":%llu,\"answered\":{"
+	    "\"bad_request\":%llu,\"blocked\":%llu,\"client_timeout\":%llu,"
+	    "\"bad_gateway\":%llu,\"unavailable\":%llu,"
+	    "\"gateway_timeout\":%llu}", (unsigned long long)s->requests,
+	    (unsigned long long)s->http_bad,
+	    (unsigned long long)s->http_blocked,
+	    (unsigned long long)s->http_client_timeout,
+	    (unsigned long long)s->http_bad_gateway,
+	    (unsigned long long)s->http_unavailable,
+	    (unsigned long long)s->http_gateway_timeout);
+}
+
+static void
 render_relay_detail(const struct ctl_row *r, struct buf *out)
 {
 	const struct relay_stats *s = &r->stats;
@@ -107,14 +122,27 @@ render_relay_detail(const struct ctl_row *r, struct buf *out)
 	    (unsigned long long)s->bytes_in, (unsigned long long)s->bytes_out,
 	    (unsigned long long)s->connect_fail,
 	    (unsigned long long)s->errors);
-	if (strcmp(r->check, "dns") != 0)
+	if (strcmp(r->check, "dns") == 0) {
+		(void)buf_printf(out, "\t%4s\tdns: %llu queries, %llu answers, "
+		    "%llu timeouts, %llu malformed, %llu unmatched\n", "",
+		    (unsigned long long)s->queries,
+		    (unsigned long long)s->answers,
+		    (unsigned long long)s->timeouts,
+		    (unsigned long long)s->malformed,
+		    (unsigned long long)s->unmatched);
 		return;
-	(void)buf_printf(out, "\t%4s\tdns: %llu queries, %llu answers, "
-	    "%llu timeouts, %llu malformed, %llu unmatched\n", "",
-	    (unsigned long long)s->queries, (unsigned long long)s->answers,
-	    (unsigned long long)s->timeouts,
-	    (unsigned long long)s->malformed,
-	    (unsigned long long)s->unmatched);
+	}
+	if (s->requests == 0)
+		return;
+	(void)buf_printf(out, "\t%4s\trequests: %llu, answered by the relay: "
+	    "%llu bad request, %llu blocked, %llu client timeout, "
+	    "%llu bad gateway, %llu unavailable, %llu gateway timeout\n", "",
+	    (unsigned long long)s->requests, (unsigned long long)s->http_bad,
+	    (unsigned long long)s->http_blocked,
+	    (unsigned long long)s->http_client_timeout,
+	    (unsigned long long)s->http_bad_gateway,
+	    (unsigned long long)s->http_unavailable,
+	    (unsigned long long)s->http_gateway_timeout);
 }
 
 static void
@@ -291,6 +319,8 @@ render_row_json(const struct ctl_row *r, uint64_t now_ms, struct buf *out)
 	}
 	if (r->type == OBJ_RELAY && strcmp(r->check, "dns") == 0)
 		render_relay_dns_json(&r->stats, out);
+	else if (r->type == OBJ_RELAY)
+		render_http_json(&r->stats, out);
 	if (r->type == OBJ_HOST)
 		render_host_json(r, now_ms, out);
 	(void)buf_puts(out, "}");
@@ -504,6 +534,28 @@ render_duration(uint64_t ms, struct buf *out)
 	    (unsigned long long)(ms % 1000));
 }
 
+/*
+ * ", requests N: GET host /path 200, log K: v": the request in flight
+ * ("-" while it has no answer) or the last one.
+ */
+static void
+render_session_http(const struct ctl_session *s, struct buf *out)
+{
+	if (s->requests == 0 && s->method[0] == '\0')
+		return;
+	(void)buf_printf(out, ", requests %u", s->requests);
+	if (s->method[0] != '\0') {
+		(void)buf_printf(out, ": %s %s %s ", s->method,
+		    s->http_host[0] != '\0' ? s->http_host : "-", s->path);
+		if (s->status != 0)
+			(void)buf_printf(out, "%u", s->status);
+		else
+			(void)buf_puts(out, "-");
+	}
+	if (s->logged[0] != '\0')
+		(void)buf_printf(out, ", log %s", s->logged);
+}
+
 void
 ctl_render_session(const struct ctl_session *s, struct buf *out)
 {
@@ -522,6 +574,7 @@ ctl_render_session(const struct ctl_session *s, struct buf *out)
 	    (unsigned long long)s->bytes_out);
 	if (s->detail[0] != '\0')
 		(void)buf_printf(out, ", %s", s->detail);
+	render_session_http(s, out);
 	(void)buf_puts(out, "\n");
 }
 
@@ -551,6 +604,17 @@ ctl_render_session_json(const struct ctl_session *s, struct buf *out)
 	if (s->detail[0] != '\0') {
 		(void)buf_puts(out, ",\"detail\":");
 		json_str(out, s->detail);
+	}
+	if (s->requests > 0 || s->method[0] != '\0') {
+		(void)buf_printf(out, ",\"requests\":%u,\"method\":",
+		    s->requests);
+		json_str(out, s->method);
+		(void)buf_puts(out, ",\"http_host\":");
+		json_str(out, s->http_host);
+		(void)buf_puts(out, ",\"path\":");
+		json_str(out, s->path);
+		(void)buf_printf(out, ",\"status\":%u,\"logged\":", s->status);
+		json_str(out, s->logged);
 	}
 	(void)buf_puts(out, "}\n");
 }

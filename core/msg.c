@@ -369,6 +369,13 @@ put_stats(struct wr *w, const struct relay_stats *s)
 	put_u64(w, s->timeouts);
 	put_u64(w, s->malformed);
 	put_u64(w, s->unmatched);
+	put_u64(w, s->requests);
+	put_u64(w, s->http_bad);
+	put_u64(w, s->http_blocked);
+	put_u64(w, s->http_client_timeout);
+	put_u64(w, s->http_bad_gateway);
+	put_u64(w, s->http_unavailable);
+	put_u64(w, s->http_gateway_timeout);
 }
 
 static void
@@ -385,6 +392,13 @@ get_stats(struct rd *r, struct relay_stats *s)
 	s->timeouts = get_u64(r);
 	s->malformed = get_u64(r);
 	s->unmatched = get_u64(r);
+	s->requests = get_u64(r);
+	s->http_bad = get_u64(r);
+	s->http_blocked = get_u64(r);
+	s->http_client_timeout = get_u64(r);
+	s->http_bad_gateway = get_u64(r);
+	s->http_unavailable = get_u64(r);
+	s->http_gateway_timeout = get_u64(r);
 	if (s->active > s->total)
 		r->bad = 1;
 }
@@ -592,6 +606,12 @@ put_ctl_session(struct wr *w, const struct ctl_session *s)
 	put_u64(w, s->bytes_out);
 	put_u8(w, s->end);
 	put_str(w, s->detail, sizeof(s->detail));
+	put_u32(w, s->requests);
+	put_u16(w, s->status);
+	put_str(w, s->method, sizeof(s->method));
+	put_str(w, s->http_host, sizeof(s->http_host));
+	put_str(w, s->path, sizeof(s->path));
+	put_str(w, s->logged, sizeof(s->logged));
 }
 
 static void
@@ -611,6 +631,12 @@ get_ctl_session(struct rd *r, struct ctl_session *s)
 	s->bytes_out = get_u64(r);
 	s->end = get_enum(r, SESS_END_MAX);
 	get_str(r, s->detail, sizeof(s->detail));
+	s->requests = get_u32(r);
+	s->status = get_u16(r);
+	get_str(r, s->method, sizeof(s->method));
+	get_str(r, s->http_host, sizeof(s->http_host));
+	get_str(r, s->path, sizeof(s->path));
+	get_str(r, s->logged, sizeof(s->logged));
 }
 
 static void

@@ -197,6 +197,13 @@ stats_add(struct relay_stats *sum, const struct relay_stats *s)
 	sum->timeouts += s->timeouts;
 	sum->malformed += s->malformed;
 	sum->unmatched += s->unmatched;
+	sum->requests += s->requests;
+	sum->http_bad += s->http_bad;
+	sum->http_blocked += s->http_blocked;
+	sum->http_client_timeout += s->http_client_timeout;
+	sum->http_bad_gateway += s->http_bad_gateway;
+	sum->http_unavailable += s->http_unavailable;
+	sum->http_gateway_timeout += s->http_gateway_timeout;
 }
 
 /* A relay's counters, for the relay of that id in the running rows. */

@@ -403,6 +403,8 @@ test_render_relay_stats(void **state)
 	assert_non_null(strstr(buf_str(&b), "relay\t   0\tr"));
 	assert_non_null(strstr(buf_str(&b), "\tsessions: 2 active, 10 total, "
 	    "bytes: 251 in, 502 out, 1 connect failures, 3 errors\n"));
+	/* no requests: a TCP relay, no HTTP line */
+	assert_null(strstr(buf_str(&b), "requests:"));
 	buf_reset(&b);
 	ctl_render(CTL_SHOW_SUMMARY, &row, 1, &b);
 	assert_null(strstr(buf_str(&b), "sessions:"));
@@ -410,7 +412,7 @@ test_render_relay_stats(void **state)
 	ctl_render_json(CTL_SHOW_RELAYS, &row, 1, 0, &b);
 	assert_non_null(strstr(buf_str(&b), "\"sessions_active\":2,"
 	    "\"sessions_total\":10,\"bytes_in\":251,\"bytes_out\":502,"
-	    "\"connect_failures\":1,\"errors\":3}"));
+	    "\"connect_failures\":1,\"errors\":3,\"requests\":0,"));
 	assert_null(strstr(buf_str(&b), "queries"));
 	/* A DNS relay: its messages too. */
 	(void)snprintf(row.check, sizeof(row.check), "dns");
@@ -429,6 +431,26 @@ test_render_relay_stats(void **state)
 	assert_non_null(strstr(buf_str(&b), "\"errors\":3,\"protocol\":"
 	    "\"dns\",\"queries\":9,\"answers\":7,\"timeouts\":2,"
 	    "\"malformed\":5,\"unmatched\":1}"));
+	/* an HTTP relay: its requests and what the relay answered itself */
+	row.check[0] = '\0';
+	row.stats.requests = 40;
+	row.stats.http_bad = 1;
+	row.stats.http_blocked = 2;
+	row.stats.http_client_timeout = 3;
+	row.stats.http_bad_gateway = 4;
+	row.stats.http_unavailable = 5;
+	row.stats.http_gateway_timeout = 6;
+	buf_reset(&b);
+	ctl_render(CTL_SHOW_RELAYS, &row, 1, &b);
+	assert_non_null(strstr(buf_str(&b), "3 errors\n\t    \trequests: 40, "
+	    "answered by the relay: 1 bad request, 2 blocked, 3 client "
+	    "timeout, 4 bad gateway, 5 unavailable, 6 gateway timeout\n"));
+	buf_reset(&b);
+	ctl_render_json(CTL_SHOW_RELAYS, &row, 1, 0, &b);
+	assert_non_null(strstr(buf_str(&b), "\"errors\":3,\"requests\":40,"
+	    "\"answered\":{\"bad_request\":1,\"blocked\":2,"
+	    "\"client_timeout\":3,\"bad_gateway\":4,\"unavailable\":5,"
+	    "\"gateway_timeout\":6}}"));
 	buf_free(&b);
 }
 
@@ -476,6 +498,29 @@ test_render_session(void **state)
 	assert_non_null(strstr(buf_str(&b), "\"bytes_out\":64,\"detail\":"
 	    "\"udp www.example.com. A\"}\n"));
 	assert_string_equal(session_end_str(SESS_END_MAX), "invalid");
+	/* an HTTP session: its requests, the one in flight, logged keys */
+	s.detail[0] = '\0';
+	s.end = SESS_OPEN;
+	s.requests = 3;
+	(void)snprintf(s.method, sizeof(s.method), "GET");
+	(void)snprintf(s.http_host, sizeof(s.http_host), "www.example.com");
+	(void)snprintf(s.path, sizeof(s.path), "/a?b=1");
+	buf_reset(&b);
+	ctl_render_session(&s, &b);
+	assert_non_null(strstr(buf_str(&b), ", bytes in 251, out 64, "
+	    "requests 3: GET www.example.com /a?b=1 -\n"));
+	s.status = 200;
+	(void)snprintf(s.logged, sizeof(s.logged), "X-Id: 7");
+	buf_reset(&b);
+	ctl_render_session(&s, &b);
+	assert_non_null(strstr(buf_str(&b), ", requests 3: GET "
+	    "www.example.com /a?b=1 200, log X-Id: 7\n"));
+	buf_reset(&b);
+	ctl_render_session_json(&s, &b);
+	assert_non_null(strstr(buf_str(&b), "\"bytes_out\":64,"
+	    "\"requests\":3,\"method\":\"GET\",\"http_host\":"
+	    "\"www.example.com\",\"path\":\"/a?b=1\",\"status\":200,"
+	    "\"logged\":\"X-Id: 7\"}\n"));
 	buf_free(&b);
 }
 

@@ -120,7 +120,8 @@ sample(enum msg_type type, struct msg *m)
 	case MSG_RELAY_STATS:
 		m->u.relay_stats.relay_id = 3;
 		m->u.relay_stats.stats = (struct relay_stats){ 1, 2,
-		    1ULL << 40, 4, 5, 6, 7, 8, 9, 10, 11 };
+		    1ULL << 40, 4, 5, 6, 7, 8, 9, 10, 11, 1ULL << 35, 13, 14, 15,
+		    16, 17, 18 };
 		break;
 	case MSG_CTL_SESSION:
 		m->u.ctl_session.proc = 3;
@@ -138,6 +139,14 @@ sample(enum msg_type type, struct msg *m)
 		m->u.ctl_session.end = SESS_HOST_RESET;
 		(void)snprintf(m->u.ctl_session.detail, HS_SESSION_DETAIL_MAX,
 		    "udp example.com. A");
+		m->u.ctl_session.requests = 70000;
+		m->u.ctl_session.status = 502;
+		(void)snprintf(m->u.ctl_session.method, HS_METHOD_MAX, "PUT");
+		(void)snprintf(m->u.ctl_session.http_host, CTL_HTTP_HOST_MAX,
+		    "www.example.com");
+		(void)snprintf(m->u.ctl_session.path, CTL_HTTP_PATH_MAX, "/x");
+		(void)snprintf(m->u.ctl_session.logged, CTL_HTTP_LOGGED_MAX,
+		    "X-Id: 1");
 		break;
 	case MSG_RELAY_MONITOR:
 		m->u.id.id = 1;
