@@ -171,7 +171,7 @@ struct ctl_session {
 	char			 method[HS_METHOD_MAX];
 	char			 http_host[CTL_HTTP_HOST_MAX];
 	char			 path[CTL_HTTP_PATH_MAX];
-	char			 logged[CTL_HTTP_LOGGED_MAX];	/* log actions */
+	char			 logged[CTL_HTTP_LOGGED_MAX];	/* "K: v, ..." */
 };
 
 enum ctl_event_kind {
