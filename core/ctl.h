@@ -138,6 +138,7 @@ enum session_end {
 	SESS_SHUTDOWN,		/* the daemon stopped */
 	SESS_ERROR,		/* a local failure (memory, descriptors) */
 	SESS_TLS_FAILED,	/* the client's TLS handshake failed */
+	SESS_HTTP_ERROR,	/* the relay answered an HTTP error itself */
 	SESS_END_MAX
 };
 

@@ -497,6 +497,7 @@ static const char *const session_ends[SESS_END_MAX] = {
 	[SESS_SHUTDOWN] = "shutdown",
 	[SESS_ERROR] = "error",
 	[SESS_TLS_FAILED] = "tls handshake failed",
+	[SESS_HTTP_ERROR] = "http error",
 };
 
 const char *

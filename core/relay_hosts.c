@@ -87,8 +87,6 @@ relay_unsupported(const struct config *c, const struct relay_conf *r)
 
 	if (r->protocol_id < c->nprotocols)
 		pr = &c->protocols[r->protocol_id];
-	if (pr != NULL && pr->type == PROTO_HTTP)
-		return "HTTP relaying is not supported in this version";
 	for (i = 0; i < r->nlistens; i++)
 		if (pr != NULL && pr->type == PROTO_DNS && r->listens[i].ssl)
 			return "DNS over TLS is not supported in this version";

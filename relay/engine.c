@@ -10,7 +10,7 @@
 #include <time.h>
 
 #include "relay/dns.h"
-#include "relay/relay_priv.h"
+#include "relay/http_relay.h"
 #include "relay/tls.h"
 
 void
@@ -45,15 +45,22 @@ relay_send(struct relay_engine *e, const struct msg *m)
 		e->io.send(e->io.arg, PEER_PFE, m);
 }
 
+static void
+rt_free(struct relay_rt *rt)
+{
+	http_proto_put(rt->http);
+	tls_relay_free(rt->tls);
+	dns_rt_free(rt);
+	free(rt);
+}
+
 void
 relay_rt_unref(struct relay_engine *e, struct relay_rt *rt)
 {
 	if (--rt->refs > 0)
 		return;
 	TAILQ_REMOVE(&e->relays, rt, entry);
-	tls_relay_free(rt->tls);
-	dns_rt_free(rt);
-	free(rt);
+	rt_free(rt);
 }
 
 static void	rt_build_free(const struct config *, struct relay_rt **);
@@ -128,6 +135,7 @@ rt_switch(struct relay_engine *e, const struct config *cfg,
 		by_id[i]->configured = true;
 		by_id[i]->id = (uint32_t)i;
 		relay_tune_of(cfg, &cfg->relays[i], &by_id[i]->tune);
+		http_proto_switch(e, by_id[i], cfg, &cfg->relays[i]);
 	}
 	for (rt = TAILQ_FIRST(&e->relays); rt != NULL; rt = next) {
 		next = TAILQ_NEXT(rt, entry);
@@ -207,9 +215,7 @@ relay_free(struct relay_engine *e)
 	}
 	while ((rt = TAILQ_FIRST(&e->relays)) != NULL) {
 		TAILQ_REMOVE(&e->relays, rt, entry);
-		tls_relay_free(rt->tls);
-		dns_rt_free(rt);
-		free(rt);
+		rt_free(rt);
 	}
 	tls_engine_free(e);
 	dns_engine_free(e);
@@ -217,6 +223,7 @@ relay_free(struct relay_engine *e)
 		event_free(e->pause_timer);
 	if (e->ev_again != NULL)
 		event_free(e->ev_again);
+	http_engine_free(e);
 	poll_free(e);
 	pool_free(e);
 	relay_hosts_free(e->hosts);

@@ -99,7 +99,7 @@ listener_open(const struct listener *l)
 	const struct relay_engine *e = l->eng;
 
 	return l->rt != NULL && e->started && !e->stopping &&
-	    (!e->paused || l->type == SOCK_DGRAM);
+	    (!e->paused || l->type == SOCK_DGRAM) && !l->rt->capped;
 }
 
 /* Relay r's listener j of this type: bound to rt when it may run. */
@@ -117,6 +117,26 @@ bind_one(struct relay_engine *e, const struct relay_conf *r, size_t j,
 		sockopt_listener(e, l->fd, &rt->tune);
 	}
 	return 1;
+}
+
+/*
+ * A relay with its share of sessions stops accepting (the clients wait
+ * in the backlog) until one of them ends.
+ */
+void
+listener_cap(struct relay_engine *e, struct relay_rt *rt)
+{
+	struct listener	*l;
+	bool		 capped;
+
+	capped = rt->tune.max_sessions != 0 &&
+	    rt->stats.active >= rt->tune.max_sessions;
+	if (capped == rt->capped)
+		return;
+	rt->capped = capped;
+	TAILQ_FOREACH(l, &e->listeners, entry)
+		if (l->rt == rt)
+			listener_arm(l, listener_open(l));
 }
 
 /*

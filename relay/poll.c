@@ -7,7 +7,8 @@
  *
  * An event names its leg; a session that ends while a batch of events is
  * handled is freed only after the batch, so a later event of the same
- * batch never reads freed memory (it finds the session ended).
+ * batch never reads freed memory (it finds the session ended).  A leg
+ * no session owns (a pooled connection to a host) has its own handler.
  */
 #include <sys/epoll.h>
 
@@ -36,7 +37,7 @@ poll_ready(evutil_socket_t fd, short what, void *arg)
 	e->in_batch = true;
 	for (i = 0; i < n; i++) {
 		l = evs[i].data.ptr;
-		if (l->s->ended)
+		if (l->s != NULL && l->s->ended)
 			continue;
 		if (evs[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP))
 			l->can_read = true;
@@ -44,7 +45,10 @@ poll_ready(evutil_socket_t fd, short what, void *arg)
 			l->can_read = l->rdhup = true;
 		if (evs[i].events & (EPOLLOUT | EPOLLERR | EPOLLHUP))
 			l->can_write = true;
-		session_event(l);
+		if (l->s != NULL)
+			session_event(l);
+		else if (l->idle != NULL)
+			l->idle(l);
 	}
 	e->in_batch = false;
 	session_free_ended(e);

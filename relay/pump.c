@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "relay/relay_priv.h"
+#include "relay/http_relay.h"
 
 #define SPLICE_FLAGS	(SPLICE_F_MOVE | SPLICE_F_NONBLOCK)
 #define PUMP_BULK	16384	/* a read this big starts splicing */
@@ -334,6 +334,9 @@ session_run(struct session *s)
 {
 	int	up, down = 0;
 
+	/* HTTP relays relay a request at a time, until a tunnel (101). */
+	if (s->http != NULL && !http_tunnelled(s))
+		return http_run(s);
 	up = pump_step(s, &s->up);
 	if (up != -1 && s->phase == PHASE_RELAY)
 		down = pump_step(s, &s->down);

@@ -32,6 +32,9 @@ struct tls_leg;
 struct tls_relay;
 struct dns_engine;
 struct dns_rt;
+struct http_engine;
+struct http_proto;
+struct http_sess;
 
 /* What a relay's sessions need of its configuration, copied at switch. */
 struct relay_tune {
@@ -45,6 +48,7 @@ struct relay_tune {
 	uint32_t		 retry;		/* connects after the first */
 	uint32_t		 backlog;	/* of its listeners */
 	bool			 dns;		/* protocol dns (dns_*.c) */
+	uint32_t		 max_sessions;	/* this process's share; 0: any */
 };
 
 /*
@@ -62,6 +66,9 @@ struct relay_rt {
 	bool			 configured;	/* in the running configuration */
 	bool			 listening;
 	struct dns_rt		*dns;		/* DNS: queries, upstreams */
+	bool			 capped;	/* at max_sessions: not accepting */
+	bool			 is_http;
+	struct http_proto	*http;		/* its protocol, if HTTP */
 };
 
 /* A listening socket and the relay accepting on it. */
@@ -98,6 +105,8 @@ struct leg {
 	bool			 can_read;	/* not known to be drained */
 	bool			 can_write;	/* not known to be full */
 	bool			 rdhup;		/* the peer's FIN is pending */
+	/* Events while no session owns it (s == NULL): a pooled host. */
+	void			(*idle)(struct leg *);
 };
 
 extern const struct leg_ops	 leg_plain;
@@ -152,6 +161,7 @@ struct session {
 	TAILQ_ENTRY(session)	 again_entry;
 	bool			 ended;
 	enum session_end	 end;
+	struct http_sess	*http;		/* an HTTP relay's session */
 };
 
 /* A free list of equal things, bounded. */
@@ -201,6 +211,7 @@ struct relay_engine {
 	struct tls_engine	*tls;
 	char			 error[RELAY_LOG_MAX];	/* why prepare failed */
 	struct dns_engine	*dns;		/* when a DNS relay ran */
+	struct http_engine	*http;		/* once an HTTP session starts */
 };
 
 /* engine.c */
@@ -222,6 +233,7 @@ void		 listener_bind_relays(struct relay_engine *);
 void		 listener_free(struct listener *);
 void		 listener_pause(struct relay_engine *, bool descriptors);
 void		 listener_resume(struct relay_engine *);
+void		 listener_cap(struct relay_engine *, struct relay_rt *);
 
 /* poll.c */
 int		 poll_init(struct relay_engine *);

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "relay/relay_priv.h"
+#include "relay/http_relay.h"
 #include "relay/tls.h"
 
 static void	session_connect(struct session *);
@@ -33,6 +33,10 @@ session_event(struct leg *l)
 
 	if (l->tls != NULL && tls_session_event(l))
 		return;		/* its handshake took it */
+	if (s->http != NULL) {
+		http_session_event(s, l);
+		return;
+	}
 	if (l == &s->host && !l->open) {
 		session_connected(s);
 		return;
@@ -64,14 +68,23 @@ leg_close(struct leg *l)
 static void
 session_timer(evutil_socket_t fd, short what, void *arg)
 {
-	struct session	*s = arg;
-	uint64_t	 idle = relay_now_ms() - s->last_ms;
-	uint32_t	 limit = s->rt->tune.timeout_ms;
-	struct timeval	 tv;
+	struct session		*s = arg;
+	uint64_t		 idle = relay_now_ms() - s->last_ms;
+	uint32_t		 limit = s->rt->tune.timeout_ms;
+	struct timeval		 tv;
+	enum session_end	 why;
 
 	if (idle >= limit) {
-		session_end(s, SESS_TIMEOUT);
-		return;
+		/* HTTP may answer first (408, 504): a full period for that. */
+		why = s->http != NULL ? http_expired(s) : SESS_TIMEOUT;
+		if (why == SESS_END_MAX)
+			return;
+		if (why != SESS_OPEN) {
+			session_end(s, why);
+			return;
+		}
+		s->last_ms = relay_now_ms();
+		idle = 0;
 	}
 	/* Moved bytes since: wait for the rest of the idle time only. */
 	tv.tv_sec = (limit - idle) / 1000;
@@ -121,6 +134,7 @@ session_accept(struct listener *l, int fd, const struct sockaddr_storage *ss)
 		return;
 	}
 	s->client.open = true;
+	listener_cap(e, rt);
 	switch (tls_session_accept(s)) {
 	case 0:
 		session_begin(s);
@@ -132,10 +146,14 @@ session_accept(struct listener *l, int fd, const struct sockaddr_storage *ss)
 	/* Otherwise the handshake runs first (tls_session.c). */
 }
 
+/* After the handshake, if any: a host (TCP) or the first request (HTTP). */
 void
 session_begin(struct session *s)
 {
-	session_connect(s);
+	if (!s->rt->is_http)
+		session_connect(s);
+	else if (http_session_start(s) == -1)
+		session_end(s, SESS_ERROR);
 }
 
 /* Choose a host the session has not tried and start connecting to it. */
@@ -346,10 +364,12 @@ session_end(struct session *s, enum session_end why)
 	}
 	session_row(s, &row);
 	relay_session_ended(e, &row);
+	http_session_end(s);
 	session_uncount(s);
 	if (why != SESS_DONE && why != SESS_SHUTDOWN)
 		rt->stats.errors++;
 	rt->stats.active--;
+	listener_cap(e, rt);
 	LIST_REMOVE(s, entry);
 	e->nsessions--;
 	pump_release(e, &s->up);
@@ -386,6 +406,7 @@ session_free_ended(struct relay_engine *e)
 		LIST_REMOVE(s, entry);
 		session_free(s);
 	}
+	http_reap(e);
 }
 
 void
@@ -416,6 +437,8 @@ session_row(const struct session *s, struct ctl_session *row)
 	row->bytes_in = s->up.bytes;
 	row->bytes_out = s->down.bytes;
 	row->end = s->ended ? (uint8_t)s->end : SESS_OPEN;
+	if (s->http != NULL)
+		http_session_row(s, row);
 }
 
 /*

@@ -30,18 +30,25 @@ relay_tune_of(const struct config *c, const struct relay_conf *r,
 	t->splice = true;
 	t->retry = r->has_forward ? r->forward.retry : r->retry;
 	t->backlog = HS_BACKLOG_DEFAULT;
+	/* The relay's cap, shared out between the processes. */
+	if (r->sessions != 0)
+		t->max_sessions = (r->sessions + c->prefork - 1) / c->prefork;
 	if (r->protocol_id < c->nprotocols) {
 		o = &c->protocols[r->protocol_id].tcp;
 		t->dns = c->protocols[r->protocol_id].type == PROTO_DNS;
 	}
 	if (o == NULL)
 		return;
+	/* A request and its answer each go out at once: no Nagle delay. */
+	if (c->protocols[r->protocol_id].type == PROTO_HTTP)
+		t->nodelay = true;
 	t->backlog = o->backlog;
 	if (o->set & TCPOPT_SESSION_BUFFER)
 		t->bufsize = o->session_buffer;
 	if (o->set & TCPOPT_SPLICE)
 		t->splice = (o->on & TCPOPT_SPLICE) != 0;
-	t->nodelay = (o->set & o->on & TCPOPT_NODELAY) != 0;
+	if (o->set & TCPOPT_NODELAY)
+		t->nodelay = (o->on & TCPOPT_NODELAY) != 0;
 	if (o->set & TCPOPT_BUFSIZE)
 		t->sockbuf = o->bufsize;
 	if (o->set & TCPOPT_TTL)

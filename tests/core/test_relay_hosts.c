@@ -349,7 +349,7 @@ test_forward_and_unsupported(void **state)
 	assert_string_equal(addr_fmt(&t.addr, a, sizeof(a)), "10.1.1.1");
 	assert_int_equal(t.port, 22);
 	assert_null(relay_unsupported(c, &c->relays[0]));
-	assert_non_null(relay_unsupported(c, &c->relays[1]));
+	assert_null(relay_unsupported(c, &c->relays[1]));
 	/* DNS relays run, but not over TLS. */
 	assert_null(relay_unsupported(c, &c->relays[2]));
 	assert_string_equal(relay_unsupported(c, &c->relays[3]),

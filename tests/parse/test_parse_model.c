@@ -645,16 +645,20 @@ test_unsupported_relay_noted(void **state)
 
 	buf_init(&errors, 4096);
 	buf_init(&notes, 4096);
-	c = parse_text("protocol h {\n protocol http\n}\n"
-	    "relay web {\n listen on 127.0.0.1 port 80\n protocol h\n"
-	    " forward to 10.0.0.1 port 80\n}\n"
+	c = parse_text("protocol d {\n protocol dns\n}\n"
+	    "relay dns {\n listen on 127.0.0.1 port 53\n protocol d\n"
+	    " forward to 10.0.0.1 port 53\n}\n"
 	    "relay tcp {\n listen on 127.0.0.1 port 81\n"
+	    " forward to 10.0.0.1 port 80\n}\n"
+	    "protocol h {\n protocol http\n}\n"
+	    "relay web {\n listen on 127.0.0.1 port 80\n protocol h\n"
 	    " forward to 10.0.0.1 port 80\n}\n", &errors, &notes);
 	assert_non_null(c);
 	assert_non_null(strstr(buf_str(&notes), "test.conf:4: note: relay "
-	    "web will not listen: HTTP relaying is not supported in this "
+	    "dns will not listen: DNS relaying is not supported in this "
 	    "version"));
 	assert_null(strstr(buf_str(&notes), "relay tcp"));
+	assert_null(strstr(buf_str(&notes), "relay web"));
 	config_free(c);
 	buf_free(&errors);
 	buf_free(&notes);
