@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/parse_priv.h"
 #include "core/pattern.h"
@@ -157,6 +158,14 @@ protocol_action(struct parser *p, struct protocol_conf *pr)
 	a.entity = entities[i].entity;
 	if (action_op(p, &a) == -1 || action_pattern(p, &a, &at) == -1)
 		return -1;
+	/* The parser frames messages with these: nothing else may. */
+	if (a.entity == ENTITY_HEADER && a.op <= ACTION_REMOVE &&
+	    (strcasecmp(a.key, "Content-Length") == 0 ||
+	    strcasecmp(a.key, "Transfer-Encoding") == 0)) {
+		p_error_at(p, &at, "header %s frames the message: append, "
+		    "change and remove cannot touch it", a.key);
+		return -1;
+	}
 	/* A response has no cookie, url or path; its host is chosen. */
 	if (a.dir == DIR_RESPONSE && (a.entity != ENTITY_HEADER ||
 	    a.op == ACTION_HASH)) {

@@ -194,6 +194,9 @@ static const struct error_case cases[] = {
 	{ "response path action", "protocol p {\n protocol http\n"
 	    " response path expect \"/*\"\n}\n", 3,
 	    "path actions apply to requests only" },
+	{ "action on the framing", "protocol p {\n protocol http\n"
+	    " header remove \"content-length\"\n}\n", 3,
+	    "header content-length frames the message" },
 	{ "response hash", "protocol p {\n protocol http\n"
 	    " response header hash \"X\"\n}\n", 3,
 	    "hash actions apply to requests only" },
