@@ -271,6 +271,18 @@ feed_log(struct http_work *w, const char *key, struct http_slice v)
 	(void)http_safe_copy(w->logged + n + k, room - k, v.p, v.len);
 }
 
+/* A path and its query, as a request line has them. */
+static struct http_slice
+path_and_query(struct http_work *w)
+{
+	struct http_slice	v = { w->path, w->pathlen };
+
+	if (w->query != NULL && (v.p = work_cat(w, w->path, w->pathlen,
+	    "?", 1, w->query, w->querylen)) != NULL)
+		v.len = w->pathlen + 1 + w->querylen;
+	return v;
+}
+
 /* expect, filter, hash, log: the same for every entity. */
 static void
 look(struct http_work *w, const struct http_action *a)
@@ -293,18 +305,16 @@ look(struct http_work *w, const struct http_action *a)
 		if (entity_has(w, a->entity, a->key, a->value, &v))
 			block(w, a, v);
 		return;
-	case ACTION_HASH:
-		if (entity_has(w, a->entity, a->key, NULL, &v))
-			feed_hash(w, a->entity == ENTITY_PATH ?
-			    (struct http_slice){ w->path, w->pathlen +
-			    (w->query != NULL ? w->querylen + 1 : 0) } : v);
-		return;
 	default:
-		if (entity_has(w, a->entity, a->key, NULL, &v))
+		if (!entity_has(w, a->entity, a->key, NULL, &v))
+			return;
+		if (a->entity == ENTITY_PATH)
+			v = path_and_query(w);
+		if (a->op == ACTION_HASH)
+			feed_hash(w, v);
+		else
 			feed_log(w, a->entity == ENTITY_PATH ? "path" : a->key,
-			    a->entity == ENTITY_PATH ? (struct http_slice){
-			    w->path, w->pathlen + (w->query != NULL ?
-			    w->querylen + 1 : 0) } : v);
+			    v);
 		return;
 	}
 }

@@ -150,6 +150,7 @@ struct http_xchg {
 	size_t			 inpipe;
 	uint8_t			 splicing;	/* 0, or 1 up, 2 down */
 	uint32_t		 route;		/* table, or HS_ID_NONE */
+	uint64_t		 start_ms;	/* its first byte */
 	struct relay_target	 target;
 	uint32_t		 tried[RELAY_TRIED_MAX];
 	uint32_t		 ntried;
@@ -237,6 +238,7 @@ bool		 http_tunnelled(const struct session *);
 void		 http_session_end(struct session *);
 void		 http_session_row(const struct session *, struct ctl_session *);
 enum session_end http_expired(struct session *);
+uint64_t	 http_since(const struct session *);
 int		 http_io_write(struct session *, struct leg *, const char *,
 		    size_t, bool to_host);
 ssize_t		 http_io_read(struct session *, struct leg *, struct hbuf *);

@@ -271,6 +271,7 @@ request_on(struct session *s)
 			return -1;
 		}
 		h->x = x;
+		x->start_ms = relay_now_ms();
 	}
 	if (x->rq == RQ_HEAD) {
 		if ((r = request_head_step(s, x)) <= 0)
@@ -594,6 +595,21 @@ http_session_event(struct session *s, struct leg *l)
 			x->rq = RQ_BODY;
 	}
 	(void)http_run(s);
+}
+
+/*
+ * Where the session's timeout counts from: the last byte moved, but a
+ * request's head must arrive whole within the timeout (a client that
+ * trickles it still gets 408).
+ */
+uint64_t
+http_since(const struct session *s)
+{
+	const struct http_xchg	*x = s->http->x;
+
+	if (x != NULL && x->rq == RQ_HEAD && !x->local)
+		return x->start_ms;
+	return s->last_ms;
 }
 
 /*

@@ -69,7 +69,8 @@ static void
 session_timer(evutil_socket_t fd, short what, void *arg)
 {
 	struct session		*s = arg;
-	uint64_t		 idle = relay_now_ms() - s->last_ms;
+	uint64_t		 idle = relay_now_ms() - (s->http != NULL ?
+				    http_since(s) : s->last_ms);
 	uint32_t		 limit = s->rt->tune.timeout_ms;
 	struct timeval		 tv;
 	enum session_end	 why;
