@@ -80,22 +80,29 @@ io_verbose(void *arg)
 static void
 print_stats(const struct run *r, const struct msg_relay_stats *s)
 {
+	const struct relay_stats *st = &s->stats;
+
 	say("relay %s active=%llu total=%llu in=%llu out=%llu "
 	    "connect_fail=%llu errors=%llu queries=%llu answers=%llu "
-	    "timeouts=%llu malformed=%llu unmatched=%llu",
-	    s->relay_id < r->cfg->nrelays ?
+	    "timeouts=%llu malformed=%llu unmatched=%llu requests=%llu "
+	    "http_bad=%llu http_blocked=%llu http_client_timeout=%llu "
+	    "http_bad_gateway=%llu http_unavailable=%llu "
+	    "http_gateway_timeout=%llu", s->relay_id < r->cfg->nrelays ?
 	    r->cfg->relays[s->relay_id].name : "?",
-	    (unsigned long long)s->stats.active,
-	    (unsigned long long)s->stats.total,
-	    (unsigned long long)s->stats.bytes_in,
-	    (unsigned long long)s->stats.bytes_out,
-	    (unsigned long long)s->stats.connect_fail,
-	    (unsigned long long)s->stats.errors,
-	    (unsigned long long)s->stats.queries,
-	    (unsigned long long)s->stats.answers,
-	    (unsigned long long)s->stats.timeouts,
-	    (unsigned long long)s->stats.malformed,
-	    (unsigned long long)s->stats.unmatched);
+	    (unsigned long long)st->active, (unsigned long long)st->total,
+	    (unsigned long long)st->bytes_in, (unsigned long long)st->bytes_out,
+	    (unsigned long long)st->connect_fail,
+	    (unsigned long long)st->errors, (unsigned long long)st->queries,
+	    (unsigned long long)st->answers, (unsigned long long)st->timeouts,
+	    (unsigned long long)st->malformed,
+	    (unsigned long long)st->unmatched,
+	    (unsigned long long)st->requests,
+	    (unsigned long long)st->http_bad,
+	    (unsigned long long)st->http_blocked,
+	    (unsigned long long)st->http_client_timeout,
+	    (unsigned long long)st->http_bad_gateway,
+	    (unsigned long long)st->http_unavailable,
+	    (unsigned long long)st->http_gateway_timeout);
 }
 
 /* What the engine sends, through the wire format. */
