@@ -59,6 +59,9 @@ http {
 			dav_methods PUT;
 			client_max_body_size 0;
 		}
+		location = /nocontent {
+			return 204;
+		}
 		location = /echo {
 			return 200 "method=\$request_method uri=\$request_uri host=\$host xff=\$http_x_forwarded_for by=\$http_x_forwarded_by conn=\$http_connection via=\$http_via\n";
 		}

@@ -14,6 +14,7 @@
  *     slow MS      echo after MS ms
  *     cut N        Content-Length 2N, N bytes, then close
  *     raw FILE     FILE as it is to each request, then close
+ *     keep FILE    FILE as it is to each request, the connection kept
  *     upgrade      101 to "Upgrade: websocket", then echo every byte
  *     flaky        answer a connection's first request, close on its
  *                  second without a byte
@@ -353,21 +354,29 @@ answer(struct conn *c, const struct req *r, const char *mode)
 		write_all(c->fd, body, bl);
 }
 
-static void __attribute__((noreturn))
-serve_raw(struct conn *c, const char *file)
+/* FILE as it is, whatever it says, and the connection kept. */
+static void
+send_file(int out, const char *file)
 {
 	static char	buf[HEAD_MAX * 4];
-	struct req	r;
 	ssize_t		n;
 	int		fd;
 
+	if ((fd = open(file, O_RDONLY)) == -1)
+		die(file);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		write_all(out, buf, (size_t)n);
+	close(fd);
+}
+
+static void __attribute__((noreturn))
+serve_raw(struct conn *c, const char *file)
+{
+	struct req	r;
+
 	if (read_head(c, &r)) {
 		logline("req %d 1 %s %s", c->k, r.method, r.target);
-		if ((fd = open(file, O_RDONLY)) == -1)
-			die(file);
-		while ((n = read(fd, buf, sizeof(buf))) > 0)
-			write_all(c->fd, buf, (size_t)n);
-		close(fd);
+		send_file(c->fd, file);
 	}
 	close(c->fd);
 	_exit(0);
@@ -416,6 +425,10 @@ serve_one(struct conn *c, int argc, char *argv[])
 			break;
 		if (strcmp(mode, "slow") == 0 && argc > 1)
 			sleep_ms(atoi(argv[1]));
+		if (strcmp(mode, "keep") == 0 && argc > 1) {
+			send_file(c->fd, argv[1]);
+			continue;
+		}
 		if (strcmp(mode, "cut") == 0 && argc > 1) {
 			n = snprintf(cut, sizeof(cut), "HTTP/1.1 200 OK\r\n"
 			    "Content-Length: %d\r\n\r\n", 2 * atoi(argv[1]));
