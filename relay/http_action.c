@@ -488,6 +488,13 @@ path_change(struct session *s, struct http_work *w,
 	}
 }
 
+/* OPTIONS *: no path, no query, nothing for their actions to change. */
+static bool
+asterisk(const struct http_work *w)
+{
+	return w->pathlen == 1 && w->path[0] == '*';
+}
+
 /*
  * The actions of direction dir, in order, until one blocks (the work
  * says which); -1 when the rewritten head no longer fits.
@@ -510,6 +517,8 @@ http_actions(struct session *s, struct http_xchg *x, struct http_work *w,
 			header_change(s, w, a);
 		else if (a->entity == ENTITY_COOKIE)
 			cookie_change(s, w, a);
+		else if (asterisk(w))
+			continue;
 		else if (a->entity == ENTITY_URL)
 			url_change(s, w, a);
 		else

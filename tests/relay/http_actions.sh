@@ -150,6 +150,12 @@ echo "$got" | grep -q '^GET /api/v1?k=v&page=2&relayed=1 HTTP' ||
     fail "url change adding its key: $got"
 ok "path change and remove; url change adds a missing key"
 
+# An asterisk-form target has no path or query to change.
+req star 'OPTIONS * HTTP/1.1\r\nHost: a\r\nUser-Agent: curl/8\r\nConnection: close\r\n\r\n'
+got=$(PORT=8081 raw star | tr -d '\r' | grep '^OPTIONS ')
+[ "$got" = "OPTIONS * HTTP/1.1" ] || fail "OPTIONS *: $got"
+ok "OPTIONS * goes on unchanged by url and path actions"
+
 # Logged keys: in the session's line when it ends.
 wait_until 5 grep -q 'log X-Trace: t-1, session: abc, q: search, X-Conn: ' \
     "$T/err" || fail "logged keys: $(grep 'relay acts' "$T/err")"
