@@ -297,6 +297,9 @@ int		 work_field_add(struct http_work *, const char *, size_t,
 		    const char *, size_t);
 int		 work_field_find(const struct http_work *, const char *,
 		    size_t, size_t from);
+bool		 work_field_lists(const struct http_work *, int,
+		    const char *token);
+int		 work_via(struct http_work *, uint8_t version);
 int		 work_head(struct http_work *, struct hbuf *,
 		    const char *start, size_t startlen);
 void		 work_target(struct http_work *, struct http_slice);

@@ -144,18 +144,6 @@ route(struct session *s, struct http_xchg *x, struct http_work *w)
 		}
 }
 
-/* Does a Connection value list this token? */
-static bool
-lists(const char *v, size_t n, const char *token)
-{
-	struct http_slice	list = { v, n }, e;
-
-	while (http_list_next(&list, &e))
-		if (http_name_eq(e.p, e.len, token, strlen(token)))
-			return true;
-	return false;
-}
-
 /*
  * This hop's fields: the connection to the host is kept unless an action
  * set Connection: close (or keepalive 0); an upgrade asks for one.
@@ -164,13 +152,9 @@ static int
 hop_fields(struct http_xchg *x, struct http_work *w)
 {
 	int		i = work_field_find(w, "Connection", 10, 0);
-	const char	*via = x->version == 10 ? "1.0 " HTTP_SERVER_NAME :
-			    "1.1 " HTTP_SERVER_NAME;
-	struct ofield	*f;
-	char		*v;
 
 	if (i >= 0)
-		x->host_close = lists(w->f[i].value, w->f[i].vlen, "close");
+		x->host_close = work_field_lists(w, i, "close");
 	else if (x->upgrade)
 		(void)work_field_add(w, "Connection", 10, "upgrade", 7);
 	else if (x->proto->keepalive == 0) {
@@ -178,15 +162,7 @@ hop_fields(struct http_xchg *x, struct http_work *w)
 		(void)work_field_add(w, "Connection", 10, "close", 5);
 	} else if (x->version == 10)
 		(void)work_field_add(w, "Connection", 10, "keep-alive", 10);
-	if ((i = work_field_find(w, "Via", 3, 0)) < 0)
-		return work_field_add(w, "Via", 3, via, strlen(via));
-	f = &w->f[i];
-	if ((v = work_cat(w, f->value, f->vlen, ", ", 2, via,
-	    strlen(via))) == NULL)
-		return -1;
-	f->value = v;
-	f->vlen += 2 + strlen(via);
-	return 0;
+	return work_via(w, x->version);
 }
 
 /* METHOD SP path[?query] SP HTTP/1.x, then the fields, into qout. */

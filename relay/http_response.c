@@ -31,47 +31,23 @@ write_head(struct session *s, struct http_xchg *x, struct http_work *w)
 	return work_head(w, &x->sout, line, n);
 }
 
-static bool
-lists_close(const struct http_work *w, int i)
-{
-	struct http_slice	list = { w->f[i].value, w->f[i].vlen }, e;
-
-	while (http_list_next(&list, &e))
-		if (http_name_eq(e.p, e.len, "close", 5))
-			return true;
-	return false;
-}
-
 /* The client's hop: kept alive unless it, the host's framing or an
  * action says close; an HTTP/1.0 client is told it is kept. */
 static int
 hop_fields(struct session *s, struct http_xchg *x, struct http_work *w)
 {
 	struct http_sess	*h = s->http;
-	const char		*via = x->res.head.version == 10 ?
-				    "1.0 " HTTP_SERVER_NAME :
-				    "1.1 " HTTP_SERVER_NAME;
 	int			 i = work_field_find(w, "Connection", 10, 0);
-	struct ofield		*f;
-	char			*v;
 
 	if (i >= 0)
-		h->closing |= lists_close(w, i);
+		h->closing |= work_field_lists(w, i, "close");
 	else if (x->res.head.status == 101)
 		(void)work_field_add(w, "Connection", 10, "upgrade", 7);
 	else if (h->closing)
 		(void)work_field_add(w, "Connection", 10, "close", 5);
 	else if (x->version == 10)
 		(void)work_field_add(w, "Connection", 10, "keep-alive", 10);
-	if ((i = work_field_find(w, "Via", 3, 0)) < 0)
-		return work_field_add(w, "Via", 3, via, strlen(via));
-	f = &w->f[i];
-	if ((v = work_cat(w, f->value, f->vlen, ", ", 2, via,
-	    strlen(via))) == NULL)
-		return -1;
-	f->value = v;
-	f->vlen += 2 + strlen(via);
-	return 0;
+	return work_via(w, x->res.head.version);
 }
 
 /* 100 Continue and its kind pass on as they are, hop-by-hop aside. */

@@ -95,6 +95,39 @@ work_field_find(const struct http_work *w, const char *name, size_t nlen,
 	return -1;
 }
 
+/* Does field i's value (a token list) have this token? */
+bool
+work_field_lists(const struct http_work *w, int i, const char *token)
+{
+	struct http_slice	list = { w->f[i].value, w->f[i].vlen }, e;
+
+	while (http_list_next(&list, &e))
+		if (http_name_eq(e.p, e.len, token, strlen(token)))
+			return true;
+	return false;
+}
+
+/* This hop in Via, after the hops the message has been through. */
+int
+work_via(struct http_work *w, uint8_t version)
+{
+	const char	*via = version == 10 ? "1.0 " HTTP_SERVER_NAME :
+			    "1.1 " HTTP_SERVER_NAME;
+	size_t		 n = strlen(via);
+	struct ofield	*f;
+	char		*v;
+	int		 i;
+
+	if ((i = work_field_find(w, "Via", 3, 0)) < 0)
+		return work_field_add(w, "Via", 3, via, n);
+	f = &w->f[i];
+	if ((v = work_cat(w, f->value, f->vlen, ", ", 2, via, n)) == NULL)
+		return -1;
+	f->value = v;
+	f->vlen += 2 + n;
+	return 0;
+}
+
 /* Fields that belong to this hop only (RFC 9110 7.6.1). */
 static bool
 hop_by_hop(const struct http_parser *p, size_t i, bool upgrade)
