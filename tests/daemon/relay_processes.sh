@@ -16,6 +16,9 @@ table t {
 protocol web {
 	protocol http
 }
+protocol names {
+	protocol dns
+}
 relay low {
 	listen on $NET.1 port 81
 	table t port 9001
@@ -29,6 +32,11 @@ relay http {
 	listen on $NET.1 port 83
 	protocol web
 	table t port 9001
+}
+relay dns {
+	listen on $NET.1 port 84
+	protocol names
+	forward with ssl to $NET.10 port 853
 }
 CONF
 start_daemon "$T/h.conf"
@@ -53,11 +61,12 @@ set -- $got
 ok "port 81, opened by the parent as root, relays"
 [ "$(status off)" = disabled ] || fail "disabled relay: $(status off)"
 port_open $NET.1 82 && fail "a disabled relay listens"
-[ "$(status http)" = down ] || fail "http relay: $(status http)"
-port_open $NET.1 83 && fail "an unsupported relay listens"
-grep -q "relay http: not listening: HTTP relaying is not supported" "$LOG" ||
-    fail "no log line says why the http relay does not listen"
-ok "summary: low active, off disabled, http down (not listening)"
+expect_status http active 5
+[ "$(status dns)" = down ] || fail "dns relay: $(status dns)"
+port_open $NET.1 84 && fail "an unsupported relay listens"
+grep -q "relay dns: not listening: DNS over TLS is not supported" "$LOG" ||
+    fail "no log line says why the dns relay does not listen"
+ok "summary: low and http active, off disabled, DNS over TLS down (not listening)"
 
 # Every process accepts: many sessions spread over them.
 holders=
