@@ -186,7 +186,8 @@ work_target(struct http_work *w, struct http_slice t)
 {
 	const char	*p = t.p, *end = t.p + t.len, *q;
 
-	if (t.len > 0 && t.p[0] != '/' && t.p[0] != '*' &&
+	/* An absolute form starts with its scheme, never with '/' or '*'. */
+	if (t.p != NULL && t.len > 0 && t.p[0] != '/' && t.p[0] != '*' &&
 	    (q = memmem(t.p, t.len, "://", 3)) != NULL) {
 		for (p = q + 3; p < end && *p != '/' && *p != '?'; p++)
 			;
