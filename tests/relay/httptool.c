@@ -51,6 +51,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tests/relay/seeded.h"
+
 #define HEAD_MAX	65536
 #define EXTRA_MAX	16
 
@@ -89,15 +91,6 @@ die(const char *what)
 }
 
 static void
-sleep_ms(int ms)
-{
-	struct timespec	ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
-}
-
-static void
 write_all(int fd, const void *p, size_t n)
 {
 	const char	*c = p;
@@ -112,6 +105,15 @@ write_all(int fd, const void *p, size_t n)
 		c += w;
 		n -= (size_t)w;
 	}
+}
+
+static void
+sleep_ms(int ms)
+{
+	struct timespec	ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
 }
 
 static void
@@ -140,7 +142,7 @@ logline(const char *fmt, ...)
 
 /* More bytes into c->buf: false at the end. */
 static bool
-fill(struct conn *c)
+conn_fill(struct conn *c)
 {
 	ssize_t	n;
 
@@ -170,7 +172,7 @@ line(struct conn *c, char *out, size_t size)
 	size_t	 n;
 
 	while ((nl = memchr(c->buf, '\n', c->len)) == NULL)
-		if (!fill(c))
+		if (!conn_fill(c))
 			return false;
 	n = nl - c->buf;
 	if (n > 0 && c->buf[n - 1] == '\r')
@@ -196,7 +198,7 @@ field_is(const char *l, const char *name, const char **value)
 }
 
 static void
-sum(struct req *r, const char *p, size_t n)
+req_sum(struct req *r, const char *p, size_t n)
 {
 	size_t	i;
 
@@ -262,10 +264,10 @@ read_bytes(struct conn *c, struct req *r, uint64_t n)
 	size_t	k;
 
 	while (n > 0) {
-		if (c->len == 0 && !fill(c))
+		if (c->len == 0 && !conn_fill(c))
 			return false;
 		k = c->len < n ? c->len : (size_t)n;
-		sum(r, c->buf, k);
+		req_sum(r, c->buf, k);
 		consume(c, k);
 		n -= k;
 	}
@@ -446,37 +448,17 @@ serve_one(struct conn *c, int argc, char *argv[])
 }
 
 static void
-sockaddr_fill(const char *addr, int port, struct sockaddr_in *sin)
-{
-	memset(sin, 0, sizeof(*sin));
-	sin->sin_family = AF_INET;
-	sin->sin_port = htons((uint16_t)port);
-	if (inet_pton(AF_INET, addr, &sin->sin_addr) != 1) {
-		fprintf(stderr, "httptool: bad address %s\n", addr);
-		exit(2);
-	}
-}
-
-static void
 serve(const char *addr, int port, int argc, char *argv[])
 {
 	static struct conn	c;
-	struct sockaddr_in	sin;
-	int			l, on = 1;
+	int			l;
 
-	sockaddr_fill(addr, port, &sin);
-	if ((l = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
-	    setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1 ||
-	    bind(l, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
-	    listen(l, 512) == -1)
+	if ((l = listen_on(addr, port, 512)) == -1)
 		die("listen");
 	signal(SIGCHLD, SIG_IGN);
 	for (;;) {
-		if ((c.fd = accept(l, NULL, NULL)) == -1) {
-			if (errno == EINTR || errno == ECONNABORTED)
-				continue;
+		if ((c.fd = accept_next(l)) == -1)
 			die("accept");
-		}
 		c.k++;
 		logline("conn %d", c.k);
 		switch (fork()) {
@@ -497,7 +479,10 @@ dial(const char *addr, int port)
 	struct sockaddr_in	sin;
 	int			fd;
 
-	sockaddr_fill(addr, port, &sin);
+	if (addr_fill(addr, port, &sin) == -1) {
+		fprintf(stderr, "httptool: bad address %s\n", addr);
+		exit(2);
+	}
 	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
 		die("socket");
 	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
