@@ -339,7 +339,9 @@ test_forward_and_unsupported(void **state)
 	    "relay d {\n listen on 127.0.0.1 port 53\n protocol d\n"
 	    " forward to 10.1.1.1 port 53\n}\n"
 	    "relay dt {\n listen on 127.0.0.1 port 54\n protocol d\n"
-	    " forward with ssl to 10.1.1.1 port 853\n}\n");
+	    " forward with ssl to 10.1.1.1 port 853\n}\n"
+	    "relay ws {\n listen on 127.0.0.1 port 83\n protocol h\n"
+	    " forward with ssl to 10.1.1.1 port 443\n}\n");
 	struct relay_hosts	*rh = relay_hosts_new(c, secret, 1);
 	struct relay_target	 t;
 	char			 a[HS_ADDRSTR_MAX];
@@ -354,6 +356,10 @@ test_forward_and_unsupported(void **state)
 	assert_null(relay_unsupported(c, &c->relays[2]));
 	assert_string_equal(relay_unsupported(c, &c->relays[3]),
 	    "DNS over TLS is not supported in this version");
+	/* HTTP relays, but not yet over TLS towards the hosts. */
+	assert_string_equal(relay_unsupported(c, &c->relays[4]),
+	    "HTTP relaying with TLS towards the hosts is not supported in "
+	    "this version");
 	assert_int_equal(relay_hosts_select(rh, 7, NULL, NULL, 0, &t), -1);
 	relay_hosts_free(rh);
 	config_free(c);
