@@ -147,7 +147,10 @@ session_accept(struct listener *l, int fd, const struct sockaddr_storage *ss)
 	/* Otherwise the handshake runs first (tls_session.c). */
 }
 
-/* After the handshake, if any: a host (TCP) or the first request (HTTP). */
+/*
+ * After the handshake, if any: a host (TCP) or the first request (HTTP),
+ * which may have come with the handshake's end: no edge will say so.
+ */
 void
 session_begin(struct session *s)
 {
@@ -155,6 +158,8 @@ session_begin(struct session *s)
 		session_connect(s);
 	else if (http_session_start(s) == -1)
 		session_end(s, SESS_ERROR);
+	else if (s->client.can_read)
+		(void)http_run(s);
 }
 
 /* Choose a host the session has not tried and start connecting to it. */
