@@ -647,7 +647,7 @@ test_unsupported_relay_noted(void **state)
 	buf_init(&notes, 4096);
 	c = parse_text("protocol d {\n protocol dns\n}\n"
 	    "relay dns {\n listen on 127.0.0.1 port 53\n protocol d\n"
-	    " forward to 10.0.0.1 port 53\n}\n"
+	    " forward with ssl to 10.0.0.1 port 853\n}\n"
 	    "relay tcp {\n listen on 127.0.0.1 port 81\n"
 	    " forward to 10.0.0.1 port 80\n}\n"
 	    "protocol h {\n protocol http\n}\n"
@@ -655,7 +655,7 @@ test_unsupported_relay_noted(void **state)
 	    " forward to 10.0.0.1 port 80\n}\n", &errors, &notes);
 	assert_non_null(c);
 	assert_non_null(strstr(buf_str(&notes), "test.conf:4: note: relay "
-	    "dns will not listen: DNS relaying is not supported in this "
+	    "dns will not listen: DNS over TLS is not supported in this "
 	    "version"));
 	assert_null(strstr(buf_str(&notes), "relay tcp"));
 	assert_null(strstr(buf_str(&notes), "relay web"));
