@@ -247,12 +247,8 @@ hce_proc_dispatch_parent(void *arg, struct channel *ch, const struct msg *m)
 {
 	struct hce_proc	*hp = arg;
 
-	if (reload_msg(m)) {
-		if (reload_child_dispatch(&hp->reload, PEER_PARENT, m) == -1)
-			fatalx("protocol error from parent: %s out of place",
-			    msg_type_name(m->type));
+	if (proc_reload_msg(&hp->reload, m))
 		return 0;
-	}
 	switch (m->type) {
 	case MSG_SCRIPT_DONE:
 		/* A stale answer for a cancelled check is harmless. */

@@ -452,12 +452,8 @@ pfe_proc_dispatch_parent(void *arg, struct channel *ch, const struct msg *m)
 {
 	struct pfe_proc	*pp = arg;
 
-	if (reload_msg(m)) {
-		if (reload_child_dispatch(&pp->reload, PEER_PARENT, m) == -1)
-			fatalx("protocol error from parent: %s out of place",
-			    msg_type_name(m->type));
+	if (proc_reload_msg(&pp->reload, m))
 		return 0;
-	}
 	switch (m->type) {
 	case MSG_RELOAD_RESULT:
 		(void)pfe_dispatch(pp->pfe, PEER_PARENT, m, proc_now_ms());
