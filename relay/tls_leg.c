@@ -63,29 +63,41 @@ tls_read(struct leg *l, void *buf, size_t len)
 	return -1;
 }
 
+/*
+ * Record after record while the socket takes them: a partial write
+ * returns at each record, and a short write must mean "full", as it
+ * does of a socket (the poller's edge comes only once it is).
+ */
 static ssize_t
 tls_write(struct leg *l, const void *buf, size_t len, bool more)
 {
 	struct tls_leg	*t = l->tls;
-	size_t		 n;
+	size_t		 put = 0, n;
 	int		 err;
 
-	ERR_clear_error();
-	if (SSL_write_ex(t->ssl, buf, len, &n))
-		return (ssize_t)n;
-	err = SSL_get_error(t->ssl, 0);
-	if (err == SSL_ERROR_WANT_WRITE) {
+	while (put < len) {
+		ERR_clear_error();
+		if (SSL_write_ex(t->ssl, (const char *)buf + put, len - put,
+		    &n)) {
+			put += n;
+			continue;
+		}
+		err = SSL_get_error(t->ssl, 0);
+		if (err == SSL_ERROR_WANT_READ) {
+			t->wr_wants_read = true;
+			l->can_read = false;
+		} else if (err != SSL_ERROR_WANT_WRITE) {
+			if (put > 0)
+				break;	/* the error comes at the next write */
+			errno = EPIPE;
+			return -1;
+		}
+		if (put > 0)
+			break;
 		errno = EAGAIN;
 		return -1;
 	}
-	if (err == SSL_ERROR_WANT_READ) {
-		t->wr_wants_read = true;
-		l->can_read = false;
-		errno = EAGAIN;
-		return -1;
-	}
-	errno = EPIPE;
-	return -1;
+	return (ssize_t)put;
 }
 
 /* close_notify, then the socket's FIN once the alert is out. */
