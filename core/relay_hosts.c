@@ -92,10 +92,6 @@ relay_unsupported(const struct config *c, const struct relay_conf *r)
 			return "DNS over TLS is not supported in this version";
 	if (pr != NULL && pr->type == PROTO_DNS && r->forward_tls)
 		return "DNS over TLS is not supported in this version";
-	/* Its kept host connections are plain: never send TLS's in clear. */
-	if (pr != NULL && pr->type == PROTO_HTTP && r->forward_tls)
-		return "HTTP relaying with TLS towards the hosts is not "
-		    "supported in this version";
 	return NULL;
 }
 

@@ -98,8 +98,8 @@ size_t		 relay_tables(const struct config *,
 		    const struct relay_conf *, uint32_t *tids, size_t max);
 #define RELAY_TABLES_MAX	(2 + HS_ROUTES_MAX)
 /*
- * Why this version cannot run relay r (DNS or HTTP over TLS towards the
- * hosts), or NULL if it can.
+ * Why this version cannot run relay r (DNS over TLS), or NULL if it
+ * can.
  */
 const char	*relay_unsupported(const struct config *,
 		    const struct relay_conf *);

@@ -6,6 +6,9 @@
  * pending either way, no close asked); idle, anything it reads means the
  * host closed it or broke the protocol, and it is closed.  Each socket
  * is registered once, for its whole life, like the sessions' own.
+ * Towards hosts over TLS, the handshake follows the connect (its end is
+ * http_host_handshake's), and an idle connection reads TLS's own
+ * records (tickets) without being closed for them.
  */
 #include <sys/socket.h>
 
@@ -15,6 +18,7 @@
 #include <unistd.h>
 
 #include "relay/http_relay.h"
+#include "relay/tls.h"
 
 static void	conn_idle_event(struct leg *);
 
@@ -47,6 +51,9 @@ http_conn_close(struct http_engine *he, struct http_conn *c)
 	if (c == NULL || c->closed)
 		return;
 	unlink_idle(he, c);
+	tls_leg_free(&c->leg);
+	free(c->tls_name);
+	c->tls_name = NULL;
 	if (c->leg.fd != -1)
 		close(c->leg.fd);
 	c->leg.fd = -1;
@@ -68,17 +75,43 @@ conn_idle_event(struct leg *l)
 
 	if (c->closed || !c->idle)
 		return;
+	if (l->tls != NULL && l->can_read && !l->rdhup &&
+	    tls_leg_idle_read(l) == 0)
+		return;
 	if (l->can_read || l->rdhup)
 		http_conn_close(c->he, c);
 }
 
+/* The TLS context towards s's host, NULL: plain. */
+static const void *
+tls_ctx_of(const struct session *s)
+{
+	return s->rt->tls != NULL ? (const void *)s->rt->tls->client : NULL;
+}
+
+static bool
+conn_fits(const struct http_conn *c, const struct session *s,
+    const struct relay_target *t)
+{
+	const char	*name;
+
+	if (c->port != t->port || !addr_equal(&c->addr, &t->addr) ||
+	    c->tls_ctx != tls_ctx_of(s))
+		return false;
+	if (c->tls_ctx == NULL)
+		return true;
+	name = tls_host_name(s);
+	return strcmp(c->tls_name, name != NULL ? name : "") == 0;
+}
+
 static struct http_conn *
-pool_take(struct http_engine *he, const struct relay_target *t)
+pool_take(struct http_engine *he, const struct session *s,
+    const struct relay_target *t)
 {
 	struct http_conn	*c;
 
 	TAILQ_FOREACH(c, &he->idle[bucket_of(&t->addr, t->port)], bucket)
-		if (c->port == t->port && addr_equal(&c->addr, &t->addr)) {
+		if (conn_fits(c, s, t)) {
 			unlink_idle(he, c);
 			return c;
 		}
@@ -124,7 +157,7 @@ http_conn_get(struct session *s, struct http_xchg *x)
 	socklen_t		 sl;
 	int			 fd;
 
-	if (!x->retried && (c = pool_take(he, &x->target)) != NULL) {
+	if (!x->retried && (c = pool_take(he, s, &x->target)) != NULL) {
 		c->leg.s = s;
 		x->conn = c;
 		x->reused = true;
@@ -174,7 +207,29 @@ http_conn_connected(struct http_conn *c)
 		return -1;
 	if (!c->leg.can_write)
 		return 0;
-	c->leg.open = true;
+	return 1;
+}
+
+/*
+ * Connected: open at once, or TLS set up (1), with what the pool will
+ * match it by.  -1: no TLS could be set up.
+ */
+int
+http_conn_tls(struct session *s, struct http_conn *c)
+{
+	const char	*name;
+	int		 r;
+
+	if ((r = tls_http_connect(s, &c->leg)) == 0) {
+		c->leg.open = true;
+		return 0;
+	}
+	if (r == -1)
+		return -1;
+	name = tls_host_name(s);
+	if ((c->tls_name = strdup(name != NULL ? name : "")) == NULL)
+		return -1;
+	c->tls_ctx = tls_ctx_of(s);
 	return 1;
 }
 

@@ -85,7 +85,8 @@ struct http_proto {
 /*
  * A connection to a host.  While a request uses it, leg.s is that
  * session; idle in the pool, leg.s is NULL and its events (the host
- * closing it, stray bytes) close it.
+ * closing it, stray bytes) close it.  One over TLS is taken again only
+ * for the same context (configuration) and host name.
  */
 struct http_conn {
 	struct leg		 leg;
@@ -98,6 +99,8 @@ struct http_conn {
 	uint32_t		 host_id;
 	uint64_t		 expires;	/* idle until then */
 	uint32_t		 uses;		/* requests it carried */
+	const void		*tls_ctx;	/* its TLS's context; NULL: plain */
+	char			*tls_name;	/* the name it was verified for */
 	bool			 idle;
 	bool			 closed;
 };
@@ -233,6 +236,7 @@ struct http_engine {
 /* http_session.c: the hooks of session.c and pump.c */
 int		 http_session_start(struct session *);
 void		 http_session_event(struct session *, struct leg *);
+void		 http_host_handshake(struct session *, struct leg *, bool ok);
 int		 http_run(struct session *);
 bool		 http_tunnelled(const struct session *);
 void		 http_session_end(struct session *);
@@ -270,6 +274,8 @@ void		 http_conn_release(struct http_engine *, struct http_conn *,
 		    bool reuse, uint32_t keepalive, uint32_t timeout_ms);
 void		 http_conn_close(struct http_engine *, struct http_conn *);
 int		 http_conn_connected(struct http_conn *);
+/* Connected: 0 open (plain), 1 its TLS handshake to run, -1 failed. */
+int		 http_conn_tls(struct session *, struct http_conn *);
 
 /* http_request.c */
 int		 http_request_head(struct session *, struct http_xchg *);

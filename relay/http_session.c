@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "relay/http_relay.h"
+#include "relay/tls.h"
 
 int
 http_session_start(struct session *s)
@@ -588,10 +589,34 @@ http_session_event(struct session *s, struct leg *l)
 	    !l->open) {
 		if ((r = http_conn_connected(x->conn)) == 0)
 			return;
+		if (r == 1 && (r = http_conn_tls(s, x->conn)) == 1) {
+			/* Its end comes back as http_host_handshake. */
+			(void)tls_session_event(l);
+			return;
+		}
 		if (r == -1) {
 			if (http_connect_failed(s, x) == -1)
 				return;
 		} else if (x->rq == RQ_CONNECT)
+			x->rq = RQ_BODY;
+	}
+	(void)http_run(s);
+}
+
+/* The TLS handshake with the host on l ended: ok, or a failed connect. */
+void
+http_host_handshake(struct session *s, struct leg *l, bool ok)
+{
+	struct http_xchg	*x = s->http->x;
+
+	if (x == NULL || x->conn == NULL || l != &x->conn->leg)
+		return;
+	if (!ok) {
+		if (http_connect_failed(s, x) == -1)
+			return;
+	} else {
+		l->open = true;
+		if (x->rq == RQ_CONNECT)
 			x->rq = RQ_BODY;
 	}
 	(void)http_run(s);

@@ -132,10 +132,14 @@ void		 tls_leg_free(struct leg *);
 int		 tls_leg_handshake(struct leg *);
 void		 tls_leg_events(struct leg *);
 void		 tls_leg_ready(struct leg *);
+/* An idle leg became readable: 0 if it read only TLS's own records. */
+int		 tls_leg_idle_read(struct leg *);
 
 /* tls_session.c: the session's side. */
 int		 tls_session_accept(struct session *);
 int		 tls_session_connect(struct session *);
+int		 tls_http_connect(struct session *, struct leg *);
+const char	*tls_host_name(const struct session *);
 bool		 tls_session_event(struct leg *);
 
 #endif /* HS_RELAY_TLS_H */

@@ -139,6 +139,27 @@ tls_leg_events(struct leg *l)
 		(void)tls_close_notify(l);
 }
 
+/*
+ * An idle connection to a host is readable: a session ticket or key
+ * update keeps it, anything else (bytes nobody asked for, the end, an
+ * error) means it is done.
+ */
+int
+tls_leg_idle_read(struct leg *l)
+{
+	struct tls_leg	*t = l->tls;
+	char		 c;
+	size_t		 n;
+
+	ERR_clear_error();
+	if (t->failed || SSL_read_ex(t->ssl, &c, 1, &n))
+		return -1;
+	if (SSL_get_error(t->ssl, 0) != SSL_ERROR_WANT_READ)
+		return -1;
+	l->can_read = false;
+	return 0;
+}
+
 const struct leg_ops	leg_tls = {
 	tls_read, tls_write, tls_close_notify
 };

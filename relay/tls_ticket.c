@@ -104,7 +104,9 @@ tls_host_session_new(SSL *ssl, SSL_SESSION *sess)
 	const struct session	*s;
 	SSL_SESSION		*copy;
 
-	if (l == NULL || (s = l->s)->rt == NULL || s->rt->tls == NULL ||
+	/* No session: an idle pooled connection's, not filed. */
+	if (l == NULL || (s = l->s) == NULL || s->rt == NULL ||
+	    s->rt->tls == NULL ||
 	    !SSL_SESSION_is_resumable(sess) ||
 	    (copy = SSL_SESSION_dup(sess)) == NULL)
 		return 0;

@@ -356,10 +356,8 @@ test_forward_and_unsupported(void **state)
 	assert_null(relay_unsupported(c, &c->relays[2]));
 	assert_string_equal(relay_unsupported(c, &c->relays[3]),
 	    "DNS over TLS is not supported in this version");
-	/* HTTP relays, but not yet over TLS towards the hosts. */
-	assert_string_equal(relay_unsupported(c, &c->relays[4]),
-	    "HTTP relaying with TLS towards the hosts is not supported in "
-	    "this version");
+	/* HTTP relays, TLS towards the hosts too. */
+	assert_null(relay_unsupported(c, &c->relays[4]));
 	assert_int_equal(relay_hosts_select(rh, 7, NULL, NULL, 0, &t), -1);
 	relay_hosts_free(rh);
 	config_free(c);

@@ -1,0 +1,219 @@
+# HTTP relays with TLS towards their hosts, nginx with a certificate as
+# the host (httptool behind it echoes what it gets): ALPN http/1.1 and
+# TLS 1.3 with the host; one kept TLS connection serves many clients;
+# the host verified by a ca file, refused when another CA signed it
+# (502, logged); SNI for a host named by name; sessions resumed when
+# the host closes after every answer; two relays whose TLS differs
+# never share a connection; bodies byte-exact both ways, TLS on both
+# legs; a reload's new TLS context takes none of the old connections.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/relay_lib.sh"
+. "$(dirname "$0")/tls_lib.sh"
+
+[ -n "${HTTPTOOL:-}" ] || fail "HTTPTOOL is not set"
+command -v nginx >/dev/null || fail "nginx not installed (tools/deps)"
+make_ca ca
+make_ca other
+make_cert web ca ec "DNS:localhost,IP:$NET.20"
+make_cert front ca ec "DNS:front.test"
+LP=$((20000 + RANDOM % 20000))
+"$HTTPTOOL" -T 120 serve $NET.10 9081 echo &
+SERVERS="$SERVERS $!"
+wait_until 5 port_open $NET.10 9081 || fail "httptool did not start"
+mkdir -p "$T/nginx/www"
+head -c 2097152 /dev/urandom >"$T/nginx/www/big"
+cat >"$T/nginx/nginx.conf" <<CONF
+worker_processes 1;
+master_process off;
+daemon off;
+pid $T/nginx/nginx.pid;
+error_log $T/nginx/error.log;
+events {
+	worker_connections 128;
+}
+http {
+	access_log off;
+	ssl_certificate $PKI/web.crt;
+	ssl_certificate_key $PKI/web.key;
+	ssl_protocols TLSv1.2 TLSv1.3;
+	ssl_session_cache shared:s:1m;
+	keepalive_timeout 60s;
+	server {
+		listen $NET.20:8443 ssl;
+		listen 127.0.0.1:$LP ssl;
+		location /info {
+			return 200 "sni=\$ssl_server_name reused=\$ssl_session_reused conn=\$connection alpn=\$ssl_alpn_protocol tls=\$ssl_protocol\n";
+		}
+		location /big {
+			root $T/nginx/www;
+		}
+		location / {
+			proxy_pass http://$NET.10:9081;
+			proxy_http_version 1.1;
+			proxy_request_buffering off;
+		}
+	}
+	server {
+		listen $NET.20:8444 ssl;
+		keepalive_requests 1;
+		location / {
+			return 200 "reused=\$ssl_session_reused conn=\$connection\n";
+		}
+	}
+}
+CONF
+nginx -p "$T/nginx" -c "$T/nginx/nginx.conf" >"$T/nginx/out" 2>&1 &
+SERVERS="$SERVERS $!"
+wait_until 5 port_open $NET.20 8443 ||
+    fail "nginx did not start: $(cat "$T/nginx/out" "$T/nginx/error.log")"
+wait_until 5 port_open 127.0.0.1 $LP || fail "nginx: 127.0.0.1:$LP taken"
+
+# The configuration, with CA as the verifying protocol's ca file.
+conf() {
+	cat <<CONF
+prefork 1
+interval 1
+timeout 200
+table web {
+	real port 8443
+	host $NET.20
+}
+protocol web {
+	protocol http
+}
+protocol verified {
+	protocol http
+	tls { ca file "$PKI/$1.crt" }
+}
+protocol wrongca {
+	protocol http
+	tls { ca file "$PKI/other.crt" }
+}
+relay unverified {
+	listen on $NET.1 port 8001
+	protocol web
+	forward with tls to $NET.20 port 8443
+}
+relay verified {
+	listen on $NET.1 port 8002
+	protocol verified
+	table web with ssl
+}
+relay wrongca {
+	listen on $NET.1 port 8003
+	protocol wrongca
+	forward with tls to <web> port 8443
+}
+relay named {
+	listen on $NET.1 port 8004
+	protocol verified
+	forward with ssl to localhost port $LP
+}
+relay oneshot {
+	listen on $NET.1 port 8005
+	protocol web
+	forward with tls to $NET.20 port 8444
+}
+relay both {
+	listen on $NET.1 port 8443 ssl
+	protocol web
+	forward with tls to $NET.20 port 8443
+	ssl certificate "$PKI/front.crt"
+	ssl key "$PKI/front.key"
+}
+CONF
+}
+conf ca >"$T/h.conf"
+start_daemon "$T/h.conf" -v
+for r in unverified verified wrongca named oneshot both; do
+	expect_status $r active 5
+done
+
+# get PORT PATH: the body of a GET through the relay on PORT.
+get() {
+	curl -s -m 10 "http://$NET.1:$1$2"
+}
+conn_of() {
+	get "$1" /info | sed -n 's/.* conn=\([0-9]*\) .*/\1/p'
+}
+
+out=$(get 8001 /info)
+echo "$out" | grep -q "^sni= reused=. conn=[0-9]* alpn=http/1.1 tls=TLSv1.3$" ||
+    fail "forward with tls: $out"
+ok "HTTP over TLS to the host: TLS 1.3, ALPN http/1.1, no SNI for an address"
+
+# Clients one after the other: one kept connection to the host.
+first=$(conn_of 8001)
+for i in 1 2 3 4 5; do
+	c=$(conn_of 8001)
+	[ -n "$c" ] && [ "$c" = "$first" ] ||
+	    fail "client $i: host connection $c, not the kept $first"
+done
+ok "six clients in turn, one kept TLS connection to the host ($first)"
+
+out=$(get 8002 /info)
+echo "$out" | grep -q "^sni= reused=. conn=[0-9]* alpn=http/1.1" ||
+    fail "table with ssl, verified: $out"
+ok "a table with ssl, the host verified by the ca file"
+
+code=$(curl -s -m 10 -o /dev/null -w '%{http_code}' "http://$NET.1:8003/info")
+[ "$code" = 502 ] || fail "a host another CA signed: $code"
+wait_until 5 grep -q "relay wrongca: host TLS handshake failed: certificate verify failed" "$LOG" ||
+    fail "no log line for the refused host: $(grep wrongca "$LOG")"
+ok "a host whose certificate the ca file does not sign: 502, logged"
+
+get 8004 /info | grep -q "^sni=localhost reused=. conn=[0-9]* alpn=http/1.1" ||
+    fail "SNI towards a host by name: $(get 8004 /info)"
+ok "SNI and verification by the name the configuration gives"
+
+# Each answer closes the connection: each next one resumes the session.
+get 8005 / | grep -q "^reused=" || fail "oneshot: $(get 8005 /)"
+n=0 prev=
+for i in 1 2 3 4 5; do
+	out=$(get 8005 /)
+	c=${out#*conn=}
+	[ "$c" != "$prev" ] || fail "oneshot: connection $c kept"
+	prev=$c
+	case $out in reused=r*) n=$((n + 1)) ;; esac
+done
+[ "$n" = 5 ] || fail "sessions resumed with the host: $n of 5"
+ok "a new connection to the host resumes its session: $n of 5"
+
+# The unverified relay's kept connection is not the verified one's,
+# though both go to $NET.20:8443.
+a=$(conn_of 8001) b=$(conn_of 8002) a2=$(conn_of 8001) b2=$(conn_of 8002)
+[ "$a" = "$a2" ] && [ "$b" = "$b2" ] && [ "$a" != "$b" ] ||
+    fail "kept connections: unverified $a $a2, verified $b $b2"
+ok "relays whose TLS differs keep their own connections ($a, $b)"
+
+head -c 300000 /dev/urandom >"$T/body"
+want=$(curl -s --data-binary @"$T/body" "http://$NET.10:9081/x" |
+    grep '^body=')
+https() {
+	curl -s -m 10 --cacert "$PKI/ca.crt" \
+	    --resolve "front.test:8443:$NET.1" "$@"
+}
+for u in "http://$NET.1:8001/x" https://front.test:8443/x; do
+	got=$(https --data-binary @"$T/body" "$u" | grep '^body=')
+	[ -n "$want" ] && [ "$got" = "$want" ] ||
+	    fail "$u: $got, want $want"
+	got=$(https -H 'Transfer-Encoding: chunked' --data-binary @"$T/body" \
+	    "$u" | grep '^body=')
+	[ "$got" = "$want" ] || fail "$u chunked: $got, want $want"
+done
+want=$(sha256sum <"$T/nginx/www/big")
+got=$(https https://front.test:8443/big | sha256sum)
+[ "$got" = "$want" ] || fail "2 MiB from the host over both legs"
+ok "300 KB up, whole and chunked, and 2 MiB down, byte-exact"
+
+# A reload makes new TLS contexts: the next request a new connection.
+before=$(conn_of 8002)
+[ "$(conn_of 8002)" = "$before" ] || fail "verified: not kept before"
+ctl reload >/dev/null || fail "reload"
+conn_not() {
+	after=$(conn_of 8002)
+	[ -n "$after" ] && [ "$after" != "$1" ]
+}
+wait_until 5 conn_not "$before" ||
+    fail "after a reload: connection $after, before $before"
+ok "after a reload, a new TLS connection to the host ($before, then $after)"
