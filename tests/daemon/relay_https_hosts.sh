@@ -2,10 +2,11 @@
 # the host (httptool behind it echoes what it gets): ALPN http/1.1 and
 # TLS 1.3 with the host; one kept TLS connection serves many clients;
 # the host verified by a ca file, refused when another CA signed it
-# (502, logged); SNI for a host named by name; sessions resumed when
-# the host closes after every answer; two relays whose TLS differs
-# never share a connection; bodies byte-exact both ways, TLS on both
-# legs; a reload's new TLS context takes none of the old connections.
+# (502, logged), as is one that speaks no TLS; SNI for a host named by
+# name; sessions resumed when the host closes after every answer; two
+# relays whose TLS differs never share a connection; bodies byte-exact
+# both ways, TLS on both legs; a reload's new TLS context takes none of
+# the old connections.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/relay_lib.sh"
 . "$(dirname "$0")/tls_lib.sh"
@@ -114,6 +115,11 @@ relay oneshot {
 	protocol web
 	forward with tls to $NET.20 port 8444
 }
+relay notls {
+	listen on $NET.1 port 8006
+	protocol web
+	forward with tls to $NET.10 port 9081
+}
 relay both {
 	listen on $NET.1 port 8443 ssl
 	protocol web
@@ -125,7 +131,7 @@ CONF
 }
 conf ca >"$T/h.conf"
 start_daemon "$T/h.conf" -v
-for r in unverified verified wrongca named oneshot both; do
+for r in unverified verified wrongca named oneshot notls both; do
 	expect_status $r active 5
 done
 
@@ -161,6 +167,12 @@ code=$(curl -s -m 10 -o /dev/null -w '%{http_code}' "http://$NET.1:8003/info")
 wait_until 5 grep -q "relay wrongca: host TLS handshake failed: certificate verify failed" "$LOG" ||
     fail "no log line for the refused host: $(grep wrongca "$LOG")"
 ok "a host whose certificate the ca file does not sign: 502, logged"
+
+code=$(curl -s -m 10 -o /dev/null -w '%{http_code}' "http://$NET.1:8006/info")
+[ "$code" = 502 ] || fail "a host that speaks no TLS: $code"
+wait_until 5 grep -q "relay notls: host TLS handshake failed" "$LOG" ||
+    fail "no log line for the host without TLS: $(grep notls "$LOG")"
+ok "a host that answers the hello in plain HTTP: 502, logged"
 
 get 8004 /info | grep -q "^sni=localhost reused=. conn=[0-9]* alpn=http/1.1" ||
     fail "SNI towards a host by name: $(get 8004 /info)"
