@@ -5,8 +5,8 @@
 # (502, logged), as is one that speaks no TLS; SNI for a host named by
 # name; sessions resumed when the host closes after every answer; two
 # relays whose TLS differs never share a connection; bodies byte-exact
-# both ways, TLS on both legs; a reload's new TLS context takes none of
-# the old connections.
+# both ways, TLS on both legs; an upgrade's tunnel over TLS; a reload's
+# new TLS context takes none of the old connections.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/relay_lib.sh"
 . "$(dirname "$0")/tls_lib.sh"
@@ -21,6 +21,9 @@ LP=$((20000 + RANDOM % 20000))
 "$HTTPTOOL" -T 120 serve $NET.10 9081 echo &
 SERVERS="$SERVERS $!"
 wait_until 5 port_open $NET.10 9081 || fail "httptool did not start"
+"$HTTPTOOL" -T 120 serve $NET.10 9083 upgrade &
+SERVERS="$SERVERS $!"
+wait_until 5 port_open $NET.10 9083 || fail "httptool (upgrade) did not start"
 mkdir -p "$T/nginx/www"
 head -c 2097152 /dev/urandom >"$T/nginx/www/big"
 cat >"$T/nginx/nginx.conf" <<CONF
@@ -44,6 +47,12 @@ http {
 		listen 127.0.0.1:$LP ssl;
 		location /info {
 			return 200 "sni=\$ssl_server_name reused=\$ssl_session_reused conn=\$connection alpn=\$ssl_alpn_protocol tls=\$ssl_protocol\n";
+		}
+		location /ws {
+			proxy_pass http://$NET.10:9083;
+			proxy_http_version 1.1;
+			proxy_set_header Upgrade \$http_upgrade;
+			proxy_set_header Connection upgrade;
 		}
 		location /big {
 			root $T/nginx/www;
@@ -217,6 +226,29 @@ want=$(sha256sum <"$T/nginx/www/big")
 got=$(https https://front.test:8443/big | sha256sum)
 [ "$got" = "$want" ] || fail "2 MiB from the host over both legs"
 ok "300 KB up, whole and chunked, and 2 MiB down, byte-exact"
+
+# nginx ends an upgraded connection at either side's end, so the client
+# reads its echo back before it closes (no half close).
+ws_echo() {
+	local line status=
+	exec 3<>"/dev/tcp/$NET.1/8001" || return 1
+	printf 'GET /ws HTTP/1.1\r\nHost: ws.test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n' >&3
+	while IFS= read -r -t 5 line <&3; do
+		line=${line%$'\r'}
+		[ -n "$status" ] || status=$line
+		[ -n "$line" ] || break
+	done
+	printf '%s' "$1" >&3
+	IFS= read -r -t 5 -N ${#1} line <&3
+	exec 3<&-
+	echo "$status|$line"
+}
+got=$(ws_echo 'hello tunnel')
+case $got in
+"HTTP/1.1 101 "*"|hello tunnel") ;;
+*) fail "upgrade over TLS to the host: $got" ;;
+esac
+ok "a 101 from the host over TLS, then bytes both ways"
 
 # A reload makes new TLS contexts: the next request a new connection.
 before=$(conn_of 8002)
