@@ -6,17 +6,24 @@
 # name; sessions resumed when the host closes after every answer; two
 # relays whose TLS differs never share a connection; bodies byte-exact
 # both ways, TLS on both legs; an upgrade's tunnel over TLS; a reload's
-# new TLS context takes none of the old connections.
+# new TLS context takes none of the old connections; a ticket or key
+# update while a connection is idle keeps it.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/relay_lib.sh"
 . "$(dirname "$0")/tls_lib.sh"
 
-[ -n "${HTTPTOOL:-}" ] || fail "HTTPTOOL is not set"
+[ -n "${HTTPTOOL:-}" ] && [ -n "${TLSTOOL:-}" ] ||
+    fail "HTTPTOOL or TLSTOOL is not set"
 command -v nginx >/dev/null || fail "nginx not installed (tools/deps)"
 make_ca ca
 make_ca other
 make_cert web ca ec "DNS:localhost,IP:$NET.20"
 make_cert front ca ec "DNS:front.test"
+make_cert late ca ec "IP:$NET.10"
+"$TLSTOOL" -T 120 -c "$PKI/late.crt" -k "$PKI/late.key" \
+    serve $NET.10 9444 late &
+SERVERS="$SERVERS $!"
+wait_until 5 port_open $NET.10 9444 || fail "tlstool serve did not start"
 LP=$((20000 + RANDOM % 20000))
 "$HTTPTOOL" -T 120 serve $NET.10 9081 echo &
 SERVERS="$SERVERS $!"
@@ -129,6 +136,11 @@ relay notls {
 	protocol web
 	forward with tls to $NET.10 port 9081
 }
+relay late {
+	listen on $NET.1 port 8007
+	protocol web
+	forward with tls to $NET.10 port 9444
+}
 relay both {
 	listen on $NET.1 port 8443 ssl
 	protocol web
@@ -140,7 +152,7 @@ CONF
 }
 conf ca >"$T/h.conf"
 start_daemon "$T/h.conf" -v
-for r in unverified verified wrongca named oneshot notls both; do
+for r in unverified verified wrongca named oneshot notls late both; do
 	expect_status $r active 5
 done
 
@@ -199,6 +211,17 @@ for i in 1 2 3 4 5; do
 done
 [ "$n" = 5 ] || fail "sessions resumed with the host: $n of 5"
 ok "a new connection to the host resumes its session: $n of 5"
+
+# A ticket and a key update reach the kept connection while it is idle
+# (50 ms after each answer): it stays kept.
+first=$(get 8007 /)
+for i in 2 3 4; do
+	sleep 1
+	got=$(get 8007 /)
+	[ "$got" = "${first% *} req=$i" ] ||
+	    fail "after a ticket while idle: $got, first $first"
+done
+ok "a ticket and a key update while idle: the connection stays kept"
 
 # The unverified relay's kept connection is not the verified one's,
 # though both go to $NET.20:8443.

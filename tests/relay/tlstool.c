@@ -6,6 +6,10 @@
  *   tlstool -c CERT -k KEY serve ADDR PORT echo|sink
  *	a TLS server, one child per connection: echo until the end, then
  *	close_notify; or read to the end and answer "bytes=N sum=S"
+ *   tlstool -c CERT -k KEY serve ADDR PORT late
+ *	HTTP/1.1 over TLS 1.3, kept alive: each request (a head, no
+ *	body) gets 200 "conn=PID req=N"; 50 ms after each answer, on
+ *	the idle connection, a new session ticket and a key update
  *   tlstool [-n SNI] [-s FILE] [-V 1.2|1.3] echo ADDR PORT N SEED
  *	a TLS client writing N bytes while reading the echo, then
  *	close_notify; prints "sent=N sum=S got=N sum=S reused=0|1";
@@ -63,6 +67,41 @@ dial(const char *addr, int port)
 	return fd;
 }
 
+/*
+ * Keep-alive answers, each followed, once the client is idle, by the
+ * records TLS 1.3 may send at any time: a ticket and a key update.
+ */
+static void __attribute__((noreturn))
+serve_late(SSL *ssl)
+{
+	static char	 head[8192];
+	char		 body[64], out[256];
+	size_t		 len = 0, n;
+	int		 req = 0;
+
+	while (SSL_read_ex(ssl, head + len, sizeof(head) - 1 - len, &n)) {
+		len += n;
+		head[len] = '\0';
+		if (strstr(head, "\r\n\r\n") == NULL)
+			continue;
+		snprintf(body, sizeof(body), "conn=%d req=%d\n", (int)getpid(),
+		    ++req);
+		snprintf(out, sizeof(out), "HTTP/1.1 200 OK\r\n"
+		    "Content-Length: %zu\r\n\r\n%s", strlen(body), body);
+		if (!SSL_write_ex(ssl, out, strlen(out), &n))
+			_exit(1);
+		len = 0;
+		usleep(50000);
+		/* Each goes out by itself: a ticket pending is "in init". */
+		if (!SSL_new_session_ticket(ssl) || SSL_do_handshake(ssl) != 1)
+			die("ticket");
+		if (!SSL_key_update(ssl, SSL_KEY_UPDATE_NOT_REQUESTED) ||
+		    SSL_do_handshake(ssl) != 1)
+			die("key update");
+	}
+	_exit(0);
+}
+
 /* A blocking server connection: echo, or count. */
 static void __attribute__((noreturn))
 serve_one(SSL_CTX *ctx, int fd, const char *mode)
@@ -76,6 +115,8 @@ serve_one(SSL_CTX *ctx, int fd, const char *mode)
 	SSL_set_fd(ssl, fd);
 	if (SSL_accept(ssl) != 1)
 		_exit(1);
+	if (strcmp(mode, "late") == 0)
+		serve_late(ssl);
 	while (SSL_read_ex(ssl, buf, sizeof(buf), &n)) {
 		sum(&st, buf, n);
 		if (strcmp(mode, "echo") == 0 &&
