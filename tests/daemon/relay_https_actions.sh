@@ -4,7 +4,8 @@
 # blocks answered in TLS and reaching no host, hash and match rules;
 # TLS 1.2 and 1.3; ALPN selects http/1.1 for clients that offer it and
 # nothing for a client offering only h2 (which gets an HTTP/1.1 answer,
-# never h2); several requests on one TLS connection, each acted on.
+# never h2); several requests on one TLS connection, each acted on;
+# answers of megabytes whole, to a client that reads at once or pauses.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/relay_lib.sh"
 . "$(dirname "$0")/tls_lib.sh"
@@ -29,6 +30,17 @@ for i in 21 22 23; do
 	hserve $NET.$i 9081 -H "X-Backend: b$i"
 done
 hserve $NET.30 9081 -H "X-Backend: beta"
+# A 4 MiB answer, the same to every request: the relay copies it into
+# TLS (never splices: the client's leg is encrypted).
+head -c 4194304 /dev/urandom >"$T/big.body"
+{
+	printf 'HTTP/1.1 200 OK\r\nContent-Length: 4194304\r\n'
+	printf 'Server: httptool\r\nX-Secret: s3cr3t\r\n\r\n'
+	cat "$T/big.body"
+} >"$T/big.http"
+"$HTTPTOOL" -T 100 serve $NET.40 9081 keep "$T/big.http" &
+SERVERS="$SERVERS $!"
+wait_until 5 port_open $NET.40 9081 || fail "httptool keep did not start"
 cat >"$T/h.conf" <<CONF
 prefork 1
 interval 1
@@ -51,6 +63,10 @@ table pool {
 table beta {
 	check tcp
 	host $NET.30
+}
+table big {
+	check tcp
+	host $NET.40
 }
 protocol acts {
 	protocol http
@@ -100,6 +116,13 @@ relay respblock {
 	ssl certificate "$PKI/web.crt"
 	ssl key "$PKI/web.key"
 }
+relay big {
+	listen on $NET.1 port 8446 ssl
+	protocol acts
+	table big port 9081
+	ssl certificate "$PKI/web.crt"
+	ssl key "$PKI/web.key"
+}
 relay byheader {
 	listen on $NET.1 port 8445 ssl
 	protocol byheader
@@ -109,7 +132,7 @@ relay byheader {
 }
 CONF
 start_daemon "$T/h.conf"
-for r in acts respblock byheader; do
+for r in acts respblock byheader big; do
 	expect_status $r active 10
 done
 U=https://web.test:8443
@@ -117,7 +140,8 @@ U=https://web.test:8443
 https() {
 	curl -s -m 10 --cacert "$PKI/ca.crt" \
 	    --resolve "web.test:8443:$NET.1" --resolve "web.test:8444:$NET.1" \
-	    --resolve "web.test:8445:$NET.1" "$@"
+	    --resolve "web.test:8445:$NET.1" --resolve "web.test:8446:$NET.1" \
+	    "$@"
 }
 get() {
 	https -H 'X-Internal: secret' -H 'X-Trace: t-1' \
@@ -307,3 +331,25 @@ for i in 1 2 3; do
 done
 [ "$out" = "$want" ] || fail "three pipelined requests: $out"
 ok "three pipelined requests in one TLS record, each answered and acted on"
+
+# Large answers: 4 MiB twice on one TLS connection, byte-exact, their
+# heads acted on; then to a client that stops reading for a while, so
+# that the socket fills and the relay must wait to write.
+want=$(sha256sum <"$T/big.body")
+for v in 1.2 1.3; do
+	got=$(https --tlsv$v --tls-max $v -D "$T/h" -o "$T/big1" -o "$T/big2" \
+	    -w '%{num_connects}\n' https://web.test:8446/a \
+	    https://web.test:8446/b | tr '\n' ' ')
+	[ "$got" = "1 0 " ] || fail "TLS $v: 4 MiB answers: connections $got"
+	for f in big1 big2; do
+		[ "$(sha256sum <"$T/$f")" = "$want" ] ||
+		    fail "TLS $v: $f: $(wc -c <"$T/$f") bytes, not the host's"
+	done
+	[ "$(tr -d '\r' <"$T/h" | grep -c '^Server: relay 8446$')" = 2 ] &&
+	    [ "$(tr -d '\r' <"$T/h" | grep -ci '^X-Secret')" = 0 ] ||
+	    fail "TLS $v: 4 MiB answers' heads: $(cat "$T/h")"
+	got=$(https --tlsv$v --tls-max $v https://web.test:8446/c |
+	    { sleep 1; sha256sum; })
+	[ "$got" = "$want" ] || fail "TLS $v: 4 MiB to a client that pauses"
+done
+ok "4 MiB answers on one TLS connection (1.2 and 1.3), byte-exact, heads acted on, a pausing client too"
