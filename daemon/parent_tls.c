@@ -17,6 +17,7 @@
 #include "daemon/parent_priv.h"
 #include "daemon/tls_check.h"
 #include "daemon/tls_files.h"
+#include "relay/tls.h"
 
 int
 parent_key_fork(struct parent *p, const int *closefds)
@@ -96,20 +97,24 @@ ticket_key_new(struct ticket_key *k)
 void
 parent_tickets_init(struct parent *p)
 {
+	struct ticket_key	 k;
+
 	memset(&p->tickets, 0, sizeof(p->tickets));
-	ticket_key_new(&p->tickets.keys[0]);
-	p->tickets.n = 1;
+	ticket_key_new(&k);
+	tls_tickets_rotate(&p->tickets, &k);
+	OPENSSL_cleanse(&k, sizeof(k));
 }
 
 static void
 parent_tickets_rotate(evutil_socket_t fd, short ev, void *arg)
 {
-	struct parent	*p = arg;
-	struct msg	*m;
+	struct parent		*p = arg;
+	struct msg		*m;
+	struct ticket_key	 k;
 
-	p->tickets.keys[1] = p->tickets.keys[0];
-	ticket_key_new(&p->tickets.keys[0]);
-	p->tickets.n = 2;
+	ticket_key_new(&k);
+	tls_tickets_rotate(&p->tickets, &k);
+	OPENSSL_cleanse(&k, sizeof(k));
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		fatalx("out of memory");
 	m->type = MSG_TLS_TICKETS;

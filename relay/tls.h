@@ -108,6 +108,8 @@ SSL_CTX		*tls_server_ctx(const struct tls_relay *,
 /* tls_ticket.c: session ticket keys shared by the relay processes. */
 int		 tls_tickets_set(struct relay_engine *,
 		    const struct msg_tickets *);
+void		 tls_tickets_rotate(struct msg_tickets *,
+		    const struct ticket_key *fresh);
 int		 tls_ticket_cb(SSL *, unsigned char *name, unsigned char *iv,
 		    EVP_CIPHER_CTX *, EVP_MAC_CTX *, int enc);
 /* tls_ticket.c: the hosts' sessions, by address and port. */

@@ -24,6 +24,19 @@ tls_tickets_set(struct relay_engine *e, const struct msg_tickets *t)
 	return 0;
 }
 
+/*
+ * The parent's rotation: the fresh key seals from now on, the one it
+ * replaces still opens what it sealed, the one before is forgotten.
+ */
+void
+tls_tickets_rotate(struct msg_tickets *t, const struct ticket_key *fresh)
+{
+	if (t->n > 0)
+		t->keys[1] = t->keys[0];
+	t->keys[0] = *fresh;
+	t->n = t->n > 0 ? 2 : 1;
+}
+
 static int
 ticket_mac(EVP_MAC_CTX *hctx, const struct ticket_key *k)
 {
