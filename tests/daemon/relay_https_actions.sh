@@ -5,7 +5,8 @@
 # TLS 1.2 and 1.3; ALPN selects http/1.1 for clients that offer it and
 # nothing for a client offering only h2 (which gets an HTTP/1.1 answer,
 # never h2); several requests on one TLS connection, each acted on;
-# answers of megabytes whole, to a client that reads at once or pauses.
+# answers of megabytes whole, to a client that reads at once or pauses;
+# an answer ended by the host's close; an upgrade tunnelled in TLS.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/relay_lib.sh"
 . "$(dirname "$0")/tls_lib.sh"
@@ -30,6 +31,18 @@ for i in 21 22 23; do
 	hserve $NET.$i 9081 -H "X-Backend: b$i"
 done
 hserve $NET.30 9081 -H "X-Backend: beta"
+# An answer that ends at the host's close, and a host that upgrades.
+head -c 300000 /dev/urandom >"$T/closed.body"
+{
+	printf 'HTTP/1.1 200 OK\r\nServer: httptool\r\n\r\n'
+	cat "$T/closed.body"
+} >"$T/closed.http"
+for m in "50 raw $T/closed.http" "60 upgrade"; do
+	set -- $m
+	"$HTTPTOOL" -T 100 serve $NET.$1 9081 "${@:2}" &
+	SERVERS="$SERVERS $!"
+	wait_until 5 port_open $NET.$1 9081 || fail "httptool $2 did not start"
+done
 # A 4 MiB answer, the same to every request: the relay copies it into
 # TLS (never splices: the client's leg is encrypted).
 head -c 4194304 /dev/urandom >"$T/big.body"
@@ -63,6 +76,14 @@ table pool {
 table beta {
 	check tcp
 	host $NET.30
+}
+table closed {
+	check tcp
+	host $NET.50
+}
+table upgrade {
+	check tcp
+	host $NET.60
 }
 table big {
 	check tcp
@@ -116,6 +137,20 @@ relay respblock {
 	ssl certificate "$PKI/web.crt"
 	ssl key "$PKI/web.key"
 }
+relay closed {
+	listen on $NET.1 port 8447 ssl
+	protocol acts
+	table closed port 9081
+	ssl certificate "$PKI/web.crt"
+	ssl key "$PKI/web.key"
+}
+relay upgrade {
+	listen on $NET.1 port 8448 ssl
+	protocol acts
+	table upgrade port 9081
+	ssl certificate "$PKI/web.crt"
+	ssl key "$PKI/web.key"
+}
 relay big {
 	listen on $NET.1 port 8446 ssl
 	protocol acts
@@ -132,7 +167,7 @@ relay byheader {
 }
 CONF
 start_daemon "$T/h.conf"
-for r in acts respblock byheader big; do
+for r in acts respblock byheader big closed upgrade; do
 	expect_status $r active 10
 done
 U=https://web.test:8443
@@ -141,6 +176,7 @@ https() {
 	curl -s -m 10 --cacert "$PKI/ca.crt" \
 	    --resolve "web.test:8443:$NET.1" --resolve "web.test:8444:$NET.1" \
 	    --resolve "web.test:8445:$NET.1" --resolve "web.test:8446:$NET.1" \
+	    --resolve "web.test:8447:$NET.1" \
 	    "$@"
 }
 get() {
@@ -359,3 +395,34 @@ for v in 1.2 1.3; do
 done
 ok "4 MiB answers on one TLS connection (1.2 and 1.3), byte-exact," \
     "heads acted on, a pausing client too"
+
+# An answer without a length, ended by the host's close: whole, its
+# head acted on, and the TLS connection closed after it.
+got=$(https -D "$T/h" -o "$T/closed" -w '%{http_code}' \
+    https://web.test:8447/a) || fail "close-delimited answer: curl failed"
+[ "$got" = 200 ] && cmp -s "$T/closed" "$T/closed.body" ||
+    fail "close-delimited answer: $got, $(wc -c <"$T/closed") bytes"
+tr -d '\r' <"$T/h" | grep -q '^Server: relay 8447$' ||
+    fail "close-delimited answer's head: $(cat "$T/h")"
+ok "an answer ended by the host's close comes whole over TLS, acted on"
+
+# An upgrade: the 101 acted on, then bytes both ways inside TLS.
+coproc UP { timeout 10 openssl s_client -quiet -connect $NET.1:8448 \
+    -servername web.test 2>/dev/null; }
+printf 'GET / HTTP/1.1\r\nHost: web.test\r\nConnection: Upgrade\r\n'"\
+"'Upgrade: websocket\r\n\r\n' >&"${UP[1]}"
+head=""
+while IFS= read -r -t 5 line <&"${UP[0]}"; do
+	line=${line%$'\r'}
+	[ -z "$line" ] && break
+	head="$head$line|"
+done
+case $head in
+"HTTP/1.1 101 "*"|Server: relay 8448|"*) ;;
+*) fail "upgrade over TLS: $head" ;;
+esac
+printf 'through the tunnel\n' >&"${UP[1]}"
+IFS= read -r -t 5 line <&"${UP[0]}" || line="(nothing)"
+[ "$line" = "through the tunnel" ] || fail "upgraded, the echo: $line"
+kill "$UP_PID" 2>/dev/null
+ok "an upgrade over TLS: the 101 acted on, then bytes both ways"
