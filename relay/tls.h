@@ -85,6 +85,7 @@ struct tls_leg {
 	bool			 wr_wants_read;
 	bool			 shut_pending;	/* close_notify not yet out */
 	bool			 failed;	/* an error after some bytes */
+	bool			 rd_short;	/* last socket read: short */
 };
 
 extern const struct leg_ops	 leg_tls;

@@ -6,7 +6,9 @@
  * read that needs to write first (or the reverse) is retried when the
  * socket becomes writable (readable).  A read fills the buffer while
  * records come, so that a short read still means "drained", as the
- * pumps assume of a socket.
+ * pumps assume of a socket.  It stops once OpenSSL holds no more bytes
+ * and its last read of the socket was short: the socket is drained,
+ * and a further read would only say so (a system call per request).
  */
 #include <sys/socket.h>
 
@@ -29,10 +31,13 @@ tls_read(struct leg *l, void *buf, size_t len)
 		errno = ECONNRESET;
 		return -1;
 	}
+	t->rd_short = false;
 	while (got < len) {
 		ERR_clear_error();
 		if (SSL_read_ex(t->ssl, (char *)buf + got, len - got, &n)) {
 			got += n;
+			if (t->rd_short && !SSL_has_pending(t->ssl))
+				break;
 			continue;
 		}
 		err = SSL_get_error(t->ssl, 0);
@@ -164,6 +169,22 @@ const struct leg_ops	leg_tls = {
 	tls_read, tls_write, tls_close_notify
 };
 
+/* Notes whether the last read of the socket got less than it asked. */
+static long
+tls_bio_read(BIO *b, int oper, const char *argp, size_t len, int argi,
+    long argl, int ret, size_t *processed)
+{
+	struct tls_leg	*t = (struct tls_leg *)BIO_get_callback_arg(b);
+
+	(void)argp;
+	(void)argi;
+	(void)argl;
+	if (oper == (BIO_CB_READ | BIO_CB_RETURN))
+		t->rd_short = ret > 0 && processed != NULL &&
+		    *processed < len;
+	return ret;
+}
+
 int
 tls_leg_new(struct leg *l, SSL_CTX *ctx, bool server)
 {
@@ -178,6 +199,8 @@ tls_leg_new(struct leg *l, SSL_CTX *ctx, bool server)
 		return -1;
 	}
 	SSL_set_app_data(t->ssl, l);
+	BIO_set_callback_arg(SSL_get_rbio(t->ssl), (char *)t);
+	BIO_set_callback_ex(SSL_get_rbio(t->ssl), tls_bio_read);
 	if (server)
 		SSL_set_accept_state(t->ssl);
 	else
