@@ -182,6 +182,7 @@ struct http_sess {
 	uint8_t			 end;		/* enum session_end, once known */
 	bool			 client_eof;
 	bool			 closing;	/* close after this answer */
+	bool			 client_close;	/* the client said it would */
 	bool			 lingering;	/* answered; reading to the end */
 	bool			 tunnel;	/* bytes both ways (101) */
 	bool			 timed_out;

@@ -226,6 +226,7 @@ http_request_head(struct session *s, struct http_xchg *x)
 	    p->head.framing == HTTP_BODY_NONE;
 	h->closing = p->head.version == 10 ? !(fl & HTTP_CONN_KEEP_ALIVE) :
 	    (fl & HTTP_CONN_CLOSE) != 0;
+	h->client_close = h->closing;
 	if (x->method == HTTP_M_CONNECT)
 		return http_answer(s, x, 405, "This relay does not tunnel "
 		    "CONNECT requests.", SESS_HTTP_ERROR, false);

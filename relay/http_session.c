@@ -461,16 +461,27 @@ client_out(struct session *s, struct http_xchg *x)
 	return moved;
 }
 
-/* Answered and closing: our end first, then what the client sends. */
+/*
+ * Answered and closing: our end first, then what the client sends, so
+ * that bytes still on their way do not turn the close into a reset that
+ * destroys the answer.  A client that said it would close and whose
+ * bytes are all read sends nothing more: the session ends at once.
+ */
 static int
-close_client(struct session *s)
+close_client(struct session *s, bool all_read)
 {
 	struct http_sess	*h = s->http;
+	struct leg		*l = &s->client;
+
+	bool			 at_once;
 
 	h->lingering = true;
 	hbuf_give(s->eng->http, &h->cin, false);
-	if (h->client_eof ||
-	    s->client.ops->shutdown(&s->client) == -1) {
+	at_once = all_read && h->client_close && !l->can_read;
+	/* A plain socket's close says the end by itself. */
+	if (h->client_eof || (at_once && l->tls == NULL) ||
+	    l->ops->shutdown(l) == -1 ||
+	    (at_once && !l->tls->shut_pending)) {
 		session_end(s, h->end);
 		return -1;
 	}
@@ -490,7 +501,7 @@ xchg_finish(struct session *s)
 {
 	struct http_sess	*h = s->http;
 	struct http_xchg	*x = h->x;
-	bool			 reuse;
+	bool			 reuse, all_read;
 
 	if (x == NULL) {
 		if (h->cin.p != NULL && h->cin.off == h->cin.len)
@@ -515,9 +526,11 @@ xchg_finish(struct session *s)
 	reuse = !x->local && x->rq == RQ_DONE && out_empty(x) &&
 	    http_done(&x->res) && !x->host_close && !x->host_eof &&
 	    x->hin.off == x->hin.len;
+	/* The relay's own answers leave the rest of a request unread. */
+	all_read = !x->local && x->rq == RQ_DONE && h->cin.off == h->cin.len;
 	end_exchange(s, x, reuse);
 	if (h->closing)
-		return close_client(s);
+		return close_client(s, all_read);
 	return 1;
 }
 

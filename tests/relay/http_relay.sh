@@ -137,3 +137,24 @@ c2=$(curl -s -D - -o /dev/null "http://$NET.1:8081/b" | tr -d '\r' |
 [ "${c1% *}" = "${c2% *}" ] && [ "${c2#* }" = $(( ${c1#* } + 1 )) ] ||
     fail "host connections: first $c1, second $c2"
 ok "a new session's first request takes a kept host connection"
+
+# Closing: a client that said "Connection: close" and sent nothing more
+# is not waited for (its session ends though it holds its end open);
+# one whose request the relay refused unread is (the rest of its bytes
+# must not turn the close into a reset that destroys the answer).
+exec 4<>"/dev/tcp/$NET.1/8080"
+printf 'GET /251 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n' >&4
+timeout 5 cat <&4 >"$T/closed.out" || fail "no end after Connection: close"
+grep -q '^HTTP/1.1 200 ' "$T/closed.out" || fail "close: $(head -1 "$T/closed.out")"
+wait_until 5 running_is 0 ||
+    fail "the session waits for the client's end: $(cmd sessions)"
+exec 4>&-
+exec 4<>"/dev/tcp/$NET.1/8080"
+printf 'GET /251 HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n' >&4
+timeout 5 cat <&4 >"$T/refused.out" || fail "no end after a refusal"
+grep -q '^HTTP/1.1 400 ' "$T/refused.out" ||
+    fail "refused: $(head -1 "$T/refused.out")"
+running_is 1 || fail "a refused client is not read to its end: $(cmd sessions)"
+exec 4>&-
+wait_until 5 running_is 0 || fail "the refused client's session stays"
+ok "Connection: close ends the session at once; a refusal reads to the client's end"
