@@ -102,6 +102,10 @@ struct relay_stats {
 	uint64_t		 http_gateway_timeout;	/* 504 */
 };
 
+/* One relay process's counters into the sum of them all. */
+void		 relay_stats_add(struct relay_stats *sum,
+		    const struct relay_stats *);
+
 struct ctl_row {
 	uint8_t			 type;		/* enum ctl_obj */
 	uint8_t			 status;	/* enum ctl_status */

@@ -183,29 +183,6 @@ pfe_relays_show(struct pfe_proc *pp, uint32_t client, enum ctl_action a)
 		show_finish(pp, s);
 }
 
-static void
-stats_add(struct relay_stats *sum, const struct relay_stats *s)
-{
-	sum->active += s->active;
-	sum->total += s->total;
-	sum->bytes_in += s->bytes_in;
-	sum->bytes_out += s->bytes_out;
-	sum->connect_fail += s->connect_fail;
-	sum->errors += s->errors;
-	sum->queries += s->queries;
-	sum->answers += s->answers;
-	sum->timeouts += s->timeouts;
-	sum->malformed += s->malformed;
-	sum->unmatched += s->unmatched;
-	sum->requests += s->requests;
-	sum->http_bad += s->http_bad;
-	sum->http_blocked += s->http_blocked;
-	sum->http_client_timeout += s->http_client_timeout;
-	sum->http_bad_gateway += s->http_bad_gateway;
-	sum->http_unavailable += s->http_unavailable;
-	sum->http_gateway_timeout += s->http_gateway_timeout;
-}
-
 /* A relay's counters, for the relay of that id in the running rows. */
 static void
 show_stats(struct pfe_proc *pp, const struct msg *m)
@@ -217,7 +194,8 @@ show_stats(struct pfe_proc *pp, const struct msg *m)
 		return;		/* a relay between configurations */
 	for (i = 0; i < s->nrows; i++)
 		if (s->rows[i].id == m->u.relay_stats.relay_id)
-			stats_add(&s->rows[i].stats, &m->u.relay_stats.stats);
+			relay_stats_add(&s->rows[i].stats,
+			    &m->u.relay_stats.stats);
 }
 
 /* A session row to its client, or a session's end to the monitors. */

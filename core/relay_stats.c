@@ -1,0 +1,28 @@
+/*
+ * A relay's counters are kept by each relay process; what show relays
+ * and show metrics give is their sum.
+ */
+#include "core/ctl.h"
+
+void
+relay_stats_add(struct relay_stats *sum, const struct relay_stats *s)
+{
+	sum->active += s->active;
+	sum->total += s->total;
+	sum->bytes_in += s->bytes_in;
+	sum->bytes_out += s->bytes_out;
+	sum->connect_fail += s->connect_fail;
+	sum->errors += s->errors;
+	sum->queries += s->queries;
+	sum->answers += s->answers;
+	sum->timeouts += s->timeouts;
+	sum->malformed += s->malformed;
+	sum->unmatched += s->unmatched;
+	sum->requests += s->requests;
+	sum->http_bad += s->http_bad;
+	sum->http_blocked += s->http_blocked;
+	sum->http_client_timeout += s->http_client_timeout;
+	sum->http_bad_gateway += s->http_bad_gateway;
+	sum->http_unavailable += s->http_unavailable;
+	sum->http_gateway_timeout += s->http_gateway_timeout;
+}
