@@ -440,13 +440,22 @@ stat_of(const struct relay_stats *s, size_t k)
 #define RELAY_STATS	11
 #define RELAY_STATS_TCP	6	/* the rest are DNS relays' only */
 
-static bool
-relay_dns(const struct config *cfg, uint32_t rid)
+static enum proto_type
+relay_proto(const struct config *cfg, uint32_t rid)
 {
 	const struct relay_conf	*rc = &cfg->relays[rid];
 
-	return rc->protocol_id < cfg->nprotocols &&
-	    cfg->protocols[rc->protocol_id].type == PROTO_DNS;
+	return rc->protocol_id < cfg->nprotocols ?
+	    cfg->protocols[rc->protocol_id].type : PROTO_TCP;
+}
+
+/* Row i's relay name if it is a relay of the running configuration. */
+static const char *
+row_relay(const struct metrics *x, size_t i)
+{
+	uint32_t	rid = x->relays[i].id;
+
+	return rid < x->p->cfg->nrelays ? x->p->cfg->relays[rid].name : NULL;
 }
 
 /* The relay processes' counters, summed by the caller. */
@@ -481,13 +490,60 @@ m_relay_stats(const struct metrics *x)
 		prom_family(x->b, names[k], k == 0 ? "gauge" : "counter",
 		    helps[k]);
 		for (i = 0; i < x->nrelays; i++) {
-			if (x->relays[i].id >= x->p->cfg->nrelays ||
-			    (k >= RELAY_STATS_TCP &&
-			    !relay_dns(x->p->cfg, x->relays[i].id)))
+			if ((l[0].value = row_relay(x, i)) == NULL ||
+			    (k >= RELAY_STATS_TCP && relay_proto(x->p->cfg,
+			    x->relays[i].id) != PROTO_DNS))
 				continue;
-			l[0].value = x->p->cfg->relays[x->relays[i].id].name;
 			prom_sample_u64(x->b, names[k], l, 1,
 			    stat_of(&x->relays[i].stats, k));
+		}
+	}
+}
+
+/* The answers an HTTP relay gave itself, by reason (show relays' words). */
+static const char *const http_reasons[] = { "bad_request", "blocked",
+    "client_timeout", "bad_gateway", "unavailable", "gateway_timeout" };
+#define HTTP_REASONS	(sizeof(http_reasons) / sizeof(http_reasons[0]))
+
+static uint64_t
+http_answers(const struct relay_stats *s, size_t k)
+{
+	const uint64_t	n[HTTP_REASONS] = { s->http_bad, s->http_blocked,
+			    s->http_client_timeout, s->http_bad_gateway,
+			    s->http_unavailable, s->http_gateway_timeout };
+
+	return n[k];
+}
+
+/* HTTP relays only: their requests, and every reason even at 0. */
+static void
+m_relay_http(const struct metrics *x)
+{
+	const char		*req = M_PREFIX "relay_http_requests_total";
+	const char		*err = M_PREFIX
+				    "relay_http_error_responses_total";
+	struct prom_label	 l[2] = { { "relay", NULL }, { "reason", NULL } };
+	const struct relay_stats *s;
+	size_t			 i, k;
+
+	prom_family(x->b, req, "counter", "HTTP requests read from "
+	    "clients, malformed ones included.");
+	for (i = 0; i < x->nrelays; i++)
+		if ((l[0].value = row_relay(x, i)) != NULL &&
+		    relay_proto(x->p->cfg, x->relays[i].id) == PROTO_HTTP)
+			prom_sample_u64(x->b, req, l, 1,
+			    x->relays[i].stats.requests);
+	prom_family(x->b, err, "counter", "Requests the relay answered "
+	    "itself with an error page instead of a host's answer, by "
+	    "reason.");
+	for (i = 0; i < x->nrelays; i++) {
+		if ((l[0].value = row_relay(x, i)) == NULL ||
+		    relay_proto(x->p->cfg, x->relays[i].id) != PROTO_HTTP)
+			continue;
+		s = &x->relays[i].stats;
+		for (k = 0; k < HTTP_REASONS; k++) {
+			l[1].value = http_reasons[k];
+			prom_sample_u64(x->b, err, l, 2, http_answers(s, k));
 		}
 	}
 }
@@ -553,6 +609,7 @@ pfe_metrics(const struct pfe *p, const struct ctl_row *relays,
 	m_service_layer3(&x);
 	m_forwarders(&x, "relay", p->cfg->nrelays, relay_name, relay_row);
 	m_relay_stats(&x);
+	m_relay_http(&x);
 	m_demote(&x);
 	return b->truncated ? -1 : 0;
 }

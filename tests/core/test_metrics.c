@@ -174,6 +174,121 @@ test_metrics_not_installed(void **state)
 	fixture_stop(&f);
 }
 
+/* has no line that starts so. */
+static void
+assert_no_line(const struct buf *b, const char *start)
+{
+	const char	*p = buf_str(b);
+	size_t		 n = strlen(start);
+
+	for (; p != NULL && *p != '\0'; p = strchr(p, '\n'), p += p != NULL) {
+		if (strncmp(p, start, n) == 0) {
+			printf("--- a line starts with: %s\n--- in\n%s", start,
+			    buf_str(b));
+			fail();
+		}
+	}
+}
+
+/* Relays "tcp", "web" (HTTP) and "dns", in that order, on one table. */
+static struct config *
+three_relays(void)
+{
+	static const enum proto_type	 types[] = { PROTO_HTTP, PROTO_DNS };
+	struct config			*c = tc_new();
+	uint32_t			 t;
+	size_t				 i;
+
+	t = tc_table(c, "web", 80, true, CHECK_TCP);
+	(void)tc_host(c, t, "10.0.0.1", 0);
+	(void)tc_relay(c, "tcp", t, HS_ID_NONE);
+	(void)tc_relay(c, "web", t, HS_ID_NONE);
+	(void)tc_relay(c, "dns", t, HS_ID_NONE);
+	c->protocols = calloc(2, sizeof(*c->protocols));
+	assert_non_null(c->protocols);
+	c->nprotocols = 2;
+	for (i = 0; i < 2; i++) {
+		c->protocols[i].type = types[i];
+		c->relays[i + 1].protocol_id = (uint32_t)i;
+	}
+	return c;
+}
+
+/* What one relay process counted for a relay: every counter set. */
+static struct relay_stats
+process_stats(uint64_t base)
+{
+	struct relay_stats	s;
+
+	memset(&s, 0, sizeof(s));
+	s.total = base;
+	s.requests = base + 1;
+	s.http_bad = base + 2;
+	s.http_blocked = base + 3;
+	s.http_client_timeout = base + 4;
+	s.http_bad_gateway = base + 5;
+	s.http_unavailable = base + 6;
+	s.http_gateway_timeout = base + 7;
+	s.queries = base + 8;
+	return s;
+}
+
+/*
+ * An HTTP relay's requests and the answers it gave itself, by reason,
+ * summed over two relay processes; TCP and DNS relays have none.
+ */
+static void
+test_metrics_relay_http(void **state)
+{
+	struct ctl_row		 rows[3];
+	struct relay_stats	 one = process_stats(10),
+				 two = process_stats(100);
+	struct fixture		 f;
+	struct buf		 b;
+	size_t			 i;
+
+	fixture_start(&f, three_relays());
+	memset(rows, 0, sizeof(rows));
+	for (i = 0; i < 3; i++) {
+		rows[i].type = OBJ_RELAY;
+		rows[i].id = (uint32_t)i;
+		relay_stats_add(&rows[i].stats, &one);
+		relay_stats_add(&rows[i].stats, &two);
+	}
+	buf_init(&b, PFE_METRICS_MAX);
+	assert_int_equal(pfe_metrics(f.pfe, rows, 3, 0, 0, 0, &b), 0);
+	assert_line(&b, "# TYPE hoststated_relay_http_requests_total counter");
+	assert_line(&b, "hoststated_relay_http_requests_total{relay=\"web\"} "
+	    "112");
+	assert_line(&b, "# TYPE hoststated_relay_http_error_responses_total "
+	    "counter");
+	assert_line(&b, "hoststated_relay_http_error_responses_total{"
+	    "relay=\"web\",reason=\"bad_request\"} 114");
+	assert_line(&b, "hoststated_relay_http_error_responses_total{"
+	    "relay=\"web\",reason=\"blocked\"} 116");
+	assert_line(&b, "hoststated_relay_http_error_responses_total{"
+	    "relay=\"web\",reason=\"client_timeout\"} 118");
+	assert_line(&b, "hoststated_relay_http_error_responses_total{"
+	    "relay=\"web\",reason=\"bad_gateway\"} 120");
+	assert_line(&b, "hoststated_relay_http_error_responses_total{"
+	    "relay=\"web\",reason=\"unavailable\"} 122");
+	assert_line(&b, "hoststated_relay_http_error_responses_total{"
+	    "relay=\"web\",reason=\"gateway_timeout\"} 124");
+	/* the other kinds keep their own families, not these */
+	assert_line(&b, "hoststated_relay_sessions_total{relay=\"tcp\"} 110");
+	assert_line(&b, "hoststated_relay_dns_queries_total{relay=\"dns\"} "
+	    "126");
+	assert_no_line(&b, "hoststated_relay_http_requests_total{relay=\"tcp\"");
+	assert_no_line(&b, "hoststated_relay_http_requests_total{relay=\"dns\"");
+	assert_no_line(&b, "hoststated_relay_http_error_responses_total{"
+	    "relay=\"tcp\"");
+	assert_no_line(&b, "hoststated_relay_http_error_responses_total{"
+	    "relay=\"dns\"");
+	assert_no_line(&b, "hoststated_relay_dns_queries_total{relay=\"web\"");
+	buf_free(&b);
+	fixture_stop(&f);
+}
+
 /* A buffer too small is an error, not a cut text. */
 static void
 test_metrics_bounded(void **state)
@@ -195,6 +310,7 @@ main(void)
 		cmocka_unit_test(test_prom_escape),
 		cmocka_unit_test(test_metrics_backup),
 		cmocka_unit_test(test_metrics_not_installed),
+		cmocka_unit_test(test_metrics_relay_http),
 		cmocka_unit_test(test_metrics_bounded),
 	};
 

@@ -1,8 +1,9 @@
 # show metrics and metrics listen on: the Prometheus text, checked line
 # by line by promtool (Debian's prometheus), through hoststatectl and
 # scraped over HTTP from the metrics process, with the states, counters
-# and reload results it reports; the metrics process's privileges and
-# its answers to requests it does not serve.
+# (an HTTP relay's requests and its own answers among them) and reload
+# results it reports; the metrics process's privileges and its answers
+# to requests it does not serve.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -21,14 +22,33 @@ table web {
 	host $NET.1
 	host $NET.2
 }
+table none {
+	real port 8080
+	check tcp
+	host $NET.3
+}
+protocol http {
+	protocol http
+}
 relay r {
 	listen on $NET.10 port 9000
 	table web roundrobin
+}
+relay h {
+	listen on $NET.11 port 9000
+	protocol http
+	table web roundrobin
+}
+relay h503 {
+	listen on $NET.12 port 9000
+	protocol http
+	table none roundrobin
 }
 CONF
 start_daemon "$T/conf"
 expect_status "$NET.1" up 10
 expect_status "$NET.2" down 10
+expect_status "$NET.3" down 10
 
 # check FILE: promtool's strict parse and lint, every line.
 check() {
@@ -63,6 +83,38 @@ sessions_counted() {
 }
 wait_until 5 sessions_counted || fail "relay session not counted"
 ok "relay sessions counted"
+
+# HTTP relays: requests read and the relay's own answers by reason,
+# summed over the relay processes; none of it for the TCP relay.
+for i in 1 2 3; do
+	code=$(curl -s -m 10 -o /dev/null -w '%{http_code}' \
+	    "http://$NET.11:9000/$i")
+	[ "$code" = 200 ] || fail "request $i through relay h: $code"
+done
+code=$(curl -s -m 10 -o /dev/null -w '%{http_code}' "http://$NET.12:9000/")
+[ "$code" = 503 ] || fail "no host up: $code"
+http_counted() {
+	ctl show metrics >"$T/mh" &&
+	    grep -qx 'hoststated_relay_http_requests_total{relay="h"} 3' \
+	    "$T/mh" &&
+	    grep -qx 'hoststated_relay_http_error_responses_total{relay="h503",reason="unavailable"} 1' \
+	    "$T/mh"
+}
+wait_until 5 http_counted ||
+    { cat "$T/mh"; fail "HTTP requests and the 503 not counted"; }
+check "$T/mh"
+has "$T/mh" '# TYPE hoststated_relay_http_requests_total counter'
+has "$T/mh" '# TYPE hoststated_relay_http_error_responses_total counter'
+has "$T/mh" 'hoststated_relay_http_requests_total{relay="h503"} 1'
+for reason in bad_request blocked client_timeout bad_gateway unavailable \
+    gateway_timeout; do
+	has "$T/mh" "hoststated_relay_http_error_responses_total{relay=\"h\",reason=\"$reason\"} 0"
+done
+! grep -q '^hoststated_relay_http_[a-z_]*{relay="r"' "$T/mh" ||
+    fail "HTTP families for the TCP relay: $(grep 'relay="r"' "$T/mh")"
+curl -s -m 20 "$MURL" >"$T/mh2" || fail "scrape failed"
+has "$T/mh2" 'hoststated_relay_http_requests_total{relay="h"} 3'
+ok "HTTP relays: 3 requests, a 503 counted as unavailable; promtool clean"
 
 # The same over HTTP, from the metrics process.
 code=$(curl -s -m 20 -o "$T/m2" -D "$T/h2" -w '%{http_code}' "$MURL") ||
