@@ -308,4 +308,22 @@ bool		 http_list_next(struct http_slice *list,
 		    struct http_slice *elem);
 bool		 http_name_eq(const char *, size_t, const char *, size_t);
 
+/*
+ * Upgrade (RFC 9110 7.8).  The request's offer, its Upgrade fields as one
+ * list, copied into offer, since the request's bytes may be gone when the
+ * answer comes: false if it does not fit in size.
+ */
+bool		 http_upgrade_offer(const struct http_parser *req,
+		    char *offer, size_t size);
+/*
+ * Whether a 101's Upgrade fields name at least one protocol and only
+ * protocols of the offer; names in any case, and a version only if the
+ * offer names one.
+ */
+bool		 http_upgrade_chosen(const struct http_parser *res,
+		    const char *offer);
+/* The same for one list of chosen protocols. */
+bool		 http_upgrade_among(struct http_slice offer,
+		    struct http_slice chosen);
+
 #endif /* HS_HTTP_PARSER_H */

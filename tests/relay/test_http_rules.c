@@ -527,6 +527,60 @@ test_persistence_inputs(void **state)
 	    "\r\n"), HTTP_E_CONNECTION, 400);
 }
 
+static bool
+among(const char *offer, const char *chosen)
+{
+	struct http_slice	o = { offer, strlen(offer) };
+	struct http_slice	c = { chosen, strlen(chosen) };
+
+	return http_upgrade_among(o, c);
+}
+
+/*
+ * RFC 9110 7.8: a 101 switches only to protocols the request's Upgrade
+ * offered: names in any case, a version only where the offer names one.
+ */
+static void
+test_upgrade_offered(void **state)
+{
+	char	offer[32];
+
+	assert_true(among("websocket", "websocket"));
+	assert_true(among("websocket", "WebSocket"));
+	assert_true(among("foo, websocket", "websocket"));
+	assert_true(among("foo,\twebsocket , h2c", "h2c"));
+	assert_true(among("foo", "FOO/2"));
+	assert_true(among("foo/2", "foo/2"));
+	assert_true(among("websocket, foo", "foo, websocket"));
+	assert_false(among("websocket", "h2c"));
+	assert_false(among("websocket", "websocket, h2c"));
+	assert_false(among("foo/1", "foo/2"));
+	assert_false(among("foo/1", "foo"));
+	assert_false(among("websocket", ""));
+	assert_false(among("websocket", " , "));
+	assert_false(among("websocket", "websocket/"));
+	assert_false(among("websocket", "web socket"));
+	assert_false(among("", "websocket"));
+	assert_false(among("web/socket", "web"));
+	/* The request's Upgrade fields, as one list. */
+	ACCEPTS(req("GET / HTTP/1.1\r\nHost: a\r\nUpgrade: foo, websocket\r\n"
+	    "Connection: upgrade\r\nUpgrade: bar/2\r\n\r\n"), 1);
+	assert_true(http_upgrade_offer(&P, offer, 21));
+	assert_string_equal(offer, "foo, websocket,bar/2");
+	assert_false(http_upgrade_offer(&P, offer, 20));
+	assert_true(http_upgrade_offer(&P, offer, sizeof(offer)));
+	/* and a 101's, every one of them offered */
+	ACCEPTS(resp("HTTP/1.1 101 Switching Protocols\r\nUpgrade: BAR/2\r\n"
+	    "Connection: upgrade\r\nUpgrade: websocket\r\n\r\n"), 1);
+	assert_true(http_upgrade_chosen(&P, offer));
+	ACCEPTS(resp("HTTP/1.1 101 Switching Protocols\r\nUpgrade: BAR/2\r\n"
+	    "Connection: upgrade\r\nUpgrade: h2c\r\n\r\n"), 1);
+	assert_false(http_upgrade_chosen(&P, offer));
+	ACCEPTS(resp("HTTP/1.1 101 Switching Protocols\r\nUpgrade: ,\r\n"
+	    "Connection: upgrade\r\n\r\n"), 1);
+	assert_false(http_upgrade_chosen(&P, offer));
+}
+
 /* Find by name in any case, iterate in arrival order, list elements. */
 static void
 test_header_api(void **state)
@@ -586,6 +640,7 @@ main(void)
 		cmocka_unit_test(test_responses_that_cannot_be_framed),
 		cmocka_unit_test(test_persistence_inputs),
 		cmocka_unit_test(test_header_api),
+		cmocka_unit_test(test_upgrade_offered),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
