@@ -29,6 +29,7 @@
 #define HTTP_COPY_MAX		16384	/* body bytes copied behind a head */
 #define HTTP_SPLICE_MIN		65536	/* body left that is worth a splice */
 #define HTTP_STEPS		32	/* steps of a session before others run */
+#define HTTP_OFFER_MAX		128	/* an Upgrade offer kept; longer: none */
 
 /* Bytes in a buffer: [off, len) not yet consumed. */
 struct hbuf {
@@ -162,6 +163,7 @@ struct http_xchg {
 	char			 host[CTL_HTTP_HOST_MAX];
 	char			 path[CTL_HTTP_PATH_MAX];
 	char			 logged[CTL_HTTP_LOGGED_MAX];
+	char			 offer[HTTP_OFFER_MAX];	/* its Upgrade */
 };
 
 /* What the log line of a session's end keeps of its last request. */

@@ -221,9 +221,11 @@ http_request_head(struct session *s, struct http_xchg *x)
 	h->requests++;
 	s->rt->stats.requests++;
 	note_request(x, p);
+	/* An offer too long to keep goes on as a plain request. */
 	x->upgrade = x->proto->websockets && (fl & HTTP_UPGRADE) &&
 	    (fl & HTTP_CONN_UPGRADE) && x->method == HTTP_M_GET &&
-	    p->head.framing == HTTP_BODY_NONE;
+	    p->head.framing == HTTP_BODY_NONE &&
+	    http_upgrade_offer(p, x->offer, sizeof(x->offer));
 	h->closing = p->head.version == 10 ? !(fl & HTTP_CONN_KEEP_ALIVE) :
 	    (fl & HTTP_CONN_CLOSE) != 0;
 	h->client_close = h->closing;

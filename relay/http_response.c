@@ -80,6 +80,26 @@ log_blocked(struct session *s, struct http_xchg *x,
 	    "expect" : "filter", w->block->key, v, w->blocked);
 }
 
+/* A 101 to a protocol the request did not offer: what each side said. */
+static int
+switch_refused(struct session *s, struct http_xchg *x)
+{
+	struct http_slice	v = { "", 0 };
+	char			chosen[HTTP_OFFER_MAX], offer[HTTP_OFFER_MAX];
+	int			i = http_field_find(&x->res, "Upgrade", 0);
+
+	if (i >= 0)
+		v = http_field_value(&x->res, (size_t)i);
+	(void)http_safe_copy(chosen, sizeof(chosen), v.p, v.len);
+	(void)http_safe_copy(offer, sizeof(offer), x->offer, strlen(x->offer));
+	relay_log(s->eng, 0, "relay %s: session %u:%llu: the host switched "
+	    "%s %s to \"%s\", the request offered \"%s\": 502", s->rt->name,
+	    s->eng->opts.proc, (unsigned long long)s->id, x->m, x->path,
+	    chosen, offer);
+	return http_answer(s, x, 502, "The host switched to a protocol the "
+	    "request did not offer.", SESS_HTTP_ERROR, false);
+}
+
 /* After the parser's HTTP_HEAD: 0, or -1 if the session ended. */
 int
 http_response_head(struct session *s, struct http_xchg *x)
@@ -92,6 +112,8 @@ http_response_head(struct session *s, struct http_xchg *x)
 	if (st == 101 && !x->upgrade)
 		return http_answer(s, x, 502, "The host switched protocols "
 		    "unasked.", SESS_HTTP_ERROR, false);
+	if (st == 101 && !http_upgrade_chosen(p, x->offer))
+		return switch_refused(s, x);
 	if (st < 200 && st != 101)
 		return interim(s, x);
 	if (p->head.framing == HTTP_BODY_CHUNKED && x->version == 10)

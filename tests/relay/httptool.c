@@ -15,7 +15,9 @@
  *     cut N        Content-Length 2N, N bytes, then close
  *     raw FILE     FILE as it is to each request, then close
  *     keep FILE    FILE as it is to each request, the connection kept
- *     upgrade      101 to "Upgrade: websocket", then echo every byte
+ *     upgrade [P]  101 with "Upgrade: P" (websocket by default, none for
+ *                  "-"), then echo every byte; logs "closed K" when the
+ *                  relay closes
  *     flaky        answer a connection's first request, close on its
  *                  second without a byte
  *     continue     "100 Continue" before reading a body that expects it
@@ -27,9 +29,9 @@
  *     what comes back until the close (or -T)
  *   httptool [-T S] trickle ADDR PORT FILE MS
  *     write FILE a byte every MS ms, print what comes back
- *   httptool [-T S] ws ADDR PORT TEXT
- *     GET / with Upgrade: websocket; after the 101, send TEXT, print
- *     what comes back (the echo) and the status line
+ *   httptool [-T S] ws ADDR PORT TEXT [OFFER]
+ *     GET / with Upgrade: OFFER (websocket by default); after the 101,
+ *     send TEXT, print the status line and what comes back (the echo)
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -385,14 +387,19 @@ serve_raw(struct conn *c, const char *file)
 }
 
 static void __attribute__((noreturn))
-serve_upgrade(struct conn *c)
+serve_upgrade(struct conn *c, const char *protocol)
 {
-	char		buf[65536];
+	char		buf[65536], ok[512];
 	struct req	r;
 	ssize_t		n;
-	const char	*ok = "HTTP/1.1 101 Switching Protocols\r\n"
-	    "Upgrade: websocket\r\nConnection: Upgrade\r\n\r\n";
 
+	if (strcmp(protocol, "-") == 0)
+		(void)snprintf(ok, sizeof(ok), "HTTP/1.1 101 Switching "
+		    "Protocols\r\nConnection: Upgrade\r\n\r\n");
+	else
+		(void)snprintf(ok, sizeof(ok), "HTTP/1.1 101 Switching "
+		    "Protocols\r\nUpgrade: %s\r\nConnection: Upgrade\r\n\r\n",
+		    protocol);
 	if (!read_head(c, &r))
 		_exit(0);
 	logline("req %d 1 %s %s", c->k, r.method, r.target);
@@ -401,6 +408,7 @@ serve_upgrade(struct conn *c)
 		write_all(c->fd, c->buf, c->len);
 	while ((n = read(c->fd, buf, sizeof(buf))) > 0)
 		write_all(c->fd, buf, (size_t)n);
+	logline("closed %d", c->k);
 	_exit(0);
 }
 
@@ -415,7 +423,7 @@ serve_one(struct conn *c, int argc, char *argv[])
 	if (strcmp(mode, "raw") == 0 && argc > 1)
 		serve_raw(c, argv[1]);
 	if (strcmp(mode, "upgrade") == 0)
-		serve_upgrade(c);
+		serve_upgrade(c, argc > 1 ? argv[1] : "websocket");
 	while (read_head(c, &r)) {
 		c->n++;
 		logline("req %d %d %s %s", c->k, c->n, r.method, r.target);
@@ -540,15 +548,16 @@ client_raw(const char *addr, int port, const char *file, int ms, int pace)
 }
 
 static void
-client_ws(const char *addr, int port, const char *text)
+client_ws(const char *addr, int port, const char *text, const char *offer)
 {
-	const char	*req = "GET /ws HTTP/1.1\r\nHost: ws.example\r\n"
-	    "Upgrade: websocket\r\nConnection: Upgrade\r\n\r\n";
-	char		 buf[65536], *end;
+	char		 req[512], buf[65536], *end;
 	size_t		 len = 0;
 	ssize_t		 n;
 	int		 fd = dial(addr, port);
 
+	(void)snprintf(req, sizeof(req), "GET /ws HTTP/1.1\r\nHost: "
+	    "ws.example\r\nUpgrade: %s\r\nConnection: Upgrade\r\n\r\n",
+	    offer);
 	write_all(fd, req, strlen(req));
 	while ((end = memmem(buf, len, "\r\n\r\n", 4)) == NULL) {
 		if ((n = read(fd, buf + len, sizeof(buf) - 1 - len)) <= 0)
@@ -570,7 +579,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: httptool [-T secs] [-l log] [-H field] "
 	    "serve ADDR PORT MODE [ARG] | raw ADDR PORT FILE [MS] | "
-	    "trickle ADDR PORT FILE MS | ws ADDR PORT TEXT\n");
+	    "trickle ADDR PORT FILE MS | ws ADDR PORT TEXT [OFFER]\n");
 	exit(2);
 }
 
@@ -609,7 +618,8 @@ main(int argc, char *argv[])
 	else if (strcmp(argv[0], "trickle") == 0 && argc > 4)
 		client_raw(argv[1], atoi(argv[2]), argv[3], 0, atoi(argv[4]));
 	else if (strcmp(argv[0], "ws") == 0)
-		client_ws(argv[1], atoi(argv[2]), argv[3]);
+		client_ws(argv[1], atoi(argv[2]), argv[3], argc > 4 ?
+		    argv[4] : "websocket");
 	else
 		usage();
 	return 0;
