@@ -5,9 +5,10 @@
 # (502, logged), as is one that speaks no TLS; SNI for a host named by
 # name; sessions resumed when the host closes after every answer; two
 # relays whose TLS differs never share a connection; bodies byte-exact
-# both ways, TLS on both legs; an upgrade's tunnel over TLS; a reload's
-# new TLS context takes none of the old connections; a ticket or key
-# update while a connection is idle keeps it.
+# both ways, TLS on both legs, with the protocol's actions too; an
+# upgrade's tunnel over TLS; a reload's new TLS context takes none of
+# the old connections; a ticket or key update while a connection is
+# idle keeps it.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/relay_lib.sh"
 . "$(dirname "$0")/tls_lib.sh"
@@ -102,6 +103,15 @@ protocol verified {
 	protocol http
 	tls { ca file "$PKI/$1.crt" }
 }
+protocol acts {
+	protocol http
+	header append "\$REMOTE_ADDR" to "X-Forwarded-For"
+	header change "X-Env" to "prod \$SERVER_PORT"
+	header remove "X-Internal"
+	header filter "*evil*" from "X-Agent"
+	url append "1" to "relayed"
+	response header change "Server" to "relay \$SERVER_PORT"
+}
 protocol wrongca {
 	protocol http
 	tls { ca file "$PKI/other.crt" }
@@ -136,6 +146,13 @@ relay notls {
 	protocol web
 	forward with tls to $NET.10 port 9081
 }
+relay acts {
+	listen on $NET.1 port 8444 ssl
+	protocol acts
+	forward with tls to $NET.20 port 8443
+	ssl certificate "$PKI/front.crt"
+	ssl key "$PKI/front.key"
+}
 relay late {
 	listen on $NET.1 port 8007
 	protocol web
@@ -152,7 +169,7 @@ CONF
 }
 conf ca >"$T/h.conf"
 start_daemon "$T/h.conf" -v
-for r in unverified verified wrongca named oneshot notls late both; do
+for r in unverified verified wrongca named oneshot notls late acts both; do
 	expect_status $r active 5
 done
 
@@ -249,6 +266,28 @@ want=$(sha256sum <"$T/nginx/www/big")
 got=$(https https://front.test:8443/big | sha256sum)
 [ "$got" = "$want" ] || fail "2 MiB from the host over both legs"
 ok "300 KB up, whole and chunked, and 2 MiB down, byte-exact"
+
+# The protocol's actions with TLS on both legs: what the host behind
+# nginx gets, and what the client gets back.
+got=$(curl -s -m 10 --cacert "$PKI/ca.crt" -D "$T/acts.h" \
+    --resolve "front.test:8444:$NET.1" -H 'X-Internal: secret' \
+    -H 'X-Env: dev' "https://front.test:8444/a?q=1" |
+    tr -d '\r')
+echo "$got" | grep -q '^GET /a?q=1&relayed=1 HTTP/1.1' ||
+    fail "url append over both legs: $got"
+echo "$got" | grep -q '^X-Env: prod 8444$' ||
+    fail "header change over both legs: $got"
+echo "$got" | grep -q "^X-Forwarded-For: 127.0.0.1" ||
+    fail "header append over both legs: $got"
+! echo "$got" | grep -qi '^X-Internal' ||
+    fail "header remove over both legs: $got"
+grep -q '^Server: relay 8444' "$T/acts.h" ||
+    fail "response header change: $(cat "$T/acts.h")"
+code=$(curl -s -m 10 --cacert "$PKI/ca.crt" -o /dev/null -w '%{http_code}' \
+    --resolve "front.test:8444:$NET.1" -H 'X-Agent: so evil' \
+    "https://front.test:8444/a")
+[ "$code" = 403 ] || fail "header filter over both legs: $code"
+ok "the protocol's actions with TLS on both legs"
 
 # nginx ends an upgraded connection at either side's end, so the client
 # reads its echo back before it closes (no half close).
