@@ -95,7 +95,8 @@ usock_close(struct dns_usock *us)
 static void
 usock_retire(struct dns_usock *us)
 {
-	us->up->active = NULL;
+	if (us->up->active == us)
+		us->up->active = NULL;
 	us->retired = true;
 	LIST_INSERT_HEAD(&us->up->retired, us, entry);
 	if (us->pending == 0 && !us->busy)
@@ -163,33 +164,39 @@ upstream_get(struct relay_engine *e, struct dns_rt *dr, struct relay_rt *rt,
 	return up;
 }
 
-/* The socket a query to target leaves by: the active one, fresh if due. */
+/*
+ * The socket a query to target leaves by: the active one, or a fresh
+ * one when it is due (the old one kept if none can be had).  The fresh
+ * one is active before the old one retires, which may close it: the
+ * upstream must not look unused then, or it would be freed.
+ */
 struct dns_usock *
 dns_usock_get(struct relay_engine *e, struct relay_rt *rt,
     const struct relay_target *t)
 {
 	struct dns_rt		*dr = dns_rt(rt);
 	struct dns_upstream	*up;
-	struct dns_usock	*us;
+	struct dns_usock	*us, *fresh;
 
 	if (dr == NULL || (up = upstream_get(e, dr, rt, t)) == NULL)
 		return NULL;
-	if ((us = up->active) != NULL && (us->sent >= DNS_SOCKET_QUERIES ||
-	    relay_now_ms() - us->born_ms >= DNS_SOCKET_MS)) {
-		usock_retire(us);
-		us = NULL;
-	}
-	if (us == NULL) {
-		if ((us = usock_open(e, up)) == NULL) {
-			if (up->active == NULL && LIST_EMPTY(&up->retired)) {
-				LIST_REMOVE(up, entry);
-				free(up);
-			}
-			return NULL;
+	us = up->active;
+	if (us != NULL && us->sent < DNS_SOCKET_QUERIES &&
+	    relay_now_ms() - us->born_ms < DNS_SOCKET_MS)
+		return us;
+	if ((fresh = usock_open(e, up)) == NULL) {
+		if (us != NULL)
+			return us;
+		if (LIST_EMPTY(&up->retired)) {
+			LIST_REMOVE(up, entry);
+			free(up);
 		}
-		up->active = us;
+		return NULL;
 	}
-	return us;
+	up->active = fresh;
+	if (us != NULL)
+		usock_retire(us);
+	return fresh;
 }
 
 void
