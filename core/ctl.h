@@ -105,6 +105,11 @@ struct relay_stats {
 /* One relay process's counters into the sum of them all. */
 void		 relay_stats_add(struct relay_stats *sum,
 		    const struct relay_stats *);
+/* The answers an HTTP relay gave itself, by reason (show relays' words). */
+#define RELAY_HTTP_REASONS	6
+extern const char *const relay_http_reasons[RELAY_HTTP_REASONS];
+void		 relay_http_answers(const struct relay_stats *,
+		    uint64_t n[RELAY_HTTP_REASONS]);
 
 struct ctl_row {
 	uint8_t			 type;		/* enum ctl_obj */

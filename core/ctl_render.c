@@ -99,16 +99,16 @@ render_host_detail(const struct ctl_row *r, struct buf *out)
 static void
 render_http_json(const struct relay_stats *s, struct buf *out)
 {
-	(void)buf_printf(out, ",\"requests\":%llu,\"answered\":{"
-	    "\"bad_request\":%llu,\"blocked\":%llu,\"client_timeout\":%llu,"
-	    "\"bad_gateway\":%llu,\"unavailable\":%llu,"
-	    "\"gateway_timeout\":%llu}", (unsigned long long)s->requests,
-	    (unsigned long long)s->http_bad,
-	    (unsigned long long)s->http_blocked,
-	    (unsigned long long)s->http_client_timeout,
-	    (unsigned long long)s->http_bad_gateway,
-	    (unsigned long long)s->http_unavailable,
-	    (unsigned long long)s->http_gateway_timeout);
+	uint64_t	n[RELAY_HTTP_REASONS];
+	size_t		k;
+
+	relay_http_answers(s, n);
+	(void)buf_printf(out, ",\"requests\":%llu,\"answered\":{",
+	    (unsigned long long)s->requests);
+	for (k = 0; k < RELAY_HTTP_REASONS; k++)
+		(void)buf_printf(out, "%s\"%s\":%llu", k > 0 ? "," : "",
+		    relay_http_reasons[k], (unsigned long long)n[k]);
+	(void)buf_printf(out, "}");
 }
 
 static void

@@ -500,21 +500,6 @@ m_relay_stats(const struct metrics *x)
 	}
 }
 
-/* The answers an HTTP relay gave itself, by reason (show relays' words). */
-static const char *const http_reasons[] = { "bad_request", "blocked",
-    "client_timeout", "bad_gateway", "unavailable", "gateway_timeout" };
-#define HTTP_REASONS	(sizeof(http_reasons) / sizeof(http_reasons[0]))
-
-static uint64_t
-http_answers(const struct relay_stats *s, size_t k)
-{
-	const uint64_t	n[HTTP_REASONS] = { s->http_bad, s->http_blocked,
-			    s->http_client_timeout, s->http_bad_gateway,
-			    s->http_unavailable, s->http_gateway_timeout };
-
-	return n[k];
-}
-
 /* HTTP relays only: their requests, and every reason even at 0. */
 static void
 m_relay_http(const struct metrics *x)
@@ -523,7 +508,7 @@ m_relay_http(const struct metrics *x)
 	const char		*err = M_PREFIX
 				    "relay_http_error_responses_total";
 	struct prom_label	 l[2] = { { "relay", NULL }, { "reason", NULL } };
-	const struct relay_stats *s;
+	uint64_t		 n[RELAY_HTTP_REASONS];
 	size_t			 i, k;
 
 	prom_family(x->b, req, "counter", "HTTP requests read from "
@@ -540,10 +525,10 @@ m_relay_http(const struct metrics *x)
 		if ((l[0].value = row_relay(x, i)) == NULL ||
 		    relay_proto(x->p->cfg, x->relays[i].id) != PROTO_HTTP)
 			continue;
-		s = &x->relays[i].stats;
-		for (k = 0; k < HTTP_REASONS; k++) {
-			l[1].value = http_reasons[k];
-			prom_sample_u64(x->b, err, l, 2, http_answers(s, k));
+		relay_http_answers(&x->relays[i].stats, n);
+		for (k = 0; k < RELAY_HTTP_REASONS; k++) {
+			l[1].value = relay_http_reasons[k];
+			prom_sample_u64(x->b, err, l, 2, n[k]);
 		}
 	}
 }

@@ -26,3 +26,19 @@ relay_stats_add(struct relay_stats *sum, const struct relay_stats *s)
 	sum->http_unavailable += s->http_unavailable;
 	sum->http_gateway_timeout += s->http_gateway_timeout;
 }
+
+const char *const relay_http_reasons[RELAY_HTTP_REASONS] = { "bad_request",
+    "blocked", "client_timeout", "bad_gateway", "unavailable",
+    "gateway_timeout" };
+
+/* In the order of relay_http_reasons. */
+void
+relay_http_answers(const struct relay_stats *s, uint64_t n[RELAY_HTTP_REASONS])
+{
+	n[0] = s->http_bad;
+	n[1] = s->http_blocked;
+	n[2] = s->http_client_timeout;
+	n[3] = s->http_bad_gateway;
+	n[4] = s->http_unavailable;
+	n[5] = s->http_gateway_timeout;
+}
