@@ -24,6 +24,7 @@ struct relay_hosts {
 	uint64_t		 seed;
 	struct rh_host		*hosts;		/* by host id */
 	struct rh_table		*tables;	/* by table id */
+	size_t			 ntables;	/* so freeing needs no cfg */
 	struct lb_state		*lb;		/* by relay id */
 	struct relay_hosts	*next;		/* prepared for a switch */
 	uint32_t		*next_map;	/* its hosts' ids in cfg */
@@ -141,16 +142,21 @@ refresh_table(struct relay_hosts *rh, uint32_t tid)
 		refresh_host(rh, t->host_ids[i]);
 }
 
+/*
+ * The configuration may be gone by now (a prepared view is dropped after
+ * its pending configuration was freed), so only rh's own fields are read.
+ */
 static void
-free_arrays(struct relay_hosts *rh, const struct config *c)
+free_arrays(struct relay_hosts *rh)
 {
 	size_t	i;
 
-	for (i = 0; rh->tables != NULL && i < c->ntables; i++)
+	for (i = 0; rh->tables != NULL && i < rh->ntables; i++)
 		free(rh->tables[i].hosts);
 	free(rh->tables);
 	free(rh->hosts);
 	free(rh->lb);
+	rh->ntables = 0;
 	rh->tables = NULL;
 	rh->hosts = NULL;
 	rh->lb = NULL;
@@ -199,6 +205,8 @@ alloc_arrays(struct relay_hosts *rh, const struct config *c)
 	rh->cfg = c;
 	rh->hosts = calloc(c->nhosts ? c->nhosts : 1, sizeof(*rh->hosts));
 	rh->tables = calloc(c->ntables ? c->ntables : 1, sizeof(*rh->tables));
+	if (rh->tables != NULL)
+		rh->ntables = c->ntables;
 	rh->lb = calloc(c->nrelays ? c->nrelays : 1, sizeof(*rh->lb));
 	if (rh->hosts == NULL || rh->tables == NULL || rh->lb == NULL)
 		return -1;
@@ -229,7 +237,7 @@ relay_hosts_new(const struct config *c, const uint8_t secret[HS_KEY_LEN],
 	memcpy(rh->secret, secret, HS_KEY_LEN);
 	rh->seed = seed;
 	if (alloc_arrays(rh, c) == -1) {
-		free_arrays(rh, c);
+		free_arrays(rh);
 		free(rh);
 		return NULL;
 	}
@@ -242,7 +250,7 @@ relay_hosts_free(struct relay_hosts *rh)
 	if (rh == NULL)
 		return;
 	relay_hosts_abort(rh);
-	free_arrays(rh, rh->cfg);
+	free_arrays(rh);
 	free(rh);
 }
 
@@ -303,7 +311,7 @@ relay_hosts_prepare(struct relay_hosts *rh, const struct config *c)
 	if (alloc_arrays(next, c) == -1 ||
 	    ((rh->next_map = config_host_map(rh->cfg, c)) == NULL &&
 	    c->nhosts > 0)) {
-		free_arrays(next, c);
+		free_arrays(next);
 		free(next);
 		return -1;
 	}
@@ -321,10 +329,11 @@ relay_hosts_commit(struct relay_hosts *rh)
 		return;
 	carry_states(next, rh, rh->next_map);
 	carry_relays(next, rh);
-	free_arrays(rh, rh->cfg);
+	free_arrays(rh);
 	rh->cfg = next->cfg;
 	rh->hosts = next->hosts;
 	rh->tables = next->tables;
+	rh->ntables = next->ntables;
 	rh->lb = next->lb;
 	free(next);
 	free(rh->next_map);
@@ -335,9 +344,9 @@ relay_hosts_commit(struct relay_hosts *rh)
 void
 relay_hosts_abort(struct relay_hosts *rh)
 {
-	if (rh->next == NULL)
+	if (rh == NULL || rh->next == NULL)
 		return;
-	free_arrays(rh->next, rh->next->cfg);
+	free_arrays(rh->next);
 	free(rh->next);
 	free(rh->next_map);
 	rh->next = NULL;

@@ -34,11 +34,14 @@ world_relay_init(struct world *w)
 	return 0;
 }
 
-/* Before world_reload_free, which frees the configurations. */
+/*
+ * Before world_reload_free, which frees the configurations.  A reload
+ * still pending here is aborted first: its prepared view of the hosts
+ * points into the configuration the child frees.
+ */
 void
 world_relay_free(struct world *w)
 {
-	w->reload_relay.io.abort = NULL;
 	reload_child_free(&w->reload_relay);
 	relay_hosts_free(w->relay);
 	w->relay = NULL;

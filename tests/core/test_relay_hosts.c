@@ -423,6 +423,40 @@ test_route_tables(void **state)
 	config_free(c);
 }
 
+/*
+ * A prepared switch may be dropped after the configuration it was
+ * prepared for is gone (a process freeing a pending reload frees the
+ * configuration first): dropping it reads nothing of that configuration,
+ * and the running view goes on.  The sanitizer build checks the reads.
+ */
+static void
+test_abort_after_config_freed(void **state)
+{
+	const char		*relay = "relay r {\n listen on 127.0.0.1 "
+	    "port 80\n table web loadbalance\n}\n";
+	struct config		*c1, *c2;
+	struct relay_hosts	*rh;
+	char			 text[1024];
+	unsigned		 i;
+
+	(void)snprintf(text, sizeof(text), "%s%s", TWO_TABLES, relay);
+	c1 = conf(text);
+	c2 = conf(text);
+	rh = relay_hosts_new(c1, secret, 1);
+	send_state(rh, c1->tables[0].host_ids[1], HOST_UP, 0);
+	assert_int_equal(relay_hosts_prepare(rh, c2), 0);
+	config_free(c2);
+	relay_hosts_abort(rh);
+	for (i = 0; i < 10; i++)
+		assert_int_equal(choose(rh, 0, i), c1->tables[0].host_ids[1]);
+	c2 = conf(text);
+	assert_int_equal(relay_hosts_prepare(rh, c2), 0);
+	config_free(c2);
+	relay_hosts_free(rh);	/* drops the prepared view too */
+	relay_hosts_abort(NULL);
+	config_free(c1);
+}
+
 int
 main(void)
 {
@@ -433,6 +467,7 @@ main(void)
 		cmocka_unit_test(test_least_states_counts),
 		cmocka_unit_test(test_processes_agree),
 		cmocka_unit_test(test_reload_with_inserted_host),
+		cmocka_unit_test(test_abort_after_config_freed),
 		cmocka_unit_test(test_prepare_commit_abort),
 		cmocka_unit_test(test_forward_and_unsupported),
 		cmocka_unit_test(test_bad_update_rejected),
