@@ -82,6 +82,13 @@ conn_idle_event(struct leg *l)
 		http_conn_close(c->he, c);
 }
 
+const struct http_conn *
+http_conn_of(const struct leg *l)
+{
+	/* Only a host connection's leg has this handler (leg comes first). */
+	return l->idle == conn_idle_event ? (const struct http_conn *)l : NULL;
+}
+
 /* The TLS context towards s's host, NULL: plain. */
 static const void *
 tls_ctx_of(const struct session *s)

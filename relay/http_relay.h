@@ -279,6 +279,8 @@ void		 http_conn_close(struct http_engine *, struct http_conn *);
 int		 http_conn_connected(struct http_conn *);
 /* Connected: 0 open (plain), 1 its TLS handshake to run, -1 failed. */
 int		 http_conn_tls(struct session *, struct http_conn *);
+/* The host connection l is the leg of; NULL: l is a session's own. */
+const struct http_conn *http_conn_of(const struct leg *l);
 
 /* http_request.c */
 int		 http_request_head(struct session *, struct http_xchg *);

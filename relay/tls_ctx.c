@@ -371,6 +371,8 @@ client_ctx(struct relay_engine *e, const struct config *c,
 	SSL_CTX_set_session_cache_mode(tr->client, SSL_SESS_CACHE_CLIENT |
 	    SSL_SESS_CACHE_NO_INTERNAL_STORE);
 	SSL_CTX_sess_set_new_cb(tr->client, tls_host_session_new);
+	/* Where its sessions are filed; pooled connections outlive tr. */
+	(void)SSL_CTX_set_app_data(tr->client, tr);
 	if (r->protocol_id < c->nprotocols &&
 	    c->protocols[r->protocol_id].type == PROTO_HTTP)
 		(void)SSL_CTX_set_alpn_protos(tr->client, http11,
@@ -410,6 +412,8 @@ tls_relay_free(struct tls_relay *tr)
 			SSL_CTX_free(tr->listen[i].sni[j]);
 		free(tr->listen[i].sni);
 	}
+	if (tr->client != NULL)
+		(void)SSL_CTX_set_app_data(tr->client, NULL);
 	SSL_CTX_free(tr->client);
 	for (i = 0; i < TLS_HOST_SESSIONS; i++)
 		SSL_SESSION_free(tr->hosts[i].sess);

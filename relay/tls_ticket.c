@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "relay/http_relay.h"
 #include "relay/relay_priv.h"
 #include "relay/tls.h"
 
@@ -104,29 +105,41 @@ host_slot(struct tls_relay *tr, const struct hs_addr *a, uint16_t port)
 }
 
 /*
- * A host gave a session (after the handshake, or a TLS 1.3 ticket).
- * A copy is kept: OpenSSL marks the connection's own session as not
- * resumable when the connection is freed without a close_notify sent,
- * which a session that ends by the client's reset or the timeout is.
+ * A host gave a session (after the handshake, or a TLS 1.3 ticket, which
+ * may come while the connection waits in the pool): filed for the
+ * connection's host with the relay whose context made the connection,
+ * if that relay still runs.  A copy is kept: OpenSSL marks the
+ * connection's own session as not resumable when the connection is
+ * freed without a close_notify sent, which a session that ends by the
+ * client's reset or the timeout is.
  */
 int
 tls_host_session_new(SSL *ssl, SSL_SESSION *sess)
 {
 	const struct leg	*l = SSL_get_app_data(ssl);
+	struct tls_relay	*tr = SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl));
+	const struct http_conn	*c;
 	struct tls_host_session	*slot;
-	const struct session	*s;
+	const struct hs_addr	*addr;
+	uint16_t		 port;
 	SSL_SESSION		*copy;
 
-	/* No session: an idle pooled connection's, not filed. */
-	if (l == NULL || (s = l->s) == NULL || s->rt == NULL ||
-	    s->rt->tls == NULL ||
-	    !SSL_SESSION_is_resumable(sess) ||
-	    (copy = SSL_SESSION_dup(sess)) == NULL)
+	if (l == NULL || tr == NULL || !SSL_SESSION_is_resumable(sess))
 		return 0;
-	slot = host_slot(s->rt->tls, &s->target.addr, s->target.port);
+	if (l->s != NULL) {
+		addr = &l->s->target.addr;
+		port = l->s->target.port;
+	} else if ((c = http_conn_of(l)) != NULL) {
+		addr = &c->addr;
+		port = c->port;
+	} else
+		return 0;
+	if ((copy = SSL_SESSION_dup(sess)) == NULL)
+		return 0;
+	slot = host_slot(tr, addr, port);
 	SSL_SESSION_free(slot->sess);
-	slot->addr = s->target.addr;
-	slot->port = s->target.port;
+	slot->addr = *addr;
+	slot->port = port;
 	slot->sess = copy;
 	return 0;	/* the connection's own is not kept */
 }

@@ -24,7 +24,11 @@ make_cert late ca ec "IP:$NET.10"
 "$TLSTOOL" -T 120 -c "$PKI/late.crt" -k "$PKI/late.key" \
     serve $NET.10 9444 late &
 SERVERS="$SERVERS $!"
+"$TLSTOOL" -T 120 -c "$PKI/late.crt" -k "$PKI/late.key" \
+    serve $NET.10 9445 lateonly &
+SERVERS="$SERVERS $!"
 wait_until 5 port_open $NET.10 9444 || fail "tlstool serve did not start"
+wait_until 5 port_open $NET.10 9445 || fail "tlstool serve did not start"
 LP=$((20000 + RANDOM % 20000))
 "$HTTPTOOL" -T 120 serve $NET.10 9081 echo &
 SERVERS="$SERVERS $!"
@@ -158,6 +162,11 @@ relay late {
 	protocol web
 	forward with tls to $NET.10 port 9444
 }
+relay lateonly {
+	listen on $NET.1 port 8008
+	protocol web
+	forward with tls to $NET.10 port 9445
+}
 relay both {
 	listen on $NET.1 port 8443 ssl
 	protocol web
@@ -169,7 +178,8 @@ CONF
 }
 conf ca >"$T/h.conf"
 start_daemon "$T/h.conf" -v
-for r in unverified verified wrongca named oneshot notls late acts both; do
+for r in unverified verified wrongca named oneshot notls late lateonly acts \
+    both; do
 	expect_status $r active 5
 done
 
@@ -239,6 +249,26 @@ for i in 2 3 4; do
 	    fail "after a ticket while idle: $got, first $first"
 done
 ok "a ticket and a key update while idle: the connection stays kept"
+
+# A host whose only ticket comes while the connection is idle, and which
+# closes it 200 ms later: the next connection resumes with that ticket.
+# host_gone ANSWER: the host's process that gave ANSWER has ended.
+host_gone() {
+	local pid=${1%% *}
+
+	! kill -0 "${pid#conn=}" 2>/dev/null
+}
+for i in 1 2 3; do
+	a=$(get 8008 /)
+	case $a in *" req=1 reused="[01]) ;; *) fail "lateonly: $a" ;; esac
+	wait_until 5 host_gone "$a" || fail "the host did not close: $a"
+	sleep 0.2	# for the relay to read the close of its kept one
+	b=$(get 8008 /)
+	[ "${b##* }" = reused=1 ] && [ "${a%% *}" != "${b%% *}" ] ||
+	    fail "a ticket given while idle was not offered: $a, then $b"
+	wait_until 5 host_gone "$b" || fail "the host did not close: $b"
+done
+ok "a ticket given to an idle kept connection resumes the next one"
 
 # The unverified relay's kept connection is not the verified one's,
 # though both go to $NET.20:8443.

@@ -10,6 +10,10 @@
  *	HTTP/1.1 over TLS 1.3, kept alive: each request (a head, no
  *	body) gets 200 "conn=PID req=N"; 50 ms after each answer, on
  *	the idle connection, a new session ticket and a key update
+ *   tlstool -c CERT -k KEY serve ADDR PORT lateonly
+ *	as late, but no ticket comes with the handshake, the answer says
+ *	"reused=0|1" too, and the connection is closed (close_notify)
+ *	200 ms after the late ticket: only that ticket can resume
  *   tlstool [-n SNI] [-s FILE] [-V 1.2|1.3] echo ADDR PORT N SEED
  *	a TLS client writing N bytes while reading the echo, then
  *	close_notify; prints "sent=N sum=S got=N sum=S reused=0|1";
@@ -70,9 +74,10 @@ dial(const char *addr, int port)
 /*
  * Keep-alive answers, each followed, once the client is idle, by the
  * records TLS 1.3 may send at any time: a ticket and a key update.
+ * With only, the connection ends 200 ms after its first late ticket.
  */
 static void __attribute__((noreturn))
-serve_late(SSL *ssl)
+serve_late(SSL *ssl, int only)
 {
 	static char	 head[8192];
 	char		 body[64], out[256];
@@ -84,8 +89,12 @@ serve_late(SSL *ssl)
 		head[len] = '\0';
 		if (strstr(head, "\r\n\r\n") == NULL)
 			continue;
-		snprintf(body, sizeof(body), "conn=%d req=%d\n", (int)getpid(),
-		    ++req);
+		if (only)
+			snprintf(body, sizeof(body), "conn=%d req=%d reused=%d\n",
+			    (int)getpid(), ++req, SSL_session_reused(ssl));
+		else
+			snprintf(body, sizeof(body), "conn=%d req=%d\n",
+			    (int)getpid(), ++req);
 		snprintf(out, sizeof(out), "HTTP/1.1 200 OK\r\n"
 		    "Content-Length: %zu\r\n\r\n%s", strlen(body), body);
 		if (!SSL_write_ex(ssl, out, strlen(out), &n))
@@ -98,6 +107,11 @@ serve_late(SSL *ssl)
 		if (!SSL_key_update(ssl, SSL_KEY_UPDATE_NOT_REQUESTED) ||
 		    SSL_do_handshake(ssl) != 1)
 			die("key update");
+		if (only) {
+			usleep(200000);
+			(void)SSL_shutdown(ssl);
+			_exit(0);
+		}
 	}
 	_exit(0);
 }
@@ -115,8 +129,8 @@ serve_one(SSL_CTX *ctx, int fd, const char *mode)
 	SSL_set_fd(ssl, fd);
 	if (SSL_accept(ssl) != 1)
 		_exit(1);
-	if (strcmp(mode, "late") == 0)
-		serve_late(ssl);
+	if (strcmp(mode, "late") == 0 || strcmp(mode, "lateonly") == 0)
+		serve_late(ssl, strcmp(mode, "lateonly") == 0);
 	while (SSL_read_ex(ssl, buf, sizeof(buf), &n)) {
 		sum(&st, buf, n);
 		if (strcmp(mode, "echo") == 0 &&
@@ -345,6 +359,10 @@ main(int argc, char *argv[])
 		    SSL_CTX_use_PrivateKey_file(ctx, key,
 		    SSL_FILETYPE_PEM) != 1)
 			die("certificate");
+		/* Resumed sessions are told apart only by a late ticket. */
+		if (strcmp(argv[3], "lateonly") == 0 &&
+		    !SSL_CTX_set_num_tickets(ctx, 0))
+			die("tickets");
 		serve(ctx, argv[1], atoi(argv[2]), argv[3]);
 	} else if (strcmp(argv[0], "echo") == 0 && argc == 5) {
 		if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL ||
