@@ -43,7 +43,9 @@ ok() {
 start_relay() {
 	local conf=$1
 	shift
-	rm -f "$T/in"
+	# An earlier relay's "ready" must not be taken for this one's.
+	rm -f "$T/in" "$T/out"
+	: >"$T/out"
 	mkfifo "$T/in"
 	(
 		[ -n "${NOFILE:-}" ] && ulimit -n "$NOFILE"
