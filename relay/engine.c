@@ -190,7 +190,8 @@ relay_new(struct event_base *base, const struct config *cfg,
 	e->pause_timer = evtimer_new(base, pause_over, e);
 	e->ev_again = event_new(base, -1, 0, run_again, e);
 	if (e->hosts == NULL || e->pause_timer == NULL || e->ev_again == NULL ||
-	    poll_init(e) == -1 || tls_engine_init(e) == -1 ||
+	    poll_init(e) == -1 || due_init(e) == -1 ||
+	    tls_engine_init(e) == -1 ||
 	    (by_id = rt_build(e, cfg)) == NULL) {
 		relay_free(e);
 		return NULL;
@@ -224,6 +225,7 @@ relay_free(struct relay_engine *e)
 	if (e->ev_again != NULL)
 		event_free(e->ev_again);
 	http_engine_free(e);
+	due_free(e);
 	poll_free(e);
 	pool_free(e);
 	relay_hosts_free(e->hosts);

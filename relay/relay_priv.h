@@ -136,32 +136,33 @@ enum session_phase {
 struct session {
 	LIST_ENTRY(session)	 entry;
 	LIST_ENTRY(session)	 wait_entry;	/* waiting for a descriptor */
-	bool			 waiting;
+	TAILQ_ENTRY(session)	 again_entry;
 	struct relay_engine	*eng;
 	struct relay_rt		*rt;
+	struct http_sess	*http;		/* an HTTP relay's session */
 	uint64_t		 id;
-	enum session_phase	 phase;
 	struct leg		 client;
 	struct leg		 host;
 	struct pump		 up;		/* client to host */
 	struct pump		 down;		/* host to client */
-	struct event		*timer;
 	uint64_t		 start_ms;
 	uint64_t		 last_ms;	/* last byte moved */
+	uint64_t		 due_ms;	/* when its timeout looks next */
+	uint32_t		 due_idx;	/* in the engine's heap, from 1 */
+	enum session_phase	 phase;
+	enum session_end	 end;
 	struct hs_addr		 caddr;
-	uint16_t		 cport;
 	struct hs_addr		 laddr;		/* the listener, for hashing */
+	uint16_t		 cport;
 	uint16_t		 lport;
-	struct relay_target	 target;
+	bool			 waiting;
 	bool			 counted;	/* in relay_hosts' states */
-	uint32_t		 tried[RELAY_TRIED_MAX];
+	bool			 again;		/* on the engine's run-again list */
+	bool			 ended;
+	struct relay_target	 target;
 	uint32_t		 ntried;
 	uint32_t		 attempts;	/* connects started */
-	bool			 again;		/* on the engine's run-again list */
-	TAILQ_ENTRY(session)	 again_entry;
-	bool			 ended;
-	enum session_end	 end;
-	struct http_sess	*http;		/* an HTTP relay's session */
+	uint32_t		 tried[RELAY_TRIED_MAX];
 };
 
 /* A free list of equal things, bounded. */
@@ -200,6 +201,10 @@ struct relay_engine {
 						   are free again */
 	TAILQ_HEAD(, session)	 again;		/* yielded: run next loop */
 	struct event		*ev_again;
+	struct session		**due;		/* timeouts: a heap, earliest first */
+	uint32_t		 ndue, maxdue;
+	struct event		*ev_due;	/* set for the earliest */
+	uint64_t		 due_armed;	/* ev_due's time; 0: not set */
 	uint64_t		 next_id;
 	bool			 started;
 	bool			 stopping;
@@ -235,6 +240,13 @@ void		 listener_pause(struct relay_engine *, bool descriptors);
 void		 listener_resume(struct relay_engine *);
 void		 listener_cap(struct relay_engine *, struct relay_rt *);
 
+/* session_due.c */
+int		 due_init(struct relay_engine *);
+void		 due_free(struct relay_engine *);
+/* s's timeout looks at due_ms: -1 out of memory. */
+int		 due_set(struct session *, uint64_t due_ms);
+void		 due_clear(struct session *);
+
 /* poll.c */
 int		 poll_init(struct relay_engine *);
 void		 poll_free(struct relay_engine *);
@@ -258,6 +270,8 @@ void		 session_reload(struct relay_engine *, const uint32_t *old_to_new,
 		    size_t nold);
 void		 session_connected(struct session *);
 void		 session_touch(struct session *);
+/* Its timeout is due: ends it, or sets it due again. */
+void		 session_timeout(struct session *);
 /* The client is ready (accepted, its handshake done): what comes next. */
 void		 session_begin(struct session *);
 /* The connection to the host is ready (its handshake done): relay. */

@@ -65,14 +65,14 @@ leg_close(struct leg *l)
 	l->open = l->can_read = l->can_write = l->rdhup = false;
 }
 
-static void
-session_timer(evutil_socket_t fd, short what, void *arg)
+/* s is due: ended if idle for its whole timeout, else due again. */
+void
+session_timeout(struct session *s)
 {
-	struct session		*s = arg;
-	uint64_t		 idle = relay_now_ms() - (s->http != NULL ?
-				    http_since(s) : s->last_ms);
+	uint64_t		 now = relay_now_ms();
+	uint64_t		 idle = now - (s->http != NULL ? http_since(s) :
+				    s->last_ms);
 	uint32_t		 limit = s->rt->tune.timeout_ms;
-	struct timeval		 tv;
 	enum session_end	 why;
 
 	if (idle >= limit) {
@@ -84,13 +84,12 @@ session_timer(evutil_socket_t fd, short what, void *arg)
 			session_end(s, why);
 			return;
 		}
-		s->last_ms = relay_now_ms();
+		s->last_ms = now;
 		idle = 0;
 	}
-	/* Moved bytes since: wait for the rest of the idle time only. */
-	tv.tv_sec = (limit - idle) / 1000;
-	tv.tv_usec = (limit - idle) % 1000 * 1000;
-	evtimer_add(s->timer, &tv);
+	/* Moved bytes since: due again when the rest of the time is up. */
+	if (due_set(s, now + (limit > idle ? limit - idle : 1)) == -1)
+		session_end(s, SESS_ERROR);
 }
 
 void
@@ -99,7 +98,6 @@ session_accept(struct listener *l, int fd, const struct sockaddr_storage *ss)
 	struct relay_engine	*e = l->eng;
 	struct relay_rt		*rt = l->rt;
 	struct session		*s;
-	struct timeval		 tv;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		close(fd);
@@ -126,10 +124,8 @@ session_accept(struct listener *l, int fd, const struct sockaddr_storage *ss)
 	e->nsessions++;
 	rt->stats.active++;
 	rt->stats.total++;
-	s->timer = evtimer_new(e->base, session_timer, s);
-	tv.tv_sec = rt->tune.timeout_ms / 1000;
-	tv.tv_usec = rt->tune.timeout_ms % 1000 * 1000;
-	if (s->timer == NULL || evtimer_add(s->timer, &tv) == -1 ||
+	if (due_set(s, s->start_ms + (rt->tune.timeout_ms > 0 ?
+	    rt->tune.timeout_ms : 1)) == -1 ||
 	    leg_open(s, &s->client, fd) == -1) {
 		session_end(s, SESS_ERROR);
 		return;
@@ -382,9 +378,7 @@ session_end(struct session *s, enum session_end why)
 	pump_release(e, &s->down);
 	leg_close(&s->client);
 	leg_close(&s->host);
-	if (s->timer != NULL)
-		event_free(s->timer);
-	s->timer = NULL;
+	due_clear(s);
 	s->rt = NULL;
 	relay_rt_unref(e, rt);
 	/* Events of this batch may still name it: freed after the batch. */

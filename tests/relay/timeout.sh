@@ -61,3 +61,52 @@ done
 n=$(grep -c ", timeout, " "$T/err")
 [ "$n" = 4 ] || fail "$n timeout session ends logged, want 4"
 ok "a session silent after a spliced burst is closed after its timeout"
+
+# Many sessions of relays with different timeouts, opened together and
+# interleaved: each ends after its own relay's timeout, not another's.
+stop_relay
+cat >"$T/m.conf" <<CONF
+table t {
+	host $NET.10
+}
+relay one {
+	listen on $NET.1 port 8011
+	table t port 9001
+	timeout 1
+}
+relay two {
+	listen on $NET.1 port 8012
+	table t port 9001
+	timeout 2
+}
+relay three {
+	listen on $NET.1 port 8013
+	table t port 9001
+	timeout 3
+}
+CONF
+start_relay "$T/m.conf" -v
+clients=
+for p in 8013 8011 8012 8011 8013 8012; do
+	"$TCPTOOL" -T 10 hold $NET.1 $p 20 4500 >"$T/many.$p.$!" &
+	clients="$clients $!"
+done
+wait $clients
+cat "$T"/many.* | grep -v '^open=20 closed=20$' &&
+    fail "held sessions not all closed by their timeouts"
+# ages_of RELAY: the ages, in ms, of its sessions ended by the timeout.
+ages_of() {
+	grep "relay $1: .*, timeout, age " "$T/err" |
+	    sed 's/.*, timeout, age \([0-9]*\):\([0-9]*\):\([0-9]*\)\.\([0-9]*\),.*/\1 \2 \3 \4/' |
+	    awk '{ print (($1 * 60 + $2) * 60 + $3) * 1000 + $4 }'
+}
+for r in one:1000 two:2000 three:3000; do
+	ages=$(ages_of ${r%:*} | sort -n)
+	n=$(echo "$ages" | grep -c .)
+	lo=$(echo "$ages" | head -1) hi=$(echo "$ages" | tail -1)
+	echo "relay ${r%:*}: $n sessions timed out, ages ${lo}..${hi} ms"
+	[ "$n" = 40 ] || fail "relay ${r%:*}: $n timeouts, want 40"
+	[ "$lo" -ge "${r#*:}" ] && [ "$hi" -lt $((${r#*:} + 900)) ] ||
+	    fail "relay ${r%:*}: ages $lo..$hi ms for a timeout of ${r#*:} ms"
+done
+ok "120 sessions of three timeouts, interleaved: each ended by its own"
