@@ -237,6 +237,13 @@ struct tcp_opts {
 #define SSL_CIPHERS_DEFAULT	"HIGH:!aNULL"
 #define SSL_CACHE_DEFAULT	(-2)	/* library default */
 #define SSL_CACHE_DISABLED	(-1)
+
+/* edh [params none|auto|legacy]: the DHE parameters, none by default */
+enum ssl_edh {
+	SSL_EDH_NONE = 0,
+	SSL_EDH_AUTO,
+	SSL_EDH_LEGACY,
+};
 #define HS_KEYPAIRS_MAX		64	/* per protocol */
 
 /* A certificate and its key, chosen by SNI ("keypair NAME"). */
@@ -252,6 +259,9 @@ struct ssl_opts {
 	char			 ciphers[HS_NAME_MAX * 4];
 	int			 session_cache;	/* size, or SSL_CACHE_* */
 	bool			 tickets;	/* "session tickets" */
+	char			 ecdhe[HS_NAME_MAX * 2];	/* "": default */
+	uint8_t			 edh;		/* enum ssl_edh */
+	bool			 client_order;	/* no cipher-server-preference */
 	char			 ca_file[HS_PATH_MAX];	/* "": hosts unverified */
 	struct keypair_conf	*keypairs;
 	size_t			 nkeypairs;

@@ -98,6 +98,7 @@ struct pos p_pos(struct parser *);
 const char *p_tokdesc(struct parser *);
 bool	 p_is_kw(struct parser *, enum keyword);
 bool	 p_accept(struct parser *, enum keyword);
+bool	 p_accept_word(struct parser *, const char *);
 int	 p_expect(struct parser *, enum keyword);
 int	 p_syntax(struct parser *);
 bool	 p_at_string(struct parser *);

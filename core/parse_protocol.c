@@ -367,11 +367,85 @@ ssl_ciphers(struct parser *p, struct ssl_opts *o)
 	return 0;
 }
 
+/* ecdhe "CURVES": default, or names of curves, in order of preference */
+static int
+ssl_ecdhe(struct parser *p, struct ssl_opts *o)
+{
+	static const char *const known[] = {
+		"X25519", "X448", "P-256", "P-384", "P-521", "prime256v1",
+		"secp256r1", "secp384r1", "secp521r1",
+	};
+	struct pos	 at = p_pos(p);
+	char		 list[sizeof(o->ecdhe)], *name, *rest;
+	size_t		 i;
+
+	if (p_string(p, o->ecdhe, sizeof(o->ecdhe), "ecdhe curves") == -1)
+		return -1;
+	if (strcmp(o->ecdhe, "default") == 0 || strcmp(o->ecdhe, "auto") == 0) {
+		o->ecdhe[0] = '\0';
+		return 0;
+	}
+	(void)snprintf(list, sizeof(list), "%s", o->ecdhe);
+	for (rest = list; (name = strsep(&rest, ",:")) != NULL;) {
+		for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+			if (strcasecmp(name, known[i]) == 0)
+				break;
+		if (i == sizeof(known) / sizeof(known[0])) {
+			p_error_at(p, &at, "unknown ecdhe curve '%.64s' (X25519, "
+			    "X448, P-256, P-384, P-521 or default)", name);
+			return 0;
+		}
+	}
+	return 0;
+}
+
+/* edh [params none|auto|legacy], no edh */
+static int
+ssl_edh(struct parser *p, struct ssl_opts *o)
+{
+	o->edh = SSL_EDH_AUTO;
+	if (!p_accept_word(p, "params"))
+		return 0;
+	if (p_accept_word(p, "none"))
+		o->edh = SSL_EDH_NONE;
+	else if (p_accept_word(p, "legacy"))
+		o->edh = SSL_EDH_LEGACY;
+	else if (!p_accept_word(p, "auto")) {
+		p_error(p, "syntax error: edh params none, auto or legacy "
+		    "expected");
+		return -1;
+	}
+	return 0;
+}
+
+/* relayd's words for what hoststated sets otherwise, or never enables */
+static int
+ssl_relayd_opt(struct parser *p, struct ssl_opts *o, bool on)
+{
+	if (p_accept_word(p, "cipher-server-preference"))
+		o->client_order = !on;
+	else if (p_accept_word(p, "client-renegotiation")) {
+		/* A new handshake mid-session would sign outside the key
+		 * process's handshake path: never allowed, as by default. */
+		if (on)
+			p_error(p, "client-renegotiation is not supported: "
+			    "clients cannot renegotiate");
+	}
+	else if (p_accept_word(p, "tlsv1.0") || p_accept_word(p, "tlsv1.1"))
+		;	/* never enabled, as sslv3 */
+	else if (!on && p_accept_word(p, "edh"))
+		o->edh = SSL_EDH_NONE;
+	else
+		return 1;
+	return 0;
+}
+
 static int
 ssl_opt(struct parser *p, void *ctx)
 {
 	struct ssl_opts	*o = ctx;
 	uint32_t	 n;
+	int		 rc;
 
 	if (p_accept(p, KW_CIPHERS))
 		return ssl_ciphers(p, o);
@@ -379,6 +453,12 @@ ssl_opt(struct parser *p, void *ctx)
 		return ssl_ca(p, o);
 	if (p_accept(p, KW_KEYPAIR))
 		return ssl_keypair(p, o);
+	if (p_accept_word(p, "ecdhe"))
+		return ssl_ecdhe(p, o);
+	if (p_accept_word(p, "edh"))
+		return ssl_edh(p, o);
+	if ((rc = ssl_relayd_opt(p, o, true)) != 1)
+		return rc;
 	if (p_accept(p, KW_SESSION)) {
 		if (p_accept(p, KW_TICKETS)) {
 			o->tickets = true;
@@ -400,6 +480,8 @@ ssl_opt(struct parser *p, void *ctx)
 			o->tickets = false;
 			return p_expect(p, KW_TICKETS);
 		}
+		if ((rc = ssl_relayd_opt(p, o, false)) != 1)
+			return rc;
 		return ssl_version(p, o, false);
 	}
 	return ssl_version(p, o, true);

@@ -101,6 +101,17 @@ p_accept(struct parser *p, enum keyword kw)
 	return true;
 }
 
+/* A word that is no keyword, an option's name only where it is one. */
+bool
+p_accept_word(struct parser *p, const char *word)
+{
+	if (TOK(p)->type != TOK_WORD || TOK(p)->kw != KW_NONE ||
+	    strcmp(TOK(p)->text, word) != 0)
+		return false;
+	p_next(p);
+	return true;
+}
+
 int
 p_expect(struct parser *p, enum keyword kw)
 {

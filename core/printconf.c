@@ -322,6 +322,16 @@ print_ssl(const struct ssl_opts *o, struct buf *b)
 	print_flag(b, o->set, o->on, SSLOPT_TLSV1_3, "tlsv1.3");
 	if (o->tickets)
 		buf_puts(b, "\t\tsession tickets\n");
+	if (o->ecdhe[0] != '\0') {
+		buf_puts(b, "\t\tecdhe ");
+		print_str(b, o->ecdhe, false);
+		buf_puts(b, "\n");
+	}
+	if (o->edh != SSL_EDH_NONE)
+		buf_printf(b, "\t\tedh params %s\n", o->edh == SSL_EDH_LEGACY ?
+		    "legacy" : "auto");
+	if (o->client_order)
+		buf_puts(b, "\t\tno cipher-server-preference\n");
 	if (o->ca_file[0] != '\0') {
 		buf_puts(b, "\t\tca file ");
 		print_str(b, o->ca_file, false);

@@ -184,6 +184,27 @@ ctx_ciphers(SSL_CTX *ctx, const char *list, bool v12, char *why, size_t len)
 	return 0;
 }
 
+/* ecdhe's curves (the library's default without it); edh's DHE. */
+static int
+ctx_groups(SSL_CTX *ctx, const struct ssl_opts *o, char *why, size_t len)
+{
+	char	 list[sizeof(o->ecdhe)], *c;
+
+	(void)snprintf(list, sizeof(list), "%s", o->ecdhe);
+	for (c = list; *c != '\0'; c++)
+		if (*c == ',')
+			*c = ':';
+	if (list[0] != '\0' && !SSL_CTX_set1_groups_list(ctx, list)) {
+		(void)snprintf(why, len, "ecdhe %.200s: cannot be used",
+		    o->ecdhe);
+		ERR_clear_error();
+		return -1;
+	}
+	if (o->edh != SSL_EDH_NONE)
+		(void)SSL_CTX_set_dh_auto(ctx, 1);
+	return 0;
+}
+
 /* What servers and clients share: versions, ciphers, buffers. */
 static SSL_CTX *
 ctx_new(const SSL_METHOD *method, const struct ssl_opts *o, char *why,
@@ -212,6 +233,10 @@ ctx_new(const SSL_METHOD *method, const struct ssl_opts *o, char *why,
 	}
 	if (ctx_ciphers(ctx, o->ciphers, ssl_versions(o) & TLS_V12, why,
 	    len) == -1) {
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	if (ctx_groups(ctx, o, why, len) == -1) {
 		SSL_CTX_free(ctx);
 		return NULL;
 	}
@@ -329,7 +354,8 @@ server_ctx(struct relay_engine *e, const struct config *c,
 
 	if ((ctx = ctx_new(TLS_server_method(), o, why, len)) == NULL)
 		return NULL;
-	SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE |
+	SSL_CTX_set_options(ctx, (o->client_order ? 0 :
+	    SSL_OP_CIPHER_SERVER_PREFERENCE) |
 	    (o->tickets ? 0 : SSL_OP_NO_TICKET));
 	SSL_CTX_set_mode(ctx, SSL_MODE_ASYNC);
 	(void)SSL_CTX_set_session_id_context(ctx,

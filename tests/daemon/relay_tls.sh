@@ -31,7 +31,13 @@ protocol only12 {
 	tls { no tlsv1.3, ciphers "ECDHE-ECDSA-AES128-GCM-SHA256" }
 }
 protocol only13 {
-	tls { no tlsv1.2 }
+	tls { no tlsv1.2, ecdhe "P-384" }
+}
+protocol dhe {
+	tls { no tlsv1.3, edh, ciphers "DHE-RSA-AES128-GCM-SHA256" }
+}
+protocol clientorder {
+	tls { no cipher-server-preference, no client-renegotiation }
 }
 protocol byname {
 	tls keypair a certificate "$PKI/a.crt" key "$PKI/a.key"
@@ -69,6 +75,20 @@ relay byname {
 	protocol byname
 	table echo port 9001
 }
+relay clientorder {
+	listen on $NET.1 port 8447 ssl
+	protocol clientorder
+	table echo port 9001
+	ssl certificate "$PKI/rsa.crt"
+	ssl key "$PKI/rsa.key"
+}
+relay dhe {
+	listen on $NET.1 port 8448 ssl
+	protocol dhe
+	table echo port 9001
+	ssl certificate "$PKI/rsa.crt"
+	ssl key "$PKI/rsa.key"
+}
 relay web {
 	listen on $NET.1 port 8446 ssl
 	table web
@@ -79,7 +99,7 @@ CONF
 "$HOSTSTATED" -n -f "$T/h.conf" >/dev/null 2>"$T/n.err" ||
     fail "-n: $(cat "$T/n.err")"
 start_daemon "$T/h.conf"
-for r in ec rsa only12 only13 byname web; do
+for r in ec rsa only12 only13 clientorder dhe byname web; do
 	expect_status $r active 5
 done
 
@@ -131,6 +151,37 @@ s_client -connect $NET.1:8443 -tls1_2 -cipher ECDHE-ECDSA-AES256-GCM-SHA384 |
 s_client -connect $NET.1:8442 -tls1_2 -cipher AES128-GCM-SHA256 |
     grep -q "^New, TLSv1.2" && fail "key exchange by RSA encryption accepted"
 ok "a version or a cipher outside the protocol's is refused"
+
+# ecdhe: only the curves named; the relay's cipher order, unless told
+# otherwise; no renegotiation.
+s_client -connect $NET.1:8444 -tls1_3 -groups X25519 |
+    grep -q "^New, TLSv1.3" && fail "ecdhe P-384 accepted X25519"
+s_client -connect $NET.1:8444 -tls1_3 -groups X25519:P-384 |
+    grep -q "^Server Temp Key: ECDH, secp384r1" || fail "ecdhe P-384 refused it"
+two=ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384
+got=$(s_client -connect $NET.1:8442 -tls1_2 -cipher $two |
+    sed -n 's/^New, TLSv1.2, Cipher is //p')
+[ "$got" = ECDHE-RSA-AES256-GCM-SHA384 ] ||
+    fail "the relay's order: $got"
+got=$(s_client -connect $NET.1:8447 -tls1_2 -cipher $two |
+    sed -n 's/^New, TLSv1.2, Cipher is //p')
+[ "$got" = ECDHE-RSA-AES128-GCM-SHA256 ] ||
+    fail "no cipher-server-preference: $got"
+# DHE only with edh.
+s_client -connect $NET.1:8448 -tls1_2 -cipher DHE-RSA-AES128-GCM-SHA256 |
+    grep -q "^New, TLSv1.2, Cipher is DHE-RSA-AES128-GCM-SHA256" ||
+    fail "edh: no DHE"
+s_client -connect $NET.1:8442 -tls1_2 -cipher DHE-RSA-AES128-GCM-SHA256 |
+    grep -q "^New, TLSv1.2" && fail "DHE without edh"
+# A TLS 1.2 client asking to renegotiate is refused.
+for p in 8442 8447; do
+	(sleep 0.5; echo R; sleep 1) | timeout 10 openssl s_client \
+	    -connect $NET.1:$p -tls1_2 >"$T/reneg" 2>&1
+	grep -q "RENEGOTIATING" "$T/reneg" &&
+	    grep -q "no renegotiation" "$T/reneg" ||
+	    fail "renegotiation via $p: $(tail -3 "$T/reneg")"
+done
+ok "ecdhe, edh and cipher-server-preference as set; renegotiation refused"
 
 [ "$(subject_of -connect $NET.1:8445 -servername a.test)" = a ] ||
     fail "SNI a.test: $(subject_of -connect $NET.1:8445 -servername a.test)"

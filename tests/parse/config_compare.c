@@ -143,6 +143,9 @@ cmp_protocol(const struct protocol_conf *a, const struct protocol_conf *b,
 	STR(ssl.ciphers, "protocol", i);
 	NUM(ssl.session_cache, "protocol", i);
 	NUM(ssl.tickets, "protocol", i);
+	STR(ssl.ecdhe, "protocol", i);
+	NUM(ssl.edh, "protocol", i);
+	NUM(ssl.client_order, "protocol", i);
 	STR(ssl.ca_file, "protocol", i);
 	NUM(ssl.nkeypairs, "protocol", i);
 	for (n = 0; n < a->ssl.nkeypairs; n++) {

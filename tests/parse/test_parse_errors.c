@@ -144,6 +144,12 @@ static const struct error_case cases[] = {
 	    "syntax error" },
 	{ "no TLS version", "protocol p {\n tls { no tlsv1.2, no tlsv1.3 }"
 	    "\n}\n", 1, "no TLS version left" },
+	{ "ecdhe curve unknown", "protocol p {\n tls ecdhe \"X25519,P-224\""
+	    "\n}\n", 2, "unknown ecdhe curve 'P-224'" },
+	{ "client renegotiation", "protocol p {\n tls client-renegotiation"
+	    "\n}\n", 2, "client-renegotiation is not supported" },
+	{ "edh params what", "protocol p {\n tls edh params strong\n}\n", 2,
+	    "edh params none, auto or legacy expected" },
 	{ "relay without listener", TBL "relay r {\n table t\n}\n", 5,
 	    "relay r has no listener" },
 	{ "relay with two targets", TBL "relay r {\n listen on 127.0.0.1 "

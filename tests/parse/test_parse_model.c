@@ -179,7 +179,9 @@ test_tls_options(void **state)
 	    " tls keypair a.test\n"
 	    " ssl keypair b certificate \"/b.crt\" key \"/b.key\"\n}\n"
 	    "protocol q {\n ssl { session cache disable, no session tickets }"
-	    "\n}\n"
+	    "\n ssl { ecdhe \"X25519,P-384\", edh params legacy }\n"
+	    " tls { no cipher-server-preference, no client-renegotiation,"
+	    " no tlsv1.0, tlsv1.1 }\n}\n"
 	    "relay r {\n listen on 127.0.0.1 port 443 tls\n protocol p\n"
 	    " forward with tls to <web> port 8443 roundrobin\n}\n"
 	    "relay s {\n listen on 127.0.0.1 port 444\n protocol q\n"
@@ -206,9 +208,16 @@ test_tls_options(void **state)
 	assert_string_equal(o->keypairs[0].cert, "/etc/ssl/a.test.crt");
 	assert_string_equal(o->keypairs[0].key, "/etc/ssl/private/a.test.key");
 	assert_string_equal(o->keypairs[1].key, "/b.key");
+	assert_string_equal(o->ecdhe, "");
+	assert_int_equal(o->edh, SSL_EDH_NONE);
+	assert_false(o->client_order);
 	o = &c->protocols[1].ssl;
 	assert_false(o->tickets);
 	assert_int_equal(o->session_cache, SSL_CACHE_DISABLED);
+	assert_string_equal(o->ecdhe, "X25519,P-384");
+	assert_int_equal(o->edh, SSL_EDH_LEGACY);
+	assert_true(o->client_order);
+	assert_int_equal(ssl_versions(o), TLS_V12 | TLS_V13);
 	assert_true(c->relays[0].listens[0].ssl);
 	assert_true(c->relays[0].forward_tls);
 	assert_false(c->relays[0].has_forward);
