@@ -179,6 +179,13 @@ check_type_name(enum check_type type, bool tls)
 	return "unknown";
 }
 
+enum proto_type
+relay_proto_type(const struct config *c, const struct relay_conf *r)
+{
+	return r->protocol_id < c->nprotocols ?
+	    c->protocols[r->protocol_id].type : PROTO_TCP;
+}
+
 const char *
 proto_type_name(enum proto_type t)
 {

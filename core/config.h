@@ -405,5 +405,8 @@ const char		*check_type_name(enum check_type, bool tls);
 const char		*digest_type_name(enum digest_type);
 const char		*lb_mode_name(enum lb_mode);
 const char		*proto_type_name(enum proto_type);
+/* What a relay speaks: its protocol's type, TCP without one. */
+enum proto_type		 relay_proto_type(const struct config *,
+			    const struct relay_conf *);
 
 #endif /* HS_CONFIG_H */

@@ -109,8 +109,7 @@ check_relay(struct parser *p, uint32_t id)
 	if (x->protocol.set)
 		r->protocol_id = find_protocol(p, &x->protocol);
 	/* A DNS query waits seconds, not a TCP session's minutes. */
-	if (!x->has_timeout && r->protocol_id < p->cfg->nprotocols &&
-	    p->cfg->protocols[r->protocol_id].type == PROTO_DNS)
+	if (!x->has_timeout && relay_proto_type(p->cfg, r) == PROTO_DNS)
 		r->timeout_s = HS_DNS_TIMEOUT_DEFAULT;
 	if (x->service.set)
 		r->service_id = find_service(p, &x->service);

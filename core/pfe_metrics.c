@@ -440,15 +440,6 @@ stat_of(const struct relay_stats *s, size_t k)
 #define RELAY_STATS	11
 #define RELAY_STATS_TCP	6	/* the rest are DNS relays' only */
 
-static enum proto_type
-relay_proto(const struct config *cfg, uint32_t rid)
-{
-	const struct relay_conf	*rc = &cfg->relays[rid];
-
-	return rc->protocol_id < cfg->nprotocols ?
-	    cfg->protocols[rc->protocol_id].type : PROTO_TCP;
-}
-
 /* Row i's relay name if it is a relay of the running configuration. */
 static const char *
 row_relay(const struct metrics *x, size_t i)
@@ -456,6 +447,13 @@ row_relay(const struct metrics *x, size_t i)
 	uint32_t	rid = x->relays[i].id;
 
 	return rid < x->p->cfg->nrelays ? x->p->cfg->relays[rid].name : NULL;
+}
+
+/* What row i's relay speaks; after row_relay found it. */
+static enum proto_type
+row_proto(const struct metrics *x, size_t i)
+{
+	return relay_proto_type(x->p->cfg, &x->p->cfg->relays[x->relays[i].id]);
 }
 
 /* The relay processes' counters, summed by the caller. */
@@ -491,8 +489,7 @@ m_relay_stats(const struct metrics *x)
 		    helps[k]);
 		for (i = 0; i < x->nrelays; i++) {
 			if ((l[0].value = row_relay(x, i)) == NULL ||
-			    (k >= RELAY_STATS_TCP && relay_proto(x->p->cfg,
-			    x->relays[i].id) != PROTO_DNS))
+			    (k >= RELAY_STATS_TCP && row_proto(x, i) != PROTO_DNS))
 				continue;
 			prom_sample_u64(x->b, names[k], l, 1,
 			    stat_of(&x->relays[i].stats, k));
@@ -515,7 +512,7 @@ m_relay_http(const struct metrics *x)
 	    "clients, malformed ones included.");
 	for (i = 0; i < x->nrelays; i++)
 		if ((l[0].value = row_relay(x, i)) != NULL &&
-		    relay_proto(x->p->cfg, x->relays[i].id) == PROTO_HTTP)
+		    row_proto(x, i) == PROTO_HTTP)
 			prom_sample_u64(x->b, req, l, 1,
 			    x->relays[i].stats.requests);
 	prom_family(x->b, err, "counter", "Requests the relay answered "
@@ -523,7 +520,7 @@ m_relay_http(const struct metrics *x)
 	    "reason.");
 	for (i = 0; i < x->nrelays; i++) {
 		if ((l[0].value = row_relay(x, i)) == NULL ||
-		    relay_proto(x->p->cfg, x->relays[i].id) != PROTO_HTTP)
+		    row_proto(x, i) != PROTO_HTTP)
 			continue;
 		relay_http_answers(&x->relays[i].stats, n);
 		for (k = 0; k < RELAY_HTTP_REASONS; k++) {

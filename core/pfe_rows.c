@@ -173,8 +173,7 @@ pfe_row_relay(const struct pfe *p, uint32_t rid, struct ctl_row *v)
 	const struct relay_conf	*rc = &p->cfg->relays[rid];
 
 	(void)snprintf(v->check, sizeof(v->check), "%s",
-	    proto_type_name(rc->protocol_id < p->cfg->nprotocols ?
-	    p->cfg->protocols[rc->protocol_id].type : PROTO_TCP));
+	    proto_type_name(relay_proto_type(p->cfg, rc)));
 	/* Active only while every relay process accepts for it. */
 	if (rc->disabled)
 		v->status = ST_DISABLED;

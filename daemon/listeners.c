@@ -124,8 +124,7 @@ backlog_of(const struct config *c, const struct relay_conf *r)
 static bool
 relay_dns(const struct config *c, const struct relay_conf *r)
 {
-	return r->protocol_id < c->nprotocols &&
-	    c->protocols[r->protocol_id].type == PROTO_DNS;
+	return relay_proto_type(c, r) == PROTO_DNS;
 }
 
 /* One listener of relay r: kept, or opened; -1 with a line in err. */

@@ -371,8 +371,7 @@ server_ctx(struct relay_engine *e, const struct config *c,
 	if (o->tickets)
 		SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx, tls_ticket_cb);
 	SSL_CTX_set_tlsext_servername_callback(ctx, servername);
-	if (r->protocol_id < c->nprotocols &&
-	    c->protocols[r->protocol_id].type == PROTO_HTTP)
+	if (relay_proto_type(c, r) == PROTO_HTTP)
 		SSL_CTX_set_alpn_select_cb(ctx, alpn_select, NULL);
 	if (ctx_keypair(e, ctx, kp, why, len) == -1) {
 		SSL_CTX_free(ctx);
@@ -399,8 +398,7 @@ client_ctx(struct relay_engine *e, const struct config *c,
 	SSL_CTX_sess_set_new_cb(tr->client, tls_host_session_new);
 	/* Where its sessions are filed; pooled connections outlive tr. */
 	(void)SSL_CTX_set_app_data(tr->client, tr);
-	if (r->protocol_id < c->nprotocols &&
-	    c->protocols[r->protocol_id].type == PROTO_HTTP)
+	if (relay_proto_type(c, r) == PROTO_HTTP)
 		(void)SSL_CTX_set_alpn_protos(tr->client, http11,
 		    sizeof(http11) - 1);
 	if (o->ca_file[0] == '\0')

@@ -175,8 +175,7 @@ open_listener(const struct hs_addr *a, uint16_t port, int type)
 static bool
 relay_dns(const struct config *cfg, const struct relay_conf *rc)
 {
-	return rc->protocol_id < cfg->nprotocols &&
-	    cfg->protocols[rc->protocol_id].type == PROTO_DNS;
+	return relay_proto_type(cfg, rc) == PROTO_DNS;
 }
 
 /* An enabled relay of cfg has this listener of this type already. */
