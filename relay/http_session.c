@@ -472,7 +472,6 @@ close_client(struct session *s, bool all_read)
 {
 	struct http_sess	*h = s->http;
 	struct leg		*l = &s->client;
-
 	bool			 at_once;
 
 	h->lingering = true;

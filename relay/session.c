@@ -65,6 +65,18 @@ leg_close(struct leg *l)
 	l->open = l->can_read = l->can_write = l->rdhup = false;
 }
 
+/*
+ * s due again when what is left of its timeout after idle ms is up: at
+ * least 1 ms later, so that a session set again is never due at once.
+ */
+static int
+timeout_rest(struct session *s, uint64_t now, uint64_t idle)
+{
+	uint32_t	limit = s->rt->tune.timeout_ms;
+
+	return due_set(s, now + (limit > idle ? limit - idle : 1));
+}
+
 /* s is due: ended if idle for its whole timeout, else due again. */
 void
 session_timeout(struct session *s)
@@ -88,7 +100,7 @@ session_timeout(struct session *s)
 		idle = 0;
 	}
 	/* Moved bytes since: due again when the rest of the time is up. */
-	if (due_set(s, now + (limit > idle ? limit - idle : 1)) == -1)
+	if (timeout_rest(s, now, idle) == -1)
 		session_end(s, SESS_ERROR);
 }
 
@@ -124,8 +136,7 @@ session_accept(struct listener *l, int fd, const struct sockaddr_storage *ss)
 	e->nsessions++;
 	rt->stats.active++;
 	rt->stats.total++;
-	if (due_set(s, s->start_ms + (rt->tune.timeout_ms > 0 ?
-	    rt->tune.timeout_ms : 1)) == -1 ||
+	if (timeout_rest(s, s->start_ms, 0) == -1 ||
 	    leg_open(s, &s->client, fd) == -1) {
 		session_end(s, SESS_ERROR);
 		return;
